@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "eal.h"
+
+static int eal_started;
+
+int
+app_eal_init(const struct eal_args *eal)
+{
+	char defaults[] = OVL_EAL_DEFAULTS;
+	char *argv[32];
+	int argc = 0, rc;
+
+	if (eal_started)
+		return 0;
+	if (eal->argc > 1) {
+		rc = rte_eal_init(eal->argc, eal->argv);
+	} else {
+		char *save = NULL, *tok;
+
+		argv[argc++] = eal->argc > 0 ? eal->argv[0] : (char *)"ovlperf";
+		for (tok = strtok_r(defaults, " ", &save); tok != NULL && argc < 31;
+				tok = strtok_r(NULL, " ", &save))
+			argv[argc++] = tok;
+		argv[argc] = NULL;
+		rc = rte_eal_init(argc, argv);
+	}
+	if (rc < 0) {
+		fprintf(stderr,
+			"ovlperf: EAL failed to start: %s; without a NIC try: ovlperf --no-huge --no-pci --no-shconf -m 512 --vdev net_null0 -- COMMAND\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+	eal_started = 1;
+	return 0;
+}
+
+void
+app_eal_cleanup(void)
+{
+	if (eal_started)
+		rte_eal_cleanup();
+	eal_started = 0;
+}

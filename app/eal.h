@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Starting DPDK's EAL with the arguments given before "--", or with defaults that need no NIC. */
+#ifndef OVL_APP_EAL_H
+#define OVL_APP_EAL_H
+
+struct eal_args {
+	int argc;
+	char **argv;
+};
+
+/* Defaults when no EAL option was given: no hugepages, no PCI probing, no shared files. */
+#define OVL_EAL_DEFAULTS "--no-huge --no-pci --no-shconf -m 512 --no-telemetry --log-level=error"
+
+/* Returns 0, or prints what went wrong with a hint and returns a non-zero exit status. */
+int app_eal_init(const struct eal_args *eal);
+void app_eal_cleanup(void);
+
+#endif

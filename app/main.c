@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ovlperf [EAL options] -- <command> [options]
+ * Splits the command line at "--" (DPDK's convention), finds the command and runs it.
+ * Commands that need no port (frames) can also be given without EAL options or "--".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config.h"
+#include "ovl_version.h"
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(const struct eal_args *eal, int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "frames", "build, print and write to pcap the frames of each encapsulation", cmd_frames },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "ovlperf %s (%s): overlay encapsulation packet generator on DPDK\n\n",
+			OVL_VERSION, OVL_COMMIT);
+	fprintf(out, "usage: ovlperf [EAL options] -- <command> [options]\n\ncommands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'ovlperf -- <command> --help' lists a command's options. Without a NIC:\n"
+			"  ovlperf -- frames --encap all\n");
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct eal_args eal = { 1, argv };
+	const struct command *cmd;
+	int i, cmd_at = -1;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+		printf("ovlperf %s (%s)\n", OVL_VERSION, OVL_COMMIT);
+		return 0;
+	}
+	if (argc >= 2 && find_command(argv[1]) != NULL) {
+		cmd_at = 1;
+	} else {
+		for (i = 1; i < argc; i++)
+			if (strcmp(argv[i], "--") == 0) {
+				eal.argc = i;
+				cmd_at = i + 1;
+				break;
+			}
+	}
+	if (cmd_at < 0 || cmd_at >= argc) {
+		fprintf(stderr, "ovlperf: no command given: use 'ovlperf [EAL options] -- COMMAND', COMMAND one of:");
+		for (i = 0; i < (int)N_COMMANDS; i++)
+			fprintf(stderr, " %s", commands[i].name);
+		fprintf(stderr, "\n");
+		return OVL_EXIT_USAGE;
+	}
+	cmd = find_command(argv[cmd_at]);
+	if (cmd == NULL) {
+		fprintf(stderr, "ovlperf: unknown command '%s'; allowed:", argv[cmd_at]);
+		for (i = 0; i < (int)N_COMMANDS; i++)
+			fprintf(stderr, " %s", commands[i].name);
+		fprintf(stderr, "\n");
+		return OVL_EXIT_USAGE;
+	}
+	/* The command sees its own name as argv[0], as getopt expects. */
+	return cmd->run(&eal, argc - cmd_at, argv + cmd_at);
+}

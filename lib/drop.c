@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "drop.h"
+
+static const struct {
+	const char *name;
+	const char *text;
+} drops[OVL_DROP_MAX] = {
+	[OVL_DROP_NONE] = { "none", "accepted" },
+	[OVL_DROP_TRUNC_ETH] = { "truncated-ethernet", "shorter than an Ethernet header" },
+	[OVL_DROP_TRUNC_VLAN] = { "truncated-vlan", "802.1Q tag cut short" },
+	[OVL_DROP_NOT_IPV4] = { "not-ipv4", "outer EtherType is not IPv4" },
+	[OVL_DROP_TRUNC_IP] = { "truncated-ip", "outer IPv4 header cut short" },
+	[OVL_DROP_IP_VERSION] = { "ip-version", "outer IP version is not 4" },
+	[OVL_DROP_IP_HDR_LEN] = { "ip-header-length", "outer IPv4 header length below 20 bytes" },
+	[OVL_DROP_IP_OPTIONS] = { "ip-options", "outer IPv4 header carries options" },
+	[OVL_DROP_IP_TOTAL_LEN] = { "ip-total-length", "outer IPv4 total length does not fit the frame" },
+	[OVL_DROP_IP_FRAGMENT] = { "ip-fragment", "outer IPv4 packet is a fragment" },
+	[OVL_DROP_NO_TUNNEL] = { "no-tunnel", "outer protocol or port matches no expected encapsulation" },
+	[OVL_DROP_TRUNC_UDP] = { "truncated-udp", "outer UDP header cut short" },
+	[OVL_DROP_UDP_LEN] = { "udp-length", "outer UDP length does not fit the IP packet" },
+	[OVL_DROP_TRUNC_TUNNEL] = { "truncated-tunnel", "tunnel header cut short" },
+	[OVL_DROP_TUNNEL_FLAGS] = { "tunnel-flags", "tunnel header flags or reserved bits not as required" },
+	[OVL_DROP_TUNNEL_ID] = { "tunnel-id", "tunnel identifier (VNI) is not the expected one" },
+	[OVL_DROP_TRUNC_INNER_ETH] = { "truncated-inner-ethernet", "inner Ethernet header cut short" },
+	[OVL_DROP_INNER_NOT_IPV4] = { "inner-not-ipv4", "inner EtherType is not IPv4" },
+	[OVL_DROP_TRUNC_INNER_IP] = { "truncated-inner-ip", "inner IPv4 header cut short" },
+	[OVL_DROP_INNER_IP_VERSION] = { "inner-ip-version", "inner IP version is not 4" },
+	[OVL_DROP_INNER_IP_HDR_LEN] = { "inner-ip-header-length", "inner IPv4 header length below 20 bytes" },
+	[OVL_DROP_INNER_IP_OPTIONS] = { "inner-ip-options", "inner IPv4 header carries options" },
+	[OVL_DROP_INNER_IP_TOTAL_LEN] = { "inner-ip-total-length", "inner IPv4 total length does not fit its carrier" },
+	[OVL_DROP_INNER_PROTO] = { "inner-proto", "inner transport is neither UDP nor ICMP" },
+	[OVL_DROP_TRUNC_L4] = { "truncated-l4", "inner UDP or ICMP header cut short" },
+	[OVL_DROP_L4_LEN] = { "l4-length", "inner UDP length does not match its IP packet" },
+	[OVL_DROP_ICMP_TYPE] = { "icmp-type", "inner ICMP message is not an echo request or reply" },
+	[OVL_DROP_NOT_PROBE] = { "not-probe", "payload does not start with the probe magic" },
+	[OVL_DROP_PROBE_VERSION] = { "probe-version", "probe version or form unknown" },
+	[OVL_DROP_TRUNC_PROBE] = { "truncated-probe", "probe cut short" },
+};
+
+const char *
+ovl_drop_name(int reason)
+{
+	if (reason < 0)
+		reason = -reason;
+	if (reason >= OVL_DROP_MAX)
+		return "unknown";
+	return drops[reason].name;
+}
+
+const char *
+ovl_drop_text(int reason)
+{
+	if (reason < 0)
+		reason = -reason;
+	if (reason >= OVL_DROP_MAX)
+		return "unknown reason";
+	return drops[reason].text;
+}

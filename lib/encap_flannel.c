@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * flannel: flannel's UDP backend. flanneld reads inner IPv4 packets from a TUN device and
+ * sends each as the payload of a UDP datagram from and to port 8285: no inner Ethernet.
+ */
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "encap.h"
+#include "frame.h"
+#include "headers.h"
+
+static void
+flannel_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t udp_len = OVL_UDP_HDR_LEN + inner_len;
+
+	ovl_ipv4_write(ip, spec->src_ip, spec->dst_ip, IPPROTO_UDP, OVL_IPV4_HDR_LEN + udp_len,
+			spec->ttl, 1);
+	ovl_udp_write(udp, spec->flannel_port, spec->flannel_port, udp_len);
+	/* flanneld sends through a kernel socket, which computes the checksum. */
+	if (spec->outer_udp_csum != OVL_OUTER_UDP_CSUM_ZERO)
+		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+}
+
+static int
+flannel_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_layers *l)
+{
+	int rc = ovl_udp_tunnel_find(frame, cfg->flannel_port, l);
+
+	if (rc != 0)
+		return rc;
+	l->inner_l3 = l->tunnel + OVL_UDP_HDR_LEN;
+	return 0;
+}
+
+static void
+flannel_turnaround(uint8_t *frame, const struct ovl_layers *l)
+{
+	ovl_swap_udp_ports((struct rte_udp_hdr *)(frame + l->tunnel));
+}
+
+const struct ovl_encap ovl_encap_flannel = {
+	.name = "flannel",
+	.summary = "Eth / IPv4 / UDP 8285 / inner IPv4: flannel's UDP backend",
+	.overhead = OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN,
+	.fallback = 0,
+	.encapsulate = flannel_encapsulate,
+	.decapsulate = flannel_decapsulate,
+	.turnaround = flannel_turnaround,
+	.describe = NULL,
+};

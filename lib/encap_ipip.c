@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ipip: IPv4 in IPv4, outer protocol 4 (RFC 2003), as Calico's IPIP mode sends. */
+#include <rte_ip.h>
+
+#include "encap.h"
+#include "frame.h"
+#include "headers.h"
+
+static void
+ipip_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+{
+	ovl_ipv4_write((struct rte_ipv4_hdr *)l3, spec->src_ip, spec->dst_ip, IPPROTO_IPIP,
+			OVL_IPV4_HDR_LEN + inner_len, spec->ttl, 1);
+}
+
+static int
+ipip_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_layers *l)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + l->l3);
+
+	(void)cfg;
+	if (ip->next_proto_id != IPPROTO_IPIP)
+		return 1;
+	l->inner_l3 = l->l3 + OVL_IPV4_HDR_LEN;
+	l->inner_end = l->l3_end;
+	return 0;
+}
+
+const struct ovl_encap ovl_encap_ipip = {
+	.name = "ipip",
+	.summary = "Eth / IPv4 (protocol 4) / inner IPv4: Calico IPIP",
+	.overhead = OVL_IPV4_HDR_LEN,
+	.fallback = 0,
+	.encapsulate = ipip_encapsulate,
+	.decapsulate = ipip_decapsulate,
+	.turnaround = NULL,
+	.describe = NULL,
+};

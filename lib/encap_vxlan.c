@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vxlan: RFC 7348. Outer IPv4 / UDP / VXLAN / inner Ethernet / inner IPv4, as Docker overlay,
+ * flannel's vxlan backend, Calico VXLAN and Linux's vxlan device send.
+ */
+#include <inttypes.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+#include <rte_vxlan.h>
+
+#include "drop.h"
+#include "encap.h"
+#include "frame.h"
+#include "headers.h"
+
+#define VXLAN_FLAGS_I 0x08000000u /* flags byte 0x08 (valid VNI), 24 reserved bits zero */
+#define VXLAN_HDR_LEN ((uint16_t)sizeof(struct rte_vxlan_hdr))
+#define VXLAN_INNER_OFF (OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN + VXLAN_HDR_LEN)
+
+static void
+vxlan_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	struct rte_vxlan_hdr *vx = (struct rte_vxlan_hdr *)(udp + 1);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)(vx + 1);
+	uint16_t udp_len = OVL_UDP_HDR_LEN + VXLAN_HDR_LEN + RTE_ETHER_HDR_LEN + inner_len;
+
+	eth->dst_addr = spec->inner_dst_mac;
+	eth->src_addr = spec->inner_src_mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	vx->vx_flags = rte_cpu_to_be_32(VXLAN_FLAGS_I);
+	vx->vx_vni = rte_cpu_to_be_32(spec->vni << 8);
+	ovl_ipv4_write(ip, spec->src_ip, spec->dst_ip, IPPROTO_UDP, OVL_IPV4_HDR_LEN + udp_len,
+			spec->ttl, 1);
+	ovl_udp_write(udp, ovl_tunnel_src_port(spec), spec->vxlan_port, udp_len);
+	/* Zero is allowed over IPv4 and is Linux's default (no udpcsum). */
+	if (spec->outer_udp_csum == OVL_OUTER_UDP_CSUM_COMPUTE)
+		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+}
+
+static int
+vxlan_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_layers *l)
+{
+	const struct rte_vxlan_hdr *vx;
+	const struct rte_ether_hdr *eth;
+	uint16_t off;
+	int rc = ovl_udp_tunnel_find(frame, cfg->vxlan_port, l);
+
+	if (rc != 0)
+		return rc;
+	off = l->tunnel + OVL_UDP_HDR_LEN;
+	if ((uint32_t)off + VXLAN_HDR_LEN > l->inner_end)
+		return -OVL_DROP_TRUNC_TUNNEL;
+	vx = (const struct rte_vxlan_hdr *)(frame + off);
+	/* Linux drops any other flag or reserved bit (VXLAN-GPE's 0x0C among them). */
+	if (vx->vx_flags != rte_cpu_to_be_32(VXLAN_FLAGS_I) ||
+			(vx->vx_vni & rte_cpu_to_be_32(0xFF)) != 0)
+		return -OVL_DROP_TUNNEL_FLAGS;
+	if (cfg->vni >= 0 && vx->vx_vni != rte_cpu_to_be_32((uint32_t)cfg->vni << 8))
+		return -OVL_DROP_TUNNEL_ID;
+	off += VXLAN_HDR_LEN;
+	if ((uint32_t)off + RTE_ETHER_HDR_LEN > l->inner_end)
+		return -OVL_DROP_TRUNC_INNER_ETH;
+	eth = (const struct rte_ether_hdr *)(frame + off);
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return -OVL_DROP_INNER_NOT_IPV4;
+	l->inner_l2 = off;
+	l->inner_l3 = off + RTE_ETHER_HDR_LEN;
+	return 0;
+}
+
+/*
+ * A VTEP answers from its own port to the VXLAN port, so the outer ports stay as they are;
+ * the inner Ethernet header is turned around like the outer one.
+ */
+static void
+vxlan_turnaround(uint8_t *frame, const struct ovl_layers *l)
+{
+	ovl_swap_ether((struct rte_ether_hdr *)(frame + l->inner_l2));
+}
+
+static void
+vxlan_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
+{
+	const struct rte_vxlan_hdr *vx =
+		(const struct rte_vxlan_hdr *)(frame + l->tunnel + OVL_UDP_HDR_LEN);
+
+	fprintf(out, "  VXLAN     flags 0x%02x, vni %" PRIu32 "\n",
+			rte_be_to_cpu_32(vx->vx_flags) >> 24, rte_be_to_cpu_32(vx->vx_vni) >> 8);
+}
+
+const struct ovl_encap ovl_encap_vxlan = {
+	.name = "vxlan",
+	.summary = "Eth / IPv4 / UDP 4789 / VXLAN / Eth / inner IPv4: Docker overlay, flannel vxlan, Calico VXLAN",
+	.overhead = VXLAN_INNER_OFF + RTE_ETHER_HDR_LEN,
+	.fallback = 0,
+	.encapsulate = vxlan_encapsulate,
+	.decapsulate = vxlan_decapsulate,
+	.turnaround = vxlan_turnaround,
+	.describe = vxlan_describe,
+};

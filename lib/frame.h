@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Frames: what to build (the spec), how big it is (the layout), where each layer sits in a
+ * built or received frame (the layers), and the operations on them: build, parse, turn around.
+ * Sizes follow docs/wire-format.md: a frame size includes the 4-byte FCS, which ovlperf never
+ * writes; buffers hold frame size - 4 bytes.
+ */
+#ifndef OVL_FRAME_H
+#define OVL_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+
+#include "encap.h"
+#include "probe.h"
+
+#define OVL_FCS_LEN 4
+#define OVL_FRAME_MIN 64
+#define OVL_FRAME_MAX 9216
+#define OVL_ETH_MIN_NOFCS 60          /* shorter frames are padded with zeros */
+#define OVL_INNER_HDR_LEN 28          /* inner IPv4 + UDP or ICMP echo header */
+#define OVL_INNER_MIN (OVL_INNER_HDR_LEN + OVL_PROBE_COMPACT_LEN)  /* 46 */
+#define OVL_INNER_MAX 65535
+#define OVL_VLAN_LEN 4
+
+enum ovl_size_kind {
+	OVL_SIZE_FRAME,  /* outer frame with FCS */
+	OVL_SIZE_INNER,  /* inner IP packet */
+	OVL_SIZE_MTU,    /* fill the outer IP packet to the underlay MTU */
+};
+
+enum ovl_outer_udp_csum {
+	OVL_OUTER_UDP_CSUM_DEFAULT, /* vxlan: zero; flannel: computed */
+	OVL_OUTER_UDP_CSUM_ZERO,
+	OVL_OUTER_UDP_CSUM_COMPUTE,
+};
+
+/* What to build. Addresses are in network order; ports and ids in host order. */
+struct ovl_frame_spec {
+	const struct ovl_encap *encap;
+
+	struct rte_ether_addr src_mac, dst_mac;
+	struct rte_ether_addr inner_src_mac, inner_dst_mac;
+	rte_be32_t src_ip, dst_ip;             /* outer (raw: the only IP header) */
+	rte_be32_t inner_src_ip, inner_dst_ip;
+	uint16_t src_port, dst_port;           /* inner UDP; ICMP echo uses src_port as identifier */
+	uint8_t inner_proto;                   /* IPPROTO_UDP or IPPROTO_ICMP */
+	uint16_t vlan;                         /* 0: untagged, else VLAN ID 1..4094 */
+	uint8_t ttl, inner_ttl;
+	uint32_t vni;
+	uint16_t vxlan_port;
+	uint16_t flannel_port;
+	enum ovl_outer_udp_csum outer_udp_csum;
+
+	enum ovl_size_kind size_kind;
+	uint32_t size;                         /* frame size, inner size or MTU, by size_kind */
+	uint32_t mtu;                          /* underlay MTU for fragmentation; 0: as needed */
+	enum ovl_probe_form probe_form;
+};
+
+/* Sizes resolved from a spec. */
+struct ovl_frame_layout {
+	uint16_t l2_len;        /* 14, or 18 with a VLAN tag */
+	uint16_t inner_off;     /* offset of the inner IPv4 header in every frame */
+	uint32_t inner_len;     /* inner IP packet before any fragmentation */
+	uint32_t frame_size;    /* with FCS, of the unfragmented frame (first fragment's if fragmented) */
+	uint32_t tunnel_mtu;    /* largest inner IP packet per frame */
+	uint16_t n_frames;      /* 1, or the number of fragments */
+	uint8_t probe_form;     /* COMPACT or FULL */
+	uint16_t probe_len;
+	uint16_t payload_len;   /* L4 payload: probe and fill */
+};
+
+/* Where the layers of one frame sit; offsets from the frame's first byte (0: absent). */
+struct ovl_layers {
+	const struct ovl_encap *encap;
+	uint16_t len;          /* bytes in the buffer */
+	uint16_t vlan_tci;     /* host order, when tagged */
+	uint8_t vlan;          /* 1 when tagged */
+	uint16_t l3;           /* outer IPv4 */
+	uint16_t l3_end;       /* end of the outer IP packet (Ethernet padding follows) */
+	uint16_t tunnel;       /* outer UDP header, when the tunnel has one */
+	uint16_t inner_l2;     /* inner Ethernet, vxlan only */
+	uint16_t inner_l3;     /* inner IPv4 (raw: equals l3) */
+	uint16_t inner_end;    /* end of the inner IP packet */
+	uint16_t l4;           /* inner UDP or ICMP header */
+	uint8_t l4_proto;
+	uint16_t probe;        /* first byte of the probe (L4 payload) */
+	uint16_t payload_len;  /* L4 payload bytes */
+	uint8_t fragment;      /* the inner packet is a fragment: reassemble before the probe */
+};
+
+/* What a receiver accepts. */
+struct ovl_rx_config {
+	uint32_t encap_mask;   /* bit i: ovl_encaps[i] is expected */
+	rte_be16_t vxlan_port;
+	rte_be16_t flannel_port;
+	int64_t vni;           /* -1: any */
+};
+
+#define OVL_ENCAP_MASK_ALL 0xFFFFFFFFu
+
+void ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *encap);
+void ovl_rx_config_defaults(struct ovl_rx_config *cfg);
+
+/* The smallest frame size (with FCS) that holds this spec's headers and a compact probe. */
+uint32_t ovl_frame_min_size(const struct ovl_frame_spec *spec);
+
+/*
+ * Resolves the sizes of a spec. Returns 0, or -EINVAL with a one-line message in err that
+ * names the problem and the allowed range.
+ */
+int ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay,
+		char *err, size_t errlen);
+
+/*
+ * Writes the inner IP packet (IPv4, UDP or ICMP echo, probe, fill) of lay->inner_len bytes
+ * at ip, with its checksums.
+ */
+void ovl_inner_build(uint8_t *ip, const struct ovl_frame_spec *spec,
+		const struct ovl_frame_layout *lay, const struct ovl_probe *probe);
+
+/*
+ * Encapsulates the inner packet already at frame + lay->inner_off (inner_len bytes): writes
+ * the Ethernet header, tag and the encapsulation's headers, pads to the Ethernet minimum.
+ * Returns the frame's length without FCS.
+ */
+uint16_t ovl_frame_encapsulate(uint8_t *frame, const struct ovl_frame_spec *spec,
+		const struct ovl_frame_layout *lay, uint16_t inner_len);
+
+/*
+ * Builds the whole unfragmented frame into buf (cap bytes). Returns its length without FCS,
+ * or -ENOSPC / -EMSGSIZE (fragmented layouts are built by ovl_frag_build).
+ */
+int ovl_frame_build(uint8_t *buf, size_t cap, const struct ovl_frame_spec *spec,
+		const struct ovl_frame_layout *lay, const struct ovl_probe *probe);
+
+/*
+ * Parses a received frame of len bytes, treating it as hostile: reads nothing beyond len.
+ * Returns 0 (l filled, probe located), 1 when the inner packet is a fragment (l filled up to
+ * inner_l3; reassemble it, then call ovl_parse_inner), or a negative enum ovl_drop.
+ */
+int ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
+		struct ovl_layers *l);
+
+/*
+ * Parses the inner IPv4 packet at l->inner_l3 up to l->inner_end: header checks, transport,
+ * probe. Used by ovl_parse, and on a reassembled packet (with inner_l3 = 0).
+ */
+int ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l);
+
+/*
+ * Turns a parsed frame around for reflection: outer MACs and IPs, inner IPs and ports (ICMP:
+ * echo request <-> reply) and the tunnel's own fields. Checksums stay valid. Applied twice,
+ * it restores the frame.
+ */
+void ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l);
+
+/*
+ * Verifies every checksum of a parsed frame (outer IPv4, outer UDP when not zero, inner IPv4,
+ * inner UDP or ICMP). Returns 0, or a negative count of bad checksums.
+ */
+int ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l);
+
+/* Checks the payload fill after the probe; returns 0 or -1 at the first wrong byte. */
+int ovl_frame_verify_fill(const uint8_t *frame, const struct ovl_layers *l);
+
+#endif

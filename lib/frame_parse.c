@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Parsing received frames. Every frame is hostile: each header is read only after checking
+ * that it lies within the bytes received, and every way of failing has its own drop reason.
+ * A frame may be longer than its IP packet (Ethernet padding); never shorter.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "cksum.h"
+#include "drop.h"
+#include "frame.h"
+#include "headers.h"
+
+static_assert(OVL_DROP_IP_TOTAL_LEN - OVL_DROP_TRUNC_IP == 4 &&
+		OVL_DROP_INNER_IP_TOTAL_LEN - OVL_DROP_TRUNC_INNER_IP == 4,
+		"ovl_ipv4_check counts its reasons from the truncation one, in this order");
+
+#define IPV4_FRAGMENT_MASK (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)
+
+static int
+is_fragment(const uint8_t *buf, uint16_t l3)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(buf + l3);
+
+	return (ip->fragment_offset & rte_cpu_to_be_16(IPV4_FRAGMENT_MASK)) != 0;
+}
+
+static int
+expected(const struct ovl_rx_config *cfg, int i)
+{
+	return i < 32 && (cfg->encap_mask >> i & 1);
+}
+
+/* Non-fallback encapsulations first, then those that claim any IPv4 packet (raw). */
+static int
+decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_layers *l)
+{
+	int pass, i, rc;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; ovl_encaps[i] != NULL; i++) {
+			const struct ovl_encap *e = ovl_encaps[i];
+
+			if (e->fallback != pass || !expected(cfg, i))
+				continue;
+			rc = e->decapsulate(frame, cfg, l);
+			if (rc == 1)
+				continue;
+			l->encap = e;
+			return rc;
+		}
+	}
+	return -OVL_DROP_NO_TUNNEL;
+}
+
+static int
+fallback_expected(const struct ovl_rx_config *cfg)
+{
+	int i;
+
+	for (i = 0; ovl_encaps[i] != NULL; i++)
+		if (ovl_encaps[i]->fallback && expected(cfg, i))
+			return 1;
+	return 0;
+}
+
+int
+ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
+		struct ovl_layers *l)
+{
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)frame;
+	rte_be16_t type;
+	uint16_t off = RTE_ETHER_HDR_LEN, end;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (len > UINT16_MAX)
+		len = UINT16_MAX;
+	l->len = (uint16_t)len;
+	if (len < RTE_ETHER_HDR_LEN)
+		return -OVL_DROP_TRUNC_ETH;
+	type = eth->ether_type;
+	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+		const struct rte_vlan_hdr *tag = (const struct rte_vlan_hdr *)(eth + 1);
+
+		if (len < RTE_ETHER_HDR_LEN + OVL_VLAN_LEN)
+			return -OVL_DROP_TRUNC_VLAN;
+		l->vlan = 1;
+		l->vlan_tci = rte_be_to_cpu_16(tag->vlan_tci);
+		type = tag->eth_proto;
+		off += OVL_VLAN_LEN;
+	}
+	if (type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return -OVL_DROP_NOT_IPV4;
+	rc = ovl_ipv4_check(frame, off, (uint16_t)len, OVL_DROP_TRUNC_IP, &end);
+	if (rc < 0)
+		return rc;
+	l->l3 = off;
+	l->l3_end = end;
+
+	/*
+	 * An underlay fragment has no tunnel header to go by. A fragmented raw packet is
+	 * reassembled like an inner one; tunnel traffic is never fragmented on the underlay by
+	 * ovlperf (outer DF set) and is dropped.
+	 */
+	if (is_fragment(frame, off)) {
+		if (!fallback_expected(cfg))
+			return -OVL_DROP_IP_FRAGMENT;
+		for (rc = 0; !ovl_encaps[rc]->fallback; rc++)
+			;
+		l->encap = ovl_encaps[rc];
+		l->inner_l3 = l->l3;
+		l->inner_end = l->l3_end;
+		l->fragment = 1;
+		return 1;
+	}
+
+	rc = decapsulate(frame, cfg, l);
+	if (rc < 0)
+		return rc;
+	return ovl_parse_inner(frame, l);
+}
+
+int
+ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
+{
+	const struct rte_ipv4_hdr *ip;
+	uint16_t off, end;
+	int rc;
+
+	rc = ovl_ipv4_check(buf, l->inner_l3, l->inner_end, OVL_DROP_TRUNC_INNER_IP, &end);
+	if (rc < 0)
+		return rc;
+	l->inner_end = end;
+	if (is_fragment(buf, l->inner_l3)) {
+		l->fragment = 1;
+		return 1;
+	}
+	ip = (const struct rte_ipv4_hdr *)(buf + l->inner_l3);
+	off = l->inner_l3 + OVL_IPV4_HDR_LEN;
+	if ((uint32_t)off + OVL_UDP_HDR_LEN > end)
+		return ip->next_proto_id == IPPROTO_UDP || ip->next_proto_id == IPPROTO_ICMP
+			? -OVL_DROP_TRUNC_L4 : -OVL_DROP_INNER_PROTO;
+	l->l4 = off;
+	l->l4_proto = ip->next_proto_id;
+	l->probe = off + OVL_UDP_HDR_LEN;
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(buf + off);
+		uint16_t udp_len = rte_be_to_cpu_16(udp->dgram_len);
+
+		if (udp_len < OVL_UDP_HDR_LEN || (uint32_t)off + udp_len > end)
+			return -OVL_DROP_L4_LEN;
+		l->payload_len = udp_len - OVL_UDP_HDR_LEN;
+	} else if (ip->next_proto_id == IPPROTO_ICMP) {
+		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(buf + off);
+
+		if ((icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST &&
+				icmp->icmp_type != RTE_IP_ICMP_ECHO_REPLY) || icmp->icmp_code != 0)
+			return -OVL_DROP_ICMP_TYPE;
+		l->payload_len = end - l->probe;
+	} else {
+		return -OVL_DROP_INNER_PROTO;
+	}
+	{
+		struct ovl_probe p;
+
+		return ovl_probe_read(buf + l->probe, l->payload_len, &p);
+	}
+}
+
+void
+ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
+{
+	uint8_t *l4 = frame + l->l4;
+
+	ovl_swap_ether((struct rte_ether_hdr *)frame);
+	if (l->l3 != l->inner_l3)
+		ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->l3));
+	if (l->encap->turnaround != NULL)
+		l->encap->turnaround(frame, l);
+	ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->inner_l3));
+	if (l->l4_proto == IPPROTO_UDP) {
+		ovl_swap_udp_ports((struct rte_udp_hdr *)l4);
+	} else {
+		struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)l4;
+		uint8_t old_word[2] = { icmp->icmp_type, icmp->icmp_code };
+		uint8_t new_word[2] = { icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST
+				? RTE_IP_ICMP_ECHO_REPLY : RTE_IP_ICMP_ECHO_REQUEST, icmp->icmp_code };
+
+		icmp->icmp_type = new_word[0];
+		icmp->icmp_cksum = ovl_cksum_update(icmp->icmp_cksum, old_word, new_word, 2);
+	}
+}
+
+int
+ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l)
+{
+	const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(frame + l->l3);
+	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(frame + l->inner_l3);
+	int bad = 0;
+
+	if (l->l3 != l->inner_l3 && rte_raw_cksum(outer, OVL_IPV4_HDR_LEN) != 0xFFFF)
+		bad++;
+	if (l->tunnel != 0) {
+		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(frame + l->tunnel);
+
+		if (udp->dgram_cksum != 0 && rte_ipv4_udptcp_cksum_verify(outer, udp) != 0)
+			bad++;
+	}
+	if (rte_raw_cksum(inner, OVL_IPV4_HDR_LEN) != 0xFFFF)
+		bad++;
+	if (l->fragment || l->l4 == 0)
+		return -bad;
+	if (l->l4_proto == IPPROTO_UDP) {
+		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(frame + l->l4);
+
+		if (udp->dgram_cksum != 0 && rte_ipv4_udptcp_cksum_verify(inner, udp) != 0)
+			bad++;
+	} else if (rte_raw_cksum(frame + l->l4, l->inner_end - l->l4) != 0xFFFF) {
+		bad++;
+	}
+	return -bad;
+}
+
+int
+ovl_frame_verify_fill(const uint8_t *frame, const struct ovl_layers *l)
+{
+	const uint8_t *payload = frame + l->probe;
+	struct ovl_probe p;
+	uint32_t k;
+
+	if (ovl_probe_read(payload, l->payload_len, &p) < 0)
+		return -1;
+	for (k = p.length; k < l->payload_len; k++)
+		if (payload[k] != ovl_payload_fill_byte(k))
+			return -1;
+	return 0;
+}

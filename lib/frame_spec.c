@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* A frame's defaults and sizes (docs/wire-format.md, "Sizes" and "Defaults"). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ip.h>
+
+#include "frame.h"
+#include "headers.h"
+
+static const struct rte_ether_addr default_src_mac = { { 0x02, 0, 0, 0, 0x00, 0x01 } };
+static const struct rte_ether_addr default_dst_mac = { { 0x02, 0, 0, 0, 0x00, 0x02 } };
+static const struct rte_ether_addr default_inner_src_mac = { { 0x02, 0, 0, 0, 0x01, 0x01 } };
+static const struct rte_ether_addr default_inner_dst_mac = { { 0x02, 0, 0, 0, 0x01, 0x02 } };
+
+void
+ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *encap)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->encap = encap;
+	spec->src_mac = default_src_mac;
+	spec->dst_mac = default_dst_mac;
+	spec->inner_src_mac = default_inner_src_mac;
+	spec->inner_dst_mac = default_inner_dst_mac;
+	spec->src_ip = rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 1));
+	spec->dst_ip = rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 2));
+	spec->inner_src_ip = rte_cpu_to_be_32(RTE_IPV4(198, 51, 100, 1));
+	spec->inner_dst_ip = rte_cpu_to_be_32(RTE_IPV4(198, 51, 100, 2));
+	spec->src_port = 40000;
+	spec->dst_port = 7000;
+	spec->inner_proto = IPPROTO_UDP;
+	spec->ttl = 64;
+	spec->inner_ttl = 64;
+	spec->vni = 42;
+	spec->vxlan_port = 4789;
+	spec->flannel_port = 8285;
+	spec->outer_udp_csum = OVL_OUTER_UDP_CSUM_DEFAULT;
+	spec->size_kind = OVL_SIZE_FRAME;
+	spec->size = 0; /* the smallest frame of the encapsulation */
+	spec->mtu = 0;
+	spec->probe_form = OVL_PROBE_AUTO;
+}
+
+void
+ovl_rx_config_defaults(struct ovl_rx_config *cfg)
+{
+	cfg->encap_mask = OVL_ENCAP_MASK_ALL;
+	cfg->vxlan_port = rte_cpu_to_be_16(4789);
+	cfg->flannel_port = rte_cpu_to_be_16(8285);
+	cfg->vni = -1;
+}
+
+static uint16_t
+l2_len(const struct ovl_frame_spec *spec)
+{
+	return RTE_ETHER_HDR_LEN + (spec->vlan ? OVL_VLAN_LEN : 0);
+}
+
+/* Frame size with FCS = fixed + inner size. */
+static uint32_t
+fixed_len(const struct ovl_frame_spec *spec)
+{
+	return l2_len(spec) + spec->encap->overhead + OVL_FCS_LEN;
+}
+
+uint32_t
+ovl_frame_min_size(const struct ovl_frame_spec *spec)
+{
+	uint32_t min = fixed_len(spec) + OVL_INNER_MIN;
+
+	return min < OVL_FRAME_MIN ? OVL_FRAME_MIN : min;
+}
+
+static const char *
+tagged(const struct ovl_frame_spec *spec)
+{
+	return spec->vlan ? " with a VLAN tag" : "";
+}
+
+/* IPv4 fragments carry multiples of 8 payload bytes, except the last. */
+static uint16_t
+count_fragments(uint32_t inner_len, uint32_t tunnel_mtu)
+{
+	uint32_t per_frag = (tunnel_mtu - OVL_IPV4_HDR_LEN) & ~7u;
+	uint32_t payload = inner_len - OVL_IPV4_HDR_LEN;
+
+	return (uint16_t)((payload + per_frag - 1) / per_frag);
+}
+
+int
+ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay, char *err,
+		size_t errlen)
+{
+	const char *name = spec->encap->name;
+	uint32_t fixed = fixed_len(spec);
+	uint32_t min = ovl_frame_min_size(spec);
+	uint32_t min_inner = min - fixed;
+	uint32_t max_mtu = OVL_FRAME_MAX - l2_len(spec) - OVL_FCS_LEN;
+	uint32_t min_mtu = spec->encap->overhead + min_inner;
+	uint32_t inner, mtu = spec->mtu;
+
+	memset(lay, 0, sizeof(*lay));
+	if (mtu != 0 && (mtu < min_mtu || mtu > max_mtu)) {
+		snprintf(err, errlen, "MTU %u does not fit %s%s: allowed %u..%u", mtu, name,
+				tagged(spec), min_mtu, max_mtu);
+		return -EINVAL;
+	}
+	switch (spec->size_kind) {
+	case OVL_SIZE_FRAME:
+		if (spec->size == 0) {
+			inner = min_inner;
+			break;
+		}
+		if (spec->size < min || spec->size > OVL_FRAME_MAX) {
+			snprintf(err, errlen,
+				"frame size %u does not fit %s%s: allowed %u..%u (the smallest holds a %u-byte inner packet with the 18-byte compact probe)",
+				spec->size, name, tagged(spec), min, OVL_FRAME_MAX, min_inner);
+			return -EINVAL;
+		}
+		inner = spec->size - fixed;
+		if (mtu != 0 && spec->encap->overhead + inner > mtu) {
+			snprintf(err, errlen,
+				"frame size %u needs an MTU of at least %u for %s%s, but the MTU is %u",
+				spec->size, spec->encap->overhead + inner, name, tagged(spec), mtu);
+			return -EINVAL;
+		}
+		break;
+	case OVL_SIZE_INNER:
+		if (spec->size < min_inner || spec->size > OVL_INNER_MAX) {
+			snprintf(err, errlen, "inner size %u does not fit %s%s: allowed %u..%u",
+					spec->size, name, tagged(spec), min_inner, OVL_INNER_MAX);
+			return -EINVAL;
+		}
+		inner = spec->size;
+		if (mtu == 0 && fixed + inner > OVL_FRAME_MAX) {
+			snprintf(err, errlen,
+				"inner size %u makes a %s%s frame of %u bytes, over %u: give an MTU to fragment it, or at most inner size %u",
+				inner, name, tagged(spec), fixed + inner, OVL_FRAME_MAX,
+				OVL_FRAME_MAX - fixed);
+			return -EINVAL;
+		}
+		break;
+	case OVL_SIZE_MTU:
+		if (spec->size < min_mtu || spec->size > max_mtu) {
+			snprintf(err, errlen, "MTU %u does not fit %s%s: allowed %u..%u", spec->size,
+					name, tagged(spec), min_mtu, max_mtu);
+			return -EINVAL;
+		}
+		mtu = spec->size;
+		inner = mtu - spec->encap->overhead;
+		break;
+	default:
+		snprintf(err, errlen, "unknown size kind %d", (int)spec->size_kind);
+		return -EINVAL;
+	}
+
+	lay->l2_len = l2_len(spec);
+	lay->inner_off = lay->l2_len + spec->encap->overhead;
+	lay->inner_len = inner;
+	lay->payload_len = inner - OVL_INNER_HDR_LEN;
+	lay->tunnel_mtu = mtu != 0 ? mtu - spec->encap->overhead : inner;
+	lay->n_frames = 1;
+	if (inner > lay->tunnel_mtu) {
+		lay->n_frames = count_fragments(inner, lay->tunnel_mtu);
+		inner = OVL_IPV4_HDR_LEN + ((lay->tunnel_mtu - OVL_IPV4_HDR_LEN) & ~7u);
+	}
+	lay->frame_size = fixed + inner;
+	if (lay->frame_size < OVL_FRAME_MIN)
+		lay->frame_size = OVL_FRAME_MIN;
+
+	switch (spec->probe_form) {
+	case OVL_PROBE_COMPACT:
+		lay->probe_form = OVL_PROBE_COMPACT;
+		break;
+	case OVL_PROBE_FULL:
+		if (lay->payload_len < OVL_PROBE_FULL_LEN) {
+			snprintf(err, errlen,
+				"the full probe needs an inner size of at least %u (%s%s frame %u), got %u",
+				OVL_INNER_HDR_LEN + OVL_PROBE_FULL_LEN, name, tagged(spec),
+				fixed + OVL_INNER_HDR_LEN + OVL_PROBE_FULL_LEN, lay->inner_len);
+			return -EINVAL;
+		}
+		lay->probe_form = OVL_PROBE_FULL;
+		break;
+	default:
+		lay->probe_form = lay->payload_len >= OVL_PROBE_FULL_LEN ? OVL_PROBE_FULL
+									  : OVL_PROBE_COMPACT;
+		break;
+	}
+	lay->probe_len = ovl_probe_len(lay->probe_form);
+	/* The receiver matches the probe in the first fragment's transport payload. */
+	if (lay->n_frames > 1 &&
+			inner - OVL_IPV4_HDR_LEN < (uint32_t)OVL_UDP_HDR_LEN + lay->probe_len) {
+		snprintf(err, errlen,
+			"MTU %u leaves no room for the probe in the first fragment of %s%s: allowed %u..%u",
+			mtu, name, tagged(spec),
+			spec->encap->overhead + OVL_IPV4_HDR_LEN +
+				((OVL_UDP_HDR_LEN + lay->probe_len + 7) & ~7u),
+			max_mtu);
+		return -EINVAL;
+	}
+	return 0;
+}

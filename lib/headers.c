@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include <rte_thash.h>
+
+#include "drop.h"
+#include "frame.h"
+#include "headers.h"
+
+/* Microsoft's default RSS key, the one most NICs ship with. */
+static const uint8_t rss_default_key[40] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+void
+ovl_ipv4_write(struct rte_ipv4_hdr *ip, rte_be32_t src, rte_be32_t dst, uint8_t proto,
+		uint16_t total_len, uint8_t ttl, int dont_fragment)
+{
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16(total_len);
+	ip->packet_id = 0;
+	ip->fragment_offset = dont_fragment ? rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG) : 0;
+	ip->time_to_live = ttl;
+	ip->next_proto_id = proto;
+	ip->hdr_checksum = 0;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+void
+ovl_udp_write(struct rte_udp_hdr *udp, uint16_t src_port, uint16_t dst_port, uint16_t len)
+{
+	udp->src_port = rte_cpu_to_be_16(src_port);
+	udp->dst_port = rte_cpu_to_be_16(dst_port);
+	udp->dgram_len = rte_cpu_to_be_16(len);
+	udp->dgram_cksum = 0;
+}
+
+int
+ovl_ipv4_check(const uint8_t *frame, uint16_t off, uint16_t end, int first_reason,
+		uint16_t *ip_end)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + off);
+	uint16_t total;
+
+	if ((uint32_t)off + OVL_IPV4_HDR_LEN > end)
+		return -first_reason;
+	if ((ip->version_ihl >> 4) != 4)
+		return -(first_reason + 1);
+	if ((ip->version_ihl & 0x0F) < 5)
+		return -(first_reason + 2);
+	if ((ip->version_ihl & 0x0F) > 5)
+		return -(first_reason + 3);
+	total = rte_be_to_cpu_16(ip->total_length);
+	if (total < OVL_IPV4_HDR_LEN || (uint32_t)off + total > end)
+		return -(first_reason + 4);
+	*ip_end = off + total;
+	return 0;
+}
+
+int
+ovl_udp_tunnel_find(const uint8_t *frame, rte_be16_t port, struct ovl_layers *l)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + l->l3);
+	const struct rte_udp_hdr *udp;
+	uint16_t off = l->l3 + OVL_IPV4_HDR_LEN;
+	uint16_t udp_len;
+
+	if (ip->next_proto_id != IPPROTO_UDP)
+		return 1;
+	if ((uint32_t)off + OVL_UDP_HDR_LEN > l->l3_end)
+		return -OVL_DROP_TRUNC_UDP;
+	udp = (const struct rte_udp_hdr *)(frame + off);
+	if (udp->dst_port != port)
+		return 1;
+	udp_len = rte_be_to_cpu_16(udp->dgram_len);
+	if (udp_len < OVL_UDP_HDR_LEN || (uint32_t)off + udp_len > l->l3_end)
+		return -OVL_DROP_UDP_LEN;
+	l->tunnel = off;
+	l->inner_end = off + udp_len;
+	return 0;
+}
+
+uint16_t
+ovl_tunnel_src_port(const struct ovl_frame_spec *spec)
+{
+	uint16_t sport = spec->src_port;
+	uint16_t dport = spec->inner_proto == IPPROTO_UDP ? spec->dst_port : 0;
+	uint32_t tuple[3] = {
+		rte_be_to_cpu_32(spec->inner_src_ip),
+		rte_be_to_cpu_32(spec->inner_dst_ip),
+		(uint32_t)sport << 16 | dport,
+	};
+
+	return 0xC000 | (rte_softrss(tuple, 3, rss_default_key) & 0x3FFF);
+}
+
+void
+ovl_swap_ether(struct rte_ether_hdr *eth)
+{
+	struct rte_ether_addr tmp = eth->src_addr;
+
+	eth->src_addr = eth->dst_addr;
+	eth->dst_addr = tmp;
+}
+
+/* Swapping two 16-bit-aligned fields leaves every checksum over them unchanged. */
+void
+ovl_swap_ipv4(struct rte_ipv4_hdr *ip)
+{
+	rte_be32_t tmp = ip->src_addr;
+
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = tmp;
+}
+
+void
+ovl_swap_udp_ports(struct rte_udp_hdr *udp)
+{
+	rte_be16_t tmp = udp->src_port;
+
+	udp->src_port = udp->dst_port;
+	udp->dst_port = tmp;
+}

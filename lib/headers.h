@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 and UDP header work shared by the inner packet and every encapsulation: writing them,
+ * checking received ones, and the VXLAN-style flow hash for outer source ports.
+ */
+#ifndef OVL_HEADERS_H
+#define OVL_HEADERS_H
+
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+struct ovl_layers;
+struct ovl_frame_spec;
+
+#define OVL_IPV4_HDR_LEN ((uint16_t)sizeof(struct rte_ipv4_hdr))
+#define OVL_UDP_HDR_LEN ((uint16_t)sizeof(struct rte_udp_hdr))
+
+/* Writes an option-less IPv4 header, id 0, DSCP 0, with its checksum. */
+void ovl_ipv4_write(struct rte_ipv4_hdr *ip, rte_be32_t src, rte_be32_t dst, uint8_t proto,
+		uint16_t total_len, uint8_t ttl, int dont_fragment);
+
+/* Writes a UDP header with a zero checksum. */
+void ovl_udp_write(struct rte_udp_hdr *udp, uint16_t src_port, uint16_t dst_port, uint16_t len);
+
+/*
+ * Checks the IPv4 header at frame + off, which may extend to end: returns 0 and sets *ip_end,
+ * or a negative drop reason counted from first_reason (truncated, version, header length,
+ * options, total length, in that order).
+ */
+int ovl_ipv4_check(const uint8_t *frame, uint16_t off, uint16_t end, int first_reason,
+		uint16_t *ip_end);
+
+/*
+ * For UDP tunnels: checks that the outer IPv4 packet at l->l3 carries UDP to port, with a
+ * sound UDP length. Returns 1 when it is not UDP to that port, a negative drop reason, or 0
+ * with l->tunnel set and l->inner_end at the end of the UDP payload.
+ */
+int ovl_udp_tunnel_find(const uint8_t *frame, rte_be16_t port, struct ovl_layers *l);
+
+/*
+ * The outer UDP source port for a tunnelled flow: 49152 | (Toeplitz hash of the inner flow
+ * & 0x3FFF), as docs/wire-format.md defines it, so tunnels spread over ECMP paths and RSS queues.
+ */
+uint16_t ovl_tunnel_src_port(const struct ovl_frame_spec *spec);
+
+void ovl_swap_ether(struct rte_ether_hdr *eth);
+void ovl_swap_ipv4(struct rte_ipv4_hdr *ip);
+void ovl_swap_udp_ports(struct rte_udp_hdr *udp);
+
+#endif
