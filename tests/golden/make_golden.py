@@ -133,13 +133,11 @@ def l4_payload(l4_payload_len, o):
 def inner_packet(encap, proto, inner_size, o):
     """The inner IP packet (raw: the only IP packet) as a scapy IP layer."""
     assert inner_size >= MIN_INNER
-    if encap == "raw":
+    if encap == "raw":   # raw: the outer addresses, the inner header's other defaults
         src, dst = o["src_ip"], o["dst_ip"]
-        ttl = o["inner_ttl"]
     else:
         src, dst = o["inner_src_ip"], o["inner_dst_ip"]
-        ttl = o["inner_ttl"]
-    ip = IP(src=src, dst=dst, ttl=ttl, id=0, flags=0, frag=0, tos=0)
+    ip = IP(src=src, dst=dst, ttl=o["inner_ttl"], id=0, flags=0, frag=0, tos=0)
     data = Raw(l4_payload(inner_size - 28, o))
     if proto == "udp":
         l4 = UDP(sport=o["src_port"], dport=o["dst_port"])
