@@ -15,7 +15,17 @@
 /* An option's value is checked and applied by one of these; err gets "what is allowed". */
 typedef int (*apply_fn)(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 
+#define C_FRAMES 1u
+#define C_SEND 2u
+#define C_REFLECT 4u
+#define C_LOOP 8u
+#define C_TRAFFIC (C_SEND | C_LOOP)
+#define C_BUILD (C_FRAMES | C_SEND | C_LOOP)
+#define C_RUN (C_SEND | C_REFLECT | C_LOOP)
+#define C_ALL (C_FRAMES | C_RUN)
+
 struct option_entry {
+	unsigned int commands;
 	const char *name;
 	const char *value; /* metavariable for help; NULL: a flag */
 	const char *help;
@@ -376,6 +386,7 @@ apply_src_mac(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 static int
 apply_dst_mac(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
+	cfg->dst_mac_given = 1;
 	return mac_addr(arg, &cfg->spec.dst_mac, err, errlen);
 }
 
@@ -388,6 +399,7 @@ apply_inner_src_mac(struct app_config *cfg, const char *arg, char *err, size_t e
 static int
 apply_inner_dst_mac(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
+	cfg->inner_dst_mac_given = 1;
 	return mac_addr(arg, &cfg->spec.inner_dst_mac, err, errlen);
 }
 
@@ -418,37 +430,296 @@ apply_quiet(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+apply_rate(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	static const struct {
+		const char *suffix;
+		enum rate_unit unit;
+		double scale;
+	} units[] = {
+		{ "%", RATE_LINK_PERCENT, 1 },
+		{ "Gbps-l1", RATE_L1_BPS, 1e9 }, { "Mbps-l1", RATE_L1_BPS, 1e6 },
+		{ "kbps-l1", RATE_L1_BPS, 1e3 }, { "bps-l1", RATE_L1_BPS, 1 },
+		{ "Gbps", RATE_L2_BPS, 1e9 }, { "Mbps", RATE_L2_BPS, 1e6 },
+		{ "kbps", RATE_L2_BPS, 1e3 }, { "bps", RATE_L2_BPS, 1 },
+		{ "Mpps", RATE_PPS, 1e6 }, { "kpps", RATE_PPS, 1e3 }, { "pps", RATE_PPS, 1 },
+		{ "M", RATE_PPS, 1e6 }, { "k", RATE_PPS, 1e3 }, { "", RATE_PPS, 1 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	if (strcmp(arg, "unlimited") == 0 || strcmp(arg, "max") == 0) {
+		cfg->rate.unit = RATE_UNLIMITED;
+		return 0;
+	}
+	errno = 0;
+	v = strtod(arg, &end);
+	for (i = 0; errno == 0 && end != arg && v > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].suffix) != 0)
+			continue;
+		if (units[i].unit == RATE_LINK_PERCENT && v > 100)
+			break;
+		cfg->rate.unit = units[i].unit;
+		cfg->rate.value = v * units[i].scale;
+		if (cfg->rate.unit == RATE_PPS && cfg->rate.value < 1)
+			break;
+		return 0;
+	}
+	snprintf(err, errlen, "'%s' is not allowed: packets/s (100000, 100k, 1.5M, 2Mpps), "
+			"bit/s at layer 2 (5Gbps, 800Mbps) or layer 1 (9.5Gbps-l1), a share of the link (50%%), or unlimited", arg);
+	return -1;
+}
+
+static int
+seconds(const char *arg, double min, double max, double *out, char *err, size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(v >= min && v <= max)) {
+		snprintf(err, errlen, "'%s' is not allowed: seconds, %g..%g", arg, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+apply_duration(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return seconds(arg, 0.001, 31536000, &cfg->duration_s, err, errlen);
+}
+
+static int
+apply_warmup(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return seconds(arg, 0, 3600, &cfg->warmup_s, err, errlen);
+}
+
+static int
+apply_drain(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	uint64_t ms;
+
+	if (number(arg, 0, 60000, &ms, err, errlen) < 0)
+		return -1;
+	cfg->drain_s = (double)ms / 1000;
+	return 0;
+}
+
+static int
+apply_arp_timeout(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return seconds(arg, 0.1, 600, &cfg->arp_timeout_s, err, errlen);
+}
+
+static int
+apply_count(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return number(arg, 1, UINT64_MAX / 2, &cfg->count, err, errlen);
+}
+
+static int
+apply_latency_rate(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return number(arg, 1, 1000000, &cfg->latency_rate, err, errlen);
+}
+
+static int
+apply_flows(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (number(arg, 1, 4096, &v, err, errlen) < 0)
+		return -1;
+	cfg->flows = (uint32_t)v;
+	return 0;
+}
+
+static int
+output_path(const char *arg, const char **out, char *err, size_t errlen)
+{
+	if (*arg == '\0') {
+		snprintf(err, errlen, "an empty path is not allowed: a file name, or - for stdout");
+		return -1;
+	}
+	*out = arg;
+	return 0;
+}
+
+static int
+apply_json(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return output_path(arg, &cfg->json_path, err, errlen);
+}
+
+static int
+apply_csv(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return output_path(arg, &cfg->csv_path, err, errlen);
+}
+
+static int
+apply_capture(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return apply_pcap(cfg, arg, err, errlen) < 0 ? -1 : (cfg->capture_path = arg, 0);
+}
+
+static int
+apply_capture_max(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return number(arg, 1, 100000000, &cfg->capture_max, err, errlen);
+}
+
+static int
+apply_line_rate(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno == 0 && end != arg && v > 0) {
+		if (strcmp(end, "G") == 0 || strcmp(end, "Gbps") == 0)
+			v *= 1e9;
+		else if (strcmp(end, "M") == 0 || strcmp(end, "Mbps") == 0)
+			v *= 1e6;
+		else if (*end != '\0')
+			v = 0;
+		if (v >= 1e6 && v <= 1e12) {
+			cfg->line_rate_bps = v;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "'%s' is not allowed: a link speed, 1M..1000G (1G, 10G, 25Gbps, 100G)", arg);
+	return -1;
+}
+
+static int
+apply_dwell(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	(void)arg, (void)err, (void)errlen;
+	cfg->dwell = 1;
+	return 0;
+}
+
+static int
+apply_promiscuous(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	(void)arg, (void)err, (void)errlen;
+	cfg->promiscuous = 1;
+	return 0;
+}
+
+static int
+apply_no_live(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	(void)arg, (void)err, (void)errlen;
+	cfg->live = 0;
+	return 0;
+}
+
+static int
+apply_port(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (number(arg, 0, RTE_MAX_ETHPORTS - 1, &v, err, errlen) < 0)
+		return -1;
+	cfg->port = (uint16_t)v;
+	return 0;
+}
+
+static int
+apply_peer_port(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (number(arg, 0, RTE_MAX_ETHPORTS - 1, &v, err, errlen) < 0)
+		return -1;
+	cfg->peer_port = (uint16_t)v;
+	return 0;
+}
+
+uint64_t
+rate_to_pps(const struct rate *r, uint32_t frame_size, double link_bps)
+{
+	double pps;
+
+	switch (r->unit) {
+	case RATE_PPS:
+		pps = r->value;
+		break;
+	case RATE_L2_BPS:
+		pps = r->value / (frame_size * 8.0);
+		break;
+	case RATE_L1_BPS:
+		pps = r->value / ((frame_size + 20) * 8.0);
+		break;
+	case RATE_LINK_PERCENT:
+		pps = link_bps * r->value / 100 / ((frame_size + 20) * 8.0);
+		break;
+	default:
+		return 0;
+	}
+	return pps < 1 ? 1 : (uint64_t)(pps + 0.5);
+}
+
 static const struct option_entry options[] = {
-	{ "encap", "LIST", "raw, vxlan, ipip, flannel, all, or a comma list (default all)", apply_encap },
-	{ "frame-size", "N", "outer frame size with FCS, 64..9216 (default: smallest per encap)", apply_frame_size },
-	{ "inner-size", "N", "inner IP packet size, 46..65535", apply_inner_size },
-	{ "mtu", "N", "underlay MTU; alone: fill the outer IP packet to it; with --inner-size: fragment", apply_mtu },
-	{ "vlan", "ID", "add an 802.1Q tag, 1..4094", apply_vlan },
-	{ "inner-proto", "P", "udp or icmp (echo request) (default udp)", apply_inner_proto },
-	{ "vni", "N", "VXLAN network identifier, 0..16777215 (default 42)", apply_vni },
-	{ "vxlan-port", "P", "VXLAN UDP port (default 4789; Linux and flannel use 8472)", apply_vxlan_port },
-	{ "flannel-port", "P", "flannel UDP port (default 8285)", apply_flannel_port },
-	{ "outer-udp-csum", "M", "zero or compute (default: vxlan zero, flannel compute)", apply_outer_udp_csum },
-	{ "probe", "FORM", "auto, compact or full (default auto)", apply_probe },
-	{ "ttl", "N", "outer TTL, 1..255 (default 64)", apply_ttl },
-	{ "inner-ttl", "N", "inner TTL, 1..255 (default 64)", apply_inner_ttl },
-	{ "src-mac", "MAC", "outer source MAC", apply_src_mac },
-	{ "dst-mac", "MAC", "outer destination MAC", apply_dst_mac },
-	{ "inner-src-mac", "MAC", "inner source MAC (vxlan)", apply_inner_src_mac },
-	{ "inner-dst-mac", "MAC", "inner destination MAC (vxlan)", apply_inner_dst_mac },
-	{ "src-ip", "ADDR", "outer source IPv4 (default 192.0.2.1)", apply_src_ip },
-	{ "dst-ip", "ADDR", "outer destination IPv4 (default 192.0.2.2)", apply_dst_ip },
-	{ "inner-src-ip", "ADDR", "inner source IPv4 (default 198.51.100.1)", apply_inner_src_ip },
-	{ "inner-dst-ip", "ADDR", "inner destination IPv4 (default 198.51.100.2)", apply_inner_dst_ip },
-	{ "src-port", "P", "inner UDP source port, ICMP identifier (default 40000)", apply_src_port },
-	{ "dst-port", "P", "inner UDP destination port (default 7000)", apply_dst_port },
-	{ "session", "ID", "probe session id, 0..4294967295 (default random)", apply_session },
-	{ "stream", "ID", "probe stream id, 0..65535 (default 0)", apply_stream },
-	{ "seq", "N", "probe sequence number (default 0)", apply_seq },
-	{ "timestamp", "N", "probe transmit timestamp (default 0)", apply_timestamp },
-	{ "pcap", "FILE", "write the frames to a pcap file", apply_pcap },
-	{ "hex", NULL, "add a hex dump of every frame", apply_hex },
-	{ "quiet", NULL, "print nothing on success", apply_quiet },
+	{ C_ALL, "encap", "LIST", "raw, vxlan, ipip, flannel, all, or a comma list (default all; reflect: those it answers)", apply_encap },
+	{ C_BUILD, "frame-size", "N", "outer frame size with FCS, 64..9216 (default: smallest per encap)", apply_frame_size },
+	{ C_BUILD, "inner-size", "N", "inner IP packet size, 46..65535", apply_inner_size },
+	{ C_BUILD, "mtu", "N", "underlay MTU; alone: fill the outer IP packet to it; with --inner-size: fragment", apply_mtu },
+	{ C_ALL, "vlan", "ID", "add an 802.1Q tag, 1..4094", apply_vlan },
+	{ C_BUILD, "inner-proto", "P", "udp or icmp (echo request) (default udp)", apply_inner_proto },
+	{ C_ALL, "vni", "N", "VXLAN network identifier, 0..16777215 (default 42)", apply_vni },
+	{ C_ALL, "vxlan-port", "P", "VXLAN UDP port (default 4789; Linux and flannel use 8472)", apply_vxlan_port },
+	{ C_ALL, "flannel-port", "P", "flannel UDP port (default 8285)", apply_flannel_port },
+	{ C_BUILD, "outer-udp-csum", "M", "zero or compute (default: vxlan zero, flannel compute)", apply_outer_udp_csum },
+	{ C_BUILD, "probe", "FORM", "auto, compact or full (default auto)", apply_probe },
+	{ C_BUILD, "ttl", "N", "outer TTL, 1..255 (default 64)", apply_ttl },
+	{ C_BUILD, "inner-ttl", "N", "inner TTL, 1..255 (default 64)", apply_inner_ttl },
+	{ C_ALL, "src-mac", "MAC", "outer source MAC", apply_src_mac },
+	{ C_ALL, "dst-mac", "MAC", "outer destination MAC", apply_dst_mac },
+	{ C_ALL, "inner-src-mac", "MAC", "inner source MAC (vxlan)", apply_inner_src_mac },
+	{ C_ALL, "inner-dst-mac", "MAC", "inner destination MAC (vxlan)", apply_inner_dst_mac },
+	{ C_ALL, "src-ip", "ADDR", "outer source IPv4 (default 192.0.2.1)", apply_src_ip },
+	{ C_ALL, "dst-ip", "ADDR", "outer destination IPv4 (default 192.0.2.2)", apply_dst_ip },
+	{ C_ALL, "inner-src-ip", "ADDR", "inner source IPv4 (default 198.51.100.1)", apply_inner_src_ip },
+	{ C_ALL, "inner-dst-ip", "ADDR", "inner destination IPv4 (default 198.51.100.2)", apply_inner_dst_ip },
+	{ C_BUILD, "src-port", "P", "inner UDP source port, ICMP identifier (default 40000)", apply_src_port },
+	{ C_BUILD, "dst-port", "P", "inner UDP destination port (default 7000)", apply_dst_port },
+	{ C_BUILD, "session", "ID", "probe session id, 0..4294967295 (default random)", apply_session },
+	{ C_BUILD, "stream", "ID", "probe stream id, 0..65535 (default 0)", apply_stream },
+	{ C_BUILD, "seq", "N", "probe sequence number (default 0)", apply_seq },
+	{ C_BUILD, "timestamp", "N", "probe transmit timestamp (default 0)", apply_timestamp },
+	{ C_FRAMES, "pcap", "FILE", "write the frames to a pcap file", apply_pcap },
+	{ C_FRAMES, "hex", NULL, "add a hex dump of every frame", apply_hex },
+	{ C_ALL, "quiet", NULL, "print nothing on success", apply_quiet },
+	{ C_TRAFFIC, "rate", "R", "per stream: 100k, 1.5M(pps), 5Gbps (L2), 9.5Gbps-l1, 50% of the link, unlimited (default)", apply_rate },
+	{ C_RUN, "duration", "S", "seconds to measure (default 10 for send and loop; reflect runs until stopped)", apply_duration },
+	{ C_TRAFFIC, "count", "N", "datagrams per stream to measure, then stop", apply_count },
+	{ C_TRAFFIC, "warmup", "S", "seconds sent before measuring, kept out of the statistics (default 0)", apply_warmup },
+	{ C_TRAFFIC, "drain", "MS", "milliseconds to wait for replies after the last send (default 100)", apply_drain },
+	{ C_TRAFFIC, "latency-rate", "PPS", "add a latency stream per encap at this rate, sent in bursts of one", apply_latency_rate },
+	{ C_TRAFFIC, "flows", "N", "flows per stream, 1..4096 (vxlan, flannel, raw: inner ports; ipip: address pairs)", apply_flows },
+	{ C_RUN, "json", "FILE", "write the results as JSON (- for stdout)", apply_json },
+	{ C_RUN, "csv", "FILE", "write the results as CSV (- for stdout)", apply_csv },
+	{ C_TRAFFIC, "capture", "FILE", "write the transmitted frames to a pcap file (bounded by --capture-max)", apply_capture },
+	{ C_TRAFFIC, "capture-max", "N", "most frames --capture writes (default 1000000)", apply_capture_max },
+	{ C_RUN, "line-rate", "SPEED", "link speed to compare with, e.g. 10G (default: the port's)", apply_line_rate },
+	{ C_REFLECT | C_LOOP, "dwell", NULL, "reflector stamps its receive and transmit times so the sender subtracts them", apply_dwell },
+	{ C_REFLECT | C_LOOP, "promiscuous", NULL, "reflector answers frames to any MAC address", apply_promiscuous },
+	{ C_RUN, "port", "ID", "port id (default 0; loop: the sender's)", apply_port },
+	{ C_LOOP, "peer-port", "ID", "loop: the reflector's port id (default 1)", apply_peer_port },
+	{ C_TRAFFIC, "arp-timeout", "S", "seconds to wait for ARP replies (default 3)", apply_arp_timeout },
+	{ C_REFLECT, "ip", "ADDR", "reflector's own underlay IPv4 (default 192.0.2.2)", apply_dst_ip },
+	{ C_REFLECT, "inner-ip", "ADDR", "reflector's own inner IPv4 in every tunnel (default 198.51.100.2)", apply_inner_dst_ip },
+	{ C_RUN, "no-live", NULL, "no per-second lines on stderr", apply_no_live },
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -458,6 +729,25 @@ config_defaults(struct app_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	ovl_frame_spec_defaults(&cfg->spec, NULL);
+	cfg->rate.unit = RATE_UNLIMITED;
+	cfg->drain_s = 0.1;
+	cfg->flows = 1;
+	cfg->capture_max = 1000000;
+	cfg->peer_port = 1;
+	cfg->arp_timeout_s = 3;
+	cfg->live = 1;
+}
+
+static unsigned int
+command_mask(const char *command)
+{
+	if (strcmp(command, "frames") == 0)
+		return C_FRAMES;
+	if (strcmp(command, "send") == 0)
+		return C_SEND;
+	if (strcmp(command, "reflect") == 0)
+		return C_REFLECT;
+	return C_LOOP;
 }
 
 void
@@ -469,6 +759,8 @@ config_usage(FILE *out, const char *command)
 	for (i = 0; i < N_OPTIONS; i++) {
 		char left[40];
 
+		if (!(options[i].commands & command_mask(command)))
+			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", options[i].name,
 				options[i].value ? " " : "", options[i].value ? options[i].value : "");
 		fprintf(out, "  %-24s %s\n", left, options[i].help);
@@ -506,6 +798,11 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 			else
 				fprintf(stderr, "ovlperf %s: unknown option '%s'; see --help for the allowed ones\n",
 						command, bad);
+			return OVL_EXIT_USAGE;
+		}
+		if (!(options[c].commands & command_mask(command))) {
+			fprintf(stderr, "ovlperf %s: --%s is not an option of %s; see --help\n", command,
+					options[c].name, command);
 			return OVL_EXIT_USAGE;
 		}
 		if (options[c].apply(cfg, optarg, err, sizeof(err)) < 0) {

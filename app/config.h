@@ -15,6 +15,19 @@
 #define OVL_EXIT_USAGE 2
 #define OVL_MAX_ENCAPS 16
 
+enum rate_unit {
+	RATE_UNLIMITED,
+	RATE_PPS,
+	RATE_L2_BPS,      /* frame bits with FCS */
+	RATE_L1_BPS,      /* frame bits plus preamble and inter-frame gap */
+	RATE_LINK_PERCENT, /* of the link speed, at layer 1 */
+};
+
+struct rate {
+	enum rate_unit unit;
+	double value;
+};
+
 struct app_config {
 	const struct ovl_encap *encaps[OVL_MAX_ENCAPS];
 	unsigned int n_encaps;
@@ -26,7 +39,32 @@ struct app_config {
 	const char *pcap_path;
 	int hex;
 	int quiet;
+
+	/* send, reflect, loop */
+	struct rate rate;
+	double duration_s;           /* 0: until --count or a signal */
+	uint64_t count;              /* datagrams per stream; 0: no limit */
+	double warmup_s;
+	double drain_s;
+	uint64_t latency_rate;       /* pps of the extra latency stream per encap; 0: none */
+	uint32_t flows;
+	const char *json_path;
+	const char *csv_path;
+	const char *capture_path;    /* the sender's transmitted frames, as pcap */
+	uint64_t capture_max;
+	double line_rate_bps;        /* 0: the port's link speed */
+	int dwell;                   /* reflector writes its receive and transmit timestamps */
+	uint16_t port;               /* send, reflect: the port; loop: the sender's */
+	uint16_t peer_port;          /* loop: the reflector's */
+	int dst_mac_given;
+	int inner_dst_mac_given;
+	int promiscuous;
+	double arp_timeout_s;
+	int live;                    /* one line per second on stderr */
 };
+
+/* Packets per second for a frame of frame_size bytes (with FCS) at link_bps; 0: unlimited. */
+uint64_t rate_to_pps(const struct rate *r, uint32_t frame_size, double link_bps);
 
 /*
  * Parses a command's options into cfg (which holds defaults on entry). Returns 0, 1 when help

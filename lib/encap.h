@@ -30,6 +30,9 @@ struct ovl_encap {
 	 */
 	int fallback;
 
+	/* The tunnel carries Ethernet frames (an inner Ethernet header, and ARP inside it). */
+	int inner_ethernet;
+
 	/*
 	 * Writes the outer headers at l3 (overhead bytes), in front of the inner packet of
 	 * inner_len bytes that is already in place at l3 + overhead.
@@ -50,6 +53,12 @@ struct ovl_encap {
 	 * IPs and ports. Applied twice it must restore the frame.
 	 */
 	void (*turnaround)(uint8_t *frame, const struct ovl_layers *l);
+
+	/*
+	 * Makes the spec of flow number `flow` (1, 2, ...) of a multi-flow stream: what a tunnel's
+	 * flows differ in (NULL: the inner UDP source port, which also moves a VXLAN outer port).
+	 */
+	void (*vary_flow)(struct ovl_frame_spec *spec, uint32_t flow);
 
 	/* Prints the tunnel's own header lines of a parsed frame (NULL: nothing of its own). */
 	void (*describe)(FILE *out, const uint8_t *frame, const struct ovl_layers *l);

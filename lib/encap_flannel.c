@@ -46,6 +46,7 @@ const struct ovl_encap ovl_encap_flannel = {
 	.name = "flannel",
 	.summary = "Eth / IPv4 / UDP 8285 / inner IPv4: flannel's UDP backend",
 	.overhead = OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN,
+	.inner_ethernet = 0,
 	.fallback = 0,
 	.encapsulate = flannel_encapsulate,
 	.decapsulate = flannel_decapsulate,

@@ -26,13 +26,23 @@ ipip_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct o
 	return 0;
 }
 
+/* IP-in-IP has no ports: its flows are pairs of addresses, outer and inner. */
+static void
+ipip_vary_flow(struct ovl_frame_spec *spec, uint32_t flow)
+{
+	spec->src_ip = rte_cpu_to_be_32(rte_be_to_cpu_32(spec->src_ip) + flow);
+	spec->inner_src_ip = rte_cpu_to_be_32(rte_be_to_cpu_32(spec->inner_src_ip) + flow);
+}
+
 const struct ovl_encap ovl_encap_ipip = {
 	.name = "ipip",
 	.summary = "Eth / IPv4 (protocol 4) / inner IPv4: Calico IPIP",
 	.overhead = OVL_IPV4_HDR_LEN,
+	.inner_ethernet = 0,
 	.fallback = 0,
 	.encapsulate = ipip_encapsulate,
 	.decapsulate = ipip_decapsulate,
 	.turnaround = NULL,
+	.vary_flow = ipip_vary_flow,
 	.describe = NULL,
 };

@@ -33,6 +33,7 @@ const struct ovl_encap ovl_encap_raw = {
 	.name = "raw",
 	.summary = "Eth / IPv4 / UDP or ICMP: no tunnel (host networking)",
 	.overhead = 0,
+	.inner_ethernet = 0,
 	.fallback = 1,
 	.encapsulate = raw_encapsulate,
 	.decapsulate = raw_decapsulate,

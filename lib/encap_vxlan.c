@@ -96,6 +96,7 @@ const struct ovl_encap ovl_encap_vxlan = {
 	.name = "vxlan",
 	.summary = "Eth / IPv4 / UDP 4789 / VXLAN / Eth / inner IPv4: Docker overlay, flannel vxlan, Calico VXLAN",
 	.overhead = VXLAN_INNER_OFF + RTE_ETHER_HDR_LEN,
+	.inner_ethernet = 1,
 	.fallback = 0,
 	.encapsulate = vxlan_encapsulate,
 	.decapsulate = vxlan_decapsulate,

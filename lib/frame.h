@@ -106,6 +106,9 @@ struct ovl_rx_config {
 void ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *encap);
 void ovl_rx_config_defaults(struct ovl_rx_config *cfg);
 
+/* Turns a stream's spec into that of its flow number `flow` (0 is the spec itself). */
+void ovl_frame_spec_flow(struct ovl_frame_spec *spec, uint32_t flow);
+
 /* The smallest frame size (with FCS) that holds this spec's headers and a compact probe. */
 uint32_t ovl_frame_min_size(const struct ovl_frame_spec *spec);
 

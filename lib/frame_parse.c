@@ -184,6 +184,9 @@ ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
 	if (l->encap->turnaround != NULL)
 		l->encap->turnaround(frame, l);
 	ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->inner_l3));
+	/* A fragment is turned around without its transport header, which only the first has. */
+	if (l->l4 == 0)
+		return;
 	if (l->l4_proto == IPPROTO_UDP) {
 		ovl_swap_udp_ports((struct rte_udp_hdr *)l4);
 	} else {

@@ -14,6 +14,13 @@ static const struct rte_ether_addr default_dst_mac = { { 0x02, 0, 0, 0, 0x00, 0x
 static const struct rte_ether_addr default_inner_src_mac = { { 0x02, 0, 0, 0, 0x01, 0x01 } };
 static const struct rte_ether_addr default_inner_dst_mac = { { 0x02, 0, 0, 0, 0x01, 0x02 } };
 
+/* RTE_IPV4 shifts an int by 24 places, which UBSan rightly flags for 192 and above. */
+static rte_be32_t
+ipv4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+	return rte_cpu_to_be_32(a << 24 | b << 16 | c << 8 | d);
+}
+
 void
 ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *encap)
 {
@@ -23,10 +30,10 @@ ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *enc
 	spec->dst_mac = default_dst_mac;
 	spec->inner_src_mac = default_inner_src_mac;
 	spec->inner_dst_mac = default_inner_dst_mac;
-	spec->src_ip = rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 1));
-	spec->dst_ip = rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 2));
-	spec->inner_src_ip = rte_cpu_to_be_32(RTE_IPV4(198, 51, 100, 1));
-	spec->inner_dst_ip = rte_cpu_to_be_32(RTE_IPV4(198, 51, 100, 2));
+	spec->src_ip = ipv4(192, 0, 2, 1);
+	spec->dst_ip = ipv4(192, 0, 2, 2);
+	spec->inner_src_ip = ipv4(198, 51, 100, 1);
+	spec->inner_dst_ip = ipv4(198, 51, 100, 2);
 	spec->src_port = 40000;
 	spec->dst_port = 7000;
 	spec->inner_proto = IPPROTO_UDP;
@@ -40,6 +47,17 @@ ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *enc
 	spec->size = 0; /* the smallest frame of the encapsulation */
 	spec->mtu = 0;
 	spec->probe_form = OVL_PROBE_AUTO;
+}
+
+void
+ovl_frame_spec_flow(struct ovl_frame_spec *spec, uint32_t flow)
+{
+	if (flow == 0)
+		return;
+	if (spec->encap->vary_flow != NULL)
+		spec->encap->vary_flow(spec, flow);
+	else
+		spec->src_port = (uint16_t)(1024 + (spec->src_port - 1024 + flow) % (65536 - 1024));
 }
 
 void

@@ -46,6 +46,7 @@ def main(argv):
     ap.add_argument("--seq", type=num)
     ap.add_argument("--timestamp", type=num)
     ap.add_argument("--ttl", type=num)
+    ap.add_argument("--inner-ttl", type=num)
     ap.add_argument("--src-ip")
     ap.add_argument("--dst-ip")
     ap.add_argument("--inner-src-ip")
@@ -81,9 +82,8 @@ def main(argv):
         oe = dict(o)
         if a.ttl is not None:
             oe["outer_ttl"] = a.ttl
-            if encap == "raw":
-                oe["inner_ttl"] = a.ttl
-        vl = 4 if a.vlan else 0
+        if a.inner_ttl is not None:
+            oe["inner_ttl"] = a.inner_ttl
         ovh = mg.OVERHEAD[encap]
         minf = mg.min_frame(encap, a.vlan)
         frag_mtu = None

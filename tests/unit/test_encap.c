@@ -55,7 +55,7 @@ test_golden_frames(void **state)
 			char err[256], what[300];
 			int len;
 
-			snprintf(what, sizeof(what), "%.32s %s", enc->name, cases[i].line);
+			snprintf(what, sizeof(what), "%.32s %.120s", enc->name, cases[i].line);
 			golden_spec(&cases[i], enc, &spec, &probe);
 			if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) < 0) {
 				print_error("%s: %s\n", what, err);

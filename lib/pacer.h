@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Software pacing against the TSC. The deadline of every burst is computed from the start and
+ * the count sent so far (start + sent * hz / rate), never by adding a rounded period, so the
+ * achieved rate does not drift however long the run.
+ */
+#ifndef OVL_PACER_H
+#define OVL_PACER_H
+
+#include <stdint.h>
+
+struct ovl_pacer {
+	uint64_t start;    /* TSC of the first departure */
+	uint64_t sent;     /* packets since start */
+	uint64_t next;     /* TSC at which the next burst is due */
+	uint64_t hz;       /* TSC frequency */
+	uint64_t rate;     /* packets per second; 0: unlimited */
+	uint64_t late_max; /* how far behind it may fall before giving up on catching up */
+};
+
+static inline void
+ovl_pacer_init(struct ovl_pacer *p, uint64_t rate_pps, uint64_t hz, uint64_t now)
+{
+	p->start = now;
+	p->sent = 0;
+	p->next = now;
+	p->hz = hz;
+	p->rate = rate_pps;
+	p->late_max = hz / 1000; /* 1 ms */
+}
+
+/* True when the next burst may leave at now. */
+static inline int
+ovl_pacer_due(const struct ovl_pacer *p, uint64_t now)
+{
+	return now >= p->next;
+}
+
+/* Records n departures and computes the next deadline. */
+static inline void
+ovl_pacer_sent(struct ovl_pacer *p, uint32_t n, uint64_t now)
+{
+	if (p->rate == 0)
+		return;
+	p->sent += n;
+	p->next = p->start + (uint64_t)((unsigned __int128)p->sent * p->hz / p->rate);
+	/* After a stall (preemption), restart the schedule rather than send a burst to catch up. */
+	if (now > p->next + p->late_max) {
+		p->start = now;
+		p->sent = 0;
+		p->next = now;
+	}
+}
+
+/* How many packets one deadline releases, so that bursts stay well under a microsecond apart. */
+static inline uint32_t
+ovl_pacer_burst(uint64_t rate_pps, uint32_t max_burst)
+{
+	uint64_t b;
+
+	if (rate_pps == 0)
+		return max_burst;
+	b = rate_pps / 2000000 + 1;
+	return b > max_burst ? max_burst : (uint32_t)b;
+}
+
+#endif
