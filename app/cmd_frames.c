@@ -32,7 +32,7 @@ pools_ready(struct frag_pools *pools, const struct eal_args *eal)
 {
 	if (pools->direct != NULL)
 		return 0;
-	if (app_eal_init(eal) != 0)
+	if (app_eal_init(eal, 0) != 0)
 		return -1;
 	pools->direct = rte_pktmbuf_pool_create("frames_direct", 8191, 0, 0,
 			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);

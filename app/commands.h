@@ -7,5 +7,8 @@
 
 /* Each returns the process's exit status: 0, 1 on a failure while running, 2 on bad input. */
 int cmd_frames(const struct eal_args *eal, int argc, char **argv);
+int cmd_send(const struct eal_args *eal, int argc, char **argv);
+int cmd_loop(const struct eal_args *eal, int argc, char **argv);
+int cmd_reflect(const struct eal_args *eal, int argc, char **argv);
 
 #endif

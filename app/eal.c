@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -10,10 +11,12 @@
 static int eal_started;
 
 int
-app_eal_init(const struct eal_args *eal)
+app_eal_init(const struct eal_args *eal, unsigned int workers)
 {
 	char defaults[] = OVL_EAL_DEFAULTS;
+	char lcores[64];
 	char *argv[32];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int argc = 0, rc;
 
 	if (eal_started)
@@ -27,6 +30,17 @@ app_eal_init(const struct eal_args *eal)
 		for (tok = strtok_r(defaults, " ", &save); tok != NULL && argc < 31;
 				tok = strtok_r(NULL, " ", &save))
 			argv[argc++] = tok;
+		/*
+		 * One lcore per CPU while there are enough; otherwise the last worker shares the
+		 * main lcore's CPU (the main lcore only reports, once a second).
+		 */
+		if (cpus > (long)workers)
+			snprintf(lcores, sizeof(lcores), "-l0-%u", workers);
+		else if (workers == 2 && cpus == 2)
+			snprintf(lcores, sizeof(lcores), "--lcores=0@0,1@1,2@0");
+		else
+			snprintf(lcores, sizeof(lcores), "--lcores=0@0,1-%u@%ld", workers, cpus - 1);
+		argv[argc++] = lcores;
 		argv[argc] = NULL;
 		rc = rte_eal_init(argc, argv);
 	}

@@ -12,7 +12,8 @@ struct eal_args {
 #define OVL_EAL_DEFAULTS "--no-huge --no-pci --no-shconf -m 512 --no-telemetry --log-level=error"
 
 /* Returns 0, or prints what went wrong with a hint and returns a non-zero exit status. */
-int app_eal_init(const struct eal_args *eal);
+/* workers: how many worker lcores the command needs, for the default lcore list. */
+int app_eal_init(const struct eal_args *eal, unsigned int workers);
 void app_eal_cleanup(void);
 
 #endif

@@ -18,6 +18,9 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "send", "send probe streams and measure the replies: rates, loss, latency", cmd_send },
+	{ "reflect", "answer probes as a tunnel endpoint would, until stopped", cmd_reflect },
+	{ "loop", "send and reflect in one process over two ports joined back to back", cmd_loop },
 	{ "frames", "build, print and write to pcap the frames of each encapsulation", cmd_frames },
 };
 
@@ -34,6 +37,7 @@ usage(FILE *out)
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n'ovlperf -- <command> --help' lists a command's options. Without a NIC:\n"
+			"  ovlperf -- loop --encap all --rate 100k --duration 5\n"
 			"  ovlperf -- frames --encap all\n");
 }
 

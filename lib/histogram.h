@@ -17,7 +17,7 @@
  * OVL_HISTOGRAM_LIMIT or more enter those sums as OVL_HISTOGRAM_LIMIT - 1. The sums cannot
  * overflow before count reaches 2^48, even if every value is that large.
  *
- * sizeof(struct ovl_histogram) is 34,880 bytes. Recording touches the first 64 bytes and one
+ * sizeof(struct ovl_histogram) is 34,880 bytes. Recording touches the 56-byte header and one
  * bucket; it has no division and no floating point.
  */
 #ifndef OVL_HISTOGRAM_H
@@ -77,8 +77,8 @@ void ovl_histogram_merge(struct ovl_histogram *dst, const struct ovl_histogram *
 
 /*
  * The value at percentile pct (0 to 100): the one of nearest rank ceil(pct / 100 * count),
- * approximated as described above. pct 0 (or less, or NaN) returns min, 100 (or more) max.
- * Returns 0 for an empty histogram.
+ * approximated as described above; the first rank is min and the last max, exactly. pct 0
+ * (or less, or NaN) returns min, 100 (or more) max. Returns 0 for an empty histogram.
  */
 uint64_t ovl_histogram_percentile(const struct ovl_histogram *h, double pct);
 

@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ovlperf send and ovlperf loop. send: the sender lcore on one port, replies from whatever
+ * reflects them (ovlperf reflect, a Linux host answering ICMP echo, dpdk-testpmd macswap).
+ * loop: the same sender and a reflector lcore in one process, on two ports joined back to back
+ * (a ring pair made here when no port was given), so the whole pipeline runs without a NIC.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_ring.h>
+
+#include "commands.h"
+#include "config.h"
+#include "eal.h"
+#include "frag.h"
+#include "neighbour.h"
+#include "pcap_file.h"
+#include "port.h"
+#include "reflector.h"
+#include "results.h"
+#include "run.h"
+#include "sender.h"
+#include "stream.h"
+
+#define POOL_MBUFS 4095
+#define REASM_FLOWS 1024
+
+struct traffic {
+	int loop;
+	const char *command;
+	struct app_config cfg;
+	struct port_info ports[2];
+	unsigned int n_ports;
+	struct rte_mempool *pools[2];
+	struct stream *streams;
+	int n_streams;
+	struct sender sender;
+	struct reflector reflector;
+	double link_bps;
+	const char *link_source;
+	char eal_args[512];
+};
+
+static void
+join_args(char *buf, size_t len, const struct eal_args *eal)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 1; i < eal->argc && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i > 1 ? " " : "", eal->argv[i]);
+	if (eal->argc <= 1)
+		snprintf(buf, len, "%s (defaults)", OVL_EAL_DEFAULTS);
+}
+
+/* Checks every size before EAL starts, so bad input sends nothing. */
+static int
+check_sizes(const struct app_config *cfg, const char *command)
+{
+	unsigned int i;
+	char err[512];
+
+	for (i = 0; i < cfg->n_encaps; i++) {
+		struct ovl_frame_spec spec;
+		struct ovl_frame_layout lay;
+
+		config_spec_for(cfg, i, &spec);
+		if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) < 0) {
+			fprintf(stderr, "ovlperf %s: %s\n", command, err);
+			return OVL_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static int
+make_ring_pair(void)
+{
+	struct rte_ring *a2b = rte_ring_create("loop_a2b", 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct rte_ring *b2a = rte_ring_create("loop_b2a", 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+
+	if (a2b == NULL || b2a == NULL)
+		return -1;
+	if (rte_eth_from_rings("loop_a", &b2a, 1, &a2b, 1, SOCKET_ID_ANY) < 0 ||
+			rte_eth_from_rings("loop_b", &a2b, 1, &b2a, 1, SOCKET_ID_ANY) < 0)
+		return -1;
+	return 0;
+}
+
+static struct rte_mempool *
+pool_for(const char *name, uint16_t max_frame, int socket)
+{
+	uint16_t room = RTE_MAX((uint16_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+			(uint16_t)(RTE_PKTMBUF_HEADROOM + max_frame));
+
+	return rte_pktmbuf_pool_create(name, POOL_MBUFS, 256, 0, room, socket);
+}
+
+/* The largest frame of any stream, from the layouts alone (templates come later). */
+static uint16_t
+max_frame_of(const struct app_config *cfg)
+{
+	uint16_t max = 0;
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_encaps; i++) {
+		struct ovl_frame_spec spec;
+		struct ovl_frame_layout lay;
+		char err[256];
+
+		config_spec_for(cfg, i, &spec);
+		if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) == 0)
+			max = RTE_MAX(max, (uint16_t)(lay.frame_size - OVL_FCS_LEN));
+	}
+	return max;
+}
+
+static int
+setup_ports(struct traffic *t)
+{
+	uint16_t max_frame = max_frame_of(&t->cfg);
+	unsigned int i;
+	uint16_t ids[2] = { t->cfg.port, t->cfg.peer_port };
+
+	if (t->loop && rte_eth_dev_count_avail() == 0 && make_ring_pair() < 0) {
+		fprintf(stderr, "ovlperf loop: cannot make the ring pair\n");
+		return -1;
+	}
+	if (rte_eth_dev_count_avail() == 0) {
+		fprintf(stderr, "ovlperf %s: no ports found; without a NIC try: ovlperf --no-huge --no-pci --vdev net_null0 -- %s\n",
+				t->command, t->command);
+		return -1;
+	}
+	if (t->loop && ids[0] == ids[1]) {
+		fprintf(stderr, "ovlperf loop: --port and --peer-port are both %u: loop needs two ports\n", ids[0]);
+		return -1;
+	}
+	t->n_ports = t->loop ? 2 : 1;
+	for (i = 0; i < t->n_ports; i++) {
+		char name[32];
+
+		if (!rte_eth_dev_is_valid_port(ids[i])) {
+			fprintf(stderr, "ovlperf %s: port %u does not exist (%u found); %s\n", t->command,
+					ids[i], rte_eth_dev_count_avail(),
+					t->loop ? "loop needs two: give two --vdev, or none for a ring pair"
+						: "give --port");
+			return -1;
+		}
+		snprintf(name, sizeof(name), "pool_%u", i);
+		t->pools[i] = pool_for(name, max_frame, rte_eth_dev_socket_id(ids[i]));
+		if (t->pools[i] == NULL) {
+			fprintf(stderr, "ovlperf %s: cannot create the mbuf pool for port %u (try more -m)\n",
+					t->command, ids[i]);
+			return -1;
+		}
+		if (port_start(ids[i], max_frame, t->pools[i], i == 1 && t->cfg.promiscuous,
+				&t->ports[i]) < 0)
+			return -1;
+	}
+	if (t->cfg.line_rate_bps > 0) {
+		t->link_bps = t->cfg.line_rate_bps;
+		t->link_source = "option";
+	} else if (t->ports[0].link_speed_mbps > 0) {
+		t->link_bps = t->ports[0].link_speed_mbps * 1e6;
+		t->link_source = "port";
+	} else {
+		t->link_source = "unknown";
+	}
+	return 0;
+}
+
+/* Fills in what the streams' frames need from the ports: our MAC, the next hop's. */
+static int
+resolve_addresses(struct traffic *t)
+{
+	struct app_config *cfg = &t->cfg;
+	unsigned int i;
+
+	cfg->spec.src_mac = t->ports[0].mac;
+	if (t->loop) {
+		if (!cfg->dst_mac_given)
+			cfg->spec.dst_mac = t->ports[1].mac;
+		return 0;
+	}
+	for (i = 0; i < cfg->n_encaps; i++) {
+		struct ovl_frame_spec spec;
+		int inner;
+
+		config_spec_for(cfg, i, &spec);
+		inner = spec.encap->inner_ethernet && !cfg->inner_dst_mac_given;
+		if (cfg->dst_mac_given && !inner)
+			continue;
+		if (neighbour_resolve(cfg->port, t->pools[0], &spec, !cfg->dst_mac_given, inner,
+				cfg->arp_timeout_s) < 0)
+			return -1;
+		cfg->spec.dst_mac = spec.dst_mac;
+		cfg->dst_mac_given = 1;
+		if (inner) {
+			cfg->spec.inner_dst_mac = spec.inner_dst_mac;
+			cfg->inner_dst_mac_given = 1;
+		}
+	}
+	return 0;
+}
+
+static int
+build_streams(struct traffic *t)
+{
+	struct rte_mempool *direct = NULL, *indirect = NULL;
+	char err[512];
+	int n;
+
+	if (t->cfg.mtu && (t->cfg.sizes_given & (1u << OVL_SIZE_INNER))) {
+		direct = rte_pktmbuf_pool_create("frag_direct", 8191, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				SOCKET_ID_ANY);
+		indirect = rte_pktmbuf_pool_create("frag_indirect", 8191, 0, 0, 0, SOCKET_ID_ANY);
+	}
+	n = streams_build(&t->cfg, t->link_bps, direct, indirect, &t->streams, err, sizeof(err));
+	rte_mempool_free(direct);
+	rte_mempool_free(indirect);
+	if (n < 0) {
+		fprintf(stderr, "ovlperf %s: %s\n", t->command, err);
+		return -1;
+	}
+	t->n_streams = n;
+	return 0;
+}
+
+static int
+setup_sender(struct traffic *t)
+{
+	struct sender *s = &t->sender;
+	struct app_config *cfg = &t->cfg;
+	uint64_t hz = rte_get_tsc_hz();
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	if (sender_init(s, (unsigned int)t->n_streams) < 0)
+		return -1;
+	s->port = cfg->port;
+	s->queue = 0;
+	s->streams = t->streams;
+	s->pool = t->pools[0];
+	s->session = cfg->probe.session;
+	s->mac = t->ports[0].mac;
+	tsc_clock_init(&s->clock, hz);
+	s->warmup_cycles = (uint64_t)(cfg->warmup_s * hz);
+	s->measure_cycles = (uint64_t)(cfg->duration_s * hz);
+	s->drain_cycles = (uint64_t)(cfg->drain_s * hz);
+	s->count = cfg->count;
+	ovl_rx_config_defaults(&s->rx);
+	s->rx.encap_mask = 0;
+	for (i = 0; i < t->n_streams; i++)
+		s->rx.encap_mask |= 1u << ovl_encap_index(t->streams[i].spec.encap);
+	s->rx.vxlan_port = rte_cpu_to_be_16(cfg->spec.vxlan_port);
+	s->rx.flannel_port = rte_cpu_to_be_16(cfg->spec.flannel_port);
+	s->reasm = ovl_reasm_create(REASM_FLOWS, hz, rte_eth_dev_socket_id(cfg->port));
+	if (cfg->capture_path != NULL) {
+		char err[512];
+
+		s->capture = ovl_pcap_open(cfg->capture_path, err, sizeof(err));
+		if (s->capture == NULL) {
+			fprintf(stderr, "ovlperf %s: --capture: %s\n", t->command, err);
+			return -1;
+		}
+		s->capture_left = cfg->capture_max;
+	}
+	return 0;
+}
+
+static void
+setup_reflector(struct traffic *t)
+{
+	struct reflector *r = &t->reflector;
+
+	memset(r, 0, sizeof(*r));
+	r->port = t->cfg.peer_port;
+	ovl_rx_config_defaults(&r->rx);
+	r->rx.vxlan_port = rte_cpu_to_be_16(t->cfg.spec.vxlan_port);
+	r->rx.flannel_port = rte_cpu_to_be_16(t->cfg.spec.flannel_port);
+	r->mac = t->ports[1].mac;
+	r->inner_mac = t->cfg.spec.inner_dst_mac;
+	r->ip = t->cfg.spec.dst_ip;
+	r->inner_ip = t->cfg.spec.inner_dst_ip;
+	r->promiscuous = t->cfg.promiscuous;
+	r->dwell = t->cfg.dwell;
+	tsc_clock_init(&r->clock, rte_get_tsc_hz());
+}
+
+static int
+launch_and_wait(struct traffic *t)
+{
+	unsigned int send_lcore, refl_lcore = RTE_MAX_LCORE;
+	struct live_state live;
+	uint64_t start = rte_rdtsc(), hz = rte_get_tsc_hz(), next_line = start + hz;
+
+	send_lcore = rte_get_next_lcore(-1, 1, 0);
+	if (t->loop)
+		refl_lcore = rte_get_next_lcore(send_lcore, 1, 0);
+	if (send_lcore >= RTE_MAX_LCORE || (t->loop && refl_lcore >= RTE_MAX_LCORE)) {
+		fprintf(stderr, "ovlperf %s: needs %d worker lcores besides the main one: give e.g. %s\n",
+				t->command, t->loop ? 2 : 1,
+				t->loop ? "-l 0-2, or --lcores 0@0,1@1,2@0 on two CPUs" : "-l 0-1");
+		return -1;
+	}
+	if (live_init(&live, (unsigned int)t->n_streams) < 0)
+		return -1;
+	if (t->loop)
+		rte_eal_remote_launch(reflector_main, &t->reflector, refl_lcore);
+	rte_eal_remote_launch(sender_main, &t->sender, send_lcore);
+	while (t->sender.phase != PHASE_DONE && rte_eal_get_lcore_state(send_lcore) != WAIT) {
+		usleep(20000);
+		if (t->cfg.live && !t->cfg.quiet && rte_rdtsc() >= next_line) {
+			live_line(stderr, &live, &t->sender, (double)(rte_rdtsc() - start) / hz);
+			next_line += hz;
+		}
+	}
+	rte_eal_wait_lcore(send_lcore);
+	if (t->loop) {
+		t->reflector.stop = 1;
+		rte_eal_wait_lcore(refl_lcore);
+	}
+	live_free(&live);
+	return 0;
+}
+
+static int
+report(struct traffic *t, const struct eal_args *eal, time_t started)
+{
+	struct run_result r;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	join_args(t->eal_args, sizeof(t->eal_args), eal);
+	r.command = t->command;
+	r.partial = run_quit != 0;
+	r.started = started;
+	r.cfg = &t->cfg;
+	r.eal_args = t->eal_args;
+	memcpy(r.ports, t->ports, sizeof(r.ports));
+	r.n_ports = t->n_ports;
+	r.line_rate_bps = t->link_bps;
+	r.line_rate_source = t->link_source;
+	r.tsc_hz = rte_get_tsc_hz();
+	r.n_streams = (unsigned int)t->n_streams;
+	r.streams = calloc(r.n_streams, sizeof(*r.streams));
+	if (r.streams == NULL)
+		return -1;
+	if (t->sender.measure_end > t->sender.measure_start)
+		r.seconds = (double)(t->sender.measure_end - t->sender.measure_start) / r.tsc_hz;
+	r.sender = &t->sender.misc;
+	r.reflector = t->loop ? &t->reflector.stats : NULL;
+	results_from_sender(&r, &t->sender);
+	if (!t->cfg.quiet)
+		output_table(stdout, &r);
+	if (t->cfg.json_path != NULL && output_json(t->cfg.json_path, &r) < 0)
+		rc = -1;
+	if (t->cfg.csv_path != NULL && output_csv(t->cfg.csv_path, &r) < 0)
+		rc = -1;
+	free(r.streams);
+	return rc;
+}
+
+static int
+traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
+{
+	struct traffic *t = calloc(1, sizeof(*t));
+	time_t started = time(NULL);
+	int rc, status = 1;
+	unsigned int i;
+
+	if (t == NULL)
+		return 1;
+	t->loop = loop;
+	t->command = loop ? "loop" : "send";
+	config_defaults(&t->cfg);
+	rc = config_parse(&t->cfg, t->command, argc, argv);
+	if (rc != 0) {
+		free(t);
+		return rc == 1 ? 0 : rc;
+	}
+	if (t->cfg.duration_s == 0 && t->cfg.count == 0)
+		t->cfg.duration_s = 10;
+	rc = check_sizes(&t->cfg, t->command);
+	if (rc != 0) {
+		free(t);
+		return rc;
+	}
+	run_signals_install();
+	if (app_eal_init(eal, loop ? 2 : 1) != 0) {
+		free(t);
+		return 1;
+	}
+	if (setup_ports(t) < 0 || resolve_addresses(t) < 0 || build_streams(t) < 0 ||
+			setup_sender(t) < 0)
+		goto out;
+	if (loop)
+		setup_reflector(t);
+	if (launch_and_wait(t) < 0)
+		goto out;
+	if (t->sender.capture != NULL) {
+		char err[512];
+
+		if (ovl_pcap_commit(t->sender.capture, err, sizeof(err)) < 0)
+			fprintf(stderr, "ovlperf %s: --capture: %s\n", t->command, err);
+		t->sender.capture = NULL;
+	}
+	status = report(t, eal, started) < 0 ? 1 : 0;
+out:
+	if (t->sender.capture != NULL)
+		ovl_pcap_abort(t->sender.capture);
+	ovl_reasm_free(t->sender.reasm);
+	sender_free(&t->sender);
+	for (i = 0; i < t->n_ports; i++)
+		port_stop(t->ports[i].id);
+	streams_free(t->streams, (unsigned int)t->n_streams);
+	free(t);
+	app_eal_cleanup();
+	return status;
+}
+
+int
+cmd_send(const struct eal_args *eal, int argc, char **argv)
+{
+	return traffic_run(eal, argc, argv, 0);
+}
+
+int
+cmd_loop(const struct eal_args *eal, int argc, char **argv)
+{
+	return traffic_run(eal, argc, argv, 1);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Answering ARP as a tunnel endpoint does: for the underlay address on the port, and for the
+ * inner address inside tunnels that carry Ethernet (a Linux VTEP asks for the inner MAC through
+ * the tunnel before it answers). Both answers are the received frame turned around in place.
+ */
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "arp.h"
+#include "headers.h"
+#include "sender.h"
+
+int
+neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
+		const struct rte_ether_addr *mac, rte_be32_t ip, rte_be32_t inner_ip,
+		const struct rte_ether_addr *inner_mac)
+{
+	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+	struct ovl_arp a;
+
+	if (parse_rc == -OVL_DROP_NOT_IPV4) {
+		if (ovl_arp_read(data, rte_pktmbuf_data_len(m), &a) < 0 ||
+				a.op != RTE_ARP_OP_REQUEST || a.tip != ip)
+			return 0;
+		ovl_arp_answer(data, &a, mac);
+		return 1;
+	}
+	if (parse_rc == -OVL_DROP_INNER_NOT_IPV4 && l->inner_l2 != 0 && l->tunnel != 0) {
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(data + l->tunnel);
+
+		if (ovl_arp_read(data + l->inner_l2, l->inner_end - l->inner_l2, &a) < 0 ||
+				a.op != RTE_ARP_OP_REQUEST || a.tip != inner_ip)
+			return 0;
+		ovl_arp_answer(data + l->inner_l2, &a, inner_mac);
+		/* Back to the VTEP that asked, from our underlay address, to the tunnel's port. */
+		ovl_swap_ether((struct rte_ether_hdr *)data);
+		((struct rte_ether_hdr *)data)->src_addr = *mac;
+		ovl_swap_ipv4((struct rte_ipv4_hdr *)(data + l->l3));
+		udp->dgram_cksum = 0;
+		return 1;
+	}
+	return 0;
+}

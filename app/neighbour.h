@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Finding next hops' MACs by ARP before a run: the underlay next hop on the port, and for
+ * tunnels that carry Ethernet the inner peer, asked through the tunnel as a VTEP would.
+ */
+#ifndef OVL_APP_NEIGHBOUR_H
+#define OVL_APP_NEIGHBOUR_H
+
+#include <rte_ether.h>
+#include <rte_mempool.h>
+
+#include "frame.h"
+
+/*
+ * Resolves the MAC of spec->dst_ip on port (queue 0) and, when inner is set and the encapsulation
+ * carries Ethernet, the inner MAC of spec->inner_dst_ip through the tunnel; answers ARP requests
+ * for our own addresses meanwhile. Returns 0 with the MACs in spec, or -1 after saying on stderr
+ * which address did not answer.
+ */
+int neighbour_resolve(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec,
+		int outer, int inner, double timeout_s);
+
+#endif

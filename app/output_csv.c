@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* One CSV row per stream; the columns are the JSON's stream fields, flattened. */
+#include <inttypes.h>
+#include <netinet/in.h>
+
+#include "results.h"
+
+int
+output_csv(const char *path, const struct run_result *r)
+{
+	char tmp[4096];
+	FILE *f = output_open(path, tmp, sizeof(tmp));
+	unsigned int i;
+
+	if (f == NULL)
+		return -1;
+	fprintf(f, "schema,partial,stream,encap,kind,inner_proto,frame_size,inner_size,fragments,flows,"
+			"rate_pps,seconds,tx_packets,tx_frames,tx_bytes,tx_pps,tx_l1_bps,tx_l2_bps,tx_goodput_bps,"
+			"rx_packets,rx_bytes,rx_pps,rx_l1_bps,rx_l2_bps,rx_goodput_bps,lost,loss_ratio,reordered,"
+			"duplicated,late,corrupted,line_rate_bps,line_rate_pps,line_goodput_bps,"
+			"latency_count,latency_min_ns,latency_p50_ns,latency_p90_ns,latency_p99_ns,"
+			"latency_p999_ns,latency_max_ns,latency_mean_ns,latency_stddev_ns,dwell_subtracted,"
+			"timestamp_source\n");
+	for (i = 0; i < r->n_streams; i++) {
+		const struct stream_result *s = &r->streams[i];
+		const struct stream *st = s->stream;
+
+		fprintf(f, "%d,%d,%u,%s,%s,%s,%u,%u,%u,%u,%" PRIu64 ",%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+				",%.3f,%.1f,%.1f,%.1f,%" PRIu64 ",%" PRIu64 ",%.3f,%.1f,%.1f,%.1f,%" PRIu64
+				",%.9f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.3f,%.1f,%" PRIu64
+				",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+				",%.1f,%.1f,%" PRIu64 ",tsc\n",
+				RESULTS_SCHEMA_VERSION, r->partial, st->id, st->spec.encap->name,
+				st->latency ? "latency" : "load",
+				st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp", st->lay.frame_size,
+				st->lay.inner_len, st->n_frames, st->n_flows, st->rate_pps, r->seconds,
+				s->tx_datagrams, s->tx_frames, s->tx_bytes, s->tx_pps, s->tx_l1_bps,
+				s->tx_l2_bps, s->tx_goodput_bps, s->rx_datagrams, s->rx_bytes, s->rx_pps,
+				s->rx_l1_bps, s->rx_l2_bps, s->rx_goodput_bps, s->lost, s->loss_ratio,
+				s->reordered, s->duplicated, s->late, s->corrupted, r->line_rate_bps,
+				s->line_rate_pps, s->line_goodput_bps, s->latency.count, s->latency.min,
+				s->latency.p50, s->latency.p90, s->latency.p99, s->latency.p999,
+				s->latency.max, s->latency.mean, s->latency.stddev, s->dwell_subtracted);
+	}
+	return output_commit(f, path, tmp);
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The results as JSON (README, "Results JSON", documents every field). Later versions add
+ * fields and never rename them; schema_version says which fields a reader may expect.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <rte_ethdev.h>
+#include <rte_version.h>
+
+#include "ovl_version.h"
+#include "results.h"
+
+static json_t *
+offload_list(uint64_t bits, int tx)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < 64; i++)
+		if (bits & (1ull << i))
+			json_array_append_new(a, json_string(tx ? rte_eth_dev_tx_offload_name(1ull << i)
+								: rte_eth_dev_rx_offload_name(1ull << i)));
+	return a;
+}
+
+static json_t *
+drops_object(const uint64_t *drops)
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 1; i < OVL_DROP_MAX; i++)
+		if (drops[i] != 0)
+			json_object_set_new(o, ovl_drop_name(i), json_integer((json_int_t)drops[i]));
+	return o;
+}
+
+static const char *
+addr(rte_be32_t a, char *buf)
+{
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static const char *rate_units[] = {
+	[RATE_UNLIMITED] = "unlimited", [RATE_PPS] = "pps", [RATE_L2_BPS] = "l2_bps",
+	[RATE_L1_BPS] = "l1_bps", [RATE_LINK_PERCENT] = "link_percent",
+};
+
+static json_t *
+config_object(const struct app_config *cfg)
+{
+	const struct ovl_frame_spec *s = &cfg->spec;
+	json_t *encaps = json_array();
+	char a[4][INET_ADDRSTRLEN];
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_encaps; i++)
+		json_array_append_new(encaps, json_string(cfg->encaps[i]->name));
+	return json_pack("{s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
+		"encaps", encaps,
+		"rate", "unit", rate_units[cfg->rate.unit], "value", cfg->rate.value,
+		"duration_s", cfg->duration_s,
+		"count", (json_int_t)cfg->count,
+		"warmup_s", cfg->warmup_s,
+		"drain_s", cfg->drain_s,
+		"latency_rate_pps", (json_int_t)cfg->latency_rate,
+		"flows", (int)cfg->flows,
+		"frame_size", (json_int_t)cfg->frame_size,
+		"inner_size", (json_int_t)cfg->inner_size,
+		"mtu", (json_int_t)cfg->mtu,
+		"vlan", (int)s->vlan,
+		"inner_proto", s->inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
+		"vni", (int)s->vni,
+		"vxlan_port", (int)s->vxlan_port,
+		"flannel_port", (int)s->flannel_port,
+		"src_ip", addr(s->src_ip, a[0]),
+		"dst_ip", addr(s->dst_ip, a[1]),
+		"inner_src_ip", addr(s->inner_src_ip, a[2]),
+		"inner_dst_ip", addr(s->inner_dst_ip, a[3]),
+		"src_port", (int)s->src_port,
+		"dst_port", (int)s->dst_port,
+		"session", (json_int_t)cfg->probe.session,
+		"dwell", cfg->dwell,
+		"promiscuous", cfg->promiscuous);
+}
+
+static json_t *
+port_object(const struct port_info *p)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+	return json_pack("{s:i, s:s, s:s, s:s, s:b, s:i, s:i, s:b, s:i, s:{s:o, s:o, s:o, s:o}}",
+		"id", p->id, "name", p->name, "driver", p->driver, "mac", mac,
+		"link_up", p->link_up, "link_speed_mbps", (int)p->link_speed_mbps,
+		"mtu", p->mtu, "mtu_set", p->mtu_set, "socket", p->socket,
+		"offloads", "rx_enabled", offload_list(p->rx_offloads, 0),
+		"tx_enabled", offload_list(p->tx_offloads, 1),
+		"rx_capable", offload_list(p->rx_offload_capa, 0),
+		"tx_capable", offload_list(p->tx_offload_capa, 1));
+}
+
+static json_t *
+stream_object(const struct stream_result *s)
+{
+	const struct stream *st = s->stream;
+	const struct latency_result *l = &s->latency;
+
+	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I,"
+			" s:{s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f},"
+			" s:{s:I, s:I, s:I, s:f, s:f, s:f, s:f},"
+			" s:I, s:f, s:I, s:I, s:I, s:I,"
+			" s:{s:f, s:f},"
+			" s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:I}}",
+		"id", st->id, "encap", st->spec.encap->name, "kind", st->latency ? "latency" : "load",
+		"inner_proto", st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
+		"frame_size", (int)st->lay.frame_size, "inner_size", (int)st->lay.inner_len,
+		"fragments", st->n_frames, "flows", (int)st->n_flows, "rate_pps", (json_int_t)st->rate_pps,
+		"tx", "packets", (json_int_t)s->tx_datagrams, "frames", (json_int_t)s->tx_frames,
+		"bytes", (json_int_t)s->tx_bytes, "payload_bytes", (json_int_t)s->tx_payload,
+		"pps", s->tx_pps, "l1_bps", s->tx_l1_bps, "l2_bps", s->tx_l2_bps,
+		"goodput_bps", s->tx_goodput_bps,
+		"rx", "packets", (json_int_t)s->rx_datagrams, "bytes", (json_int_t)s->rx_bytes,
+		"payload_bytes", (json_int_t)s->rx_payload, "pps", s->rx_pps, "l1_bps", s->rx_l1_bps,
+		"l2_bps", s->rx_l2_bps, "goodput_bps", s->rx_goodput_bps,
+		"lost", (json_int_t)s->lost, "loss_ratio", s->loss_ratio,
+		"reordered", (json_int_t)s->reordered, "duplicated", (json_int_t)s->duplicated,
+		"late", (json_int_t)s->late, "corrupted", (json_int_t)s->corrupted,
+		"line_rate", "pps", s->line_rate_pps, "goodput_bps", s->line_goodput_bps,
+		"latency_ns", "count", (json_int_t)l->count, "min", (json_int_t)l->min,
+		"p50", (json_int_t)l->p50, "p90", (json_int_t)l->p90, "p99", (json_int_t)l->p99,
+		"p99_9", (json_int_t)l->p999, "max", (json_int_t)l->max, "mean", l->mean,
+		"stddev", l->stddev, "dwell_subtracted", (json_int_t)s->dwell_subtracted);
+}
+
+int
+output_json(const char *path, const struct run_result *r)
+{
+	json_t *root, *ports = json_array(), *streams = json_array();
+	char started[32], tmp[4096];
+	struct tm tm;
+	unsigned int i;
+	FILE *f;
+	int rc;
+
+	gmtime_r(&r->started, &tm);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (i = 0; i < r->n_ports; i++)
+		json_array_append_new(ports, port_object(&r->ports[i]));
+	for (i = 0; i < r->n_streams; i++)
+		json_array_append_new(streams, stream_object(&r->streams[i]));
+	root = json_pack("{s:s, s:i, s:b, s:s, s:{s:s, s:s}, s:s, s:s, s:f, s:s,"
+			" s:{s:s, s:s, s:I, s:s}, s:{s:f, s:s}, s:o, s:o, s:o}",
+		"schema", "ovlperf.results", "schema_version", RESULTS_SCHEMA_VERSION,
+		"partial", r->partial, "command", r->command,
+		"ovlperf", "version", OVL_VERSION, "commit", OVL_COMMIT,
+		"dpdk", rte_version(), "started_at", started, "seconds", r->seconds,
+		"eal_args", r->eal_args ? r->eal_args : "",
+		"timestamps", "tx", "tsc", "rx", "tsc", "tsc_hz", (json_int_t)r->tsc_hz,
+		"method", "software: TSC read before the TX burst and after the RX burst; round trip, no clock sync",
+		"line_rate", "bps", r->line_rate_bps, "source", r->line_rate_source,
+		"config", config_object(r->cfg), "ports", ports, "streams", streams);
+	if (root == NULL) {
+		fprintf(stderr, "ovlperf: building the JSON results failed\n");
+		return -1;
+	}
+	if (r->sender != NULL)
+		json_object_set_new(root, "sender", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+			"rx_frames", (json_int_t)r->sender->rx_frames,
+			"warmup_replies", (json_int_t)r->sender->warmup_replies,
+			"other_session", (json_int_t)r->sender->other_session,
+			"unknown_stream", (json_int_t)r->sender->unknown_stream,
+			"arp_answered", (json_int_t)r->sender->arp_answered,
+			"tx_full", (json_int_t)r->sender->tx_full,
+			"fragments", (json_int_t)r->sender->fragments,
+			"drops", drops_object(r->sender->drops)));
+	if (r->reflector != NULL)
+		json_object_set_new(root, "reflector", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+			"rx_frames", (json_int_t)r->reflector->rx_frames,
+			"reflected", (json_int_t)r->reflector->reflected,
+			"fragments_reflected", (json_int_t)r->reflector->fragments_reflected,
+			"stamped", (json_int_t)r->reflector->stamped,
+			"arp_answered", (json_int_t)r->reflector->arp_answered,
+			"not_addressed", (json_int_t)r->reflector->not_addressed,
+			"tx_full", (json_int_t)r->reflector->tx_full,
+			"drops", drops_object(r->reflector->drops)));
+	f = output_open(path, tmp, sizeof(tmp));
+	if (f == NULL) {
+		json_decref(root);
+		return -1;
+	}
+	rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	fputc('\n', f);
+	json_decref(root);
+	if (rc != 0) {
+		fprintf(stderr, "ovlperf: %s: write failed\n", path);
+		if (f != stdout)
+			fclose(f);
+		return -1;
+	}
+	return output_commit(f, path, tmp);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "port.h"
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+
+int
+port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
+		struct port_info *info)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info dev;
+	struct rte_eth_link link;
+	uint16_t mtu = max_frame > RTE_ETHER_HDR_LEN + 4 ? max_frame - RTE_ETHER_HDR_LEN - 4 : 0;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	info->id = id;
+	if (!rte_eth_dev_is_valid_port(id)) {
+		fprintf(stderr, "ovlperf: port %u does not exist (%u ports found); without a NIC add e.g. --vdev net_null0 before --\n",
+				id, rte_eth_dev_count_avail());
+		return -1;
+	}
+	rc = rte_eth_dev_info_get(id, &dev);
+	if (rc != 0) {
+		fprintf(stderr, "ovlperf: port %u: cannot read device info: %s\n", id, strerror(-rc));
+		return -1;
+	}
+	rte_eth_dev_get_name_by_port(id, info->name);
+	snprintf(info->driver, sizeof(info->driver), "%s", dev.driver_name);
+	info->rx_offload_capa = dev.rx_offload_capa;
+	info->tx_offload_capa = dev.tx_offload_capa;
+	info->socket = rte_eth_dev_socket_id(id);
+
+	memset(&conf, 0, sizeof(conf));
+	/* Offloads only where advertised: frees happen on the lcore that allocated. */
+	if (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	if (max_frame > RTE_ETHER_MAX_LEN - 4 && dev.max_rx_pktlen < max_frame) {
+		fprintf(stderr, "ovlperf: port %u (%s) takes frames up to %u bytes, %u needed\n", id,
+				dev.driver_name, dev.max_rx_pktlen, max_frame);
+		return -1;
+	}
+	rc = rte_eth_dev_configure(id, 1, 1, &conf);
+	if (rc != 0) {
+		fprintf(stderr, "ovlperf: port %u: configure failed: %s\n", id, strerror(-rc));
+		return -1;
+	}
+	/* Virtual devices often have no MTU to set; the frames still pass. */
+	if (mtu > RTE_ETHER_MTU && rte_eth_dev_set_mtu(id, mtu) == 0)
+		info->mtu_set = 1;
+	rte_eth_dev_get_mtu(id, &info->mtu);
+	rc = rte_eth_rx_queue_setup(id, 0, RX_DESC, rte_eth_dev_socket_id(id), NULL, pool);
+	if (rc == 0)
+		rc = rte_eth_tx_queue_setup(id, 0, TX_DESC, rte_eth_dev_socket_id(id), NULL);
+	if (rc != 0) {
+		fprintf(stderr, "ovlperf: port %u: queue setup failed: %s\n", id, strerror(-rc));
+		return -1;
+	}
+	rc = rte_eth_dev_start(id);
+	if (rc != 0) {
+		fprintf(stderr, "ovlperf: port %u: start failed: %s\n", id, strerror(-rc));
+		return -1;
+	}
+	if (promiscuous)
+		rte_eth_promiscuous_enable(id);
+	rte_eth_macaddr_get(id, &info->mac);
+	info->rx_offloads = conf.rxmode.offloads;
+	info->tx_offloads = conf.txmode.offloads;
+	if (rte_eth_link_get_nowait(id, &link) == 0) {
+		info->link_up = link.link_status == RTE_ETH_LINK_UP;
+		info->link_speed_mbps = link.link_speed == RTE_ETH_SPEED_NUM_UNKNOWN ? 0 : link.link_speed;
+	}
+	return 0;
+}
+
+void
+port_stop(uint16_t id)
+{
+	rte_eth_dev_stop(id);
+	rte_eth_dev_close(id);
+}
+
+void
+port_offload_names(uint64_t bits, int tx, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 64 && off < len; i++) {
+		if (!(bits & (1ull << i)))
+			continue;
+		off += snprintf(buf + off, len - off, "%s%s", off ? " " : "",
+				tx ? rte_eth_dev_tx_offload_name(1ull << i) : rte_eth_dev_rx_offload_name(1ull << i));
+	}
+}

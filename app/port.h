@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Port setup in one place: queues, MTU for the frame size, offloads only where advertised. */
+#ifndef OVL_APP_PORT_H
+#define OVL_APP_PORT_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mempool.h>
+
+struct port_info {
+	uint16_t id;
+	char name[64];
+	char driver[64];
+	struct rte_ether_addr mac;
+	uint32_t link_speed_mbps;     /* 0: unknown */
+	int link_up;
+	uint16_t mtu;
+	int mtu_set;                  /* the driver accepted the MTU */
+	uint64_t rx_offloads, tx_offloads; /* enabled */
+	uint64_t rx_offload_capa, tx_offload_capa;
+	int socket;
+};
+
+/*
+ * Configures and starts port id with one RX and one TX queue, the RX queue filled from pool,
+ * its MTU raised for frames of max_frame bytes (without FCS). Returns 0, or -1 after printing
+ * why on stderr.
+ */
+int port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
+		struct port_info *info);
+void port_stop(uint16_t id);
+
+/* "ipv4_cksum udp_cksum" for a set of TX (or RX) offload bits. */
+void port_offload_names(uint64_t bits, int tx, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A run's results, gathered once from the lcores' counters: per stream rates, loss and latency,
+ * with what the wire would allow beside them, and what the run was (configuration, ports,
+ * offloads, timestamp source). Every output format (output_*.c) prints from this.
+ */
+#ifndef OVL_APP_RESULTS_H
+#define OVL_APP_RESULTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "config.h"
+#include "port.h"
+#include "reflector.h"
+#include "sender.h"
+#include "stream.h"
+
+#define RESULTS_SCHEMA_VERSION 1
+
+struct latency_result {
+	uint64_t count, min, p50, p90, p99, p999, max;
+	double mean, stddev;
+};
+
+struct stream_result {
+	const struct stream *stream;
+	uint64_t tx_datagrams, tx_frames, tx_bytes, tx_payload;
+	uint64_t rx_datagrams, rx_bytes, rx_payload;
+	uint64_t lost, reordered, duplicated, late, corrupted, dwell_subtracted;
+	double loss_ratio;
+	double tx_pps, rx_pps;
+	double tx_l1_bps, tx_l2_bps, rx_l1_bps, rx_l2_bps;
+	double tx_goodput_bps, rx_goodput_bps;
+	double line_rate_pps, line_goodput_bps;
+	struct latency_result latency;
+};
+
+struct run_result {
+	const char *command;
+	int partial;                 /* stopped by a signal, or by an error, before its end */
+	time_t started;
+	double seconds;              /* measured time */
+	const struct app_config *cfg;
+	const char *eal_args;
+	struct port_info ports[2];
+	unsigned int n_ports;
+	double line_rate_bps;        /* reference link speed; 0: unknown */
+	const char *line_rate_source; /* "option", "port" or "unknown" */
+	uint64_t tsc_hz;
+	unsigned int n_streams;
+	struct stream_result *streams;
+	const struct sender_misc *sender;
+	const struct reflector_stats *reflector;
+};
+
+/* Computes the stream results from a sender's counters. */
+void results_from_sender(struct run_result *r, const struct sender *snd);
+
+/* A snapshot's percentiles and moments. */
+void results_latency(const struct ovl_histogram *h, struct latency_result *out);
+
+void output_table(FILE *out, const struct run_result *r);
+int output_json(const char *path, const struct run_result *r);
+int output_csv(const char *path, const struct run_result *r);
+
+/* One line per second on stderr: per stream tx/rx packets/s, Gbit/s, loss, p50/p99. */
+struct live_state {
+	uint64_t last_tsc;
+	uint64_t *last_tx, *last_rx, *last_tx_bytes;
+};
+int live_init(struct live_state *ls, unsigned int n_streams);
+void live_line(FILE *out, struct live_state *ls, const struct sender *snd, double elapsed_s);
+void live_free(struct live_state *ls);
+
+/* Opens path + ".tmp.PID" for an atomic write, or stdout for "-". */
+FILE *output_open(const char *path, char *tmp, size_t tmplen);
+/* Closes and renames into place; returns 0 or -1 after saying why on stderr. */
+int output_commit(FILE *f, const char *path, const char *tmp);
+
+#endif

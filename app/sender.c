@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+
+#include "cksum.h"
+#include "frag.h"
+#include "headers.h"
+#include "pcap_file.h"
+#include "run.h"
+#include "sender.h"
+
+#define RX_BURST 32
+#define TX_MBUFS_MAX 256
+
+int
+sender_init(struct sender *s, unsigned int n_streams)
+{
+	unsigned int i;
+
+	s->n_streams = n_streams;
+	s->state = rte_zmalloc("sender_state", n_streams * sizeof(*s->state), RTE_CACHE_LINE_SIZE);
+	s->stats = rte_zmalloc("sender_stats", n_streams * sizeof(*s->stats), RTE_CACHE_LINE_SIZE);
+	s->scratch = rte_malloc("sender_scratch", OVL_INNER_MAX, 0);
+	if (s->state == NULL || s->stats == NULL || s->scratch == NULL)
+		return -1;
+	for (i = 0; i < n_streams; i++) {
+		ovl_seqtrack_init(&s->stats[i].seq);
+		ovl_histogram_init(&s->stats[i].rtt);
+		s->state[i].first_measured_seq = UINT64_MAX;
+	}
+	return 0;
+}
+
+void
+sender_free(struct sender *s)
+{
+	rte_free(s->state);
+	rte_free(s->stats);
+	rte_free(s->scratch);
+	s->state = NULL;
+	s->stats = NULL;
+	s->scratch = NULL;
+}
+
+/* The template holds zero in the sequence and timestamp fields, so the change is from zero. */
+static inline void
+patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts)
+{
+	static const uint8_t zero[16];
+	uint8_t *p = frame + s->probe_off;
+	uint8_t fields[16];
+	uint16_t cksum;
+	size_t len;
+	uint32_t diff;
+
+	if (s->lay.probe_form == OVL_PROBE_FULL) {
+		rte_be64_t be_seq = rte_cpu_to_be_64(seq), be_ts = rte_cpu_to_be_64(ts);
+
+		memcpy(fields, &be_seq, 8);
+		memcpy(fields + 8, &be_ts, 8);
+		len = 16;
+		memcpy(p + offsetof(struct ovl_probe_full, seq), fields, len);
+	} else {
+		rte_be32_t be_seq = rte_cpu_to_be_32((uint32_t)seq);
+		rte_be64_t be_ts = rte_cpu_to_be_64(ts);
+
+		memcpy(fields, &be_seq, 4);
+		memcpy(fields + 4, &be_ts, 8);
+		len = 12;
+		memcpy(p + offsetof(struct ovl_probe_compact, seq), fields, len);
+	}
+	diff = ovl_cksum_diff(0, zero, fields, len);
+	memcpy(&cksum, frame + s->l4_cksum_off, 2);
+	cksum = ovl_cksum_apply(cksum, diff);
+	if (s->l4_is_udp)
+		cksum = ovl_udp_cksum_fixup(cksum);
+	memcpy(frame + s->l4_cksum_off, &cksum, 2);
+}
+
+/* Fragments of one datagram share an IP id that no other datagram in flight has. */
+static inline void
+patch_ip_id(uint8_t *frame, const struct stream *s, uint64_t seq)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(frame + s->inner_ip_off);
+	rte_be16_t old = ip->packet_id, id = rte_cpu_to_be_16((uint16_t)seq);
+
+	ip->packet_id = id;
+	ip->hdr_checksum = ovl_cksum_update(ip->hdr_checksum, &old, &id, 2);
+}
+
+static void
+send_burst(struct sender *snd, unsigned int si, uint64_t now)
+{
+	struct stream *s = &snd->streams[si];
+	struct stream_state *st = &snd->state[si];
+	struct stream_stats *stats = &snd->stats[si];
+	struct rte_mbuf *pkts[TX_MBUFS_MAX];
+	uint32_t n_dgrams = RTE_MIN(s->burst, TX_MBUFS_MAX / s->n_frames);
+	uint32_t n_mbufs, d, k, sent, dgrams_sent;
+	uint64_t ts;
+
+	if (snd->count != 0 && snd->phase == PHASE_MEASURE) {
+		uint64_t left = snd->count - (st->next_seq - st->first_measured_seq);
+
+		if (left < n_dgrams)
+			n_dgrams = (uint32_t)left;
+	}
+	if (n_dgrams == 0)
+		return;
+	n_mbufs = n_dgrams * s->n_frames;
+	if (unlikely(rte_pktmbuf_alloc_bulk(snd->pool, pkts, n_mbufs) != 0)) {
+		snd->misc.tx_full++;
+		return;
+	}
+	ts = rte_rdtsc();
+	for (d = 0; d < n_dgrams; d++) {
+		uint64_t seq = st->next_seq + d;
+		uint32_t base = (uint32_t)(seq % s->n_flows) * s->n_frames;
+
+		for (k = 0; k < s->n_frames; k++) {
+			struct rte_mbuf *m = pkts[d * s->n_frames + k];
+			uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+			uint16_t len = s->lens[base + k];
+
+			rte_memcpy(data, s->frames[base + k], len);
+			m->data_len = len;
+			m->pkt_len = len;
+			if (s->n_frames > 1)
+				patch_ip_id(data, s, seq);
+		}
+		patch_probe(rte_pktmbuf_mtod(pkts[d * s->n_frames], uint8_t *), s, seq, ts);
+	}
+	if (unlikely(snd->capture != NULL)) {
+		uint64_t ns = tsc_to_ns(&snd->clock, ts);
+
+		for (k = 0; k < n_mbufs && snd->capture_left > 0; k++, snd->capture_left--)
+			ovl_pcap_write(snd->capture, rte_pktmbuf_mtod(pkts[k], uint8_t *),
+					pkts[k]->data_len, ns);
+	}
+	sent = rte_eth_tx_burst(snd->port, snd->queue, pkts, (uint16_t)n_mbufs);
+	if (unlikely(sent < n_mbufs)) {
+		rte_pktmbuf_free_bulk(&pkts[sent], n_mbufs - sent);
+		snd->misc.tx_full++;
+	}
+	/* A datagram some of whose fragments left counts as sent: the rest is loss on our side. */
+	dgrams_sent = (sent + s->n_frames - 1) / s->n_frames;
+	st->next_seq += dgrams_sent;
+	stats->tx_datagrams += dgrams_sent;
+	stats->tx_frames += sent;
+	stats->tx_bytes += dgrams_sent * s->wire_bytes;
+	stats->tx_payload += (uint64_t)dgrams_sent * s->payload_bytes;
+	if (dgrams_sent > 0)
+		ovl_pacer_sent(&st->pacer, dgrams_sent, now);
+	if (snd->count != 0 && snd->phase == PHASE_MEASURE &&
+			st->next_seq - st->first_measured_seq >= snd->count)
+		st->done = 1;
+}
+
+static void
+on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uint32_t wire_bytes,
+		uint64_t now)
+{
+	struct ovl_probe p;
+	struct stream_state *st;
+	struct stream_stats *stats;
+	uint64_t seq, rtt;
+
+	if (ovl_probe_read(buf + l->probe, l->payload_len, &p) < 0)
+		return;
+	if (p.session != (p.form == OVL_PROBE_FULL ? snd->session : (snd->session & 0xFFFF))) {
+		snd->misc.other_session++;
+		return;
+	}
+	if (unlikely(p.stream >= snd->n_streams)) {
+		snd->misc.unknown_stream++;
+		return;
+	}
+	st = &snd->state[p.stream];
+	stats = &snd->stats[p.stream];
+	seq = p.form == OVL_PROBE_FULL ? p.seq : ovl_probe_seq_extend(st->highest_rx_seq, (uint32_t)p.seq);
+	if (seq < st->first_measured_seq) {
+		snd->misc.warmup_replies++;
+		return;
+	}
+	if (seq > st->highest_rx_seq)
+		st->highest_rx_seq = seq;
+	if (ovl_seqtrack_add(&stats->seq, seq) == OVL_SEQ_DUPLICATE)
+		return;
+	stats->rx_datagrams++;
+	stats->rx_bytes += wire_bytes;
+	stats->rx_payload += l->payload_len;
+	if (ovl_frame_verify_cksums(buf, l) != 0 || ovl_frame_verify_fill(buf, l) != 0)
+		stats->corrupted++;
+	rtt = tsc_to_ns(&snd->clock, now - p.tx_ts);
+	if ((p.flags & OVL_PROBE_FLAG_REFLECTOR_TS) && p.reflector_tx_ns >= p.reflector_rx_ns &&
+			p.reflector_tx_ns - p.reflector_rx_ns < rtt) {
+		rtt -= p.reflector_tx_ns - p.reflector_rx_ns;
+		stats->dwell_subtracted++;
+	}
+	ovl_histogram_record(&stats->rtt, rtt);
+}
+
+/* The slow path: a fragment waits in the reassembly table until its datagram is whole. */
+static void
+on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, uint64_t now)
+{
+	struct rte_mbuf *whole;
+	struct ovl_layers inner;
+	uint32_t len;
+	const void *data;
+
+	snd->misc.fragments++;
+	if (snd->reasm == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	whole = ovl_reasm_add(snd->reasm, m, l, now);
+	if (whole == NULL)
+		return;
+	len = rte_pktmbuf_pkt_len(whole) - l->inner_l3;
+	data = rte_pktmbuf_read(whole, l->inner_l3, len, snd->scratch);
+	if (data != NULL && data != snd->scratch)
+		memcpy(snd->scratch, data, len);
+	memset(&inner, 0, sizeof(inner));
+	inner.encap = l->encap;
+	inner.inner_end = (uint16_t)RTE_MIN(len, (uint32_t)UINT16_MAX);
+	if (data != NULL && ovl_parse_inner(snd->scratch, &inner) == 0)
+		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, now);
+	rte_pktmbuf_free(whole);
+}
+
+static void
+receive(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t now)
+{
+	struct rte_mbuf *answers[RX_BURST];
+	uint16_t i, n_answers = 0, sent;
+
+	snd->misc.rx_frames += n;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+		struct ovl_layers l;
+		int rc = ovl_parse(data, rte_pktmbuf_data_len(m), &snd->rx, &l);
+
+		if (likely(rc == 0)) {
+			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, now);
+		} else if (rc == 1) {
+			on_fragment(snd, m, &l, now);
+			continue;
+		} else if (neighbour_answer(m, &l, rc, &snd->mac, snd->streams[0].spec.src_ip,
+				snd->streams[0].spec.inner_src_ip, &snd->streams[0].spec.inner_src_mac)) {
+			snd->misc.arp_answered++;
+			answers[n_answers++] = m;
+			continue;
+		} else {
+			snd->misc.drops[-rc < OVL_DROP_MAX ? -rc : 0]++;
+		}
+		rte_pktmbuf_free(m);
+	}
+	if (n_answers > 0) {
+		sent = rte_eth_tx_burst(snd->port, snd->queue, answers, n_answers);
+		if (sent < n_answers)
+			rte_pktmbuf_free_bulk(&answers[sent], n_answers - sent);
+	}
+}
+
+static void
+begin_measure(struct sender *snd, uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < snd->n_streams; i++) {
+		struct stream_stats *st = &snd->stats[i];
+
+		memset(st, 0, offsetof(struct stream_stats, seq));
+		ovl_seqtrack_init(&st->seq);
+		ovl_histogram_init(&st->rtt);
+		snd->state[i].first_measured_seq = snd->state[i].next_seq;
+	}
+	snd->measure_start = now;
+	snd->phase = PHASE_MEASURE;
+}
+
+static int
+all_done(const struct sender *snd)
+{
+	unsigned int i;
+
+	if (snd->count == 0)
+		return 0;
+	for (i = 0; i < snd->n_streams; i++)
+		if (!snd->state[i].done)
+			return 0;
+	return 1;
+}
+
+int
+sender_main(void *arg)
+{
+	struct sender *snd = arg;
+	struct rte_mbuf *pkts[RX_BURST];
+	uint64_t now = rte_rdtsc(), phase_end;
+	unsigned int i;
+	uint16_t n;
+
+	for (i = 0; i < snd->n_streams; i++)
+		ovl_pacer_init(&snd->state[i].pacer, snd->streams[i].rate_pps, snd->clock.hz, now);
+	if (snd->warmup_cycles > 0) {
+		snd->phase = PHASE_WARMUP;
+		phase_end = now + snd->warmup_cycles;
+	} else {
+		begin_measure(snd, now);
+		phase_end = snd->measure_cycles ? now + snd->measure_cycles : UINT64_MAX;
+	}
+
+	while (snd->phase != PHASE_DONE) {
+		now = rte_rdtsc();
+		if (unlikely(now >= phase_end || run_quit || (snd->phase == PHASE_MEASURE && all_done(snd)))) {
+			if (snd->phase == PHASE_WARMUP && !run_quit) {
+				begin_measure(snd, now);
+				phase_end = snd->measure_cycles ? now + snd->measure_cycles : UINT64_MAX;
+			} else if (snd->phase == PHASE_MEASURE) {
+				snd->measure_end = now;
+				snd->phase = PHASE_DRAIN;
+				phase_end = now + snd->drain_cycles;
+			} else if (snd->phase == PHASE_WARMUP || now >= phase_end) {
+				snd->phase = PHASE_DONE;
+			}
+		}
+		n = rte_eth_rx_burst(snd->port, snd->queue, pkts, RX_BURST);
+		if (n > 0)
+			receive(snd, pkts, n, rte_rdtsc());
+		if (snd->phase > PHASE_MEASURE)
+			continue;
+		for (i = 0; i < snd->n_streams; i++)
+			if (!snd->state[i].done && ovl_pacer_due(&snd->state[i].pacer, now))
+				send_burst(snd, i, now);
+	}
+	return 0;
+}

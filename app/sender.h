@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The sender lcore: sends its streams' probes on one port queue, paced, and receives the
+ * replies on the same queue: sequence, loss, reordering, duplicates, corruption and round-trip
+ * latency per stream. It also answers ARP for its own addresses, as a tunnel endpoint must.
+ */
+#ifndef OVL_APP_SENDER_H
+#define OVL_APP_SENDER_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mempool.h>
+
+#include "clock.h"
+#include "drop.h"
+#include "frame.h"
+#include "histogram.h"
+#include "pacer.h"
+#include "seqtrack.h"
+#include "stream.h"
+
+struct ovl_reasm;
+struct ovl_pcap_writer;
+
+enum sender_phase {
+	PHASE_WARMUP,
+	PHASE_MEASURE,
+	PHASE_DRAIN,
+	PHASE_DONE,
+};
+
+/* One stream's counters: written by the sender lcore only, read by the reporter. */
+struct stream_stats {
+	uint64_t tx_datagrams, tx_frames, tx_bytes, tx_payload;
+	uint64_t rx_datagrams, rx_bytes, rx_payload;
+	uint64_t corrupted;
+	uint64_t dwell_subtracted;   /* replies whose reflector timestamps were subtracted */
+	struct ovl_seqtrack seq;
+	struct ovl_histogram rtt;    /* nanoseconds */
+} __rte_cache_aligned;
+
+struct stream_state {
+	struct ovl_pacer pacer;
+	uint64_t next_seq;
+	uint64_t first_measured_seq;  /* replies to earlier (warm-up) probes are not counted */
+	uint64_t highest_rx_seq;
+	uint8_t done;                 /* sent --count datagrams */
+};
+
+struct sender_misc {
+	uint64_t rx_frames;
+	uint64_t warmup_replies;
+	uint64_t other_session;
+	uint64_t unknown_stream;
+	uint64_t arp_answered;
+	uint64_t tx_full;
+	uint64_t fragments;
+	uint64_t drops[OVL_DROP_MAX];
+};
+
+struct sender {
+	/* Set up before launch, read-only after. */
+	uint16_t port;
+	uint16_t queue;
+	struct stream *streams;
+	unsigned int n_streams;
+	struct rte_mempool *pool;
+	uint32_t session;
+	struct ovl_rx_config rx;
+	struct rte_ether_addr mac;
+	struct tsc_clock clock;
+	uint64_t warmup_cycles, measure_cycles, drain_cycles; /* measure 0: until count or quit */
+	uint64_t count;
+	struct ovl_reasm *reasm;
+	struct ovl_pcap_writer *capture;
+	uint64_t capture_left;
+	uint8_t *scratch;             /* reassembled datagrams */
+
+	/* Written by the sender lcore only. */
+	volatile enum sender_phase phase;
+	uint64_t measure_start, measure_end;   /* TSC */
+	struct stream_state *state;
+	struct stream_stats *stats;
+	struct sender_misc misc;
+};
+
+int sender_init(struct sender *s, unsigned int n_streams);
+void sender_free(struct sender *s);
+int sender_main(void *arg);
+
+/* Answers an ARP request in frame m if it asks for one of the addresses; returns 1 if sent back. */
+struct rte_mbuf;
+int neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
+		const struct rte_ether_addr *mac, rte_be32_t ip, rte_be32_t inner_ip,
+		const struct rte_ether_addr *inner_mac);
+
+#endif

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_icmp.h>
+#include <rte_udp.h>
+
+#include "frag.h"
+#include "headers.h"
+#include "stream.h"
+
+static int
+build_templates(struct stream *s, const struct ovl_probe *probe, struct rte_mempool *direct,
+		struct rte_mempool *indirect, char *err, size_t errlen)
+{
+	uint32_t f, n = s->n_flows * s->n_frames;
+	uint16_t k;
+
+	s->frames = calloc(n, sizeof(*s->frames));
+	s->lens = calloc(n, sizeof(*s->lens));
+	if (s->frames == NULL || s->lens == NULL)
+		goto nomem;
+	for (k = 0; k < n; k++) {
+		s->frames[k] = calloc(1, s->lay.frame_size);
+		if (s->frames[k] == NULL)
+			goto nomem;
+	}
+	for (f = 0; f < s->n_flows; f++) {
+		struct ovl_frame_spec spec = s->spec;
+		uint8_t **frames = &s->frames[f * s->n_frames];
+		uint16_t *lens = &s->lens[f * s->n_frames];
+		int rc;
+
+		ovl_frame_spec_flow(&spec, f);
+		if (s->n_frames == 1) {
+			rc = ovl_frame_build(frames[0], s->lay.frame_size, &spec, &s->lay, probe);
+			if (rc > 0)
+				lens[0] = (uint16_t)rc;
+		} else {
+			rc = ovl_frag_build(frames, lens, s->n_frames, s->lay.frame_size, &spec,
+					&s->lay, probe, direct, indirect);
+		}
+		if (rc < 0) {
+			snprintf(err, errlen, "building %s frames failed: %s", s->spec.encap->name,
+					strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory for frame templates");
+	return -1;
+}
+
+static int
+stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
+		const struct app_config *cfg, double link_bps, int latency,
+		struct rte_mempool *direct, struct rte_mempool *indirect, char *err, size_t errlen)
+{
+	struct ovl_probe probe = { .session = cfg->probe.session, .stream = id };
+	uint16_t k;
+
+	memset(s, 0, sizeof(*s));
+	s->id = id;
+	s->latency = (uint8_t)latency;
+	s->spec = *spec;
+	if (ovl_frame_layout(&s->spec, &s->lay, err, errlen) < 0)
+		return -EINVAL;
+	/* Latency probes carry the reflector's timestamps when there is room. */
+	s->n_flows = latency ? 1 : cfg->flows;
+	s->n_frames = s->lay.n_frames;
+	if (s->n_frames > 1 && (direct == NULL || indirect == NULL)) {
+		snprintf(err, errlen, "no mempools to fragment %s frames", spec->encap->name);
+		return -EINVAL;
+	}
+	s->probe_off = s->lay.inner_off + OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN;
+	s->inner_ip_off = s->lay.inner_off;
+	s->l4_is_udp = spec->inner_proto == IPPROTO_UDP;
+	s->l4_cksum_off = s->lay.inner_off + OVL_IPV4_HDR_LEN +
+		(s->l4_is_udp ? offsetof(struct rte_udp_hdr, dgram_cksum)
+			      : offsetof(struct rte_icmp_hdr, icmp_cksum));
+	if (build_templates(s, &probe, direct, indirect, err, errlen) < 0)
+		return -ENOMEM;
+	for (k = 0; k < s->n_frames; k++)
+		s->wire_bytes += s->lens[k] + OVL_FCS_LEN;
+	s->payload_bytes = s->lay.payload_len;
+	if (latency) {
+		s->rate_pps = cfg->latency_rate;
+		s->burst = 1;
+	} else {
+		s->rate_pps = rate_to_pps(&cfg->rate, (uint32_t)(s->wire_bytes / s->n_frames), link_bps);
+		s->burst = cfg->rate.unit == RATE_UNLIMITED ? 32 : 0;
+	}
+	/* Bursts of one for every paced stream up to 2 Mpps keep departures evenly spread. */
+	if (s->burst == 0)
+		s->burst = s->rate_pps <= 2000000 ? 1 : (uint32_t)RTE_MIN(32u, s->rate_pps / 2000000 + 1);
+	s->line_rate_pps = link_bps > 0 ?
+		(uint64_t)(link_bps / ((s->wire_bytes + 20.0 * s->n_frames) * 8)) : 0;
+	return 0;
+}
+
+int
+streams_build(const struct app_config *cfg, double link_bps, struct rte_mempool *direct,
+		struct rte_mempool *indirect, struct stream **out, char *err, size_t errlen)
+{
+	unsigned int n = cfg->n_encaps * (cfg->latency_rate ? 2 : 1), i, id = 0;
+	struct stream *streams = calloc(n, sizeof(*streams));
+
+	if (streams == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < cfg->n_encaps; i++) {
+		struct ovl_frame_spec spec;
+
+		config_spec_for(cfg, i, &spec);
+		if (stream_init(&streams[id], (uint16_t)id, &spec, cfg, link_bps, 0, direct, indirect,
+				err, errlen) < 0)
+			goto fail;
+		id++;
+		if (cfg->latency_rate) {
+			if (stream_init(&streams[id], (uint16_t)id, &spec, cfg, link_bps, 1, direct,
+					indirect, err, errlen) < 0)
+				goto fail;
+			id++;
+		}
+	}
+	*out = streams;
+	return (int)n;
+fail:
+	streams_free(streams, id + 1);
+	return -1;
+}
+
+void
+streams_free(struct stream *streams, unsigned int n)
+{
+	unsigned int i, k;
+
+	for (i = 0; streams != NULL && i < n; i++) {
+		for (k = 0; streams[i].frames != NULL && k < streams[i].n_flows * streams[i].n_frames; k++)
+			free(streams[i].frames[k]);
+		free(streams[i].frames);
+		free(streams[i].lens);
+	}
+	free(streams);
+}
+
+uint16_t
+streams_max_frame(const struct stream *streams, unsigned int n)
+{
+	unsigned int i, k;
+	uint16_t max = 0;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < streams[i].n_flows * streams[i].n_frames; k++)
+			max = RTE_MAX(max, streams[i].lens[k]);
+	return max;
+}

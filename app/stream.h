@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A stream: one encapsulation's probes at one size and rate, prebuilt as frame templates (one
+ * per flow, and per fragment when the inner packet is fragmented), so that the sender only
+ * copies a template and patches sequence number, timestamp and checksums per packet.
+ */
+#ifndef OVL_APP_STREAM_H
+#define OVL_APP_STREAM_H
+
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "config.h"
+#include "frame.h"
+
+struct stream {
+	uint16_t id;                /* the probe's stream id: index in the stream array */
+	uint8_t latency;            /* the low-rate latency stream: sent in bursts of one */
+	struct ovl_frame_spec spec;
+	struct ovl_frame_layout lay;
+	uint32_t n_flows;
+	uint16_t n_frames;          /* frames per datagram */
+	uint8_t **frames;           /* [flow * n_frames + k] */
+	uint16_t *lens;             /* without FCS, same index */
+	uint16_t probe_off;         /* the probe, in a datagram's first frame */
+	uint16_t l4_cksum_off;      /* inner UDP or ICMP checksum, in the first frame */
+	uint8_t l4_is_udp;
+	uint16_t inner_ip_off;      /* inner IPv4 header, in every frame */
+	uint64_t rate_pps;          /* datagrams per second; 0: unlimited */
+	uint32_t burst;             /* datagrams per pacing deadline */
+	uint64_t wire_bytes;        /* one datagram's frames, with FCS */
+	uint32_t payload_bytes;     /* one datagram's inner L4 payload: what goodput counts */
+	uint64_t line_rate_pps;     /* datagrams per second the wire allows at the reference speed */
+};
+
+/*
+ * Builds the streams of a send or loop run: one load stream per listed encapsulation, plus one
+ * latency stream each when asked. Pools are needed only for fragmented layouts. Returns the
+ * number of streams, or -1 with a message in err (bad sizes: status 2 is the caller's choice).
+ */
+int streams_build(const struct app_config *cfg, double link_bps, struct rte_mempool *direct,
+		struct rte_mempool *indirect, struct stream **out, char *err, size_t errlen);
+void streams_free(struct stream *streams, unsigned int n);
+
+/* The largest frame (without FCS) any stream sends. */
+uint16_t streams_max_frame(const struct stream *streams, unsigned int n);
+
+#endif
