@@ -94,9 +94,9 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	if (app_eal_init(eal, 1) != 0)
 		return 1;
 	r = calloc(1, sizeof(*r));
-	lcore = rte_get_next_lcore(-1, 1, 0);
-	if (r == NULL || lcore >= RTE_MAX_LCORE) {
-		fprintf(stderr, "ovlperf reflect: needs a worker lcore besides the main one: give e.g. -l 0-1\n");
+	lcore = cfg.reflect_lcore >= 0 ? (unsigned int)cfg.reflect_lcore : rte_get_next_lcore(-1, 1, 0);
+	if (r == NULL || !lcore_usable(lcore)) {
+		fprintf(stderr, "ovlperf reflect: needs a worker lcore besides the main one (--reflect-lcore names one of the EAL core list): give e.g. -l 0-1\n");
 		goto out;
 	}
 	if (rte_eth_dev_count_avail() == 0) {

@@ -295,6 +295,12 @@ setup_reflector(struct traffic *t)
 	tsc_clock_init(&r->clock, rte_get_tsc_hz());
 }
 
+int
+lcore_usable(unsigned int lcore)
+{
+	return lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore) && lcore != rte_get_main_lcore();
+}
+
 static int
 launch_and_wait(struct traffic *t)
 {
@@ -302,13 +308,20 @@ launch_and_wait(struct traffic *t)
 	struct live_state live;
 	uint64_t start = rte_rdtsc(), hz = rte_get_tsc_hz(), next_line = start + hz;
 
-	send_lcore = rte_get_next_lcore(-1, 1, 0);
+	send_lcore = t->cfg.send_lcore >= 0 ? (unsigned int)t->cfg.send_lcore
+					    : rte_get_next_lcore(-1, 1, 0);
 	if (t->loop)
-		refl_lcore = rte_get_next_lcore(send_lcore, 1, 0);
+		refl_lcore = t->cfg.reflect_lcore >= 0 ? (unsigned int)t->cfg.reflect_lcore
+						      : rte_get_next_lcore(send_lcore, 1, 0);
 	if (send_lcore >= RTE_MAX_LCORE || (t->loop && refl_lcore >= RTE_MAX_LCORE)) {
 		fprintf(stderr, "ovlperf %s: needs %d worker lcores besides the main one: give e.g. %s\n",
 				t->command, t->loop ? 2 : 1,
 				t->loop ? "-l 0-2, or --lcores 0@0,1@1,2@0 on two CPUs" : "-l 0-1");
+		return -1;
+	}
+	if (!lcore_usable(send_lcore) || (t->loop && (!lcore_usable(refl_lcore) || refl_lcore == send_lcore))) {
+		fprintf(stderr, "ovlperf %s: --send-lcore/--reflect-lcore must name distinct worker lcores of the EAL core list (workers here: %u)\n",
+				t->command, rte_lcore_count() - 1);
 		return -1;
 	}
 	if (live_init(&live, (unsigned int)t->n_streams) < 0)

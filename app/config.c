@@ -624,6 +624,29 @@ apply_no_live(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 }
 
 static int
+lcore_value(const char *arg, int *out, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (number(arg, 1, RTE_MAX_LCORE - 1, &v, err, errlen) < 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+apply_send_lcore(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return lcore_value(arg, &cfg->send_lcore, err, errlen);
+}
+
+static int
+apply_reflect_lcore(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return lcore_value(arg, &cfg->reflect_lcore, err, errlen);
+}
+
+static int
 apply_port(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	uint64_t v;
@@ -719,6 +742,8 @@ static const struct option_entry options[] = {
 	{ C_TRAFFIC, "arp-timeout", "S", "seconds to wait for ARP replies (default 3)", apply_arp_timeout },
 	{ C_REFLECT, "ip", "ADDR", "reflector's own underlay IPv4 (default 192.0.2.2)", apply_dst_ip },
 	{ C_REFLECT, "inner-ip", "ADDR", "reflector's own inner IPv4 in every tunnel (default 198.51.100.2)", apply_inner_dst_ip },
+	{ C_TRAFFIC, "send-lcore", "ID", "worker lcore that serves the sender's port queue (default: the first worker)", apply_send_lcore },
+	{ C_REFLECT | C_LOOP, "reflect-lcore", "ID", "worker lcore that serves the reflector's port queue (default: the next worker)", apply_reflect_lcore },
 	{ C_RUN, "no-live", NULL, "no per-second lines on stderr", apply_no_live },
 };
 
@@ -736,6 +761,8 @@ config_defaults(struct app_config *cfg)
 	cfg->peer_port = 1;
 	cfg->arp_timeout_s = 3;
 	cfg->live = 1;
+	cfg->send_lcore = -1;
+	cfg->reflect_lcore = -1;
 }
 
 static unsigned int

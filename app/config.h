@@ -61,6 +61,8 @@ struct app_config {
 	int promiscuous;
 	double arp_timeout_s;
 	int live;                    /* one line per second on stderr */
+	int send_lcore;              /* the lcore serving the sender's port queue; -1: first worker */
+	int reflect_lcore;           /* the reflector's; -1: the next worker */
 };
 
 /* Packets per second for a frame of frame_size bytes (with FCS) at link_bps; 0: unlimited. */

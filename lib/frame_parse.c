@@ -230,17 +230,35 @@ ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l)
 	return -bad;
 }
 
+/* The fill repeats every 256 bytes: one table, compared a block at a time by memcmp. */
+static const uint8_t *
+fill_block(void)
+{
+	static uint8_t block[256];
+	static int ready;
+	int k;
+
+	if (!ready) {
+		for (k = 0; k < 256; k++)
+			block[k] = ovl_payload_fill_byte((uint32_t)k);
+		ready = 1;
+	}
+	return block;
+}
+
 int
 ovl_frame_verify_fill(const uint8_t *frame, const struct ovl_layers *l)
 {
-	const uint8_t *payload = frame + l->probe;
+	const uint8_t *payload = frame + l->probe, *block = fill_block();
 	struct ovl_probe p;
-	uint32_t k;
+	uint32_t k, n;
 
 	if (ovl_probe_read(payload, l->payload_len, &p) < 0)
 		return -1;
-	for (k = p.length; k < l->payload_len; k++)
-		if (payload[k] != ovl_payload_fill_byte(k))
+	for (k = p.length; k < l->payload_len; k += n) {
+		n = RTE_MIN(256u - (k & 0xFFu), (uint32_t)l->payload_len - k);
+		if (memcmp(payload + k, block + (k & 0xFF), n) != 0)
 			return -1;
+	}
 	return 0;
 }

@@ -106,6 +106,14 @@ _tb_build() {
 	_tb_in "$TB_NS_A" ip link set "$TB_IF_A" up || return 1
 	_tb_in "$TB_NS_B" ip addr add "$TB_IP_B/24" dev "$TB_IF_B" || return 1
 	_tb_in "$TB_NS_B" ip link set "$TB_IF_B" up || return 1
+	# The end that came up first gets its carrier (and its qdisc: until then frames are
+	# dropped) from the kernel's linkwatch, up to a second later: wait for both to be up.
+	local _
+	for _ in $(seq 50); do
+		[ "$(ip netns exec "$TB_NS_A" cat "/sys/class/net/$TB_IF_A/operstate")" = up ] &&
+			[ "$(ip netns exec "$TB_NS_B" cat "/sys/class/net/$TB_IF_B/operstate")" = up ] && break
+		sleep 0.1
+	done
 	case $TB_MODE in
 	vxlan)
 		TB_INNER_MAC_B=02:00:00:00:01:02
@@ -125,7 +133,6 @@ _tb_build() {
 			--port "$TB_FLANNEL_PORT" --mtu "$TB_MTU" < /dev/null >> "$TB_LOG" 2>&1 &
 		TB_PID=$!   # ip netns exec execs the command: this is the endpoint's pid
 		_tb_save
-		local _
 		for _ in $(seq 50); do
 			grep -qx ready "$TB_LOG" && return 0
 			kill -0 "$TB_PID" 2>/dev/null || break
