@@ -103,7 +103,7 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 	struct stream_state *st = &snd->state[si];
 	struct stream_stats *stats = &snd->stats[si];
 	struct rte_mbuf *pkts[TX_MBUFS_MAX];
-	uint32_t n_dgrams = RTE_MIN(s->burst, TX_MBUFS_MAX / s->n_frames);
+	uint32_t n_dgrams = RTE_MIN(s->burst, (uint32_t)TX_MBUFS_MAX / s->n_frames);
 	uint32_t n_mbufs, d, k, sent, dgrams_sent;
 	uint64_t ts;
 
