@@ -185,9 +185,12 @@ resolve_addresses(struct traffic *t)
 	unsigned int i;
 
 	cfg->spec.src_mac = t->ports[0].mac;
+	cfg->dst_mac_source = cfg->dst_mac_given ? "option" : "arp";
 	if (t->loop) {
-		if (!cfg->dst_mac_given)
+		if (!cfg->dst_mac_given) {
 			cfg->spec.dst_mac = t->ports[1].mac;
+			cfg->dst_mac_source = "peer port";
+		}
 		return 0;
 	}
 	for (i = 0; i < cfg->n_encaps; i++) {

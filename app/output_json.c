@@ -60,7 +60,13 @@ config_object(const struct app_config *cfg)
 
 	for (i = 0; i < cfg->n_encaps; i++)
 		json_array_append_new(encaps, json_string(cfg->encaps[i]->name));
-	return json_pack("{s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
+	char mac[2][RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(mac[0], sizeof(mac[0]), &s->dst_mac);
+	rte_ether_format_addr(mac[1], sizeof(mac[1]), &s->inner_dst_mac);
+	return json_pack("{s:s, s:s, s:s, s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
+		"dst_mac", mac[0], "inner_dst_mac", mac[1],
+		"dst_mac_source", cfg->dst_mac_source ? cfg->dst_mac_source : "option",
 		"encaps", encaps,
 		"rate", "unit", rate_units[cfg->rate.unit], "value", cfg->rate.value,
 		"duration_s", cfg->duration_s,

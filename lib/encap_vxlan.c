@@ -65,9 +65,10 @@ vxlan_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct 
 	if ((uint32_t)off + RTE_ETHER_HDR_LEN > l->inner_end)
 		return -OVL_DROP_TRUNC_INNER_ETH;
 	eth = (const struct rte_ether_hdr *)(frame + off);
+	/* Set before the type check: an inner ARP is answered from here (neighbour.c). */
+	l->inner_l2 = off;
 	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return -OVL_DROP_INNER_NOT_IPV4;
-	l->inner_l2 = off;
 	l->inner_l3 = off + RTE_ETHER_HDR_LEN;
 	return 0;
 }

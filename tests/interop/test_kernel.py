@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""ovlperf send against the Linux kernel: in network namespace A the sender (net_af_packet on a
+veth), in B the kernel answering ICMP echo on its plain address (raw), through its VXLAN device
+(vxlan), and through userspace tunnel endpoints that hand inner packets to it over TUN (ipip,
+flannel: this kernel has no ipip or fou modules). No static neighbour entries and no static
+VXLAN fdb entry: the sender resolves MACs by ARP and answers the kernel's ARP, outer and inner.
+
+usage: test_kernel.py OVLPERF [MODE ...]
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from tap import Tap  # noqa: E402
+
+TESTBED = os.path.join(HERE, "kernel", "testbed.sh")
+MODES = ["raw", "vxlan", "ipip", "flannel"]
+
+
+def run_mode(tap, ovlperf, mode, workdir):
+    out = os.path.join(workdir, mode + ".json")
+    inner = f"ip netns exec \"$TB_NS_A\" {ovlperf} --no-pci --no-huge --no-shconf -m 256 " \
+            f"--log-level=error --vdev net_af_packet0,iface=\"$TB_IF_A\" -l 0-1 -- send " \
+            f"--encap {mode} --inner-proto icmp --rate 2k --duration 2 --drain 300 " \
+            f"--json {out} --no-live"
+    env = dict(os.environ, TB_VXLAN_DEFAULT_FDB="0", TB_ID=f"k{os.getpid()}{mode[:2]}")
+    try:
+        p = subprocess.run([TESTBED, "run", mode, "--", "sh", "-c", inner], env=env,
+                           capture_output=True, text=True, timeout=90)
+    except subprocess.TimeoutExpired:
+        tap.ok(False, f"{mode}: send finished within 90 s")
+        return
+    if not tap.ok(p.returncode == 0, f"{mode}: send exited 0",
+                  [f"exit {p.returncode}", p.stdout[-2000:], p.stderr[-2000:]]):
+        return
+    try:
+        with open(out) as f:
+            res = json.load(f)
+    except (OSError, ValueError) as e:
+        tap.ok(False, f"{mode}: results JSON readable", str(e))
+        return
+    s = res["streams"][0]
+    tx, rx = s["tx"]["packets"], s["rx"]["packets"]
+    lat = s["latency_ns"]
+    tap.diag(f"{mode}: tx {tx} rx {rx} lost {s['lost']} p50 {lat['p50']} ns p99 {lat['p99']} ns "
+             f"arp answered {res['sender']['arp_answered']}")
+    tap.ok(res["partial"] is False, f"{mode}: run complete, not partial")
+    tap.ok(tx >= 3000, f"{mode}: sent at least 3000 probes at 2 kpps for 2 s", f"tx {tx}")
+    tap.ok(rx == tx and s["lost"] == 0, f"{mode}: every probe came back from the kernel",
+           f"tx {tx} rx {rx} lost {s['lost']}")
+    tap.ok(s["corrupted"] == 0 and s["duplicated"] == 0, f"{mode}: no corrupted or duplicated replies")
+    tap.ok(lat["count"] == rx and 0 < lat["min"] <= lat["p50"] <= lat["p99"] <= lat["max"],
+           f"{mode}: latency recorded for every reply, percentiles ordered", json.dumps(lat))
+    tap.ok(lat["p50"] < 5_000_000, f"{mode}: p50 under 5 ms", f"p50 {lat['p50']} ns")
+    cfg = res["config"]
+    tap.ok(cfg["dst_mac_source"] == "arp" and cfg["dst_mac"] == "02:00:00:00:00:02",
+           f"{mode}: the next hop's MAC was resolved by ARP", f"{cfg['dst_mac_source']} {cfg['dst_mac']}")
+    if mode == "vxlan":
+        tap.ok(cfg["inner_dst_mac"] == "02:00:00:00:01:02",
+               "vxlan: vxlan0's MAC was resolved by ARP through the tunnel", cfg["inner_dst_mac"])
+
+
+def main():
+    tap = Tap()
+    if len(sys.argv) < 2:
+        print("usage: test_kernel.py OVLPERF [MODE ...]", file=sys.stderr)
+        return 2
+    ovlperf = os.path.abspath(sys.argv[1])
+    modes = sys.argv[2:] or MODES
+    if os.geteuid() != 0:
+        tap.ok(False, "runs as root (network namespaces)")
+    else:
+        with tempfile.TemporaryDirectory(prefix="ovl-kernel-") as d:
+            for mode in modes:
+                run_mode(tap, ovlperf, mode, d)
+    print(f"1..{tap.n}")
+    return 1 if tap.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
