@@ -129,6 +129,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	r->dwell = cfg.dwell;
 	hz = rte_get_tsc_hz();
 	tsc_clock_init(&r->clock, hz);
+	ovl_histogram_init(&r->stats.interarrival);
 
 	start = rte_rdtsc();
 	next_line = start + hz;

@@ -296,6 +296,7 @@ setup_reflector(struct traffic *t)
 	r->promiscuous = t->cfg.promiscuous;
 	r->dwell = t->cfg.dwell;
 	tsc_clock_init(&r->clock, rte_get_tsc_hz());
+	ovl_histogram_init(&r->stats.interarrival);
 }
 
 int

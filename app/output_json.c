@@ -11,6 +11,7 @@
 #include <rte_ethdev.h>
 #include <rte_version.h>
 
+#include "histogram.h"
 #include "ovl_version.h"
 #include "results.h"
 
@@ -36,6 +37,33 @@ drops_object(const uint64_t *drops)
 	for (i = 1; i < OVL_DROP_MAX; i++)
 		if (drops[i] != 0)
 			json_object_set_new(o, ovl_drop_name(i), json_integer((json_int_t)drops[i]));
+	return o;
+}
+
+/*
+ * The gaps between frames as the reflector saw them. With one paced stream, the share of gaps
+ * within 1 us of the ideal 1/rate tells how evenly the sender paced, seen from outside.
+ */
+static json_t *
+interarrival_object(const struct run_result *r)
+{
+	const struct ovl_histogram *h = &r->reflector->interarrival;
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+		"count", (json_int_t)h->count, "min", (json_int_t)ovl_histogram_percentile(h, 0),
+		"p0_5", (json_int_t)ovl_histogram_percentile(h, 0.5),
+		"p50", (json_int_t)ovl_histogram_percentile(h, 50),
+		"p99_5", (json_int_t)ovl_histogram_percentile(h, 99.5),
+		"max", (json_int_t)ovl_histogram_percentile(h, 100),
+		"mean", (json_int_t)ovl_histogram_mean(h), "stddev", ovl_histogram_stddev(h));
+
+	if (r->n_streams == 1 && r->streams[0].stream->rate_pps > 0 && h->count > 0) {
+		uint64_t ideal = 1000000000ull / r->streams[0].stream->rate_pps;
+		uint64_t lo = ideal > 1000 ? ideal - 1000 : 0;
+
+		json_object_set_new(o, "ideal_ns", json_integer((json_int_t)ideal));
+		json_object_set_new(o, "within_1us_of_ideal", json_real(
+				(double)ovl_histogram_count_range(h, lo, ideal + 1000) / (double)h->count));
+	}
 	return o;
 }
 
@@ -185,7 +213,7 @@ output_json(const char *path, const struct run_result *r)
 			"fragments", (json_int_t)r->sender->fragments,
 			"drops", drops_object(r->sender->drops)));
 	if (r->reflector != NULL)
-		json_object_set_new(root, "reflector", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+		json_object_set_new(root, "reflector", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
 			"rx_frames", (json_int_t)r->reflector->rx_frames,
 			"reflected", (json_int_t)r->reflector->reflected,
 			"fragments_reflected", (json_int_t)r->reflector->fragments_reflected,
@@ -193,7 +221,8 @@ output_json(const char *path, const struct run_result *r)
 			"arp_answered", (json_int_t)r->reflector->arp_answered,
 			"not_addressed", (json_int_t)r->reflector->not_addressed,
 			"tx_full", (json_int_t)r->reflector->tx_full,
-			"drops", drops_object(r->reflector->drops)));
+			"drops", drops_object(r->reflector->drops),
+			"interarrival_ns", interarrival_object(r)));
 	f = output_open(path, tmp, sizeof(tmp));
 	if (f == NULL) {
 		json_decref(root);

@@ -83,6 +83,11 @@ reflector_main(void *arg)
 		if (n == 0)
 			continue;
 		rx_tsc = rte_rdtsc();
+		if (likely(st->last_rx_tsc != 0))
+			ovl_histogram_record(&st->interarrival, tsc_to_ns(&r->clock, rx_tsc - st->last_rx_tsc));
+		for (i = 1; i < n; i++)
+			ovl_histogram_record(&st->interarrival, 0);
+		st->last_rx_tsc = rx_tsc;
 		st->rx_frames += n;
 		n_out = 0;
 		for (i = 0; i < n; i++) {

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "drop.h"
 #include "frame.h"
+#include "histogram.h"
 
 struct reflector_stats {
 	uint64_t rx_frames;
@@ -26,6 +27,12 @@ struct reflector_stats {
 	uint64_t not_addressed;      /* not to our MAC or IP */
 	uint64_t tx_full;
 	uint64_t drops[OVL_DROP_MAX];
+	/*
+	 * Gaps between consecutive received frames, from the reflector's own TSC: an observer of
+	 * the sender's pacing other than the pacer. Frames of one RX burst share its timestamp.
+	 */
+	uint64_t last_rx_tsc;
+	struct ovl_histogram interarrival;
 } __rte_cache_aligned;
 
 struct reflector {

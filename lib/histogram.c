@@ -122,3 +122,18 @@ ovl_histogram_stddev(const struct ovl_histogram *h)
 	var = ((double)dev_q - (double)r * (double)r / n) / n;
 	return square_root(var);
 }
+
+uint64_t
+ovl_histogram_count_range(const struct ovl_histogram *h, uint64_t lo, uint64_t hi)
+{
+	unsigned int i, first, last;
+	uint64_t n = 0;
+
+	if (h->count == 0 || lo > hi)
+		return 0;
+	first = ovl_histogram_index(lo < OVL_HISTOGRAM_LIMIT ? lo : OVL_HISTOGRAM_LIMIT - 1);
+	last = ovl_histogram_index(hi < OVL_HISTOGRAM_LIMIT ? hi : OVL_HISTOGRAM_LIMIT - 1);
+	for (i = first; i <= last; i++)
+		n += h->buckets[i];
+	return n;
+}

@@ -59,6 +59,12 @@ ovl_histogram_index(uint64_t ns)
 
 void ovl_histogram_init(struct ovl_histogram *h);
 
+/*
+ * How many values lie in [lo, hi], at bucket granularity: the buckets of lo and hi count whole,
+ * so the range is widened by at most one bucket width (under 0.8%) at each end.
+ */
+uint64_t ovl_histogram_count_range(const struct ovl_histogram *h, uint64_t lo, uint64_t hi);
+
 static inline void
 ovl_histogram_record(struct ovl_histogram *h, uint64_t ns)
 {

@@ -445,6 +445,27 @@ test_huge(void **state)
 	free(h);
 }
 
+/* Counting a range is exact on bucket edges and widens by at most a bucket inside them. */
+static void
+test_count_range(void **state)
+{
+	static struct ovl_histogram h;
+	uint64_t v;
+
+	(void)state;
+	ovl_histogram_init(&h);
+	assert_int_equal(ovl_histogram_count_range(&h, 0, UINT64_MAX), 0);
+	for (v = 0; v < 20000; v++)
+		ovl_histogram_record(&h, v);
+	assert_int_equal(ovl_histogram_count_range(&h, 0, UINT64_MAX), 20000);
+	assert_int_equal(ovl_histogram_count_range(&h, 100, 199), 100);     /* exact below 256 */
+	assert_int_equal(ovl_histogram_count_range(&h, 300, 200), 0);       /* empty range */
+	v = ovl_histogram_count_range(&h, 9000, 11000);
+	assert_true(v >= 2001 && v <= 2001 + 2 * (11000 >> 7));
+	ovl_histogram_record(&h, UINT64_MAX);
+	assert_int_equal(ovl_histogram_count_range(&h, OVL_HISTOGRAM_LIMIT, UINT64_MAX), 1);
+}
+
 int
 main(void)
 {
@@ -458,6 +479,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_huge),
+		cmocka_unit_test(test_count_range),
 	};
 
 	return cmocka_run_group_tests_name("histogram", tests, NULL, NULL);
