@@ -10,6 +10,7 @@
 
 #include "arp.h"
 #include "headers.h"
+#include "neighbour.h"
 #include "sender.h"
 
 int

@@ -11,6 +11,17 @@
 
 #include "frame.h"
 
+struct rte_mbuf;
+
+/*
+ * Answers, in place, an ARP request in the received frame m (parse_rc and l from ovl_parse)
+ * when it asks for ip on the underlay or, inside a tunnel carrying Ethernet, for inner_ip.
+ * Returns 1 when m is now the answer, ready to send back; 0 otherwise.
+ */
+int neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
+		const struct rte_ether_addr *mac, rte_be32_t ip, rte_be32_t inner_ip,
+		const struct rte_ether_addr *inner_mac);
+
 /*
  * Resolves the MAC of spec->dst_ip on port (queue 0) and, when inner is set and the encapsulation
  * carries Ethernet, the inner MAC of spec->inner_dst_ip through the tunnel; answers ARP requests

@@ -9,6 +9,7 @@
 
 #include "cksum.h"
 #include "headers.h"
+#include "neighbour.h"
 #include "probe.h"
 #include "reflector.h"
 #include "run.h"
@@ -36,12 +37,11 @@ static void
 stamp(uint8_t *data, const struct ovl_layers *l, size_t field, uint64_t ns, int set_flag)
 {
 	uint8_t *p = data + l->probe;
-	rte_be64_t v = rte_cpu_to_be_64(ns);
 	uint8_t *ck = data + l->l4 + (l->l4_proto == IPPROTO_UDP ? 6 : 2);
+	rte_be64_t v = rte_cpu_to_be_64(ns);
 	uint16_t cksum;
 	uint32_t diff;
 
-	memcpy(&cksum, ck, 2);
 	diff = ovl_cksum_diff(0, p + field, &v, 8);
 	memcpy(p + field, &v, 8);
 	if (set_flag) {
@@ -52,12 +52,14 @@ stamp(uint8_t *data, const struct ovl_layers *l, size_t field, uint64_t ns, int 
 		diff = ovl_cksum_diff(diff, &old, &flags, 2);
 		memcpy(p + offsetof(struct ovl_probe_full, flags), &flags, 2);
 	}
+	memcpy(&cksum, ck, 2);
+	/* A UDP checksum of zero means the sender computed none: there is nothing to keep valid. */
+	if (l->l4_proto == IPPROTO_UDP && cksum == 0)
+		return;
 	cksum = ovl_cksum_apply(cksum, diff);
-	if (l->l4_proto == IPPROTO_UDP && cksum != 0)
+	if (l->l4_proto == IPPROTO_UDP)
 		cksum = ovl_udp_cksum_fixup(cksum);
-	/* A zero UDP checksum means none was sent: leave it so. */
-	if (!(l->l4_proto == IPPROTO_UDP && memcmp(ck, "\0\0", 2) == 0))
-		memcpy(ck, &cksum, 2);
+	memcpy(ck, &cksum, 2);
 }
 
 static int

@@ -13,6 +13,7 @@
 #include "cksum.h"
 #include "frag.h"
 #include "headers.h"
+#include "neighbour.h"
 #include "pcap_file.h"
 #include "run.h"
 #include "sender.h"

@@ -90,10 +90,4 @@ int sender_init(struct sender *s, unsigned int n_streams);
 void sender_free(struct sender *s);
 int sender_main(void *arg);
 
-/* Answers an ARP request in frame m if it asks for one of the addresses; returns 1 if sent back. */
-struct rte_mbuf;
-int neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
-		const struct rte_ether_addr *mac, rte_be32_t ip, rte_be32_t inner_ip,
-		const struct rte_ether_addr *inner_mac);
-
 #endif
