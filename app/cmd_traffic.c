@@ -350,6 +350,13 @@ launch_and_wait(struct traffic *t)
 }
 
 static int
+stdout_taken(const struct app_config *cfg)
+{
+	return (cfg->json_path != NULL && strcmp(cfg->json_path, "-") == 0) ||
+		(cfg->csv_path != NULL && strcmp(cfg->csv_path, "-") == 0);
+}
+
+static int
 report(struct traffic *t, const struct eal_args *eal, time_t started)
 {
 	struct run_result r;
@@ -376,8 +383,9 @@ report(struct traffic *t, const struct eal_args *eal, time_t started)
 	r.sender = &t->sender.misc;
 	r.reflector = t->loop ? &t->reflector.stats : NULL;
 	results_from_sender(&r, &t->sender);
+	/* With JSON or CSV on stdout, the table moves to stderr so stdout stays parseable. */
 	if (!t->cfg.quiet)
-		output_table(stdout, &r);
+		output_table(stdout_taken(&t->cfg) ? stderr : stdout, &r);
 	if (t->cfg.json_path != NULL && output_json(t->cfg.json_path, &r) < 0)
 		rc = -1;
 	if (t->cfg.csv_path != NULL && output_csv(t->cfg.csv_path, &r) < 0)

@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <rte_ethdev.h>
@@ -171,6 +173,31 @@ stream_object(const struct stream_result *s)
 		"stddev", l->stddev, "dwell_subtracted", (json_int_t)s->dwell_subtracted);
 }
 
+/* Where the figures come from: the machine and kernel they were measured on. */
+static json_t *
+host_object(void)
+{
+	struct utsname u;
+	char line[256], cpu[256] = "unknown";
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+			snprintf(cpu, sizeof(cpu), "%s", colon + 2);
+			cpu[strcspn(cpu, "\n")] = '\0';
+			break;
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	return json_pack("{s:s, s:s, s:s, s:s, s:i}", "hostname", u.nodename, "kernel", u.release,
+			"machine", u.machine, "cpu_model", cpu, "cpus", (int)sysconf(_SC_NPROCESSORS_ONLN));
+}
+
 int
 output_json(const char *path, const struct run_result *r)
 {
@@ -198,6 +225,8 @@ output_json(const char *path, const struct run_result *r)
 		"method", "software: TSC read before the TX burst and after the RX burst; round trip, no clock sync",
 		"line_rate", "bps", r->line_rate_bps, "source", r->line_rate_source,
 		"config", config_object(r->cfg), "ports", ports, "streams", streams);
+	if (root != NULL)
+		json_object_set_new(root, "host", host_object());
 	if (root == NULL) {
 		fprintf(stderr, "ovlperf: building the JSON results failed\n");
 		return -1;
