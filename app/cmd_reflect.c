@@ -60,7 +60,7 @@ write_json(const char *path, const struct reflector *r, const struct port_info *
 		"reflector", "rx_frames", (json_int_t)st->rx_frames, "reflected", (json_int_t)st->reflected,
 		"fragments_reflected", (json_int_t)st->fragments_reflected,
 		"stamped", (json_int_t)st->stamped, "arp_answered", (json_int_t)st->arp_answered,
-		"not_addressed", (json_int_t)st->not_addressed, "tx_full", (json_int_t)st->tx_full,
+		"not_addressed", (json_int_t)st->drops[OVL_DROP_NOT_ADDRESSED], "tx_full", (json_int_t)st->tx_full,
 		"drops", drops);
 	f = output_open(path, tmp, sizeof(tmp));
 	if (f == NULL || root == NULL) {
@@ -125,11 +125,11 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	r->inner_mac = cfg.spec.inner_dst_mac;
 	r->ip = cfg.spec.dst_ip;
 	r->inner_ip = cfg.spec.inner_dst_ip;
-	r->promiscuous = cfg.promiscuous;
-	r->dwell = cfg.dwell;
+	if (reflector_configure(r, &cfg) < 0) {
+		fprintf(stderr, "ovlperf reflect: out of memory for the replay window\n");
+		goto out;
+	}
 	hz = rte_get_tsc_hz();
-	tsc_clock_init(&r->clock, hz);
-	ovl_histogram_init(&r->stats.interarrival);
 
 	start = rte_rdtsc();
 	next_line = start + hz;
@@ -142,7 +142,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 			fprintf(stderr, "[%6.1f s] rx %.3f Mpps reflected %.3f Mpps, arp %" PRIu64 ", not ours %" PRIu64,
 					(double)(rte_rdtsc() - start) / hz, (r->stats.rx_frames - last_rx) / 1e6,
 					(r->stats.reflected - last_refl) / 1e6, r->stats.arp_answered,
-					r->stats.not_addressed);
+					r->stats.drops[OVL_DROP_NOT_ADDRESSED]);
 			print_drops(stderr, &r->stats);
 			fputc('\n', stderr);
 			last_rx = r->stats.rx_frames;
@@ -157,7 +157,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 				" stamped, %" PRIu64 " fragments), arp %" PRIu64 ", not ours %" PRIu64 ", tx full %" PRIu64 "; drops:",
 				(double)(rte_rdtsc() - start) / hz, run_quit ? " (stopped by signal)" : "",
 				r->stats.rx_frames, r->stats.reflected, r->stats.stamped,
-				r->stats.fragments_reflected, r->stats.arp_answered, r->stats.not_addressed,
+				r->stats.fragments_reflected, r->stats.arp_answered, r->stats.drops[OVL_DROP_NOT_ADDRESSED],
 				r->stats.tx_full);
 		print_drops(stdout, &r->stats);
 		printf("\n");
@@ -168,6 +168,8 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		status = 1;
 	port_stop(cfg.port);
 out:
+	if (r != NULL)
+		reflector_release(r);
 	free(r);
 	app_eal_cleanup();
 	return status;

@@ -259,6 +259,7 @@ setup_sender(struct traffic *t)
 	s->measure_cycles = (uint64_t)(cfg->duration_s * hz);
 	s->drain_cycles = (uint64_t)(cfg->drain_s * hz);
 	s->count = cfg->count;
+	s->key = cfg->keyed ? &cfg->key : NULL;
 	ovl_rx_config_defaults(&s->rx);
 	s->rx.encap_mask = 0;
 	for (i = 0; i < t->n_streams; i++)
@@ -279,7 +280,7 @@ setup_sender(struct traffic *t)
 	return 0;
 }
 
-static void
+static int
 setup_reflector(struct traffic *t)
 {
 	struct reflector *r = &t->reflector;
@@ -293,10 +294,7 @@ setup_reflector(struct traffic *t)
 	r->inner_mac = t->cfg.spec.inner_dst_mac;
 	r->ip = t->cfg.spec.dst_ip;
 	r->inner_ip = t->cfg.spec.inner_dst_ip;
-	r->promiscuous = t->cfg.promiscuous;
-	r->dwell = t->cfg.dwell;
-	tsc_clock_init(&r->clock, rte_get_tsc_hz());
-	ovl_histogram_init(&r->stats.interarrival);
+	return reflector_configure(r, &t->cfg);
 }
 
 int
@@ -427,8 +425,8 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 	if (setup_ports(t) < 0 || resolve_addresses(t) < 0 || build_streams(t) < 0 ||
 			setup_sender(t) < 0)
 		goto out;
-	if (loop)
-		setup_reflector(t);
+	if (loop && setup_reflector(t) < 0)
+		goto out;
 	if (launch_and_wait(t) < 0)
 		goto out;
 	if (t->sender.capture != NULL) {
@@ -443,6 +441,7 @@ out:
 	if (t->sender.capture != NULL)
 		ovl_pcap_abort(t->sender.capture);
 	ovl_reasm_free(t->sender.reasm);
+	reflector_release(&t->reflector);
 	sender_free(&t->sender);
 	for (i = 0; i < t->n_ports; i++)
 		port_stop(t->ports[i].id);

@@ -624,6 +624,29 @@ apply_no_live(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 }
 
 static int
+apply_key(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	if (ovl_key_load(arg, &cfg->key, err, errlen) < 0)
+		return -1;
+	cfg->keyed = 1;
+	/* Only the full probe has room for the tag. */
+	cfg->spec.probe_form = OVL_PROBE_FULL;
+	return 0;
+}
+
+static int
+apply_allow(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return ovl_allowlist_add(&cfg->allow, arg, err, errlen);
+}
+
+static int
+apply_max_pps(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return number(arg, 1, 1000000000, &cfg->max_pps, err, errlen);
+}
+
+static int
 lcore_value(const char *arg, int *out, char *err, size_t errlen)
 {
 	uint64_t v;
@@ -744,6 +767,9 @@ static const struct option_entry options[] = {
 	{ C_REFLECT, "inner-ip", "ADDR", "reflector's own inner IPv4 in every tunnel (default 198.51.100.2)", apply_inner_dst_ip },
 	{ C_TRAFFIC, "send-lcore", "ID", "worker lcore that serves the sender's port queue (default: the first worker)", apply_send_lcore },
 	{ C_REFLECT | C_LOOP, "reflect-lcore", "ID", "worker lcore that serves the reflector's port queue (default: the next worker)", apply_reflect_lcore },
+	{ C_ALL, "key", "FILE", "shared key (32 hex digits): send tags every probe; reflect answers only tagged probes (full probe: inner size >= 92)", apply_key },
+	{ C_REFLECT | C_LOOP, "allow", "CIDR", "reflector answers only outer sources in this prefix (repeatable; default: any)", apply_allow },
+	{ C_REFLECT | C_LOOP, "max-pps", "N", "reflector sends back at most N packets/s (default: no cap)", apply_max_pps },
 	{ C_RUN, "no-live", NULL, "no per-second lines on stderr", apply_no_live },
 };
 
@@ -840,6 +866,11 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "ovlperf %s: unexpected argument '%s'; options start with --\n",
 				command, argv[optind]);
+		return OVL_EXIT_USAGE;
+	}
+	if (cfg->keyed && cfg->spec.probe_form != OVL_PROBE_FULL) {
+		fprintf(stderr, "ovlperf %s: --probe: keyed probes (--key) use the full form: give --probe full or leave it out\n",
+				command);
 		return OVL_EXIT_USAGE;
 	}
 	if (cfg->n_encaps == 0) {

@@ -9,8 +9,10 @@
 
 #include <stdint.h>
 
+#include "allowlist.h"
 #include "frame.h"
 #include "probe.h"
+#include "probe_auth.h"
 
 #define OVL_EXIT_USAGE 2
 #define OVL_MAX_ENCAPS 16
@@ -62,6 +64,10 @@ struct app_config {
 	int promiscuous;
 	double arp_timeout_s;
 	int live;                    /* one line per second on stderr */
+	int keyed;                   /* --key: probes carry a tag; the reflector answers only those */
+	struct ovl_key key;
+	struct ovl_allowlist allow;  /* reflector: outer sources it answers */
+	uint64_t max_pps;            /* reflector: most packets per second it sends back; 0: no cap */
 	int send_lcore;              /* the lcore serving the sender's port queue; -1: first worker */
 	int reflect_lcore;           /* the reflector's; -1: the next worker */
 };

@@ -248,7 +248,7 @@ output_json(const char *path, const struct run_result *r)
 			"fragments_reflected", (json_int_t)r->reflector->fragments_reflected,
 			"stamped", (json_int_t)r->reflector->stamped,
 			"arp_answered", (json_int_t)r->reflector->arp_answered,
-			"not_addressed", (json_int_t)r->reflector->not_addressed,
+			"not_addressed", (json_int_t)r->reflector->drops[OVL_DROP_NOT_ADDRESSED],
 			"tx_full", (json_int_t)r->reflector->tx_full,
 			"drops", drops_object(r->reflector->drops),
 			"interarrival_ns", interarrival_object(r)));

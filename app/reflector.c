@@ -5,9 +5,11 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "cksum.h"
+#include "config.h"
 #include "headers.h"
 #include "neighbour.h"
 #include "probe.h"
@@ -17,19 +19,75 @@
 
 #define BURST 32
 
-/* Addressed to us: our MAC (unless promiscuous), our underlay IP, and in a tunnel our inner IP. */
 static int
-addressed_to_us(const struct reflector *r, const uint8_t *data, const struct ovl_layers *l)
+bad_source_ip(rte_be32_t be, rte_be32_t own)
+{
+	uint32_t a = rte_be_to_cpu_32(be);
+
+	return a == 0 || a == UINT32_MAX || (a >> 28) == 0xE || (a >> 24) == 127 || be == own;
+}
+
+/*
+ * The rules, cheapest first. Returns 0 when the probe may be answered, or a negative drop
+ * reason. Fragments pass the address rules only: without their transport header they carry
+ * no probe to check, so a keyed reflector drops them.
+ */
+static int
+admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint64_t now)
 {
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)data;
 	const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(data + l->l3);
 	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(data + l->inner_l3);
 
-	if (!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac))
-		return 0;
-	if (outer->dst_addr != r->ip)
-		return 0;
-	return l->l3 == l->inner_l3 || inner->dst_addr == r->inner_ip;
+	if ((!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac)) ||
+			outer->dst_addr != r->ip ||
+			(l->l3 != l->inner_l3 && inner->dst_addr != r->inner_ip))
+		return -OVL_DROP_NOT_ADDRESSED;
+	if (!rte_is_unicast_ether_addr(&eth->src_addr) || bad_source_ip(outer->src_addr, r->ip) ||
+			(l->l3 != l->inner_l3 && bad_source_ip(inner->src_addr, r->inner_ip)))
+		return -OVL_DROP_BAD_SOURCE;
+	if (!ovl_allowlist_match(&r->allow, outer->src_addr))
+		return -OVL_DROP_NOT_ALLOWED;
+	if (r->key != NULL) {
+		struct ovl_probe p;
+
+		if (l->fragment || ovl_probe_read(data + l->probe, l->payload_len, &p) < 0 ||
+				p.form != OVL_PROBE_FULL || !(p.flags & OVL_PROBE_FLAG_KEYED))
+			return -OVL_DROP_NOT_KEYED;
+		if (ovl_probe_tag_check(r->key, data, l) < 0)
+			return -OVL_DROP_BAD_TAG;
+		if (ovl_replay_check(r->replay, p.session, p.stream, p.seq) < 0)
+			return -OVL_DROP_REPLAY;
+	}
+	if (!ovl_ratecap_take(&r->cap, now))
+		return -OVL_DROP_RATE_CAP;
+	return 0;
+}
+
+int
+reflector_configure(struct reflector *r, const struct app_config *cfg)
+{
+	r->promiscuous = cfg->promiscuous;
+	r->dwell = cfg->dwell;
+	r->allow = cfg->allow;
+	tsc_clock_init(&r->clock, rte_get_tsc_hz());
+	ovl_ratecap_init(&r->cap, cfg->max_pps, rte_get_tsc_hz(), rte_rdtsc());
+	ovl_histogram_init(&r->stats.interarrival);
+	if (cfg->keyed) {
+		r->key = &cfg->key;
+		r->replay = rte_malloc("replay", sizeof(*r->replay), 0);
+		if (r->replay == NULL)
+			return -1;
+		ovl_replay_init(r->replay);
+	}
+	return 0;
+}
+
+void
+reflector_release(struct reflector *r)
+{
+	rte_free(r->replay);
+	r->replay = NULL;
 }
 
 /* Writes one timestamp (and the flag) into a full probe, keeping the L4 checksum valid. */
@@ -99,8 +157,10 @@ reflector_main(void *arg)
 			int rc = ovl_parse(data, rte_pktmbuf_data_len(m), &r->rx, l);
 
 			if (likely(rc >= 0)) {
-				if (!addressed_to_us(r, data, l)) {
-					st->not_addressed++;
+				int why = admit(r, data, l, rx_tsc);
+
+				if (unlikely(why < 0)) {
+					st->drops[-why]++;
 					rte_pktmbuf_free(m);
 					continue;
 				}

@@ -3,7 +3,10 @@
  * The reflector lcore: receives frames on one port queue, answers only well-formed probes
  * addressed to it, each turned around as a tunnel endpoint would answer, optionally stamped
  * with its receive and transmit times; answers ARP for its addresses; drops and counts by
- * reason everything else.
+ * reason everything else. A reflector answers packets from the network, so its rules keep it
+ * from being aimed at anyone: never to a broadcast, multicast or own source, never bigger than
+ * what arrived (it answers in place), only from --allow prefixes, at most --max-pps, and with
+ * --key only probes whose tag checks and whose sequence number it has not answered before.
  */
 #ifndef OVL_APP_REFLECTOR_H
 #define OVL_APP_REFLECTOR_H
@@ -13,10 +16,14 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
+#include "allowlist.h"
 #include "clock.h"
 #include "drop.h"
 #include "frame.h"
 #include "histogram.h"
+#include "probe_auth.h"
+#include "ratecap.h"
+#include "replay.h"
 
 struct reflector_stats {
 	uint64_t rx_frames;
@@ -24,7 +31,6 @@ struct reflector_stats {
 	uint64_t fragments_reflected;
 	uint64_t stamped;
 	uint64_t arp_answered;
-	uint64_t not_addressed;      /* not to our MAC or IP */
 	uint64_t tx_full;
 	uint64_t drops[OVL_DROP_MAX];
 	/*
@@ -44,10 +50,19 @@ struct reflector {
 	rte_be32_t ip, inner_ip;
 	int promiscuous;
 	int dwell;
+	struct ovl_allowlist allow;
+	const struct ovl_key *key;   /* NULL: answer untagged probes */
+	struct ovl_replay *replay;   /* with a key */
 	struct tsc_clock clock;
 	volatile int stop;           /* loop mode: the sender has finished */
+	struct ovl_ratecap cap;
 	struct reflector_stats stats;
 };
+
+/* Sets the rules from the options; returns 0 or -1 (out of memory). */
+struct app_config;
+int reflector_configure(struct reflector *r, const struct app_config *cfg);
+void reflector_release(struct reflector *r);
 
 int reflector_main(void *arg);
 

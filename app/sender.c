@@ -15,6 +15,7 @@
 #include "headers.h"
 #include "neighbour.h"
 #include "pcap_file.h"
+#include "probe_auth.h"
 #include "run.h"
 #include "sender.h"
 
@@ -51,11 +52,15 @@ sender_free(struct sender *s)
 	s->scratch = NULL;
 }
 
-/* The template holds zero in the sequence and timestamp fields, so the change is from zero. */
+/*
+ * The template holds zero in the sequence, timestamp and tag fields, so each change is from
+ * zero, and one checksum update covers them all.
+ */
 static inline void
-patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts)
+patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts,
+		const struct ovl_key *key)
 {
-	static const uint8_t zero[16];
+	static const uint8_t zero[OVL_PROBE_TAG_LEN];
 	uint8_t *p = frame + s->probe_off;
 	uint8_t fields[16];
 	uint16_t cksum;
@@ -79,6 +84,12 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts)
 		memcpy(p + offsetof(struct ovl_probe_compact, seq), fields, len);
 	}
 	diff = ovl_cksum_diff(0, zero, fields, len);
+	if (s->keyed) {
+		uint8_t *tag = p + offsetof(struct ovl_probe_full, tag);
+
+		ovl_probe_tag(key, frame, &s->layers, tag);
+		diff = ovl_cksum_diff(diff, zero, tag, OVL_PROBE_TAG_LEN);
+	}
 	memcpy(&cksum, frame + s->l4_cksum_off, 2);
 	cksum = ovl_cksum_apply(cksum, diff);
 	if (s->l4_is_udp)
@@ -137,7 +148,7 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 			if (s->n_frames > 1)
 				patch_ip_id(data, s, seq);
 		}
-		patch_probe(rte_pktmbuf_mtod(pkts[d * s->n_frames], uint8_t *), s, seq, ts);
+		patch_probe(rte_pktmbuf_mtod(pkts[d * s->n_frames], uint8_t *), s, seq, ts, snd->key);
 	}
 	if (unlikely(snd->capture != NULL)) {
 		uint64_t ns = tsc_to_ns(&snd->clock, ts);

@@ -73,6 +73,7 @@ struct sender {
 	struct tsc_clock clock;
 	uint64_t warmup_cycles, measure_cycles, drain_cycles; /* measure 0: until count or quit */
 	uint64_t count;
+	const struct ovl_key *key;    /* NULL: probes carry no tag */
 	struct ovl_reasm *reasm;
 	struct ovl_pcap_writer *capture;
 	uint64_t capture_left;

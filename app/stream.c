@@ -59,7 +59,9 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 		const struct app_config *cfg, double link_bps, int latency,
 		struct rte_mempool *direct, struct rte_mempool *indirect, char *err, size_t errlen)
 {
-	struct ovl_probe probe = { .session = cfg->probe.session, .stream = id };
+	struct ovl_probe probe = { .session = cfg->probe.session, .stream = id,
+		.flags = cfg->keyed ? OVL_PROBE_FLAG_KEYED : 0 };
+	struct ovl_rx_config rx;
 	uint16_t k;
 
 	memset(s, 0, sizeof(*s));
@@ -81,8 +83,22 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 	s->l4_cksum_off = s->lay.inner_off + OVL_IPV4_HDR_LEN +
 		(s->l4_is_udp ? offsetof(struct rte_udp_hdr, dgram_cksum)
 			      : offsetof(struct rte_icmp_hdr, icmp_cksum));
+	if (cfg->keyed && s->n_frames > 1) {
+		snprintf(err, errlen,
+			"keyed probes are not fragmented: the reflector checks every frame's tag; give an MTU of at least %u for %s",
+			s->lay.inner_len + spec->encap->overhead, spec->encap->name);
+		return -EINVAL;
+	}
 	if (build_templates(s, &probe, direct, indirect, err, errlen) < 0)
 		return -ENOMEM;
+	s->keyed = (uint8_t)cfg->keyed;
+	ovl_rx_config_defaults(&rx);
+	rx.vxlan_port = rte_cpu_to_be_16(spec->vxlan_port);
+	rx.flannel_port = rte_cpu_to_be_16(spec->flannel_port);
+	if (s->n_frames == 1 && ovl_parse(s->frames[0], s->lens[0], &rx, &s->layers) != 0) {
+		snprintf(err, errlen, "the %s template does not parse back", spec->encap->name);
+		return -EPROTO;
+	}
 	for (k = 0; k < s->n_frames; k++)
 		s->wire_bytes += s->lens[k] + OVL_FCS_LEN;
 	s->payload_bytes = s->lay.payload_len;

@@ -32,6 +32,8 @@ struct stream {
 	uint64_t wire_bytes;        /* one datagram's frames, with FCS */
 	uint32_t payload_bytes;     /* one datagram's inner L4 payload: what goodput counts */
 	uint64_t line_rate_pps;     /* datagrams per second the wire allows at the reference speed */
+	uint8_t keyed;              /* every probe carries a tag (full form, unfragmented) */
+	struct ovl_layers layers;   /* of the first frame: where the tag's inputs are */
 };
 
 /*

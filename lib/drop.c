@@ -35,6 +35,13 @@ static const struct {
 	[OVL_DROP_NOT_PROBE] = { "not-probe", "payload does not start with the probe magic" },
 	[OVL_DROP_PROBE_VERSION] = { "probe-version", "probe version or form unknown" },
 	[OVL_DROP_TRUNC_PROBE] = { "truncated-probe", "probe cut short" },
+	[OVL_DROP_NOT_ADDRESSED] = { "not-addressed", "not addressed to this reflector's MAC or IP" },
+	[OVL_DROP_BAD_SOURCE] = { "bad-source", "source is broadcast, multicast, unspecified, loopback or our own" },
+	[OVL_DROP_NOT_ALLOWED] = { "not-allowed", "outer source outside every --allow prefix" },
+	[OVL_DROP_RATE_CAP] = { "rate-cap", "over the reflector's --max-pps" },
+	[OVL_DROP_NOT_KEYED] = { "not-keyed", "probe carries no authentication tag, and a key is required" },
+	[OVL_DROP_BAD_TAG] = { "bad-tag", "authentication tag wrong: another key, or a forged or re-addressed probe" },
+	[OVL_DROP_REPLAY] = { "replay", "sequence number already answered in this session" },
 };
 
 const char *

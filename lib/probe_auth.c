@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+#include <sodium.h>
+
+#include "probe_auth.h"
+
+static_assert(OVL_KEY_LEN == crypto_shorthash_siphashx24_KEYBYTES, "SipHash-2-4 keys are 16 bytes");
+static_assert(OVL_PROBE_TAG_LEN == crypto_shorthash_siphashx24_BYTES, "the tag is SipHash-2-4-128");
+
+int
+ovl_key_load(const char *path, struct ovl_key *key, char *err, size_t errlen)
+{
+	char text[128];
+	size_t n, i;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	while (n > 0 && isspace((unsigned char)text[n - 1]))
+		text[--n] = '\0';
+	if (n != 2 * OVL_KEY_LEN) {
+		snprintf(err, errlen, "%s: a key file holds exactly 32 hexadecimal digits (16 bytes), e.g. from: od -An -tx1 -N16 /dev/urandom | tr -d ' \\n'", path);
+		return -1;
+	}
+	for (i = 0; i < OVL_KEY_LEN; i++) {
+		unsigned int b;
+
+		if (!isxdigit((unsigned char)text[2 * i]) || !isxdigit((unsigned char)text[2 * i + 1]) ||
+				sscanf(text + 2 * i, "%2x", &b) != 1) {
+			snprintf(err, errlen, "%s: character %zu is not a hexadecimal digit; the file holds 32 of them",
+					path, 2 * i + 1);
+			return -1;
+		}
+		key->bytes[i] = (uint8_t)b;
+	}
+	return 0;
+}
+
+void
+ovl_probe_tag(const struct ovl_key *key, const uint8_t *frame, const struct ovl_layers *l,
+		uint8_t tag[OVL_PROBE_TAG_LEN])
+{
+	const struct ovl_probe_full *p = (const struct ovl_probe_full *)(frame + l->probe);
+	const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(frame + l->l3);
+	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(frame + l->inner_l3);
+	uint8_t in[2 + 4 + 2 + 8 + 8 + 16 + 4], *w = in;
+	uint16_t ports[2] = { 0, 0 };
+
+	if (l->l4_proto == IPPROTO_UDP)
+		memcpy(ports, frame + l->l4, 4);
+	else
+		memcpy(&ports[0], frame + l->l4 + offsetof(struct rte_icmp_hdr, icmp_ident), 2);
+	memcpy(w, &p->magic, 2), w += 2;
+	memcpy(w, &p->session, 4), w += 4;
+	memcpy(w, &p->stream, 2), w += 2;
+	memcpy(w, &p->seq, 8), w += 8;
+	memcpy(w, &p->tx_ts, 8), w += 8;
+	memcpy(w, &outer->src_addr, 4), w += 4;
+	memcpy(w, &outer->dst_addr, 4), w += 4;
+	memcpy(w, &inner->src_addr, 4), w += 4;
+	memcpy(w, &inner->dst_addr, 4), w += 4;
+	memcpy(w, ports, 4), w += 4;
+	crypto_shorthash_siphashx24(tag, in, (unsigned long long)(w - in), key->bytes);
+}
+
+int
+ovl_probe_tag_check(const struct ovl_key *key, const uint8_t *frame, const struct ovl_layers *l)
+{
+	const struct ovl_probe_full *p = (const struct ovl_probe_full *)(frame + l->probe);
+	uint8_t tag[OVL_PROBE_TAG_LEN];
+
+	ovl_probe_tag(key, frame, l, tag);
+	return sodium_memcmp(tag, p->tag, sizeof(tag)) == 0 ? 0 : -1;
+}
