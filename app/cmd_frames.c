@@ -16,6 +16,7 @@
 #include "eal.h"
 #include "frag.h"
 #include "pcap_file.h"
+#include "probe_auth.h"
 
 struct built {
 	uint8_t **frames;
@@ -107,6 +108,8 @@ cmd_frames(const struct eal_args *eal, int argc, char **argv)
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
 
+	if (cfg.keyed)
+		cfg.probe.flags |= OVL_PROBE_FLAG_KEYED;
 	/* Every size is checked before anything is built or written. */
 	for (i = 0; i < cfg.n_encaps; i++) {
 		config_spec_for(&cfg, i, &specs[i]);
@@ -138,6 +141,10 @@ cmd_frames(const struct eal_args *eal, int argc, char **argv)
 		rx.vxlan_port = rte_cpu_to_be_16(specs[i].vxlan_port);
 		rx.flannel_port = rte_cpu_to_be_16(specs[i].flannel_port);
 		for (k = 0; k < built[i].n; k++) {
+			struct ovl_layers l;
+
+			if (cfg.keyed && ovl_parse(built[i].frames[k], built[i].lens[k], &rx, &l) == 0)
+				ovl_probe_sign(&cfg.key, built[i].frames[k], &l);
 			if (!cfg.quiet) {
 				if (built[i].n > 1)
 					printf("fragment %u of %u: ", k + 1, built[i].n);

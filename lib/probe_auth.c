@@ -9,6 +9,7 @@
 #include <rte_udp.h>
 #include <sodium.h>
 
+#include "cksum.h"
 #include "probe_auth.h"
 
 static_assert(OVL_KEY_LEN == crypto_shorthash_siphashx24_KEYBYTES, "SipHash-2-4 keys are 16 bytes");
@@ -73,6 +74,26 @@ ovl_probe_tag(const struct ovl_key *key, const uint8_t *frame, const struct ovl_
 	memcpy(w, &inner->dst_addr, 4), w += 4;
 	memcpy(w, ports, 4), w += 4;
 	crypto_shorthash_siphashx24(tag, in, (unsigned long long)(w - in), key->bytes);
+}
+
+void
+ovl_probe_sign(const struct ovl_key *key, uint8_t *frame, const struct ovl_layers *l)
+{
+	uint8_t *tag = frame + l->probe + offsetof(struct ovl_probe_full, tag);
+	uint8_t *ck = frame + l->l4 + (l->l4_proto == IPPROTO_UDP ? offsetof(struct rte_udp_hdr, dgram_cksum)
+								 : offsetof(struct rte_icmp_hdr, icmp_cksum));
+	uint8_t old[OVL_PROBE_TAG_LEN];
+	uint16_t cksum;
+
+	memcpy(old, tag, sizeof(old));
+	ovl_probe_tag(key, frame, l, tag);
+	memcpy(&cksum, ck, 2);
+	if (l->l4_proto == IPPROTO_UDP && cksum == 0)
+		return;
+	cksum = ovl_cksum_update(cksum, old, tag, OVL_PROBE_TAG_LEN);
+	if (l->l4_proto == IPPROTO_UDP)
+		cksum = ovl_udp_cksum_fixup(cksum);
+	memcpy(ck, &cksum, 2);
 }
 
 int

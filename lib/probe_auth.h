@@ -34,6 +34,12 @@ int ovl_key_load(const char *path, struct ovl_key *key, char *err, size_t errlen
 void ovl_probe_tag(const struct ovl_key *key, const uint8_t *frame, const struct ovl_layers *l,
 		uint8_t tag[OVL_PROBE_TAG_LEN]);
 
+/*
+ * Writes the tag into the full probe of a parsed frame, keeping its transport checksum valid
+ * (the keyed flag is the caller's to set before). For frames built outside the hot path.
+ */
+void ovl_probe_sign(const struct ovl_key *key, uint8_t *frame, const struct ovl_layers *l);
+
 /* 0 when the probe's tag is right (compared in constant time), -1 otherwise. */
 int ovl_probe_tag_check(const struct ovl_key *key, const uint8_t *frame,
 		const struct ovl_layers *l);
