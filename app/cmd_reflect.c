@@ -109,7 +109,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		fprintf(stderr, "ovlperf reflect: cannot create the mbuf pool (try more -m)\n");
 		goto out;
 	}
-	if (port_start(cfg.port, OVL_FRAME_MAX - OVL_FCS_LEN, pool, cfg.promiscuous, &port) < 0)
+	if (port_start(cfg.port, 0, pool, cfg.promiscuous, &port) < 0)
 		goto out;
 
 	r->port = cfg.port;

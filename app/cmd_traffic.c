@@ -45,6 +45,7 @@ struct traffic {
 	struct reflector reflector;
 	double link_bps;
 	const char *link_source;
+	const char *stop_reason;     /* why the run ended early: NULL, "signal", "link down" */
 	char eal_args[512];
 };
 
@@ -297,6 +298,44 @@ setup_reflector(struct traffic *t)
 	return reflector_configure(r, &t->cfg);
 }
 
+#define LINK_DOWN_LIMIT_S 3
+
+/*
+ * A port whose link goes down is reported at once; one that stays down ends the run (marked
+ * partial) rather than leaving the sender to wait for a queue that never drains.
+ */
+static void
+watch_links(struct traffic *t, uint64_t hz)
+{
+	static uint64_t down_since[2];
+	unsigned int i;
+
+	for (i = 0; i < t->n_ports; i++) {
+		struct rte_eth_link link;
+		int up;
+
+		if (rte_eth_link_get_nowait(t->ports[i].id, &link) != 0)
+			continue;
+		up = link.link_status == RTE_ETH_LINK_UP;
+		if (!up && down_since[i] == 0) {
+			down_since[i] = rte_rdtsc();
+			fprintf(stderr, "ovlperf %s: port %u (%s) link down\n", t->command,
+					t->ports[i].id, t->ports[i].name);
+		} else if (up && down_since[i] != 0) {
+			down_since[i] = 0;
+			fprintf(stderr, "ovlperf %s: port %u (%s) link up again\n", t->command,
+					t->ports[i].id, t->ports[i].name);
+		}
+		if (down_since[i] != 0 && !t->sender.stop &&
+				rte_rdtsc() - down_since[i] > LINK_DOWN_LIMIT_S * hz) {
+			fprintf(stderr, "ovlperf %s: port %u link down for %d s: stopping, results so far marked partial\n",
+					t->command, t->ports[i].id, LINK_DOWN_LIMIT_S);
+			t->stop_reason = "link down";
+			t->sender.stop = 1;
+		}
+	}
+}
+
 int
 lcore_usable(unsigned int lcore)
 {
@@ -333,6 +372,7 @@ launch_and_wait(struct traffic *t)
 	rte_eal_remote_launch(sender_main, &t->sender, send_lcore);
 	while (t->sender.phase != PHASE_DONE && rte_eal_get_lcore_state(send_lcore) != WAIT) {
 		usleep(20000);
+		watch_links(t, hz);
 		if (t->cfg.live && !t->cfg.quiet && rte_rdtsc() >= next_line) {
 			live_line(stderr, &live, &t->sender, (double)(rte_rdtsc() - start) / hz);
 			next_line += hz;
@@ -363,7 +403,10 @@ report(struct traffic *t, const struct eal_args *eal, time_t started)
 	memset(&r, 0, sizeof(r));
 	join_args(t->eal_args, sizeof(t->eal_args), eal);
 	r.command = t->command;
-	r.partial = run_quit != 0;
+	if (run_quit && t->stop_reason == NULL)
+		t->stop_reason = "signal";
+	r.partial = t->stop_reason != NULL;
+	r.stop_reason = t->stop_reason;
 	r.started = started;
 	r.cfg = &t->cfg;
 	r.eal_args = t->eal_args;

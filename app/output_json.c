@@ -225,8 +225,11 @@ output_json(const char *path, const struct run_result *r)
 		"method", "software: TSC read before the TX burst and after the RX burst; round trip, no clock sync",
 		"line_rate", "bps", r->line_rate_bps, "source", r->line_rate_source,
 		"config", config_object(r->cfg), "ports", ports, "streams", streams);
-	if (root != NULL)
+	if (root != NULL) {
 		json_object_set_new(root, "host", host_object());
+		json_object_set_new(root, "stop_reason", r->stop_reason ? json_string(r->stop_reason)
+								   : json_null());
+	}
 	if (root == NULL) {
 		fprintf(stderr, "ovlperf: building the JSON results failed\n");
 		return -1;

@@ -6,6 +6,8 @@
 
 #include "port.h"
 
+#define OVL_FRAME_MAX_NOFCS (9216 - 4)
+
 #define RX_DESC 1024
 #define TX_DESC 1024
 
@@ -16,7 +18,7 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info dev;
 	struct rte_eth_link link;
-	uint16_t mtu = max_frame > RTE_ETHER_HDR_LEN + 4 ? max_frame - RTE_ETHER_HDR_LEN - 4 : 0;
+	uint16_t mtu = max_frame > RTE_ETHER_HDR_LEN ? max_frame - RTE_ETHER_HDR_LEN : 0;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -41,6 +43,12 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 	/* Offloads only where advertised: frees happen on the lcore that allocated. */
 	if (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	/* 0: whatever the port takes (a reflector answers every size it receives). */
+	if (max_frame == 0) {
+		max_frame = (uint16_t)RTE_MIN(dev.max_rx_pktlen, (uint32_t)OVL_FRAME_MAX_NOFCS);
+		mtu = dev.max_mtu > RTE_ETHER_MTU && dev.max_mtu != UINT16_MAX ?
+			(uint16_t)RTE_MIN(dev.max_mtu, (uint16_t)(OVL_FRAME_MAX_NOFCS - RTE_ETHER_HDR_LEN)) : 0;
+	}
 	if (max_frame > RTE_ETHER_MAX_LEN - 4 && dev.max_rx_pktlen < max_frame) {
 		fprintf(stderr, "ovlperf: port %u (%s) takes frames up to %u bytes, %u needed\n", id,
 				dev.driver_name, dev.max_rx_pktlen, max_frame);

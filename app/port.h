@@ -24,8 +24,8 @@ struct port_info {
 
 /*
  * Configures and starts port id with one RX and one TX queue, the RX queue filled from pool,
- * its MTU raised for frames of max_frame bytes (without FCS). Returns 0, or -1 after printing
- * why on stderr.
+ * its MTU raised for frames of max_frame bytes (without FCS; 0: as large as the port takes).
+ * Returns 0, or -1 after printing why on stderr.
  */
 int port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
 		struct port_info *info);

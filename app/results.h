@@ -40,6 +40,7 @@ struct stream_result {
 struct run_result {
 	const char *command;
 	int partial;                 /* stopped by a signal, or by an error, before its end */
+	const char *stop_reason;     /* NULL, "signal" or "link down" */
 	time_t started;
 	double seconds;              /* measured time */
 	const struct app_config *cfg;

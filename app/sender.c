@@ -335,8 +335,11 @@ sender_main(void *arg)
 
 	while (snd->phase != PHASE_DONE) {
 		now = rte_rdtsc();
-		if (unlikely(now >= phase_end || run_quit || (snd->phase == PHASE_MEASURE && all_done(snd)))) {
-			if (snd->phase == PHASE_WARMUP && !run_quit) {
+
+		int stop = run_quit || snd->stop;
+
+		if (unlikely(now >= phase_end || stop || (snd->phase == PHASE_MEASURE && all_done(snd)))) {
+			if (snd->phase == PHASE_WARMUP && !stop) {
 				begin_measure(snd, now);
 				phase_end = snd->measure_cycles ? now + snd->measure_cycles : UINT64_MAX;
 			} else if (snd->phase == PHASE_MEASURE) {

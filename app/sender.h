@@ -79,6 +79,8 @@ struct sender {
 	uint64_t capture_left;
 	uint8_t *scratch;             /* reassembled datagrams */
 
+	volatile int stop;            /* the main lcore ends the run early (a port went down) */
+
 	/* Written by the sender lcore only. */
 	volatile enum sender_phase phase;
 	uint64_t measure_start, measure_end;   /* TSC */
