@@ -36,7 +36,7 @@ print_drops(FILE *out, const struct reflector_stats *st)
 
 static int
 write_json(const char *path, const struct reflector *r, const struct port_info *port,
-		double seconds, int partial)
+		double seconds, int partial, const char *eal_args)
 {
 	const struct reflector_stats *st = &r->stats;
 	json_t *drops = json_object(), *root;
@@ -62,6 +62,11 @@ write_json(const char *path, const struct reflector *r, const struct port_info *
 		"stamped", (json_int_t)st->stamped, "arp_answered", (json_int_t)st->arp_answered,
 		"not_addressed", (json_int_t)st->drops[OVL_DROP_NOT_ADDRESSED], "tx_full", (json_int_t)st->tx_full,
 		"drops", drops);
+	if (root != NULL) {
+		json_object_set_new(root, "host", results_host_json());
+		json_object_set_new(root, "eal_args", json_string(eal_args));
+		json_object_set_new(root, "stop_reason", partial ? json_string("signal") : json_null());
+	}
 	f = output_open(path, tmp, sizeof(tmp));
 	if (f == NULL || root == NULL) {
 		json_decref(root);
@@ -84,6 +89,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	struct rte_mempool *pool;
 	unsigned int lcore, i;
 	uint64_t hz, start, end = UINT64_MAX, next_line, last_rx = 0, last_refl = 0;
+	char args[512];
 	int rc, status = 1;
 
 	config_defaults(&cfg);
@@ -164,7 +170,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	}
 	status = 0;
 	if (cfg.json_path != NULL && write_json(cfg.json_path, r, &port,
-			(double)(rte_rdtsc() - start) / hz, run_quit != 0) < 0)
+			(double)(rte_rdtsc() - start) / hz, run_quit != 0, app_eal_args_text(eal, args, sizeof(args))) < 0)
 		status = 1;
 	port_stop(cfg.port);
 out:

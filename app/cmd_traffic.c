@@ -49,19 +49,6 @@ struct traffic {
 	char eal_args[512];
 };
 
-static void
-join_args(char *buf, size_t len, const struct eal_args *eal)
-{
-	size_t off = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 1; i < eal->argc && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i > 1 ? " " : "", eal->argv[i]);
-	if (eal->argc <= 1)
-		snprintf(buf, len, "%s (defaults)", OVL_EAL_DEFAULTS);
-}
-
 /* Checks every size before EAL starts, so bad input sends nothing. */
 static int
 check_sizes(const struct app_config *cfg, const char *command)
@@ -238,6 +225,41 @@ build_streams(struct traffic *t)
 	return 0;
 }
 
+/* Software devices report a nominal speed that limits nothing. */
+static int
+port_is_virtual(const struct port_info *p)
+{
+	static const char *const soft[] = { "net_null", "net_ring", "net_memif", "net_pcap",
+		"net_af_packet", "net_tap", "net_vhost", "net_virtio_user" };
+	size_t i;
+
+	for (i = 0; i < sizeof(soft) / sizeof(soft[0]); i++)
+		if (strcmp(p->driver, soft[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A rate the wire cannot carry is bad input: say what the line allows. */
+static int
+check_rates(const struct traffic *t)
+{
+	int i;
+
+	if (t->link_bps <= 0 || (t->cfg.line_rate_bps <= 0 && port_is_virtual(&t->ports[0])))
+		return 0;
+	for (i = 0; i < t->n_streams; i++) {
+		const struct stream *s = &t->streams[i];
+
+		if (s->rate_pps > s->line_rate_pps + s->line_rate_pps / 1000) {
+			fprintf(stderr, "ovlperf %s: --rate: %.4f Mpps of %s %u-byte frames is beyond the %.0f Gbit/s line rate: at most %.4f Mpps (or 100%%)\n",
+					t->command, s->rate_pps / 1e6, s->spec.encap->name, s->lay.frame_size,
+					t->link_bps / 1e9, s->line_rate_pps / 1e6);
+			return OVL_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 static int
 setup_sender(struct traffic *t)
 {
@@ -401,7 +423,7 @@ report(struct traffic *t, const struct eal_args *eal, time_t started)
 	int rc = 0;
 
 	memset(&r, 0, sizeof(r));
-	join_args(t->eal_args, sizeof(t->eal_args), eal);
+	app_eal_args_text(eal, t->eal_args, sizeof(t->eal_args));
 	r.command = t->command;
 	if (run_quit && t->stop_reason == NULL)
 		t->stop_reason = "signal";
@@ -465,8 +487,13 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 		free(t);
 		return 1;
 	}
-	if (setup_ports(t) < 0 || resolve_addresses(t) < 0 || build_streams(t) < 0 ||
-			setup_sender(t) < 0)
+	if (setup_ports(t) < 0 || resolve_addresses(t) < 0 || build_streams(t) < 0)
+		goto out;
+	status = check_rates(t);
+	if (status != 0)
+		goto out;
+	status = 1;
+	if (setup_sender(t) < 0)
 		goto out;
 	if (loop && setup_reflector(t) < 0)
 		goto out;

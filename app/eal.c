@@ -61,3 +61,17 @@ app_eal_cleanup(void)
 		rte_eal_cleanup();
 	eal_started = 0;
 }
+
+const char *
+app_eal_args_text(const struct eal_args *eal, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 1; i < eal->argc && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i > 1 ? " " : "", eal->argv[i]);
+	if (eal->argc <= 1)
+		snprintf(buf, len, "%s (defaults)", OVL_EAL_DEFAULTS);
+	return buf;
+}

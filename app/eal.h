@@ -16,4 +16,8 @@ struct eal_args {
 int app_eal_init(const struct eal_args *eal, unsigned int workers);
 void app_eal_cleanup(void);
 
+/* The EAL arguments as one line, for results. */
+#include <stddef.h>
+const char *app_eal_args_text(const struct eal_args *eal, char *buf, size_t len);
+
 #endif

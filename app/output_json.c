@@ -174,8 +174,8 @@ stream_object(const struct stream_result *s)
 }
 
 /* Where the figures come from: the machine and kernel they were measured on. */
-static json_t *
-host_object(void)
+json_t *
+results_host_json(void)
 {
 	struct utsname u;
 	char line[256], cpu[256] = "unknown";
@@ -226,7 +226,7 @@ output_json(const char *path, const struct run_result *r)
 		"line_rate", "bps", r->line_rate_bps, "source", r->line_rate_source,
 		"config", config_object(r->cfg), "ports", ports, "streams", streams);
 	if (root != NULL) {
-		json_object_set_new(root, "host", host_object());
+		json_object_set_new(root, "host", results_host_json());
 		json_object_set_new(root, "stop_reason", r->stop_reason ? json_string(r->stop_reason)
 								   : json_null());
 	}

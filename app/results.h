@@ -63,6 +63,10 @@ void results_from_sender(struct run_result *r, const struct sender *snd);
 void results_latency(const struct ovl_histogram *h, struct latency_result *out);
 
 void output_table(FILE *out, const struct run_result *r);
+
+/* The machine the figures come from (a jansson object), for every JSON result. */
+struct json_t;
+struct json_t *results_host_json(void);
 int output_json(const char *path, const struct run_result *r);
 int output_csv(const char *path, const struct run_result *r);
 
