@@ -46,6 +46,7 @@ struct traffic {
 	double link_bps;
 	const char *link_source;
 	const char *stop_reason;     /* why the run ended early: NULL, "signal", "link down" */
+	unsigned int pool_in_use_start[2], pool_in_use_end[2]; /* leak check: equal after a run */
 	char eal_args[512];
 };
 
@@ -320,6 +321,25 @@ setup_reflector(struct traffic *t)
 	return reflector_configure(r, &t->cfg);
 }
 
+/* Frees what the ports still hold in flight (a ring pair keeps mbufs between the lcores). */
+static void
+drain_ports(struct traffic *t)
+{
+	struct rte_mbuf *pkts[64];
+	unsigned int i, rounds;
+	uint16_t n;
+
+	for (i = 0; i < t->n_ports; i++) {
+		rte_eth_tx_done_cleanup(t->ports[i].id, 0, 0);
+		for (rounds = 0; rounds < 1000; rounds++) {
+			n = rte_eth_rx_burst(t->ports[i].id, 0, pkts, 64);
+			if (n == 0)
+				break;
+			rte_pktmbuf_free_bulk(pkts, n);
+		}
+	}
+}
+
 #define LINK_DOWN_LIMIT_S 3
 
 /*
@@ -370,6 +390,7 @@ launch_and_wait(struct traffic *t)
 	unsigned int send_lcore, refl_lcore = RTE_MAX_LCORE;
 	struct live_state live;
 	uint64_t start = rte_rdtsc(), hz = rte_get_tsc_hz(), next_line = start + hz;
+	unsigned int i;
 
 	send_lcore = t->cfg.send_lcore >= 0 ? (unsigned int)t->cfg.send_lcore
 					    : rte_get_next_lcore(-1, 1, 0);
@@ -389,6 +410,8 @@ launch_and_wait(struct traffic *t)
 	}
 	if (live_init(&live, (unsigned int)t->n_streams) < 0)
 		return -1;
+	for (i = 0; i < t->n_ports; i++)
+		t->pool_in_use_start[i] = rte_mempool_in_use_count(t->pools[i]);
 	if (t->loop)
 		rte_eal_remote_launch(reflector_main, &t->reflector, refl_lcore);
 	rte_eal_remote_launch(sender_main, &t->sender, send_lcore);
@@ -405,6 +428,10 @@ launch_and_wait(struct traffic *t)
 		t->reflector.stop = 1;
 		rte_eal_wait_lcore(refl_lcore);
 	}
+	/* What is still in flight (rings, TX queues) is drained back before counting. */
+	drain_ports(t);
+	for (i = 0; i < t->n_ports; i++)
+		t->pool_in_use_end[i] = rte_mempool_in_use_count(t->pools[i]);
 	live_free(&live);
 	return 0;
 }
@@ -444,6 +471,12 @@ report(struct traffic *t, const struct eal_args *eal, time_t started)
 	if (t->sender.measure_end > t->sender.measure_start)
 		r.seconds = (double)(t->sender.measure_end - t->sender.measure_start) / r.tsc_hz;
 	r.sender = &t->sender.misc;
+	for (unsigned int i = 0; i < t->n_ports; i++) {
+		r.pools[i].name = t->pools[i]->name;
+		r.pools[i].size = t->pools[i]->size;
+		r.pools[i].in_use_start = t->pool_in_use_start[i];
+		r.pools[i].in_use_end = t->pool_in_use_end[i];
+	}
 	r.reflector = t->loop ? &t->reflector.stats : NULL;
 	results_from_sender(&r, &t->sender);
 	/* With JSON or CSV on stdout, the table moves to stderr so stdout stays parseable. */

@@ -234,6 +234,16 @@ output_json(const char *path, const struct run_result *r)
 		fprintf(stderr, "ovlperf: building the JSON results failed\n");
 		return -1;
 	}
+	{
+		json_t *pools = json_array();
+
+		for (i = 0; i < r->n_ports; i++)
+			json_array_append_new(pools, json_pack("{s:s, s:i, s:i, s:i}",
+				"name", r->pools[i].name ? r->pools[i].name : "", "size", (int)r->pools[i].size,
+				"in_use_start", (int)r->pools[i].in_use_start,
+				"in_use_end", (int)r->pools[i].in_use_end));
+		json_object_set_new(root, "mempools", pools);
+	}
 	if (r->sender != NULL)
 		json_object_set_new(root, "sender", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 			"rx_frames", (json_int_t)r->sender->rx_frames,

@@ -52,6 +52,10 @@ struct run_result {
 	uint64_t tsc_hz;
 	unsigned int n_streams;
 	struct stream_result *streams;
+	struct {
+		const char *name;
+		unsigned int size, in_use_start, in_use_end;
+	} pools[2];                  /* one per port; in use at launch and after the run */
 	const struct sender_misc *sender;
 	const struct reflector_stats *reflector;
 };
