@@ -29,7 +29,7 @@
 #include "sender.h"
 #include "stream.h"
 
-#define POOL_MBUFS 4095
+#define POOL_MBUFS 2047 /* RX and TX descriptors, a ring in flight, caches */
 #define REASM_FLOWS 1024
 
 struct traffic {
@@ -73,8 +73,8 @@ check_sizes(const struct app_config *cfg, const char *command)
 static int
 make_ring_pair(void)
 {
-	struct rte_ring *a2b = rte_ring_create("loop_a2b", 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	struct rte_ring *b2a = rte_ring_create("loop_b2a", 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct rte_ring *a2b = rte_ring_create("loop_a2b", 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct rte_ring *b2a = rte_ring_create("loop_b2a", 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 
 	if (a2b == NULL || b2a == NULL)
 		return -1;

@@ -8,8 +8,8 @@
 
 #define OVL_FRAME_MAX_NOFCS (9216 - 4)
 
-#define RX_DESC 1024
-#define TX_DESC 1024
+#define RX_DESC 512
+#define TX_DESC 512
 
 int
 port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,

@@ -169,11 +169,11 @@ class Workspace:
         self.prefixes.append(p)
         return p
 
-    def run(self, cmd, timeout, env=None):
+    def run(self, cmd, timeout, env=None, cwd=None):
         """Runs cmd to completion (killed by pid after timeout s); returns a Result."""
         t0 = time.monotonic()
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env)
+                             stderr=subprocess.PIPE, env=env, cwd=cwd)
         timed_out = False
         try:
             out, err = p.communicate(timeout=timeout)

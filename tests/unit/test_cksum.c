@@ -329,11 +329,11 @@ test_update_embedded_checksum_verifies(void **state)
 
 		if (len < 4)
 			len = 4 + (len & 1);
-		ck_off = random_even_offset(len, 2);
-		n = random_field_len(len - 2);
-		do
+		do { /* a field that does not overlap the checksum */
+			ck_off = random_even_offset(len, 2);
+			n = random_field_len(len - 2);
 			off = random_even_offset(len, n);
-		while (off < ck_off + 2 && ck_off < off + n);
+		} while (off < ck_off + 2 && ck_off < off + n);
 		rng_fill(buf, len);
 		store16(buf + ck_off, 0);
 		store16(buf + ck_off, full_cksum(buf, len));

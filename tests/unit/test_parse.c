@@ -1129,6 +1129,10 @@ test_vxlan_inner_ethertype_not_ipv4(void **state)
 			put16(frame_scratch(&f) + f.l.inner_l2 + ETH_TYPE, types[t]);
 			EXPECT_RC(parse_exact(scratch, f.len, &cfg, &l), -OVL_DROP_INNER_NOT_IPV4,
 					"%s: inner EtherType 0x%04x", f.name, types[t]);
+			/* The inner Ethernet header is still located (an inner ARP is answered). */
+			CHECK(l.encap == f.v.encap && l.inner_l2 == f.l.inner_l2 &&
+					l.tunnel == f.l.tunnel, "%s: inner EtherType 0x%04x: inner_l2 %u",
+					f.name, types[t], l.inner_l2);
 		}
 	}
 }
@@ -1802,14 +1806,14 @@ test_random_mutations(void **state)
 		}
 		free(buf);
 	}
-	print_message("    %d mutations of %u frames in %.1f s (seed 0x%llx):\n", MUTATIONS,
+	print_message("# %d mutations of %u frames in %.1f s (seed 0x%llx):\n", MUTATIONS,
 			n_frames, (double)(clock() - start) / CLOCKS_PER_SEC,
 			(unsigned long long)MUTATION_SEED);
 	for (i = 0; i < OVL_DROP_MAX + 2; i++) {
 		if (counts[i] == 0)
 			continue;
 		distinct++;
-		print_message("      %-26s %lu\n", i == OVL_DROP_MAX + 1 ? "fragment"
+		print_message("#   %-26s %lu\n", i == OVL_DROP_MAX + 1 ? "fragment"
 				: i == 0 ? "accepted" : ovl_drop_name((int)i), counts[i]);
 	}
 	/* The run reached deep into the parser, not only its first checks. */
