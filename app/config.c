@@ -19,6 +19,7 @@ typedef int (*apply_fn)(struct app_config *cfg, const char *arg, char *err, size
 #define C_SEND 2u
 #define C_REFLECT 4u
 #define C_LOOP 8u
+#define C_PORTS 16u
 #define C_TRAFFIC (C_SEND | C_LOOP)
 #define C_BUILD (C_FRAMES | C_SEND | C_LOOP)
 #define C_RUN (C_SEND | C_REFLECT | C_LOOP)
@@ -753,7 +754,7 @@ static const struct option_entry options[] = {
 	{ C_TRAFFIC, "drain", "MS", "milliseconds to wait for replies after the last send (default 100)", apply_drain },
 	{ C_TRAFFIC, "latency-rate", "PPS", "add a latency stream per encap at this rate, sent in bursts of one", apply_latency_rate },
 	{ C_TRAFFIC, "flows", "N", "flows per stream, 1..4096 (vxlan, flannel, raw: inner ports; ipip: address pairs)", apply_flows },
-	{ C_RUN, "json", "FILE", "write the results as JSON (- for stdout)", apply_json },
+	{ C_RUN | C_PORTS, "json", "FILE", "write the results as JSON (- for stdout)", apply_json },
 	{ C_RUN, "csv", "FILE", "write the results as CSV (- for stdout)", apply_csv },
 	{ C_TRAFFIC, "capture", "FILE", "write the transmitted frames to a pcap file (bounded by --capture-max)", apply_capture },
 	{ C_TRAFFIC, "capture-max", "N", "most frames --capture writes (default 1000000)", apply_capture_max },
@@ -800,6 +801,8 @@ command_mask(const char *command)
 		return C_SEND;
 	if (strcmp(command, "reflect") == 0)
 		return C_REFLECT;
+	if (strcmp(command, "ports") == 0)
+		return C_PORTS;
 	return C_LOOP;
 }
 

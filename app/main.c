@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "reflect", "answer probes as a tunnel endpoint would, until stopped", cmd_reflect },
 	{ "loop", "send and reflect in one process over two ports joined back to back", cmd_loop },
 	{ "frames", "build, print and write to pcap the frames of each encapsulation", cmd_frames },
+	{ "ports", "list the ports: driver, link, MTU, queues, offloads, timestamps, xstats", cmd_ports },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -130,14 +130,15 @@ port_object(const struct port_info *p)
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 
 	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
-	return json_pack("{s:i, s:s, s:s, s:s, s:b, s:i, s:i, s:b, s:i, s:{s:o, s:o, s:o, s:o}}",
+	return json_pack("{s:i, s:s, s:s, s:s, s:b, s:i, s:i, s:b, s:i, s:{s:o, s:o, s:o, s:o}, s:o}",
 		"id", p->id, "name", p->name, "driver", p->driver, "mac", mac,
 		"link_up", p->link_up, "link_speed_mbps", (int)p->link_speed_mbps,
 		"mtu", p->mtu, "mtu_set", p->mtu_set, "socket", p->socket,
 		"offloads", "rx_enabled", offload_list(p->rx_offloads, 0),
 		"tx_enabled", offload_list(p->tx_offloads, 1),
 		"rx_capable", offload_list(p->rx_offload_capa, 0),
-		"tx_capable", offload_list(p->tx_offload_capa, 1));
+		"tx_capable", offload_list(p->tx_offload_capa, 1),
+		"xstats", port_xstats_json(p->id));
 }
 
 static json_t *

@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include <jansson.h>
 #include <rte_ethdev.h>
 
 #include "port.h"
@@ -107,4 +110,41 @@ port_offload_names(uint64_t bits, int tx, char *buf, size_t len)
 		off += snprintf(buf + off, len - off, "%s%s", off ? " " : "",
 				tx ? rte_eth_dev_tx_offload_name(1ull << i) : rte_eth_dev_rx_offload_name(1ull << i));
 	}
+}
+
+/* xstats worth a look: drops, and ENA's shaping counters (never mistake shaping for overhead). */
+static int
+xstat_matters(const char *name)
+{
+	static const char *const keys[] = { "allowance_exceeded", "missed", "nombuf", "errors",
+		"dropped", "discard" };
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strstr(name, keys[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+json_t *
+port_xstats_json(uint16_t port)
+{
+	json_t *o = json_object();
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *values;
+	int n = rte_eth_xstats_get_names(port, NULL, 0), i;
+
+	if (n <= 0)
+		return o;
+	names = calloc((size_t)n, sizeof(*names));
+	values = calloc((size_t)n, sizeof(*values));
+	if (names != NULL && values != NULL && rte_eth_xstats_get_names(port, names, (unsigned int)n) == n &&
+			rte_eth_xstats_get(port, values, (unsigned int)n) == n)
+		for (i = 0; i < n; i++)
+			if (xstat_matters(names[values[i].id].name))
+				json_object_set_new(o, names[values[i].id].name,
+						json_integer((json_int_t)values[i].value));
+	free(names);
+	free(values);
+	return o;
 }

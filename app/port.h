@@ -31,6 +31,13 @@ int port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int pr
 		struct port_info *info);
 void port_stop(uint16_t id);
 
+/*
+ * The port's xstats that tell of drops and of cloud shaping (ENA's *_allowance_exceeded), as a
+ * JSON object, so that shaping is never mistaken for overlay cost.
+ */
+struct json_t;
+struct json_t *port_xstats_json(uint16_t port);
+
 /* "ipv4_cksum udp_cksum" for a set of TX (or RX) offload bits. */
 void port_offload_names(uint64_t bits, int tx, char *buf, size_t len);
 

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ovlperf ports: every port EAL found, with what matters for overlay measurements: driver and
+ * device, NUMA socket, link, MTU range, queue limits, offloads (tunnel ones included),
+ * timestamping, and the xstats that tell of drops and cloud shaping. A table, or --json.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <rte_ethdev.h>
+
+#include "commands.h"
+#include "config.h"
+#include "eal.h"
+#include "port.h"
+#include "results.h"
+
+static json_t *
+bits(uint64_t set, int tx)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < 64; i++)
+		if (set & (1ull << i))
+			json_array_append_new(a, json_string(tx ? rte_eth_dev_tx_offload_name(1ull << i)
+								: rte_eth_dev_rx_offload_name(1ull << i)));
+	return a;
+}
+
+static json_t *
+port_json(uint16_t id)
+{
+	struct rte_eth_dev_info dev;
+	struct rte_eth_link link;
+	struct rte_ether_addr mac;
+	char name[RTE_ETH_NAME_MAX_LEN], macs[RTE_ETHER_ADDR_FMT_SIZE];
+	uint64_t clock;
+	uint16_t mtu = 0;
+	int hw_clock;
+
+	if (rte_eth_dev_info_get(id, &dev) != 0)
+		return NULL;
+	rte_eth_dev_get_name_by_port(id, name);
+	rte_eth_macaddr_get(id, &mac);
+	rte_ether_format_addr(macs, sizeof(macs), &mac);
+	memset(&link, 0, sizeof(link));
+	rte_eth_link_get_nowait(id, &link);
+	rte_eth_dev_get_mtu(id, &mtu);
+	/* Reading the NIC clock needs no configuration and changes nothing. */
+	hw_clock = rte_eth_read_clock(id, &clock) == 0;
+	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:b, s:i, s:{s:i, s:i, s:i}, s:i,"
+			" s:{s:i, s:i, s:i, s:i}, s:{s:o, s:o},"
+			" s:{s:b, s:b, s:s}, s:o}",
+		"id", id, "name", name, "driver", dev.driver_name, "mac", macs,
+		"socket", rte_eth_dev_socket_id(id),
+		"link_up", link.link_status == RTE_ETH_LINK_UP, "link_speed_mbps", (int)link.link_speed,
+		"mtu_range", "min", dev.min_mtu, "max", dev.max_mtu, "current", mtu,
+		"max_rx_frame", (int)dev.max_rx_pktlen,
+		"queues", "max_rx", dev.max_rx_queues, "max_tx", dev.max_tx_queues,
+		"max_rx_desc", dev.rx_desc_lim.nb_max, "max_tx_desc", dev.tx_desc_lim.nb_max,
+		"offloads", "rx", bits(dev.rx_offload_capa, 0), "tx", bits(dev.tx_offload_capa, 1),
+		"timestamps", "rx_hw", (dev.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) != 0,
+		"nic_clock", hw_clock, "fallback", "tsc",
+		"xstats", port_xstats_json(id));
+}
+
+static void
+print_port(const json_t *p)
+{
+	json_t *tx = json_object_get(json_object_get(p, "offloads"), "tx"), *v;
+	json_t *xs = json_object_get(p, "xstats");
+	const char *key;
+	size_t i;
+
+	printf("port %" JSON_INTEGER_FORMAT ": %s (%s), mac %s, socket %" JSON_INTEGER_FORMAT "\n",
+			json_integer_value(json_object_get(p, "id")),
+			json_string_value(json_object_get(p, "name")),
+			json_string_value(json_object_get(p, "driver")),
+			json_string_value(json_object_get(p, "mac")),
+			json_integer_value(json_object_get(p, "socket")));
+	printf("  link %s, %" JSON_INTEGER_FORMAT " Mbit/s; MTU %" JSON_INTEGER_FORMAT " (%" JSON_INTEGER_FORMAT
+			"..%" JSON_INTEGER_FORMAT "); queues rx %" JSON_INTEGER_FORMAT " tx %" JSON_INTEGER_FORMAT "\n",
+			json_is_true(json_object_get(p, "link_up")) ? "up" : "down",
+			json_integer_value(json_object_get(p, "link_speed_mbps")),
+			json_integer_value(json_object_get(json_object_get(p, "mtu_range"), "current")),
+			json_integer_value(json_object_get(json_object_get(p, "mtu_range"), "min")),
+			json_integer_value(json_object_get(json_object_get(p, "mtu_range"), "max")),
+			json_integer_value(json_object_get(json_object_get(p, "queues"), "max_rx")),
+			json_integer_value(json_object_get(json_object_get(p, "queues"), "max_tx")));
+	printf("  tx offloads:");
+	json_array_foreach(tx, i, v)
+		printf(" %s", json_string_value(v));
+	printf("%s\n", json_array_size(tx) ? "" : " none");
+	printf("  timestamps: rx hardware %s, NIC clock %s (TSC otherwise)\n",
+			json_is_true(json_object_get(json_object_get(p, "timestamps"), "rx_hw")) ? "yes" : "no",
+			json_is_true(json_object_get(json_object_get(p, "timestamps"), "nic_clock")) ? "readable" : "no");
+	if (json_object_size(xs) > 0) {
+		printf("  xstats:");
+		json_object_foreach(xs, key, v)
+			printf(" %s=%" JSON_INTEGER_FORMAT, key, json_integer_value(v));
+		printf("\n");
+	}
+}
+
+int
+cmd_ports(const struct eal_args *eal, int argc, char **argv)
+{
+	struct app_config cfg;
+	json_t *ports;
+	uint16_t id;
+	size_t i;
+	int rc;
+
+	config_defaults(&cfg);
+	rc = config_parse(&cfg, "ports", argc, argv);
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	if (app_eal_init(eal, 0) != 0)
+		return 1;
+	ports = json_array();
+	RTE_ETH_FOREACH_DEV(id) {
+		json_t *p = port_json(id);
+
+		if (p != NULL)
+			json_array_append_new(ports, p);
+	}
+	if (json_array_size(ports) == 0)
+		fprintf(stderr, "ovlperf ports: no ports found; without a NIC add e.g. --vdev net_null0 before --; a NIC must be bound to vfio-pci (see drivers-config/setup)\n");
+	if (cfg.json_path != NULL) {
+		char tmp[4096];
+		FILE *f = output_open(cfg.json_path, tmp, sizeof(tmp));
+
+		rc = f == NULL ? -1 : json_dumpf(ports, f, JSON_INDENT(2));
+		if (f != NULL) {
+			fputc('\n', f);
+			rc = rc == 0 ? output_commit(f, cfg.json_path, tmp) : -1;
+		}
+	}
+	if (cfg.json_path == NULL || strcmp(cfg.json_path, "-") != 0)
+		for (i = 0; i < json_array_size(ports); i++)
+			print_port(json_array_get(ports, i));
+	json_decref(ports);
+	app_eal_cleanup();
+	return rc < 0 ? 1 : 0;
+}
