@@ -23,6 +23,7 @@
 #include "reflector.h"
 #include "results.h"
 #include "run.h"
+#include "telemetry.h"
 
 static void
 print_drops(FILE *out, const struct reflector_stats *st)
@@ -137,6 +138,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	}
 	hz = rte_get_tsc_hz();
 
+	telemetry_attach("reflect", &cfg, NULL, r);
 	start = rte_rdtsc();
 	next_line = start + hz;
 	if (cfg.duration_s > 0)
@@ -174,6 +176,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		status = 1;
 	port_stop(cfg.port);
 out:
+	telemetry_detach();
 	if (r != NULL)
 		reflector_release(r);
 	free(r);

@@ -28,6 +28,7 @@
 #include "run.h"
 #include "sender.h"
 #include "stream.h"
+#include "telemetry.h"
 
 #define POOL_MBUFS 2047 /* RX and TX descriptors, a ring in flight, caches */
 #define REASM_FLOWS 1024
@@ -530,6 +531,7 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 		goto out;
 	if (loop && setup_reflector(t) < 0)
 		goto out;
+	telemetry_attach(t->command, &t->cfg, &t->sender, loop ? &t->reflector : NULL);
 	if (launch_and_wait(t) < 0)
 		goto out;
 	if (t->sender.capture != NULL) {
@@ -541,6 +543,7 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 	}
 	status = report(t, eal, started) < 0 ? 1 : 0;
 out:
+	telemetry_detach();
 	if (t->sender.capture != NULL)
 		ovl_pcap_abort(t->sender.capture);
 	ovl_reasm_free(t->sender.reasm);
