@@ -59,7 +59,7 @@ vxlan_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct 
 	if (vx->vx_flags != rte_cpu_to_be_32(VXLAN_FLAGS_I) ||
 			(vx->vx_vni & rte_cpu_to_be_32(0xFF)) != 0)
 		return -OVL_DROP_TUNNEL_FLAGS;
-	if (cfg->vni >= 0 && vx->vx_vni != rte_cpu_to_be_32((uint32_t)cfg->vni << 8))
+	if (cfg->vni >= 0 && vx->vx_vni != rte_cpu_to_be_32(((uint32_t)cfg->vni & 0xFFFFFF) << 8))
 		return -OVL_DROP_TUNNEL_ID;
 	off += VXLAN_HDR_LEN;
 	if ((uint32_t)off + RTE_ETHER_HDR_LEN > l->inner_end)

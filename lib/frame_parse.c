@@ -153,7 +153,8 @@ ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(buf + off);
 		uint16_t udp_len = rte_be_to_cpu_16(udp->dgram_len);
 
-		if (udp_len < OVL_UDP_HDR_LEN || (uint32_t)off + udp_len > end)
+		/* Bytes after the datagram are damage in flight, not padding (that is outside IP). */
+		if ((uint32_t)off + udp_len != end)
 			return -OVL_DROP_L4_LEN;
 		l->payload_len = udp_len - OVL_UDP_HDR_LEN;
 	} else if (ip->next_proto_id == IPPROTO_ICMP) {

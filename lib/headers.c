@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_thash.h>
@@ -72,11 +73,14 @@ ovl_udp_tunnel_find(const uint8_t *frame, rte_be16_t port, struct ovl_layers *l)
 
 	if (ip->next_proto_id != IPPROTO_UDP)
 		return 1;
-	if ((uint32_t)off + OVL_UDP_HDR_LEN > l->l3_end)
-		return -OVL_DROP_TRUNC_UDP;
+	/* The port first: a cut datagram to another port is not this tunnel's to name. */
+	if ((uint32_t)off + offsetof(struct rte_udp_hdr, dgram_len) > l->l3_end)
+		return 1;
 	udp = (const struct rte_udp_hdr *)(frame + off);
 	if (udp->dst_port != port)
 		return 1;
+	if ((uint32_t)off + OVL_UDP_HDR_LEN > l->l3_end)
+		return -OVL_DROP_TRUNC_UDP;
 	udp_len = rte_be_to_cpu_16(udp->dgram_len);
 	if (udp_len < OVL_UDP_HDR_LEN || (uint32_t)off + udp_len > l->l3_end)
 		return -OVL_DROP_UDP_LEN;

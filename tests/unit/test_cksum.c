@@ -453,9 +453,10 @@ for_each_frame(uint8_t proto_only, void (*fn)(struct frame *f))
 		spec.size = frame_sizes[s];
 		spec.probe_form = forms[fo];
 		spec.outer_udp_csum = csums[c];
-		snprintf(f.name, sizeof(f.name), "%s vlan=%u %s size=%u probe=%s outer-udp-csum=%s",
+		snprintf(f.name, sizeof(f.name), "%s vlan=%u %s size=%u%s probe=%s outer-udp-csum=%s",
 				ovl_encaps[e]->name, vlan, protos[p] == IPPROTO_UDP ? "udp" : "icmp",
-				frame_sizes[s], forms[fo] == OVL_PROBE_FULL ? "full" : "compact",
+				frame_sizes[s], frame_sizes[s] == 0 ? " (smallest)" : "",
+				forms[fo] == OVL_PROBE_FULL ? "full" : "compact",
 				c == 0 ? "default" : c == 1 ? "compute" : "zero");
 		if (ovl_frame_layout(&spec, &f.lay, err, sizeof(err)) != 0) {
 			CHECK(forms[fo] == OVL_PROBE_FULL, "%s: layout: %s", f.name, err);
