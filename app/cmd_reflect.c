@@ -110,13 +110,18 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		fprintf(stderr, "ovlperf reflect: no ports found; without a NIC try: ovlperf --no-huge --no-pci --vdev net_null0 -- reflect\n");
 		goto out;
 	}
+	if (!rte_eth_dev_is_valid_port(cfg.port)) {
+		fprintf(stderr, "ovlperf reflect: port %u does not exist (%u found); give --port\n",
+				cfg.port, rte_eth_dev_count_avail());
+		goto out;
+	}
 	pool = rte_pktmbuf_pool_create("reflect_pool", 4095, 256, 0,
 			RTE_PKTMBUF_HEADROOM + OVL_FRAME_MAX, rte_eth_dev_socket_id(cfg.port));
 	if (pool == NULL) {
 		fprintf(stderr, "ovlperf reflect: cannot create the mbuf pool (try more -m)\n");
 		goto out;
 	}
-	if (port_start(cfg.port, 0, pool, cfg.promiscuous, &port) < 0)
+	if (port_start(cfg.port, 0, pool, cfg.promiscuous, 0, &port) < 0)
 		goto out;
 
 	r->port = cfg.port;

@@ -31,6 +31,8 @@
 #include "telemetry.h"
 
 #define POOL_MBUFS 2047 /* RX and TX descriptors, a ring in flight, caches */
+/* Rings hold more than a pool has: a reply never finds its ring full. */
+#define LOOP_RING_SLOTS 2048
 #define REASM_FLOWS 1024
 
 struct traffic {
@@ -48,6 +50,7 @@ struct traffic {
 	const char *link_source;
 	const char *stop_reason;     /* why the run ended early: NULL, "signal", "link down" */
 	unsigned int pool_in_use_start[2], pool_in_use_end[2]; /* leak check: equal after a run */
+	unsigned int n_started;      /* ports started, to stop: the first n_started of ports[] */
 	char eal_args[512];
 };
 
@@ -74,8 +77,8 @@ check_sizes(const struct app_config *cfg, const char *command)
 static int
 make_ring_pair(void)
 {
-	struct rte_ring *a2b = rte_ring_create("loop_a2b", 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	struct rte_ring *b2a = rte_ring_create("loop_b2a", 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct rte_ring *a2b = rte_ring_create("loop_a2b", LOOP_RING_SLOTS, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct rte_ring *b2a = rte_ring_create("loop_b2a", LOOP_RING_SLOTS, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 
 	if (a2b == NULL || b2a == NULL)
 		return -1;
@@ -111,6 +114,36 @@ max_frame_of(const struct app_config *cfg)
 			max = RTE_MAX(max, (uint16_t)(lay.frame_size - OVL_FCS_LEN));
 	}
 	return max;
+}
+
+#define LINK_UP_WAIT_S 5
+
+/* A port whose link is still coming up would take the first probes' loss for the network's. */
+static int
+wait_links_up(struct traffic *t)
+{
+	uint64_t hz = rte_get_tsc_hz(), deadline = rte_rdtsc() + LINK_UP_WAIT_S * hz;
+	unsigned int i;
+
+	for (i = 0; i < t->n_ports; i++) {
+		struct rte_eth_link link;
+
+		for (;;) {
+			memset(&link, 0, sizeof(link));
+			rte_eth_link_get_nowait(t->ports[i].id, &link);
+			if (link.link_status == RTE_ETH_LINK_UP)
+				break;
+			if (rte_rdtsc() > deadline) {
+				fprintf(stderr, "ovlperf %s: port %u (%s) link still down after %d s: check the cable, the peer (memif: is the other side running?), or the profile\n",
+						t->command, t->ports[i].id, t->ports[i].name, LINK_UP_WAIT_S);
+				return -1;
+			}
+			usleep(10000);
+		}
+		t->ports[i].link_up = 1;
+		t->ports[i].link_speed_mbps = link.link_speed == RTE_ETH_SPEED_NUM_UNKNOWN ? 0 : link.link_speed;
+	}
+	return 0;
 }
 
 static int
@@ -152,9 +185,12 @@ setup_ports(struct traffic *t)
 			return -1;
 		}
 		if (port_start(ids[i], max_frame, t->pools[i], i == 1 && t->cfg.promiscuous,
-				&t->ports[i]) < 0)
+				i == 0 ? t->cfg.tx_offloads : 0, &t->ports[i]) < 0)
 			return -1;
+		t->n_started = i + 1;
 	}
+	if (wait_links_up(t) < 0)
+		return -1;
 	if (t->cfg.line_rate_bps > 0) {
 		t->link_bps = t->cfg.line_rate_bps;
 		t->link_source = "option";
@@ -279,6 +315,10 @@ setup_sender(struct traffic *t)
 	s->pool = t->pools[0];
 	s->session = cfg->probe.session;
 	s->mac = t->ports[0].mac;
+	/* IP-in-IP flows come from consecutive underlay addresses (one more past the peer's). */
+	s->self = (struct neighbour_self){ .mac = s->mac, .ip = cfg->spec.src_ip,
+		.ip_count = cfg->flows + 1, .peer_ip = cfg->spec.dst_ip, .inner_mac = cfg->spec.inner_src_mac,
+		.inner_ip = cfg->spec.inner_src_ip };
 	tsc_clock_init(&s->clock, hz);
 	s->warmup_cycles = (uint64_t)(cfg->warmup_s * hz);
 	s->measure_cycles = (uint64_t)(cfg->duration_s * hz);
@@ -301,6 +341,12 @@ setup_sender(struct traffic *t)
 			return -1;
 		}
 		s->capture_left = cfg->capture_max;
+		s->capture_frame_max = streams_max_frame(t->streams, (unsigned int)t->n_streams);
+		s->capture_stage = malloc((size_t)256 * s->capture_frame_max);
+		if (s->capture_stage == NULL) {
+			fprintf(stderr, "ovlperf %s: --capture: out of memory\n", t->command);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -549,7 +595,7 @@ out:
 	ovl_reasm_free(t->sender.reasm);
 	reflector_release(&t->reflector);
 	sender_free(&t->sender);
-	for (i = 0; i < t->n_ports; i++)
+	for (i = 0; i < t->n_started; i++)
 		port_stop(t->ports[i].id);
 	streams_free(t->streams, (unsigned int)t->n_streams);
 	free(t);

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include <rte_ethdev.h>
 #include <rte_ip.h>
 
 #include "config.h"
@@ -457,14 +459,17 @@ apply_rate(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 	}
 	errno = 0;
 	v = strtod(arg, &end);
-	for (i = 0; errno == 0 && end != arg && v > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
+	/* strtod takes "inf" and "nan": no rate is either. */
+	for (i = 0; errno == 0 && end != arg && isfinite(v) && v > 0 &&
+			i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(end, units[i].suffix) != 0)
 			continue;
 		if (units[i].unit == RATE_LINK_PERCENT && v > 100)
 			break;
 		cfg->rate.unit = units[i].unit;
 		cfg->rate.value = v * units[i].scale;
-		if (cfg->rate.unit == RATE_PPS && cfg->rate.value < 1)
+		if ((cfg->rate.unit == RATE_PPS && (cfg->rate.value < 1 || cfg->rate.value > 1e10)) ||
+				cfg->rate.value > 1e13)
 			break;
 		return 0;
 	}
@@ -625,6 +630,20 @@ apply_no_live(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 }
 
 static int
+apply_tx_offload(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	if (strcmp(arg, "cksum") == 0)
+		cfg->tx_offloads = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	else if (strcmp(arg, "none") == 0)
+		cfg->tx_offloads = 0;
+	else {
+		snprintf(err, errlen, "'%s' is not allowed: cksum (the port computes the inner IPv4 and UDP checksums) or none", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 apply_key(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	if (ovl_key_load(arg, &cfg->key, err, errlen) < 0)
@@ -768,6 +787,7 @@ static const struct option_entry options[] = {
 	{ C_REFLECT, "inner-ip", "ADDR", "reflector's own inner IPv4 in every tunnel (default 198.51.100.2)", apply_inner_dst_ip },
 	{ C_TRAFFIC, "send-lcore", "ID", "worker lcore that serves the sender's port queue (default: the first worker)", apply_send_lcore },
 	{ C_REFLECT | C_LOOP, "reflect-lcore", "ID", "worker lcore that serves the reflector's port queue (default: the next worker)", apply_reflect_lcore },
+	{ C_TRAFFIC, "tx-offload", "WHAT", "cksum: the sender's port computes inner IPv4 and UDP checksums (A/B against software); none (default)", apply_tx_offload },
 	{ C_ALL, "key", "FILE", "shared key (32 hex digits): send tags every probe; reflect answers only tagged probes (full probe: inner size >= 92)", apply_key },
 	{ C_REFLECT | C_LOOP, "allow", "CIDR", "reflector answers only outer sources in this prefix (repeatable; default: any)", apply_allow },
 	{ C_REFLECT | C_LOOP, "max-pps", "N", "reflector sends back at most N packets/s (default: no cap)", apply_max_pps },

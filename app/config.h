@@ -64,6 +64,7 @@ struct app_config {
 	int promiscuous;
 	double arp_timeout_s;
 	int live;                    /* one line per second on stderr */
+	uint64_t tx_offloads;        /* --tx-offload cksum: RTE_ETH_TX_OFFLOAD_* the sender's port does */
 	int keyed;                   /* --key: probes carry a tag; the reflector answers only those */
 	struct ovl_key key;
 	struct ovl_allowlist allow;  /* reflector: outer sources it answers */

@@ -13,31 +13,38 @@
 #include "neighbour.h"
 #include "sender.h"
 
+static int
+ours(const struct neighbour_self *self, rte_be32_t ip)
+{
+	uint32_t first = rte_be_to_cpu_32(self->ip), a = rte_be_to_cpu_32(ip);
+
+	return ip != self->peer_ip && a - first < (self->ip_count ? self->ip_count : 1);
+}
+
 int
 neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
-		const struct rte_ether_addr *mac, rte_be32_t ip, rte_be32_t inner_ip,
-		const struct rte_ether_addr *inner_mac)
+		const struct neighbour_self *self)
 {
 	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
 	struct ovl_arp a;
 
 	if (parse_rc == -OVL_DROP_NOT_IPV4) {
 		if (ovl_arp_read(data, rte_pktmbuf_data_len(m), &a) < 0 ||
-				a.op != RTE_ARP_OP_REQUEST || a.tip != ip)
+				a.op != RTE_ARP_OP_REQUEST || !ours(self, a.tip))
 			return 0;
-		ovl_arp_answer(data, &a, mac);
+		ovl_arp_answer(data, &a, &self->mac);
 		return 1;
 	}
 	if (parse_rc == -OVL_DROP_INNER_NOT_IPV4 && l->inner_l2 != 0 && l->tunnel != 0) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(data + l->tunnel);
 
 		if (ovl_arp_read(data + l->inner_l2, l->inner_end - l->inner_l2, &a) < 0 ||
-				a.op != RTE_ARP_OP_REQUEST || a.tip != inner_ip)
+				a.op != RTE_ARP_OP_REQUEST || a.tip != self->inner_ip)
 			return 0;
-		ovl_arp_answer(data + l->inner_l2, &a, inner_mac);
+		ovl_arp_answer(data + l->inner_l2, &a, &self->inner_mac);
 		/* Back to the VTEP that asked, from our underlay address, to the tunnel's port. */
 		ovl_swap_ether((struct rte_ether_hdr *)data);
-		((struct rte_ether_hdr *)data)->src_addr = *mac;
+		((struct rte_ether_hdr *)data)->src_addr = self->mac;
 		ovl_swap_ipv4((struct rte_ipv4_hdr *)(data + l->l3));
 		udp->dgram_cksum = 0;
 		return 1;

@@ -13,14 +13,23 @@
 
 struct rte_mbuf;
 
+/* Who we are, for ARP: our MAC and underlay addresses, our inner MAC and address. */
+struct neighbour_self {
+	struct rte_ether_addr mac;
+	rte_be32_t ip;
+	uint32_t ip_count;            /* ip and the next ip_count - 1 (multi-flow IP-in-IP) */
+	rte_be32_t peer_ip;           /* never ours, even inside that range */
+	struct rte_ether_addr inner_mac;
+	rte_be32_t inner_ip;
+};
+
 /*
  * Answers, in place, an ARP request in the received frame m (parse_rc and l from ovl_parse)
- * when it asks for ip on the underlay or, inside a tunnel carrying Ethernet, for inner_ip.
- * Returns 1 when m is now the answer, ready to send back; 0 otherwise.
+ * when it asks for one of our underlay addresses or, inside a tunnel carrying Ethernet, for
+ * our inner address. Returns 1 when m is now the answer, ready to send back; 0 otherwise.
  */
 int neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
-		const struct rte_ether_addr *mac, rte_be32_t ip, rte_be32_t inner_ip,
-		const struct rte_ether_addr *inner_mac);
+		const struct neighbour_self *self);
 
 /*
  * Resolves the MAC of spec->dst_ip on port (queue 0) and, when inner is set and the encapsulation

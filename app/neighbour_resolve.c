@@ -59,6 +59,8 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 	uint8_t frame[256];
 	uint16_t len = build_request(frame, spec, inner);
 	char ip[INET_ADDRSTRLEN];
+	struct neighbour_self self = { .mac = spec->src_mac, .ip = spec->src_ip, .ip_count = 1,
+		.inner_mac = spec->inner_src_mac, .inner_ip = spec->inner_src_ip };
 
 	ovl_rx_config_defaults(&rx);
 	rx.vxlan_port = rte_cpu_to_be_16(spec->vxlan_port);
@@ -90,8 +92,7 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 				spec->inner_dst_mac = a.sha;
 				found = 1;
 			}
-			if (!found && neighbour_answer(pkts[i], &l, rc, &spec->src_mac, spec->src_ip,
-					spec->inner_src_ip, &spec->inner_src_mac)) {
+			if (!found && neighbour_answer(pkts[i], &l, rc, &self)) {
 				if (rte_eth_tx_burst(port, 0, &pkts[i], 1) != 1)
 					rte_pktmbuf_free(pkts[i]);
 				continue;

@@ -94,7 +94,8 @@ config_object(const struct app_config *cfg)
 
 	rte_ether_format_addr(mac[0], sizeof(mac[0]), &s->dst_mac);
 	rte_ether_format_addr(mac[1], sizeof(mac[1]), &s->inner_dst_mac);
-	return json_pack("{s:s, s:s, s:s, s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
+		"tx_offload", cfg->tx_offloads ? "cksum" : "none",
 		"dst_mac", mac[0], "inner_dst_mac", mac[1],
 		"dst_mac_source", cfg->dst_mac_source ? cfg->dst_mac_source : "option",
 		"encaps", encaps,

@@ -16,7 +16,7 @@
 
 int
 port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		struct port_info *info)
+		uint64_t tx_offloads, struct port_info *info)
 {
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info dev;
@@ -46,6 +46,15 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 	/* Offloads only where advertised: frees happen on the lcore that allocated. */
 	if (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	if ((dev.tx_offload_capa & tx_offloads) != tx_offloads) {
+		char want[256];
+
+		port_offload_names(tx_offloads & ~dev.tx_offload_capa, 1, want, sizeof(want));
+		fprintf(stderr, "ovlperf: port %u (%s) does not advertise the TX offloads %s: leave out --tx-offload, or use a port that has them (see ovlperf ports)\n",
+				id, dev.driver_name, want);
+		return -1;
+	}
+	conf.txmode.offloads |= tx_offloads;
 	/* 0: whatever the port takes (a reflector answers every size it receives). */
 	if (max_frame == 0) {
 		max_frame = (uint16_t)RTE_MIN(dev.max_rx_pktlen, (uint32_t)OVL_FRAME_MAX_NOFCS);

@@ -67,6 +67,8 @@ admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint
 int
 reflector_configure(struct reflector *r, const struct app_config *cfg)
 {
+	r->self = (struct neighbour_self){ .mac = r->mac, .ip = r->ip, .ip_count = 1,
+		.inner_mac = r->inner_mac, .inner_ip = r->inner_ip };
 	r->promiscuous = cfg->promiscuous;
 	r->dwell = cfg->dwell;
 	r->allow = cfg->allow;
@@ -173,7 +175,7 @@ reflector_main(void *arg)
 				out[n_out++] = m;
 				continue;
 			}
-			if (neighbour_answer(m, l, rc, &r->mac, r->ip, r->inner_ip, &r->inner_mac)) {
+			if (neighbour_answer(m, l, rc, &r->self)) {
 				st->arp_answered++;
 				l->probe = 0;
 				out[n_out++] = m;

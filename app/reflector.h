@@ -21,6 +21,7 @@
 #include "drop.h"
 #include "frame.h"
 #include "histogram.h"
+#include "neighbour.h"
 #include "probe_auth.h"
 #include "ratecap.h"
 #include "replay.h"
@@ -56,6 +57,7 @@ struct reflector {
 	struct tsc_clock clock;
 	volatile int stop;           /* loop mode: the sender has finished */
 	struct ovl_ratecap cap;
+	struct neighbour_self self;  /* for ARP; set by reflector_configure */
 	struct reflector_stats stats;
 };
 

@@ -47,6 +47,8 @@ sender_free(struct sender *s)
 	rte_free(s->state);
 	rte_free(s->stats);
 	rte_free(s->scratch);
+	free(s->capture_stage);
+	s->capture_stage = NULL;
 	s->state = NULL;
 	s->stats = NULL;
 	s->scratch = NULL;
@@ -90,6 +92,8 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts,
 		ovl_probe_tag(key, frame, &s->layers, tag);
 		diff = ovl_cksum_diff(diff, zero, tag, OVL_PROBE_TAG_LEN);
 	}
+	if (!s->l4_cksum_sw)
+		return; /* the port computes it */
 	memcpy(&cksum, frame + s->l4_cksum_off, 2);
 	cksum = ovl_cksum_apply(cksum, diff);
 	if (s->l4_is_udp)
@@ -145,19 +149,32 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 			rte_memcpy(data, s->frames[base + k], len);
 			m->data_len = len;
 			m->pkt_len = len;
+			m->ol_flags = s->tx_ol_flags;
+			m->l2_len = s->lay.inner_off;
+			m->l3_len = OVL_IPV4_HDR_LEN;
 			if (s->n_frames > 1)
 				patch_ip_id(data, s, seq);
 		}
 		patch_probe(rte_pktmbuf_mtod(pkts[d * s->n_frames], uint8_t *), s, seq, ts, snd->key);
 	}
+	/*
+	 * The port may take only some of the burst, and may recycle what it took at once (a ring
+	 * peer turns frames around in place): copy the burst aside, keep what was sent.
+	 */
+	if (unlikely(snd->capture != NULL))
+		for (k = 0; k < n_mbufs; k++) {
+			snd->capture_lens[k] = pkts[k]->data_len;
+			memcpy(snd->capture_stage + (size_t)k * snd->capture_frame_max,
+					rte_pktmbuf_mtod(pkts[k], uint8_t *), pkts[k]->data_len);
+		}
+	sent = rte_eth_tx_burst(snd->port, snd->queue, pkts, (uint16_t)n_mbufs);
 	if (unlikely(snd->capture != NULL)) {
 		uint64_t ns = tsc_to_ns(&snd->clock, ts);
 
-		for (k = 0; k < n_mbufs && snd->capture_left > 0; k++, snd->capture_left--)
-			ovl_pcap_write(snd->capture, rte_pktmbuf_mtod(pkts[k], uint8_t *),
-					pkts[k]->data_len, ns);
+		for (k = 0; k < sent && snd->capture_left > 0; k++, snd->capture_left--)
+			ovl_pcap_write(snd->capture, snd->capture_stage + (size_t)k * snd->capture_frame_max,
+					snd->capture_lens[k], ns);
 	}
-	sent = rte_eth_tx_burst(snd->port, snd->queue, pkts, (uint16_t)n_mbufs);
 	if (unlikely(sent < n_mbufs)) {
 		rte_pktmbuf_free_bulk(&pkts[sent], n_mbufs - sent);
 		snd->misc.tx_full++;
@@ -267,8 +284,7 @@ receive(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t now)
 		} else if (rc == 1) {
 			on_fragment(snd, m, &l, now);
 			continue;
-		} else if (neighbour_answer(m, &l, rc, &snd->mac, snd->streams[0].spec.src_ip,
-				snd->streams[0].spec.inner_src_ip, &snd->streams[0].spec.inner_src_mac)) {
+		} else if (neighbour_answer(m, &l, rc, &snd->self)) {
 			snd->misc.arp_answered++;
 			answers[n_answers++] = m;
 			continue;

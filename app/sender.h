@@ -17,6 +17,7 @@
 #include "drop.h"
 #include "frame.h"
 #include "histogram.h"
+#include "neighbour.h"
 #include "pacer.h"
 #include "seqtrack.h"
 #include "stream.h"
@@ -70,6 +71,7 @@ struct sender {
 	uint32_t session;
 	struct ovl_rx_config rx;
 	struct rte_ether_addr mac;
+	struct neighbour_self self;   /* the addresses we answer ARP for */
 	struct tsc_clock clock;
 	uint64_t warmup_cycles, measure_cycles, drain_cycles; /* measure 0: until count or quit */
 	uint64_t count;
@@ -77,6 +79,9 @@ struct sender {
 	struct ovl_reasm *reasm;
 	struct ovl_pcap_writer *capture;
 	uint64_t capture_left;
+	uint8_t *capture_stage;       /* a burst's frames, copied before the port takes them */
+	uint16_t capture_lens[256];
+	uint16_t capture_frame_max;
 	uint8_t *scratch;             /* reassembled datagrams */
 
 	volatile int stop;            /* the main lcore ends the run early (a port went down) */

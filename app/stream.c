@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
 #include <rte_udp.h>
 
 #include "frag.h"
@@ -54,6 +56,31 @@ nomem:
 	return -1;
 }
 
+/*
+ * Leaves the inner IPv4 and UDP checksums to the port: zero in the IPv4 header, the
+ * pseudo-header sum in UDP (what DPDK's offload expects), and no outer UDP checksum, since
+ * the port changes bytes it covers.
+ */
+static void
+prepare_offload(struct stream *s)
+{
+	uint32_t k;
+
+	for (k = 0; k < s->n_flows * s->n_frames; k++) {
+		uint8_t *f = s->frames[k];
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + s->layers.inner_l3);
+
+		ip->hdr_checksum = 0;
+		if (s->spec.inner_proto == IPPROTO_UDP) {
+			struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(f + s->layers.l4);
+
+			udp->dgram_cksum = rte_ipv4_phdr_cksum(ip, s->tx_ol_flags);
+		}
+		if (s->layers.tunnel != 0)
+			((struct rte_udp_hdr *)(f + s->layers.tunnel))->dgram_cksum = 0;
+	}
+}
+
 static int
 stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 		const struct app_config *cfg, double link_bps, int latency,
@@ -98,6 +125,18 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 	if (s->n_frames == 1 && ovl_parse(s->frames[0], s->lens[0], &rx, &s->layers) != 0) {
 		snprintf(err, errlen, "the %s template does not parse back", spec->encap->name);
 		return -EPROTO;
+	}
+	s->l4_cksum_sw = 1;
+	if (cfg->tx_offloads != 0) {
+		if (s->n_frames > 1) {
+			snprintf(err, errlen,
+				"--tx-offload cksum is not used on fragmented streams: the port would checksum each fragment alone");
+			return -EINVAL;
+		}
+		s->tx_ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+			(s->l4_is_udp ? RTE_MBUF_F_TX_UDP_CKSUM : 0);
+		s->l4_cksum_sw = !s->l4_is_udp; /* ICMP has no offload */
+		prepare_offload(s);
 	}
 	for (k = 0; k < s->n_frames; k++)
 		s->wire_bytes += s->lens[k] + OVL_FCS_LEN;

@@ -33,6 +33,8 @@ struct stream {
 	uint32_t payload_bytes;     /* one datagram's inner L4 payload: what goodput counts */
 	uint64_t line_rate_pps;     /* datagrams per second the wire allows at the reference speed */
 	uint8_t keyed;              /* every probe carries a tag (full form, unfragmented) */
+	uint64_t tx_ol_flags;       /* checksum offload: mbuf flags per packet; 0: software */
+	uint8_t l4_cksum_sw;        /* the sender keeps the inner L4 checksum itself */
 	struct ovl_layers layers;   /* of the first frame: where the tag's inputs are */
 };
 

@@ -26,12 +26,21 @@ ipip_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct o
 	return 0;
 }
 
+/* The n-th address after base, stepping over avoid (a flow must not come from its peer). */
+static rte_be32_t
+nth_address(rte_be32_t base, uint32_t n, rte_be32_t avoid)
+{
+	uint32_t b = rte_be_to_cpu_32(base), a = rte_be_to_cpu_32(avoid);
+
+	return rte_cpu_to_be_32(b < a && b + n >= a ? b + n + 1 : b + n);
+}
+
 /* IP-in-IP has no ports: its flows are pairs of addresses, outer and inner. */
 static void
 ipip_vary_flow(struct ovl_frame_spec *spec, uint32_t flow)
 {
-	spec->src_ip = rte_cpu_to_be_32(rte_be_to_cpu_32(spec->src_ip) + flow);
-	spec->inner_src_ip = rte_cpu_to_be_32(rte_be_to_cpu_32(spec->inner_src_ip) + flow);
+	spec->src_ip = nth_address(spec->src_ip, flow, spec->dst_ip);
+	spec->inner_src_ip = nth_address(spec->inner_src_ip, flow, spec->inner_dst_ip);
 }
 
 const struct ovl_encap ovl_encap_ipip = {
