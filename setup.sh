@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 
 packages=(
 	gcc meson ninja-build pkg-config git
-	libdpdk-dev dpdk-dev libnuma-dev libpcap-dev libcmocka-dev libsodium-dev libjansson-dev
+	libdpdk-dev dpdk-dev dpdk libnuma-dev libpcap-dev libcmocka-dev libsodium-dev libjansson-dev
 	tshark python3 python3-scapy iproute2 ethtool
 	clang libclang-rt-14-dev valgrind gnuplot
 )

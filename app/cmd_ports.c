@@ -31,8 +31,12 @@ bits(uint64_t set, int tx)
 }
 
 static json_t *
-port_json(uint16_t id)
+port_json(uint16_t id, const struct ovl_profile *forced)
 {
+	struct ovl_profile prof;
+	char err[512];
+	json_t *o, *caveats = json_array();
+	unsigned int k;
 	struct rte_eth_dev_info dev;
 	struct rte_eth_link link;
 	struct rte_ether_addr mac;
@@ -51,7 +55,7 @@ port_json(uint16_t id)
 	rte_eth_dev_get_mtu(id, &mtu);
 	/* Reading the NIC clock needs no configuration and changes nothing. */
 	hw_clock = rte_eth_read_clock(id, &clock) == 0;
-	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:b, s:i, s:{s:i, s:i, s:i}, s:i,"
+	o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:b, s:i, s:{s:i, s:i, s:i}, s:i,"
 			" s:{s:i, s:i, s:i, s:i}, s:{s:o, s:o},"
 			" s:{s:b, s:b, s:s}, s:o}",
 		"id", id, "name", name, "driver", dev.driver_name, "mac", macs,
@@ -65,6 +69,19 @@ port_json(uint16_t id)
 		"timestamps", "rx_hw", (dev.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) != 0,
 		"nic_clock", hw_clock, "fallback", "tsc",
 		"xstats", port_xstats_json(id));
+	if (o == NULL)
+		return NULL;
+	if (port_profile(id, forced, &prof, err, sizeof(err)) == 0) {
+		for (k = 0; k < prof.n_caveats; k++)
+			json_array_append_new(caveats, json_string(prof.caveats[k].text));
+		json_object_set_new(o, "profile", json_string(prof.name));
+		json_object_set_new(o, "profile_caveats", caveats);
+		json_object_set_new(o, "tx_offloads_expected_missing", bits(prof.tx_offloads & ~dev.tx_offload_capa, 1));
+	} else {
+		json_decref(caveats);
+		json_object_set_new(o, "profile", json_null());
+	}
+	return o;
 }
 
 static void
@@ -72,6 +89,7 @@ print_port(const json_t *p)
 {
 	json_t *tx = json_object_get(json_object_get(p, "offloads"), "tx"), *v;
 	json_t *xs = json_object_get(p, "xstats");
+	json_t *prof = json_object_get(p, "profile");
 	const char *key;
 	size_t i;
 
@@ -97,6 +115,9 @@ print_port(const json_t *p)
 	printf("  timestamps: rx hardware %s, NIC clock %s (TSC otherwise)\n",
 			json_is_true(json_object_get(json_object_get(p, "timestamps"), "rx_hw")) ? "yes" : "no",
 			json_is_true(json_object_get(json_object_get(p, "timestamps"), "nic_clock")) ? "readable" : "no");
+	printf("  profile: %s\n", json_is_string(prof) ? json_string_value(prof) : "none for this driver");
+	json_array_foreach(json_object_get(p, "profile_caveats"), i, v)
+		printf("    caveat: %s\n", json_string_value(v));
 	if (json_object_size(xs) > 0) {
 		printf("  xstats:");
 		json_object_foreach(xs, key, v)
@@ -122,7 +143,7 @@ cmd_ports(const struct eal_args *eal, int argc, char **argv)
 		return 1;
 	ports = json_array();
 	RTE_ETH_FOREACH_DEV(id) {
-		json_t *p = port_json(id);
+		json_t *p = port_json(id, cfg.profile_given ? &cfg.profile : NULL);
 
 		if (p != NULL)
 			json_array_append_new(ports, p);

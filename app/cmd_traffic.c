@@ -185,7 +185,8 @@ setup_ports(struct traffic *t)
 			return -1;
 		}
 		if (port_start(ids[i], max_frame, t->pools[i], i == 1 && t->cfg.promiscuous,
-				i == 0 ? t->cfg.tx_offloads : 0, &t->ports[i]) < 0)
+				i == 0 ? t->cfg.tx_offloads : 0,
+				t->cfg.profile_given ? &t->cfg.profile : NULL, &t->ports[i]) < 0)
 			return -1;
 		t->n_started = i + 1;
 	}

@@ -630,6 +630,15 @@ apply_no_live(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 }
 
 static int
+apply_profile(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	if (ovl_profile_load_named(ovl_profile_dir(), arg, &cfg->profile, err, errlen) < 0)
+		return -1;
+	cfg->profile_given = 1;
+	return 0;
+}
+
+static int
 apply_tx_offload(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	if (strcmp(arg, "cksum") == 0)
@@ -787,6 +796,7 @@ static const struct option_entry options[] = {
 	{ C_REFLECT, "inner-ip", "ADDR", "reflector's own inner IPv4 in every tunnel (default 198.51.100.2)", apply_inner_dst_ip },
 	{ C_TRAFFIC, "send-lcore", "ID", "worker lcore that serves the sender's port queue (default: the first worker)", apply_send_lcore },
 	{ C_REFLECT | C_LOOP, "reflect-lcore", "ID", "worker lcore that serves the reflector's port queue (default: the next worker)", apply_reflect_lcore },
+	{ C_RUN | C_PORTS, "profile", "NAME", "driver profile from drivers-config/ (default: chosen by the port's driver)", apply_profile },
 	{ C_TRAFFIC, "tx-offload", "WHAT", "cksum: the sender's port computes inner IPv4 and UDP checksums (A/B against software); none (default)", apply_tx_offload },
 	{ C_ALL, "key", "FILE", "shared key (32 hex digits): send tags every probe; reflect answers only tagged probes (full probe: inner size >= 92)", apply_key },
 	{ C_REFLECT | C_LOOP, "allow", "CIDR", "reflector answers only outer sources in this prefix (repeatable; default: any)", apply_allow },

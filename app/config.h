@@ -13,6 +13,7 @@
 #include "frame.h"
 #include "probe.h"
 #include "probe_auth.h"
+#include "profile.h"
 
 #define OVL_EXIT_USAGE 2
 #define OVL_MAX_ENCAPS 16
@@ -69,6 +70,8 @@ struct app_config {
 	struct ovl_key key;
 	struct ovl_allowlist allow;  /* reflector: outer sources it answers */
 	uint64_t max_pps;            /* reflector: most packets per second it sends back; 0: no cap */
+	struct ovl_profile profile;  /* --profile NAME; else chosen by each port's driver */
+	int profile_given;
 	int send_lcore;              /* the lcore serving the sender's port queue; -1: first worker */
 	int reflect_lcore;           /* the reflector's; -1: the next worker */
 };

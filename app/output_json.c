@@ -129,9 +129,11 @@ static json_t *
 port_object(const struct port_info *p)
 {
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	int shaped = 0;
+	json_t *o;
 
 	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
-	return json_pack("{s:i, s:s, s:s, s:s, s:b, s:i, s:i, s:b, s:i, s:{s:o, s:o, s:o, s:o}, s:o}",
+	o = json_pack("{s:i, s:s, s:s, s:s, s:b, s:i, s:i, s:b, s:i, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o}",
 		"id", p->id, "name", p->name, "driver", p->driver, "mac", mac,
 		"link_up", p->link_up, "link_speed_mbps", (int)p->link_speed_mbps,
 		"mtu", p->mtu, "mtu_set", p->mtu_set, "socket", p->socket,
@@ -139,7 +141,14 @@ port_object(const struct port_info *p)
 		"tx_enabled", offload_list(p->tx_offloads, 1),
 		"rx_capable", offload_list(p->rx_offload_capa, 0),
 		"tx_capable", offload_list(p->tx_offload_capa, 1),
-		"xstats", port_xstats_json(p->id));
+		"xstats", port_xstats_json(p->id),
+		"profile", p->profile[0] ? json_string(p->profile) : json_null(),
+		"shaping", port_watch_json(p, &shaped));
+	/* Shaping is the cloud's, not the overlay's: say so where nobody can miss it. */
+	if (shaped)
+		fprintf(stderr, "ovlperf: warning: port %u's allowance counters grew during the run: the cloud shaped this traffic (see ports[].shaping)\n",
+				p->id);
+	return o;
 }
 
 static json_t *

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <stdlib.h>
 
 #include <jansson.h>
+#include <rte_eal.h>
 #include <rte_ethdev.h>
 
 #include "port.h"
@@ -15,9 +17,67 @@
 #define TX_DESC 512
 
 int
-port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		uint64_t tx_offloads, struct port_info *info)
+port_profile(uint16_t id, const struct ovl_profile *forced, struct ovl_profile *p, char *err,
+		size_t errlen)
 {
+	struct rte_eth_dev_info dev;
+	unsigned int i;
+
+	if (rte_eth_dev_info_get(id, &dev) != 0) {
+		snprintf(err, errlen, "port %u: cannot read device info", id);
+		return -EIO;
+	}
+	if (forced != NULL) {
+		*p = *forced;
+		for (i = 0; i < p->n_names; i++)
+			if (strcmp(p->names[i], dev.driver_name) == 0)
+				return 0;
+		fprintf(stderr, "ovlperf: warning: profile %s is for %s..., port %u's driver is %s\n",
+				p->name, p->n_names ? p->names[0] : "?", id, dev.driver_name);
+		return 0;
+	}
+	return ovl_profile_find(ovl_profile_dir(), dev.driver_name, p, err, errlen);
+}
+
+static uint64_t
+xstat_value(uint16_t port, const char *name, int *found)
+{
+	uint64_t id, value;
+
+	*found = rte_eth_xstats_get_id_by_name(port, name, &id) == 0 &&
+		rte_eth_xstats_get_by_id(port, &id, &value, 1) == 1;
+	return *found ? value : 0;
+}
+
+json_t *
+port_watch_json(const struct port_info *p, int *shaped)
+{
+	json_t *o = json_object();
+	unsigned int i;
+
+	for (i = 0; i < p->n_watch; i++) {
+		int found;
+		uint64_t now = xstat_value(p->id, p->watch_names[i], &found);
+
+		if (!found || !p->watch_found[i]) {
+			json_object_set_new(o, p->watch_names[i], json_null());
+			continue;
+		}
+		json_object_set_new(o, p->watch_names[i], json_integer((json_int_t)(now - p->watch_start[i])));
+		if (now != p->watch_start[i] && strstr(p->watch_names[i], "allowance_exceeded") != NULL)
+			*shaped = 1;
+	}
+	return o;
+}
+
+int
+port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
+		uint64_t tx_offloads, const struct ovl_profile *forced, struct port_info *info)
+{
+	struct ovl_profile prof;
+	char err[512];
+	uint16_t rx_desc = RX_DESC, tx_desc = TX_DESC;
+	unsigned int i;
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info dev;
 	struct rte_eth_link link;
@@ -35,6 +95,27 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 	if (rc != 0) {
 		fprintf(stderr, "ovlperf: port %u: cannot read device info: %s\n", id, strerror(-rc));
 		return -1;
+	}
+	memset(&prof, 0, sizeof(prof));
+	rc = port_profile(id, forced, &prof, err, sizeof(err));
+	if (rc < 0 && rc != -ENOENT) {
+		fprintf(stderr, "ovlperf: %s\n", err);
+		return -1;
+	}
+	if (rc == 0) {
+		snprintf(info->profile, sizeof(info->profile), "%s", prof.name);
+		if (prof.rx_desc)
+			rx_desc = prof.rx_desc;
+		if (prof.tx_desc)
+			tx_desc = prof.tx_desc;
+		if (prof.hugepages_required && !rte_eal_has_hugepages()) {
+			fprintf(stderr, "ovlperf: port %u (%s) needs hugepages (profile %s): reserve them with drivers-config/setup --hugepages N --apply, and leave out --no-huge\n",
+					id, dev.driver_name, prof.name);
+			return -1;
+		}
+		for (i = 0; i < prof.n_stats && i < PORT_WATCH_MAX; i++)
+			snprintf(info->watch_names[i], sizeof(info->watch_names[i]), "%s", prof.stats[i]);
+		info->n_watch = i;
 	}
 	rte_eth_dev_get_name_by_port(id, info->name);
 	snprintf(info->driver, sizeof(info->driver), "%s", dev.driver_name);
@@ -75,9 +156,10 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 	if (mtu > RTE_ETHER_MTU && rte_eth_dev_set_mtu(id, mtu) == 0)
 		info->mtu_set = 1;
 	rte_eth_dev_get_mtu(id, &info->mtu);
-	rc = rte_eth_rx_queue_setup(id, 0, RX_DESC, rte_eth_dev_socket_id(id), NULL, pool);
+	rte_eth_dev_adjust_nb_rx_tx_desc(id, &rx_desc, &tx_desc);
+	rc = rte_eth_rx_queue_setup(id, 0, rx_desc, rte_eth_dev_socket_id(id), NULL, pool);
 	if (rc == 0)
-		rc = rte_eth_tx_queue_setup(id, 0, TX_DESC, rte_eth_dev_socket_id(id), NULL);
+		rc = rte_eth_tx_queue_setup(id, 0, tx_desc, rte_eth_dev_socket_id(id), NULL);
 	if (rc != 0) {
 		fprintf(stderr, "ovlperf: port %u: queue setup failed: %s\n", id, strerror(-rc));
 		return -1;
@@ -89,6 +171,8 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 	}
 	if (promiscuous)
 		rte_eth_promiscuous_enable(id);
+	for (i = 0; i < info->n_watch; i++)
+		info->watch_start[i] = xstat_value(id, info->watch_names[i], &info->watch_found[i]);
 	rte_eth_macaddr_get(id, &info->mac);
 	info->rx_offloads = conf.rxmode.offloads;
 	info->tx_offloads = conf.txmode.offloads;

@@ -8,6 +8,10 @@
 #include <rte_ether.h>
 #include <rte_mempool.h>
 
+#include "profile.h"
+
+#define PORT_WATCH_MAX 16
+
 struct port_info {
 	uint16_t id;
 	char name[64];
@@ -20,6 +24,13 @@ struct port_info {
 	uint64_t rx_offloads, tx_offloads; /* enabled */
 	uint64_t rx_offload_capa, tx_offload_capa;
 	int socket;
+	char profile[OVL_PROFILE_NAME_MAX]; /* "" when no profile names this driver */
+	/* The profile's [stats] xstats (ENA's allowance counters), read at start: results report
+	 * what changed during the run, since the counters are cumulative. */
+	unsigned int n_watch;
+	char watch_names[PORT_WATCH_MAX][OVL_PROFILE_WORD_MAX];
+	uint64_t watch_start[PORT_WATCH_MAX];
+	int watch_found[PORT_WATCH_MAX];
 };
 
 /*
@@ -28,7 +39,17 @@ struct port_info {
  * tx_offloads must all be advertised, or it fails. Returns 0, or -1 after printing why on stderr.
  */
 int port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		uint64_t tx_offloads, struct port_info *info);
+		uint64_t tx_offloads, const struct ovl_profile *forced, struct port_info *info);
+
+/*
+ * The profile for a port: forced (--profile) or the one whose [driver] names its driver.
+ * Returns 0 with p filled, -ENOENT when none names it, or another negative errno (err says).
+ */
+int port_profile(uint16_t id, const struct ovl_profile *forced, struct ovl_profile *p,
+		char *err, size_t errlen);
+
+/* The watched xstats' changes since port_start, as a JSON object (null for a missing one). */
+struct json_t *port_watch_json(const struct port_info *p, int *shaped);
 void port_stop(uint16_t id);
 
 /*

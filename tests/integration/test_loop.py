@@ -10,10 +10,14 @@ from docs/wire-format.md) and the inner L4 payload summed independently of ovlpe
 
 Runs: each encapsulation at 100k packets/s for 3 s; all four with a latency stream each; inner
 3000-byte packets fragmented at MTU 1500; ICMP echo; --dwell; --count; --warmup; --flows 16 for
-vxlan (outer UDP source ports) and ipip (outer source addresses).
+vxlan (outer UDP source ports) and ipip (outer source addresses); and an unlimited-rate run whose
+capture must hold only the frames the port took.
 
-The machine is shared: a per-encapsulation run whose median latency is above 1 ms is repeated
-once (the load average is printed) before the latency check fails.
+The machine is shared: other processes can starve the loop's two polling lcores for
+milliseconds (seen: 20-30% CPU each at load average 5-16), which overflows its rings (loss) and
+queues (median latency of several ms). A run that shows loss, or a per-encapsulation run whose
+median is above 1 ms, is repeated once (with the load average printed) before its checks judge
+it.
 """
 
 import collections
@@ -30,13 +34,44 @@ RUN_TIMEOUT = 60
 P50_LIMIT_NS = 1000000
 
 
-def loop(ws, name, args, timeout=RUN_TIMEOUT):
-    """Runs one loop; returns (Result, JSON document or None, why not)."""
+def loop_once(ws, name, args, timeout):
     path = ws.path(name + ".json")
     if os.path.exists(path):
         os.unlink(path)
     r = ws.run([OVLPERF, "--", "loop"] + args + ["--json", path, "--no-live"], timeout)
     doc, why = load_json(path)
+    return r, doc, why
+
+
+def starved(doc, p50_limit=None):
+    """Why a run looks starved of CPU (loss, or a slow median when asked), or None."""
+    if doc is None:
+        return None
+    why = []
+    for s in doc.get("streams", []):
+        if s["lost"]:
+            why.append("%s %s lost %d" % (s["encap"], s["kind"], s["lost"]))
+        if p50_limit and s["latency_ns"]["p50"] >= p50_limit:
+            why.append("%s %s p50 %d ns" % (s["encap"], s["kind"], s["latency_ns"]["p50"]))
+    if not why:
+        return None
+    refl = doc.get("reflector", {})
+    return "; ".join(why) + " (reflector rx %s reflected %s tx_full %s)" % (
+        refl.get("rx_frames"), refl.get("reflected"), refl.get("tx_full"))
+
+
+def loop(ws, name, args, tap=None, p50_limit=None, timeout=RUN_TIMEOUT):
+    """Runs one loop; returns (Result, JSON document or None, why not).
+
+    This machine is shared: other processes' load can starve the two polling lcores for
+    milliseconds, and a starved loop overflows its rings (loss) or queues (latency). A run that
+    looks starved is repeated once, saying so; the checks then judge the repeat.
+    """
+    r, doc, why = loop_once(ws, name, args, timeout)
+    reason = starved(doc, p50_limit) if r.rc == 0 else None
+    if reason and tap is not None:
+        tap.diag("%s: %s; load average %s: running once more" % (name, reason, loadavg()))
+        r, doc, why = loop_once(ws, name, args, timeout)
     return r, doc, why
 
 
@@ -86,13 +121,8 @@ def close(a, b, rel=1e-6):
 def per_encap(tap, ws, encap):
     cap = ws.path("%s.pcap" % encap)
     args = ["--encap", encap, "--rate", "100k", "--duration", "3", "--capture", cap]
-    for attempt in (1, 2):
-        r, doc, why = loop(ws, encap, args)
-        s = doc["streams"][0] if doc and len(doc.get("streams", [])) == 1 else None
-        if s is None or s["latency_ns"]["p50"] < P50_LIMIT_NS or attempt == 2:
-            break
-        tap.diag("%s: p50 %d ns on attempt 1 (load average %s): running once more"
-                 % (encap, s["latency_ns"]["p50"], loadavg()))
+    r, doc, why = loop(ws, encap, args, tap, P50_LIMIT_NS)
+    s = doc["streams"][0] if doc and len(doc.get("streams", [])) == 1 else None
     if not ran(tap, "loop %s: exits 0 with a complete JSON result" % encap, r, doc, why):
         return
     tap.ok(s is not None and s["encap"] == encap and s["kind"] == "load",
@@ -133,7 +163,7 @@ def per_encap(tap, ws, encap):
 
 def latency_streams(tap, ws):
     r, doc, why = loop(ws, "latency", ["--encap", "all", "--rate", "100k", "--latency-rate",
-                                       "1000", "--duration", "3"])
+                                       "1000", "--duration", "3"], tap)
     if not ran(tap, "loop all --latency-rate 1000: exits 0 with a complete JSON result",
                r, doc, why):
         return
@@ -161,7 +191,7 @@ def fragmented(tap, ws):
     cap = ws.path("frag.pcap")
     r, doc, why = loop(ws, "frag", ["--encap", "all", "--inner-size", "3000", "--mtu", "1500",
                                     "--rate", "10k", "--duration", "2", "--capture", cap,
-                                    "--capture-max", "6000"])
+                                    "--capture-max", "6000"], tap)
     if not ran(tap, "fragmented loop (inner 3000, MTU 1500): exits 0 with a complete JSON result",
                r, doc, why):
         return
@@ -214,7 +244,8 @@ def fragmented(tap, ws):
 def icmp(tap, ws):
     cap = ws.path("icmp.pcap")
     r, doc, why = loop(ws, "icmp", ["--encap", "all", "--inner-proto", "icmp", "--rate", "100k",
-                                    "--duration", "3", "--capture", cap, "--capture-max", "4000"])
+                                    "--duration", "3", "--capture", cap, "--capture-max", "4000"],
+                        tap)
     if not ran(tap, "ICMP loop: exits 0 with a complete JSON result", r, doc, why):
         return
     streams = doc["streams"]
@@ -244,7 +275,7 @@ def icmp(tap, ws):
 
 def dwell(tap, ws):
     r, doc, why = loop(ws, "dwell", ["--encap", "all", "--inner-size", "128", "--dwell",
-                                     "--rate", "100k", "--duration", "3"])
+                                     "--rate", "100k", "--duration", "3"], tap)
     if not ran(tap, "loop --dwell: exits 0 with a complete JSON result", r, doc, why):
         return
     refl = doc.get("reflector", {})
@@ -264,7 +295,7 @@ def dwell(tap, ws):
 
 
 def count(tap, ws):
-    r, doc, why = loop(ws, "count", ["--encap", "all", "--count", "5000", "--rate", "100k"])
+    r, doc, why = loop(ws, "count", ["--encap", "all", "--count", "5000", "--rate", "100k"], tap)
     if not ran(tap, "loop --count 5000: exits 0 with a complete (not partial) JSON result",
                r, doc, why):
         return
@@ -278,7 +309,7 @@ def count(tap, ws):
 
 def warmup(tap, ws):
     r, doc, why = loop(ws, "warmup", ["--encap", "vxlan", "--warmup", "1", "--rate", "100k",
-                                      "--duration", "2"])
+                                      "--duration", "2"], tap)
     if not ran(tap, "loop --warmup 1: exits 0 with a complete JSON result", r, doc, why):
         return
     s = doc["streams"][0]
@@ -296,7 +327,7 @@ def warmup(tap, ws):
 def flows(tap, ws, encap):
     cap = ws.path("flows-%s.pcap" % encap)
     r, doc, why = loop(ws, "flows-" + encap, ["--encap", encap, "--flows", "16", "--rate", "10k",
-                                              "--duration", "1", "--capture", cap])
+                                              "--duration", "1", "--capture", cap], tap)
     if not ran(tap, "loop %s --flows 16: exits 0 with a complete JSON result" % encap,
                r, doc, why):
         return
@@ -323,6 +354,31 @@ def flows(tap, ws, encap):
                "(a receiving host drops such packets as martians)", land)
 
 
+def capture_unlimited(tap, ws):
+    """At an unlimited rate the sender outruns the ring to the reflector: bursts are refused in
+    part. --capture is documented as the transmitted frames, so a refused frame (sent again
+    later with the same sequence number) must not be in it."""
+    cap = ws.path("unlimited.pcap")
+    r, doc, why = loop_once(ws, "unlimited", ["--encap", "raw", "--duration", "0.5",
+                                              "--capture", cap, "--capture-max", "100000"],
+                            RUN_TIMEOUT)
+    if not ran(tap, "loop at an unlimited rate with --capture: exits 0 with a complete JSON result",
+               r, doc, why):
+        return
+    s = doc["streams"][0]
+    seqs = []
+    for raw in read_pcap(cap):
+        seqs.append(parse_probe(decode(raw).payload)["seq"])
+    dup = len(seqs) - len(set(seqs))
+    want = min(100000, s["tx"]["frames"])
+    tap.ok(len(seqs) == want and dup == 0 and seqs == list(range(len(seqs))),
+           "unlimited rate: the capture holds only transmitted frames, each sequence number once "
+           "and in order",
+           ["captured %d frames, %d distinct sequence numbers (highest %s); tx.frames %d; "
+            "sender.tx_full %d" % (len(seqs), len(set(seqs)), max(seqs) if seqs else None,
+                                   s["tx"]["frames"], doc["sender"]["tx_full"])])
+
+
 def body(tap, ws):
     for encap in ENCAPS:
         per_encap(tap, ws, encap)
@@ -334,6 +390,7 @@ def body(tap, ws):
     warmup(tap, ws)
     flows(tap, ws, "vxlan")
     flows(tap, ws, "ipip")
+    capture_unlimited(tap, ws)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,369 @@
+#!/usr/bin/python3
+"""The reflector against a hostile capture (net_pcap): only valid probes come back.
+
+Usage: /usr/bin/python3 tests/hostile/test_hostile.py PATH_TO_OVLPERF
+
+1. A short reflector run on an empty capture tells the net_pcap port's MAC (from its JSON).
+2. tests/hostile/make_capture.py writes IN.pcap (frames of many kinds: valid probes of every
+   encapsulation among truncated, malformed, foreign, misaddressed, spoofed, forged and replayed
+   ones, each kind a few times) and manifest.json (per frame and mode: reflected with the bytes
+   expected, ARP answered with the reply expected, or dropped with lib/drop.c's reason).
+3. The reflector runs twice over IN.pcap, read once (no infinite_rx), for a bounded --duration:
+
+     ovlperf --no-pci --no-huge -m 512 --no-shconf --file-prefix P --lcores=0@0,1@1 \
+         --vdev=net_pcap0,rx_pcap=IN.pcap,tx_pcap=OUT.pcap -- reflect --vni 42 \
+         --allow 192.0.2.0/24 --allow 10.9.0.0/16 [--key KEYFILE] --duration 2 --json R.json
+
+   without the key (unkeyed) and with it (keyed).
+4. For each mode: OUT.pcap holds exactly the frames expected, in order, byte for byte (turned
+   around: outer MACs, IPs, inner MACs (vxlan), flannel's outer ports, inner IPs and ports, ICMP
+   echo request to reply; ARP replies). One TAP point per kind says whether its frames came out
+   as expected. The JSON's drops per reason equal the manifest's counts; rx_frames, reflected,
+   arp_answered and fragments_reflected agree with it.
+
+Kinds marked "bug" in the manifest are answered by the reflector today although its rules
+(reflector.h) say they must not be; their points fail until it is fixed.
+"""
+
+import json
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "interop"))
+from tap import Tap  # noqa: E402
+
+PYTHON = "/usr/bin/python3"
+DPDK_RUN_DIR = "/var/run/dpdk"
+DURATION = "2"
+MIN_KINDS = 50
+
+
+def read_pcap(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        raise ValueError("%s: %d bytes, no pcap header" % (path, len(data)))
+    magic = struct.unpack("<I", data[:4])[0]
+    endian = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    off, frames = 24, []
+    while off + 16 <= len(data):
+        incl = struct.unpack_from(endian + "I", data, off + 8)[0]
+        frames.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return frames
+
+
+def write_empty_pcap(path):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+
+
+class Run:
+    def __init__(self, rc, out, err, secs, timed_out):
+        self.rc, self.out, self.err, self.secs, self.timed_out = rc, out, err, secs, timed_out
+
+    def diag(self, cmd):
+        lines = ["command: " + " ".join(cmd),
+                 "exit status %s after %.1f s%s" % (self.rc, self.secs,
+                                                   " (timed out)" if self.timed_out else "")]
+        lines += ["stderr: " + l for l in self.err.splitlines()[-12:]]
+        return lines
+
+
+def run(cmd, timeout):
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    timed_out = False
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        p.kill()
+        out, err = p.communicate(timeout=30)
+    except BaseException:
+        p.kill()
+        p.wait(timeout=30)
+        raise
+    return Run(p.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
+               time.monotonic() - t0, timed_out)
+
+
+class Env:
+    """The temporary directory and the DPDK runtime directories of the prefixes used."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="ovlperf-hostile-")
+        self.prefixes = []
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self._on_signal)
+
+    def _on_signal(self, sig, frame):
+        raise SystemExit(128 + sig)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def reflector(self, ovlperf, name, in_pcap, opts, timeout=40):
+        prefix = "ovlhostile-%d-%s" % (os.getpid(), name)
+        self.prefixes.append(prefix)
+        out_pcap, json_path = self.path(name + ".OUT.pcap"), self.path(name + ".json")
+        cmd = [ovlperf, "--no-pci", "--no-huge", "-m", "512", "--no-shconf",
+               "--log-level=error", "--file-prefix", prefix, "--lcores=0@0,1@1",
+               "--vdev=net_pcap0,rx_pcap=%s,tx_pcap=%s" % (in_pcap, out_pcap),
+               "--", "reflect", "--json", json_path, "--no-live", "--quiet"] + opts
+        r = run(cmd, timeout)
+        doc = None
+        try:
+            with open(json_path) as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            pass
+        return cmd, r, doc, out_pcap
+
+    def cleanup(self):
+        for p in self.prefixes:
+            shutil.rmtree(os.path.join(DPDK_RUN_DIR, p), ignore_errors=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def align(frames, outs, mode):
+    """Matches OUT frames to IN frames (the reflector keeps their order). Returns per input
+    index the frame that came out for it (or None), and the outputs matched to no input."""
+    want = []
+    for e in frames:
+        m = e[mode]
+        want.append(bytes.fromhex(m["out"]) if "out" in m else
+                    bytes.fromhex(e["if_answered"]) if "if_answered" in e else None)
+    got = [None] * len(frames)
+    stray = []
+    i = 0
+    for o in outs:
+        k = next((k for k in range(i, len(frames)) if want[k] == o), None)
+        if k is None:
+            stray.append(o)
+            continue
+        got[k] = o
+        i = k + 1
+    return got, stray
+
+
+def attribute(frames, got, stray, in_frames):
+    """For each output that matched nothing: the unanswered input of its length it is closest
+    to (a reply differs from its request in addresses and ports only). Returns {index: out}."""
+    taken = {}
+    for o in stray:
+        best, best_d = None, None
+        for k, f in enumerate(in_frames):
+            if got[k] is not None or k in taken or len(f) != len(o):
+                continue
+            d = sum(x != y for x, y in zip(f, o))
+            if best_d is None or d < best_d:
+                best, best_d = k, d
+        if best is not None and best_d <= 64:
+            taken[best] = o
+    return taken
+
+
+def byte_diff(a, b, limit=8):
+    d = ["@%d: %02x != %02x" % (i, x, y) for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if len(a) != len(b):
+        d.append("length %d != %d" % (len(a), len(b)))
+    return ", ".join(d[:limit]) + (" ..." if len(d) > limit else "")
+
+
+def check_drops(tap, mode, frames, drops, kinds_by_reason):
+    """The JSON's drops per reason against the manifest. Frames with one reason count exactly;
+    frames with alternatives (kinds marked bug) may count under any of theirs."""
+    fixed, flex = {}, []
+    for e in frames:
+        m = e[mode]
+        if m["outcome"] != "drop":
+            continue
+        if len(m["reasons"]) == 1:
+            fixed[m["reasons"][0]] = fixed.get(m["reasons"][0], 0) + 1
+        else:
+            flex.append((e["kind"], m["reasons"]))
+    deficit = {r: drops.get(r, 0) - fixed.get(r, 0) for r in set(drops) | set(fixed)}
+    bad = []
+    for r in sorted(deficit):
+        if deficit[r] < 0 or (deficit[r] > 0 and not any(r in alts for _, alts in flex)):
+            bad.append("%s: counted %d, expected %d%s (kinds: %s)" % (
+                r, drops.get(r, 0), fixed.get(r, 0),
+                "" if not any(r in alts for _, alts in flex) else " plus some of the kinds with alternatives",
+                ", ".join(sorted(kinds_by_reason.get((mode, r), [])))[:300]))
+    # the frames with alternatives must be placeable on what is left (a small matching)
+    slots = [r for r in sorted(deficit) if deficit[r] > 0 for _ in range(deficit[r])]
+    match = {}
+
+    def place(i, seen):
+        for s, r in enumerate(slots):
+            if r in flex[i][1] and s not in seen:
+                seen.add(s)
+                if s not in match or place(match[s], seen):
+                    match[s] = i
+                    return True
+        return False
+
+    unplaced = [flex[i][0] for i in range(len(flex)) if not place(i, set())]
+    if not bad and (unplaced or len(match) != len(slots)):
+        bad.append("%d frames that must be dropped were not counted under any of their "
+                   "reasons: %s" % (len(unplaced), ", ".join(sorted(set(unplaced)))[:400]))
+    total_expected = sum(fixed.values()) + len(flex)
+    tap.ok(not bad, "%s: drops per reason match the manifest (%d drops expected, %d counted)"
+           % (mode, total_expected, sum(drops.values())), bad +
+           ["counted: %s" % json.dumps(drops, sort_keys=True)])
+
+
+def one_mode(tap, env, ovlperf, manifest, in_pcap, mode):
+    refl = manifest["reflector"]
+    opts = ["--vni", str(refl["vni"]), "--duration", DURATION]
+    for a in refl["allow"]:
+        opts += ["--allow", a]
+    if mode == "keyed":
+        opts += ["--key", refl["key"]]
+    cmd, r, doc, out_pcap = env.reflector(ovlperf, mode, in_pcap, opts)
+    frames = manifest["frames"]
+    if not tap.ok(r.rc == 0 and doc is not None and os.path.exists(out_pcap),
+                  "%s: reflect over net_pcap exits 0, writes its JSON and OUT.pcap" % mode,
+                  r.diag(cmd)):
+        return
+    st = doc["reflector"]
+    outs = read_pcap(out_pcap)
+    got, stray = align(frames, outs, mode)
+    strays_by_input = attribute(frames, got, stray, read_pcap(in_pcap))
+
+    # one point per kind
+    by_kind = {}
+    for e, g in zip(frames, got):
+        by_kind.setdefault(e["kind"], []).append((e, g))
+    bugs = {k["kind"]: k["bug"] for k in manifest["kinds"]}
+    for k in manifest["kinds"]:
+        name, exp = k["kind"], k[mode]
+        items = by_kind.get(name, [])
+        problems = []
+        for e, g in items:
+            m = e[mode]
+            odd = strays_by_input.get(e["index"])
+            if odd is not None:
+                problems.append("frame %d: something came out for it, not as expected: %s" % (
+                    e["index"], byte_diff(odd, bytes.fromhex(m["out"])) if "out" in m else
+                    "it must be dropped as %s; out: %s" % (" or ".join(m["reasons"]),
+                                                           odd[:64].hex())))
+            elif m["outcome"] in ("reflect", "arp"):
+                if g is None:
+                    want = bytes.fromhex(m["out"])
+                    near = [o for o in stray if len(o) == len(want)]
+                    near.sort(key=lambda o: sum(x != y for x, y in zip(o, want)))
+                    problems.append("frame %d: expected %s, nothing came out for it%s" % (
+                        e["index"], "its ARP reply" if m["outcome"] == "arp" else
+                        "it turned around", "; nearest stray output differs " +
+                        byte_diff(near[0], want) if near else ""))
+            elif g is not None:
+                problems.append("frame %d (%d bytes): must be dropped as %s, but came out "
+                                "turned around" % (e["index"], e["len"], " or ".join(m["reasons"])))
+        if exp["outcome"] == "drop":
+            what = "dropped (%s)" % " or ".join(exp["reasons"])
+        else:
+            what = {"reflect": "reflected, turned around", "arp": "ARP answered"}[exp["outcome"]]
+        if problems and bugs.get(name):
+            problems.append("bug: " + bugs[name])
+        tap.ok(not problems, "%s: %s x%d: %s" % (mode, name, len(items), what), problems)
+
+    expected_out = [e for e in frames if e[mode]["outcome"] in ("reflect", "arp")]
+    tap.ok(not stray and len(outs) == len(expected_out),
+           "%s: OUT.pcap holds exactly the %d frames expected, nothing else" % (
+               mode, len(expected_out)),
+           ["%d frames out, %d matched no input's expected reply:" % (len(outs), len(stray))] +
+           ["  stray %d bytes: %s" % (len(o), o[:64].hex()) for o in stray[:5]])
+    kinds_by_reason = {}
+    for e in frames:
+        m = e[mode]
+        for rsn in m.get("reasons", []):
+            kinds_by_reason.setdefault((mode, rsn), set()).add(e["kind"])
+    check_drops(tap, mode, frames, st["drops"], kinds_by_reason)
+    n_arp = sum(1 for e in frames if e[mode]["outcome"] == "arp")
+    n_frag = sum(1 for e in frames if e[mode]["outcome"] == "reflect" and e[mode].get("fragment"))
+    tap.fields("%s: counters: rx_frames, reflected (with ARP), arp_answered, "
+               "fragments_reflected, tx_full" % mode,
+               [(f, w, g) for f, w, g in (
+                   ("rx_frames", len(frames), st["rx_frames"]),
+                   ("reflected", len(expected_out), st["reflected"]),
+                   ("arp_answered", n_arp, st["arp_answered"]),
+                   ("fragments_reflected", n_frag, st["fragments_reflected"]),
+                   ("tx_full", 0, st["tx_full"]),
+                   ("not_addressed", st["drops"].get("not-addressed", 0), st["not_addressed"]),
+               ) if w != g])
+
+
+def body(tap, env, ovlperf):
+    # 1. the port's MAC
+    empty = env.path("empty.pcap")
+    write_empty_pcap(empty)
+    cmd, r, doc, _ = env.reflector(ovlperf, "probe-mac", empty, ["--duration", "0.2"])
+    mac = doc.get("port", {}).get("mac") if doc else None
+    if not tap.ok(r.rc == 0 and mac, "the net_pcap port's MAC from a short reflector run: %s"
+                  % mac, r.diag(cmd)):
+        return
+    # 2. the capture
+    cap = env.path("capture")
+    mk = [PYTHON, os.path.join(HERE, "make_capture.py"), "--out", cap, "--ovlperf", ovlperf,
+          "--mac", mac]
+    r = run(mk, 120)
+    if not tap.ok(r.rc == 0, "make_capture.py writes IN.pcap and the manifest (%s)"
+                  % r.out.strip(), r.diag(mk)):
+        return
+    with open(os.path.join(cap, "manifest.json")) as f:
+        manifest = json.load(f)
+    in_pcap = os.path.join(cap, "IN.pcap")
+    frames = manifest["frames"]
+    kinds = manifest["kinds"]
+    tap.ok(len(kinds) >= MIN_KINDS and len(read_pcap(in_pcap)) == len(frames),
+           "the capture: %d frames of %d kinds (at least %d), %d valid probes among them"
+           % (len(frames), len(kinds), MIN_KINDS,
+              sum(1 for e in frames if e["unkeyed"]["outcome"] == "reflect")))
+    tc = manifest["tag_checks"]
+    tap.ok(tc and all(t["ovlperf"] == t["python"] for t in tc),
+           "keyed probes: the tags of ovlperf frames --key equal SipHash-2-4-128 over "
+           "probe_auth.h's fields (libsodium from Python), %d probes" % len(tc),
+           ["frame %d (%s): ovlperf %s, python %s" % (t["index"], t["kind"], t["ovlperf"],
+                                                      t["python"])
+            for t in tc if t["ovlperf"] != t["python"]][:5] or "no tag checks")
+    # 3, 4. both modes
+    for mode in ("unkeyed", "keyed"):
+        one_mode(tap, env, ovlperf, manifest, in_pcap, mode)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.stderr.write("usage: %s PATH_TO_OVLPERF\n" % sys.argv[0])
+        return 2
+    ovlperf = os.path.abspath(sys.argv[1])
+    tap = Tap()
+    env = Env()
+    t0 = time.monotonic()
+    try:
+        body(tap, env, ovlperf)
+    except SystemExit:
+        tap.ok(False, "interrupted by a signal")
+        raise
+    except Exception as exc:
+        import traceback
+        tap.ok(False, "the test raised %s: %s" % (type(exc).__name__, exc),
+               traceback.format_exc().splitlines())
+    finally:
+        env.cleanup()
+    tap.diag("hostile took %.1f s" % (time.monotonic() - t0))
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+#!/usr/bin/python3
+"""ovlperf send into a pcap file (net_pcap), checked by tshark and by the probe bytes.
+
+Usage: /usr/bin/python3 tests/integration/test_pcap_golden.py PATH_TO_OVLPERF
+
+  ovlperf --no-pci --no-huge -m 512 --no-shconf --file-prefix P --lcores=0@0,1@1 \
+      --vdev=net_pcap0,tx_pcap=OUT.pcap,rx_pcap=EMPTY.pcap -- \
+      send --encap all --count 100 --dst-mac 02:00:00:00:00:02 --inner-dst-mac 02:00:00:00:01:02 ...
+
+EMPTY.pcap is a pcap file with its header and no frames: the port receives nothing (net_pcap
+also works with tx_pcap= alone; rx_pcap=/dev/null does not, the vdev probe fails). --dst-mac
+and --inner-dst-mac are given because nothing answers ARP on a pcap file.
+
+For every run: OUT.pcap holds exactly 100 frames per stream; tshark (-d udp.port==8285,ip for
+flannel, -d udp.port==7000,data against its heuristic dissectors, -o ip.check_checksum:TRUE
+-o udp.check_checksum:TRUE) decodes each into the layers its
+encapsulation must have, with every checksum good (a VXLAN outer UDP checksum of zero, "not
+present", is allowed for IPv4) and the sizes asked for; the probe bytes (tshark's data field,
+decoded here per docs/wire-format.md) carry the run's session, the stream's id and the sequence
+numbers 0..99 in order, and the fill after the probe is k & 0xFF. The JSON results say that
+nothing came back: rx 0, lost 100, loss_ratio 1 on every stream.
+"""
+
+import collections
+import os
+import struct
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import (ENCAPS, OVERHEAD, TSHARK, decode, fill_ok, load_json, main,  # noqa: E402
+                    ovlperf_path, parse_probe, read_pcap)
+
+OVLPERF = ovlperf_path()
+COUNT = 100
+DST_MAC = "02:00:00:00:00:02"
+INNER_DST_MAC = "02:00:00:00:01:02"
+MIN_FRAME = {"raw": 64, "vxlan": 114, "ipip": 84, "flannel": 92}
+
+# name, options, how the size is given ("frame", "inner" or None for the smallest), value
+RUNS = [
+    ("smallest", [], None, None),
+    ("frame256", ["--frame-size", "256"], "frame", 256),
+    ("inner300", ["--inner-size", "300"], "inner", 300),
+    ("vlan-frame160", ["--vlan", "100", "--frame-size", "160"], "frame", 160),
+    ("icmp-inner120", ["--inner-proto", "icmp", "--inner-size", "120"], "inner", 120),
+]
+
+FIELDS = ["frame.len", "frame.protocols", "ip.checksum.status", "udp.checksum.status",
+          "icmp.checksum.status", "ip.len", "ip.proto", "udp.dstport", "vlan.id", "vxlan.vni",
+          "vxlan.flags", "data.data"]
+
+
+def expected_protocols(encap, vlan, l4):
+    eth = "eth:ethertype:vlan:ethertype" if vlan else "eth:ethertype"
+    return {
+        "raw": "%s:ip:%s:data" % (eth, l4),
+        "vxlan": "%s:ip:udp:vxlan:eth:ethertype:ip:%s:data" % (eth, l4),
+        "ipip": "%s:ip:ip:%s:data" % (eth, l4),
+        "flannel": "%s:ip:udp:ip:%s:data" % (eth, l4),
+    }[encap]
+
+
+def tshark(pcap):
+    # udp.port==7000 (the inner destination port) as plain data: otherwise a heuristic
+    # dissector can claim some payloads (with session 0x8000, DNS took the probes from
+    # sequence 11 on), depending on the random session's bytes.
+    cmd = [TSHARK, "-n", "-r", pcap, "-d", "udp.port==8285,ip", "-d", "udp.port==7000,data",
+           "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+           "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    rows = []
+    for line in p.stdout.decode().splitlines():
+        vals = line.split("\t")
+        vals += [""] * (len(FIELDS) - len(vals))
+        rows.append(dict(zip(FIELDS, [v.split(",") if v else [] for v in vals])))
+    return p.returncode, rows, p.stderr.decode()
+
+
+def one_run(tap, ws, empty, name, opts, size_kind, size):
+    out = ws.path(name + ".pcap")
+    jpath = ws.path(name + ".json")
+    vlan = "--vlan" in opts
+    l4 = "icmp" if "icmp" in opts else "udp"
+    eal = ["--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--log-level=error",
+           "--file-prefix", ws.prefix("pcap"), "--lcores=0@0,1@1",
+           "--vdev=net_pcap0,tx_pcap=%s,rx_pcap=%s" % (out, empty)]
+    cmd = [OVLPERF] + eal + ["--", "send", "--encap", "all", "--count", str(COUNT),
+                             "--dst-mac", DST_MAC, "--inner-dst-mac", INNER_DST_MAC,
+                             "--json", jpath, "--no-live"] + opts
+    r = ws.run(cmd, 60)
+    doc, why = load_json(jpath)
+    if not tap.ok(r.rc == 0 and doc is not None,
+                  "%s: send into net_pcap exits 0 and writes its JSON" % name,
+                  r.diag() + ([why] if why else [])):
+        return
+    streams = doc["streams"]
+    by_id = {s["id"]: s for s in streams}
+    bad = ["%s: tx %d rx %d lost %d loss_ratio %r" % (s["encap"], s["tx"]["packets"],
+           s["rx"]["packets"], s["lost"], s["loss_ratio"]) for s in streams
+           if s["tx"]["packets"] != COUNT or s["rx"]["packets"] != 0 or s["lost"] != COUNT
+           or s["loss_ratio"] != 1.0]
+    tap.ok(sorted(s["encap"] for s in streams) == sorted(ENCAPS) and not bad
+           and doc["partial"] is False,
+           "%s: JSON: 100 sent per stream, none back, loss 100%%" % name, bad)
+
+    # The frames, by stream (from the probe) in file order.
+    frames = list(read_pcap(out))
+    tap.ok(len(frames) == COUNT * len(ENCAPS),
+           "%s: the pcap holds exactly %d frames (100 per stream)" % (name, COUNT * len(ENCAPS)),
+           "%d frames" % len(frames))
+    rc, rows, err = tshark(out)
+    if not tap.ok(rc == 0 and len(rows) == len(frames),
+                  "%s: tshark reads every frame" % name,
+                  ["tshark status %d, %d rows for %d frames" % (rc, len(rows), len(frames)),
+                   err[-500:]]):
+        return
+    layer_bad, cksum_bad, size_bad, probe_bad = [], [], [], []
+    seqs = collections.defaultdict(list)
+    session = doc["config"]["session"]
+    for i, (raw, row) in enumerate(zip(frames, rows)):
+        n = i + 1
+        try:
+            mine = decode(raw)
+        except (ValueError, IndexError) as exc:
+            layer_bad.append("frame %d: own decoder: %s" % (n, exc))
+            continue
+        encap = mine.encap
+        protos = row["frame.protocols"][0] if row["frame.protocols"] else ""
+        if protos != expected_protocols(encap, vlan, l4):
+            layer_bad.append("frame %d (%s): tshark layers %s" % (n, encap, protos))
+        # tshark shows VXLAN's first 16 bits as its flags: 0x0800 is the I bit alone (0x08).
+        if encap == "vxlan" and (row["vxlan.vni"] != ["42"] or row["vxlan.flags"] != ["0x0800"]
+                                 or mine.vxlan_flags != 0x08):
+            layer_bad.append("frame %d: vxlan vni %s flags %s (first byte 0x%02x)"
+                             % (n, row["vxlan.vni"], row["vxlan.flags"], mine.vxlan_flags))
+        if vlan and row["vlan.id"] != ["100"]:
+            layer_bad.append("frame %d: vlan id %s" % (n, row["vlan.id"]))
+        # Checksums: 1 good; 3 "not present" only for vxlan's zero outer UDP checksum.
+        ip_st = row["ip.checksum.status"]
+        udp_st = row["udp.checksum.status"]
+        icmp_st = row["icmp.checksum.status"]
+        want_udp = {"raw": ["1"], "ipip": ["1"], "flannel": ["1", "1"],
+                    "vxlan": ["3", "1"]}[encap]
+        if l4 == "icmp":
+            want_udp = want_udp[:-1]
+        n_ip = 1 if encap == "raw" else 2
+        if ip_st != ["1"] * n_ip or udp_st != want_udp or \
+                icmp_st != (["1"] if l4 == "icmp" else []):
+            cksum_bad.append("frame %d (%s): ip %s udp %s icmp %s" % (n, encap, ip_st, udp_st,
+                                                                     icmp_st))
+        outer_udp_cksum = mine.inner_ip - OVERHEAD["vxlan"] + 20 + 6  # outer IP 20, UDP +6
+        if encap == "vxlan" and udp_st[:1] == ["3"] and \
+                raw[outer_udp_cksum:outer_udp_cksum + 2] != b"\0\0":
+            cksum_bad.append("frame %d: vxlan outer UDP checksum absent but not zero" % n)
+        # Sizes: frame size includes the 4-byte FCS that is not in the file.
+        frame_len = int(row["frame.len"][0]) if row["frame.len"] else -1
+        inner_len = int(row["ip.len"][-1]) if row["ip.len"] else -1
+        l2 = 18 if vlan else 14
+        if size_kind == "frame":
+            want_frame, want_inner = size - 4, size - 4 - l2 - OVERHEAD[encap]
+        elif size_kind == "inner":
+            want_frame, want_inner = l2 + OVERHEAD[encap] + size, size
+        else:
+            want_frame, want_inner = MIN_FRAME[encap] - 4, 46
+        if frame_len != want_frame or len(raw) != want_frame or inner_len != want_inner:
+            size_bad.append("frame %d (%s): %d bytes (file %d), inner IP %d; expected %d, %d"
+                            % (n, encap, frame_len, len(raw), inner_len, want_frame, want_inner))
+        # The probe, from tshark's payload bytes; the same bytes as our own decoder finds.
+        data = bytes.fromhex(row["data.data"][0]) if row["data.data"] else b""
+        try:
+            if data != mine.payload:
+                raise ValueError("tshark's payload differs from the frame's L4 payload")
+            p = parse_probe(data)
+            want_session = session if p["form"] == "full" else session & 0xFFFF
+            s = by_id.get(p["stream"])
+            if p["session"] != want_session:
+                raise ValueError("session 0x%x, run's 0x%x" % (p["session"], want_session))
+            if s is None or s["encap"] != encap:
+                raise ValueError("stream %d is not a %s stream" % (p["stream"], encap))
+            want_form = "full" if len(data) >= 64 else "compact"
+            if p["form"] != want_form or not fill_ok(data, 64 if p["form"] == "full" else 18):
+                raise ValueError("form %s in %d bytes, or the fill is wrong" % (p["form"], len(data)))
+            seqs[p["stream"]].append(p["seq"])
+        except ValueError as exc:
+            probe_bad.append("frame %d (%s): %s" % (n, encap, exc))
+    tap.ok(not layer_bad, "%s: tshark decodes each encapsulation's layers (vlan 100, vni 42, "
+           "flags 0x08)" % name, layer_bad[:6])
+    tap.ok(not cksum_bad, "%s: every IPv4, UDP and ICMP checksum good per tshark" % name,
+           cksum_bad[:6])
+    tap.ok(not size_bad, "%s: frame and inner packet sizes as asked" % name, size_bad[:6])
+    tap.ok(not probe_bad, "%s: every payload is a probe of this run's session and a %s stream, "
+           "with the k & 0xFF fill" % (name, "matching"), probe_bad[:6])
+    bad = ["stream %d (%s): %d sequence numbers, first %s" % (sid, by_id[sid]["encap"],
+           len(seqs.get(sid, [])), seqs.get(sid, [])[:5]) for sid in by_id
+           if seqs.get(sid, []) != list(range(COUNT))]
+    tap.ok(not bad, "%s: each stream's probes carry sequence numbers 0..99 in order" % name, bad)
+
+
+def body(tap, ws):
+    empty = ws.path("empty.pcap")
+    with open(empty, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    tap.ok(os.access(TSHARK, os.X_OK), "tshark is installed at %s" % TSHARK)
+    for name, opts, kind, size in RUNS:
+        one_run(tap, ws, empty, name, opts, kind, size)
+
+
+if __name__ == "__main__":
+    sys.exit(main("pcap_golden", body))

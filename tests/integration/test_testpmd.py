@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""dpdk-testpmd in macswap mode as a third-party reflector for ovlperf send, over net_memif.
+
+Usage: /usr/bin/python3 tests/integration/test_testpmd.py PATH_TO_OVLPERF
+
+testpmd (Debian's dpdk package, /usr/bin/dpdk-testpmd) is the memif server:
+
+  dpdk-testpmd --no-pci --no-huge -m 512 --file-prefix P1 --lcores=0@0,1@0 \
+      --vdev=net_memif0,role=server,socket=SOCK,socket-abstract=no,mac=02:00:00:00:aa:01 -- \
+      --forward-mode=macswap --stats-period 1 --total-num-mbufs=8192
+
+  * --stats-period keeps it running with stdin closed (without -i it would otherwise wait for
+    a key press and end at once on EOF);
+  * --total-num-mbufs: its default pool (155456 mbufs) does not fit in -m 512 without hugepages;
+  * socket-abstract=no puts the memif socket in the file system, in this suite's directory;
+  * both of its lcores share CPU 0; ovlperf runs on CPU 1 (--lcores=0@1,1@1).
+
+ovlperf is the memif client and sends N probes per encapsulation at a moderate rate:
+
+  ovlperf --no-pci --no-huge -m 512 --file-prefix P2 --log-level=error --lcores=0@1,1@1 \
+      --vdev=net_memif0,role=client,socket=SOCK,socket-abstract=no -- \
+      send --encap E --count 5000 --rate 20k --warmup 0.5 --drain 1000 --dst-mac TESTPMD_MAC \
+      [--inner-dst-mac 02:00:00:00:01:02] --json F --no-live
+
+ovlperf starts sending as soon as it has started its port, while the memif connection may still
+be coming up: the JSON then reports ports[0].link_up false (checked here: the measurement should
+only run on a port that is up), and without a warm-up about 1 run in 13 lost the first probe of
+5000. --warmup 0.5 keeps that start-up effect out of "every probe comes back".
+
+testpmd swaps only the Ethernet addresses: the IP addresses, tunnel headers and probe come back
+as sent, and ovlperf matches the replies by the probe (session, stream, sequence), so every probe
+must come back (also for a probe in an ICMP echo request, which comes back still a request).
+testpmd does not answer ARP, so ovlperf cannot learn the next hop's MAC (nor,
+for vxlan, the inner destination's MAC inside the tunnel): --dst-mac (testpmd's port MAC, read
+from its "Port 0: MAC" line) and, for vxlan, --inner-dst-mac are required. Two cases check that
+without them ovlperf gives up after --arp-timeout with a message naming the missing option.
+
+Each ovlperf send gets a testpmd of its own, stopped (SIGTERM) after it: Debian's DPDK 22.11
+testpmd as a memif server sometimes dies of SIGSEGV in its forwarding lcore, inside
+librte_net_memif, when a client disconnects (seen after 3 to 17 client sessions on one testpmd;
+ovlperf's own reflector as the server survived 30). One session per testpmd keeps that crash,
+which is not ovlperf's, out of the results; a testpmd that does not exit 0 is noted as a
+diagnostic.
+"""
+
+import os
+import re
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ENCAPS, TESTPMD, check_ordered, load_json, main, ovlperf_path  # noqa: E402
+
+OVLPERF = ovlperf_path()
+TESTPMD_MAC = "02:00:00:00:aa:01"
+INNER_DST_MAC = "02:00:00:00:01:02"
+COUNT = 5000
+
+
+def start_testpmd(ws, sock, n):
+    cmd = [TESTPMD, "--no-pci", "--no-huge", "-m", "512", "--file-prefix", ws.prefix("tpmd"),
+           "--lcores=0@0,1@0",
+           "--vdev=net_memif0,role=server,socket=%s,socket-abstract=no,mac=%s" % (sock, TESTPMD_MAC),
+           "--", "--forward-mode=macswap", "--stats-period", "1", "--total-num-mbufs=8192"]
+    return ws.start("testpmd%d" % n, cmd)
+
+
+def sender(ws, sock, name, args, timeout=60):
+    jpath = ws.path(name + ".json")
+    eal = ["--no-pci", "--no-huge", "-m", "512", "--file-prefix", ws.prefix("send"),
+           "--log-level=error", "--lcores=0@1,1@1",
+           "--vdev=net_memif0,role=client,socket=%s,socket-abstract=no" % sock]
+    r = ws.run([OVLPERF] + eal + ["--", "send", "--json", jpath, "--no-live"] + args, timeout)
+    doc, why = load_json(jpath)
+    return r, doc, why
+
+
+class Session:
+    """One testpmd for one ovlperf send (see the module's note on testpmd and disconnects)."""
+    count = 0
+
+    def __init__(self, tap, ws, label):
+        Session.count += 1
+        self.tap, self.ws, self.label = tap, ws, label
+        self.sock = ws.path("memif%d.sock" % Session.count)
+        self.tpmd = start_testpmd(ws, self.sock, Session.count)
+        t = self.tpmd
+        up = t.wait_for(lambda: os.path.exists(self.sock) and
+                        "start packet forwarding" in t.stdout(), 30)
+        m = re.search(r"Port 0: ([0-9A-Fa-f:]{17})", t.stdout())
+        self.mac = m.group(1).lower() if m else None
+        self.ok = tap.ok(up and t.alive() and self.mac == TESTPMD_MAC,
+                         "%s: testpmd is up (memif server socket, forwarding started, port 0 "
+                         "MAC %s)" % (label, TESTPMD_MAC),
+                         t.diag() + ["stdout: " + l for l in t.stdout().splitlines()[:6]])
+
+    def send(self, args):
+        return sender(self.ws, self.sock, self.label, args)
+
+    def close(self):
+        t = self.tpmd
+        t.send_signal(15)
+        rc, waited = t.wait(20)
+        if rc != 0:
+            self.tap.diag("%s: testpmd ended with status %s %.1f s after SIGTERM (its memif server "
+                          "can crash when a client disconnects)" % (self.label, rc, waited))
+        t.stop()
+
+
+def body(tap, ws):
+    if not tap.ok(os.access(TESTPMD, os.X_OK), "dpdk-testpmd is installed at %s" % TESTPMD):
+        return
+
+    # Without the MACs: ovlperf asks by ARP, testpmd only swaps the request's MACs back.
+    sess = Session(tap, ws, "no-dst-mac")
+    if sess.ok:
+        r, doc, _ = sess.send(["--encap", "raw", "--count", "10", "--arp-timeout", "1"])
+        tap.ok(r.rc == 1 and "--dst-mac" in r.err and r.elapsed < 20 and doc is None,
+               "without --dst-mac: no ARP answer from testpmd, send fails naming --dst-mac",
+               r.diag())
+    sess.close()
+    sess = Session(tap, ws, "no-inner-mac")
+    if sess.ok:
+        r, doc, _ = sess.send(["--encap", "vxlan", "--count", "10", "--arp-timeout", "1",
+                               "--dst-mac", TESTPMD_MAC])
+        tap.ok(r.rc == 1 and "--inner-dst-mac" in r.err and r.elapsed < 20 and doc is None,
+               "vxlan without --inner-dst-mac: send fails naming --inner-dst-mac", r.diag())
+    sess.close()
+
+    # Each encapsulation with UDP; then vxlan with the probe in an ICMP echo request, which
+    # testpmd returns as it came (still a request): the sender matches it by the probe.
+    cases = [(e, e, []) for e in ENCAPS]
+    cases.append(("vxlan-icmp", "vxlan", ["--inner-proto", "icmp", "--inner-size", "128"]))
+    for label, encap, extra in cases:
+        args = ["--encap", encap, "--count", str(COUNT), "--rate", "20k", "--warmup", "0.5",
+                "--drain", "1000", "--dst-mac", TESTPMD_MAC] + extra
+        if encap == "vxlan":
+            args += ["--inner-dst-mac", INNER_DST_MAC]
+        sess = Session(tap, ws, label)
+        try:
+            if sess.ok:
+                check_session(tap, label, encap, *sess.send(args))
+        finally:
+            sess.close()
+
+
+def check_session(tap, label, encap, r, doc, why):
+    if not tap.ok(r.rc == 0 and doc is not None and doc["partial"] is False,
+                  "%s: send through testpmd exits 0 with a complete JSON result" % label,
+                  r.diag() + ([why] if why else [])):
+        return
+    s = doc["streams"][0]
+    tap.ok(s["encap"] == encap and s["tx"]["packets"] == COUNT,
+           "%s: %d probes sent" % (label, COUNT),
+           "stream %s, tx.packets %d" % (s["encap"], s["tx"]["packets"]))
+    tap.ok(s["rx"]["packets"] == s["tx"]["packets"] and s["lost"] == 0,
+           "%s: every probe came back through testpmd" % label,
+           ["tx %d rx %d lost %d" % (s["tx"]["packets"], s["rx"]["packets"], s["lost"]),
+            "sender: %r" % doc.get("sender")])
+    ok, d = check_ordered(s["latency_ns"])
+    tap.ok(ok and s["corrupted"] == 0 and s["latency_ns"]["count"] == s["rx"]["packets"],
+           "%s: replies intact, one latency sample each, ordered percentiles" % label,
+           [d, "corrupted %d, count %d" % (s["corrupted"], s["latency_ns"]["count"])])
+    port = doc["ports"][0]
+    tap.ok(port["driver"] == "net_memif", "%s: the JSON names the memif port" % label,
+           "ports: %r" % doc["ports"])
+    tap.ok(port["link_up"] is True,
+           "%s: the port's link was up for the measurement (ports[0].link_up)" % label,
+           ["link_up %r; sender.tx_full %d (bursts the port refused); tx.pps %.0f for --rate 20k"
+            % (port["link_up"], doc["sender"]["tx_full"], s["tx"]["pps"])])
+
+
+if __name__ == "__main__":
+    sys.exit(main("testpmd", body))
