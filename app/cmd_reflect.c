@@ -144,6 +144,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	}
 	hz = rte_get_tsc_hz();
 
+	warn_numa(lcore, &port);
 	telemetry_attach("reflect", &cfg, NULL, r);
 	start = rte_rdtsc();
 	next_line = start + hz;

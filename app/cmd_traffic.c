@@ -426,6 +426,17 @@ watch_links(struct traffic *t, uint64_t hz)
 	}
 }
 
+/* An lcore polling a port on another NUMA socket pays a remote access for every packet. */
+void
+warn_numa(unsigned int lcore, const struct port_info *port)
+{
+	unsigned int socket = rte_lcore_to_socket_id(lcore);
+
+	if (port->socket >= 0 && socket != (unsigned int)SOCKET_ID_ANY && socket != (unsigned int)port->socket)
+		fprintf(stderr, "ovlperf: warning: lcore %u (socket %u) serves port %u on socket %d: pick an lcore on the port's socket\n",
+				lcore, socket, port->id, port->socket);
+}
+
 int
 lcore_usable(unsigned int lcore)
 {
@@ -456,6 +467,9 @@ launch_and_wait(struct traffic *t)
 				t->command, rte_lcore_count() - 1);
 		return -1;
 	}
+	warn_numa(send_lcore, &t->ports[0]);
+	if (t->loop)
+		warn_numa(refl_lcore, &t->ports[1]);
 	if (live_init(&live, (unsigned int)t->n_streams) < 0)
 		return -1;
 	for (i = 0; i < t->n_ports; i++)

@@ -5,6 +5,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_pdump.h>
 
 #include "eal.h"
 
@@ -51,14 +52,19 @@ app_eal_init(const struct eal_args *eal, unsigned int workers)
 		return 1;
 	}
 	eal_started = 1;
+	/* dpdk-dumpcap can capture ovlperf's ports when EAL runs as a primary with shared memory. */
+	if (rte_pdump_init() != 0)
+		rte_errno = 0;
 	return 0;
 }
 
 void
 app_eal_cleanup(void)
 {
-	if (eal_started)
+	if (eal_started) {
+		rte_pdump_uninit();
 		rte_eal_cleanup();
+	}
 	eal_started = 0;
 }
 
