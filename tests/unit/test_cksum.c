@@ -23,6 +23,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "testrand.h"
 #include "cksum.h"
 #include "drop.h"
 #include "encap.h"
@@ -56,30 +57,7 @@
 /* ---------------------------------------------------------------------------------------- */
 /* Helpers */
 
-static uint64_t rng_state;
 
-static uint64_t
-rng_next(void) /* splitmix64 */
-{
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static uint32_t
-rng_below(uint32_t n)
-{
-	return (uint32_t)(rng_next() % n);
-}
-
-static void
-rng_fill(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = (uint8_t)rng_next();
-}
 
 /* The Internet checksum of a region, as it would be stored in it (memory order). */
 static uint16_t

@@ -28,6 +28,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "testrand.h"
 #include "drop.h"
 #include "encap.h"
 #include "frame.h"
@@ -1677,23 +1678,6 @@ test_turnaround_twice_restores_frame(void **state)
 /* ---------------------------------------------------------------------------------------- */
 /* Random mutations */
 
-static uint64_t rng_state;
-
-static uint64_t
-rng_next(void) /* splitmix64 */
-{
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static uint32_t
-rng_below(uint32_t n)
-{
-	return (uint32_t)(rng_next() % n);
-}
 
 /* The layers of an accepted (0) or fragment (1) parse are ordered and inside the buffer. */
 static void
