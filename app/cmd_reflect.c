@@ -134,6 +134,8 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	}
 	r->rx.vxlan_port = rte_cpu_to_be_16(cfg.spec.vxlan_port);
 	r->rx.flannel_port = rte_cpu_to_be_16(cfg.spec.flannel_port);
+	if (cfg.vni_given)
+		r->rx.vni = cfg.spec.vni;
 	r->mac = port.mac;
 	r->inner_mac = cfg.spec.inner_dst_mac;
 	r->ip = cfg.spec.dst_ip;

@@ -362,6 +362,8 @@ setup_reflector(struct traffic *t)
 	ovl_rx_config_defaults(&r->rx);
 	r->rx.vxlan_port = rte_cpu_to_be_16(t->cfg.spec.vxlan_port);
 	r->rx.flannel_port = rte_cpu_to_be_16(t->cfg.spec.flannel_port);
+	if (t->cfg.vni_given)
+		r->rx.vni = t->cfg.spec.vni;
 	r->mac = t->ports[1].mac;
 	r->inner_mac = t->cfg.spec.inner_dst_mac;
 	r->ip = t->cfg.spec.dst_ip;

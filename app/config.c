@@ -231,6 +231,7 @@ apply_vni(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 	if (number(arg, 0, 0xFFFFFF, &v, err, errlen) < 0)
 		return -1;
 	cfg->spec.vni = (uint32_t)v;
+	cfg->vni_given = 1;
 	return 0;
 }
 
@@ -751,7 +752,7 @@ static const struct option_entry options[] = {
 	{ C_BUILD, "mtu", "N", "underlay MTU; alone: fill the outer IP packet to it; with --inner-size: fragment", apply_mtu },
 	{ C_ALL, "vlan", "ID", "add an 802.1Q tag, 1..4094", apply_vlan },
 	{ C_BUILD, "inner-proto", "P", "udp or icmp (echo request) (default udp)", apply_inner_proto },
-	{ C_ALL, "vni", "N", "VXLAN network identifier, 0..16777215 (default 42)", apply_vni },
+	{ C_ALL, "vni", "N", "VXLAN network identifier, 0..16777215 (default 42; reflect: answers only this VNI, default any)", apply_vni },
 	{ C_ALL, "vxlan-port", "P", "VXLAN UDP port (default 4789; Linux and flannel use 8472)", apply_vxlan_port },
 	{ C_ALL, "flannel-port", "P", "flannel UDP port (default 8285)", apply_flannel_port },
 	{ C_BUILD, "outer-udp-csum", "M", "zero or compute (default: vxlan zero, flannel compute)", apply_outer_udp_csum },
@@ -869,7 +870,7 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 	longopts[N_OPTIONS] = (struct option){ "help", no_argument, NULL, 'h' + 1000 };
 	longopts[N_OPTIONS + 1] = (struct option){ NULL, 0, NULL, 0 };
 
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets its place inside a short-option word */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, &idx)) != -1) {
 		if (c == 'h' + 1000) {
@@ -877,7 +878,9 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 			return 1;
 		}
 		if (c == '?' || c == ':') {
-			const char *bad = argv[optind - 1];
+			/* A long option's name is in argv; an unknown short one is only in optopt. */
+			char shortopt[3] = { '-', (char)optopt, '\0' };
+			const char *bad = c == '?' && optopt > ' ' && optopt < 127 ? shortopt : argv[optind - 1];
 
 			if (c == ':')
 				fprintf(stderr, "ovlperf %s: %s needs a value; see --help\n", command, bad);

@@ -4,10 +4,12 @@
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "arp.h"
 #include "cksum.h"
 #include "config.h"
 #include "headers.h"
@@ -46,8 +48,15 @@ admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint
 	if (!rte_is_unicast_ether_addr(&eth->src_addr) || bad_source_ip(outer->src_addr, r->ip) ||
 			(l->l3 != l->inner_l3 && bad_source_ip(inner->src_addr, r->inner_ip)))
 		return -OVL_DROP_BAD_SOURCE;
+	if (l->inner_l2 != 0 &&
+			!rte_is_unicast_ether_addr(&((const struct rte_ether_hdr *)(data + l->inner_l2))->src_addr))
+		return -OVL_DROP_BAD_SOURCE;
 	if (!ovl_allowlist_match(&r->allow, outer->src_addr))
 		return -OVL_DROP_NOT_ALLOWED;
+	/* Answering a reply would bounce it between us and any host that answers ping. */
+	if (l->l4 != 0 && l->l4_proto == IPPROTO_ICMP &&
+			((const struct rte_icmp_hdr *)(data + l->l4))->icmp_type != RTE_IP_ICMP_ECHO_REQUEST)
+		return -OVL_DROP_ICMP_TYPE;
 	if (r->key != NULL) {
 		struct ovl_probe p;
 
@@ -61,6 +70,46 @@ admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint
 	}
 	if (!ovl_ratecap_take(&r->cap, now))
 		return -OVL_DROP_RATE_CAP;
+	return 0;
+}
+
+/*
+ * ARP is answered under the same address rules as probes: to our MAC (or broadcast, for a
+ * request on the underlay), from a sane and allowed source, and inside a tunnel only through
+ * a tunnel addressed to us. Returns 0 when it may be answered, or a negative drop reason.
+ */
+static int
+admit_arp(const struct reflector *r, const uint8_t *data, uint32_t len, const struct ovl_layers *l,
+		int parse_rc)
+{
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)data;
+	struct ovl_arp a;
+
+	if (!rte_is_unicast_ether_addr(&eth->src_addr))
+		return -OVL_DROP_BAD_SOURCE;
+	if (parse_rc == -OVL_DROP_NOT_IPV4) {
+		if (ovl_arp_read(data, len, &a) < 0)
+			return 0; /* not ARP: nothing to answer */
+		if (!rte_is_unicast_ether_addr(&a.sha) || bad_source_ip(a.sip, r->ip))
+			return -OVL_DROP_BAD_SOURCE;
+		return ovl_allowlist_match(&r->allow, a.sip) ? 0 : -OVL_DROP_NOT_ALLOWED;
+	}
+	if (parse_rc == -OVL_DROP_INNER_NOT_IPV4 && l->inner_l2 != 0) {
+		const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(data + l->l3);
+
+		if ((!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac)) ||
+				outer->dst_addr != r->ip)
+			return -OVL_DROP_NOT_ADDRESSED;
+		if (bad_source_ip(outer->src_addr, r->ip))
+			return -OVL_DROP_BAD_SOURCE;
+		if (ovl_arp_read(data + l->inner_l2, l->inner_end - l->inner_l2, &a) < 0)
+			return 0;
+		if (!rte_is_unicast_ether_addr(&a.sha) ||
+				!rte_is_unicast_ether_addr(&((const struct rte_ether_hdr *)(data + l->inner_l2))->src_addr) ||
+				bad_source_ip(a.sip, r->inner_ip))
+			return -OVL_DROP_BAD_SOURCE;
+		return ovl_allowlist_match(&r->allow, outer->src_addr) ? 0 : -OVL_DROP_NOT_ALLOWED;
+	}
 	return 0;
 }
 
@@ -175,11 +224,17 @@ reflector_main(void *arg)
 				out[n_out++] = m;
 				continue;
 			}
-			if (neighbour_answer(m, l, rc, &r->self)) {
-				st->arp_answered++;
-				l->probe = 0;
-				out[n_out++] = m;
-				continue;
+			if (rc == -OVL_DROP_NOT_IPV4 || rc == -OVL_DROP_INNER_NOT_IPV4) {
+				int why = admit_arp(r, data, rte_pktmbuf_data_len(m), l, rc);
+
+				if (why == 0 && neighbour_answer(m, l, rc, &r->self)) {
+					st->arp_answered++;
+					l->probe = 0;
+					out[n_out++] = m;
+					continue;
+				}
+				if (why < 0)
+					rc = why;
 			}
 			st->drops[-rc < OVL_DROP_MAX ? -rc : 0]++;
 			rte_pktmbuf_free(m);

@@ -158,7 +158,8 @@ int ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l);
 /*
  * Turns a parsed frame around for reflection: outer MACs and IPs, inner IPs and ports (ICMP:
  * echo request <-> reply) and the tunnel's own fields. Checksums stay valid. Applied twice,
- * it restores the frame.
+ * it restores the frame, but for an ICMP checksum of 0xFFFF, which comes back as 0x0000 (the
+ * other zero of one's complement: as valid, and never what a sender computes).
  */
 void ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l);
 

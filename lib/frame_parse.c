@@ -109,7 +109,9 @@ ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
 	 * ovlperf (outer DF set) and is dropped.
 	 */
 	if (is_fragment(frame, off)) {
-		if (!fallback_expected(cfg))
+		uint8_t proto = ((const struct rte_ipv4_hdr *)(frame + off))->next_proto_id;
+
+		if (!fallback_expected(cfg) || (proto != IPPROTO_UDP && proto != IPPROTO_ICMP))
 			return -OVL_DROP_IP_FRAGMENT;
 		for (rc = 0; !ovl_encaps[rc]->fallback; rc++)
 			;

@@ -42,9 +42,9 @@ fi
 
 mkdir -p "$out/obj" "$out/artifacts" "$out/logs" || exit 2
 
-deps="libdpdk libsodium jansson libpcap"
-if ! pkgflags="$(pkg-config --cflags $deps)" || ! pkglibs="$(pkg-config --libs $deps)"; then
-	echo "Bail out! pkg-config cannot find $deps"
+deps=(libdpdk libsodium jansson libpcap)
+if ! pkgflags="$(pkg-config --cflags "${deps[@]}")" || ! pkglibs="$(pkg-config --libs "${deps[@]}")"; then
+	echo "Bail out! pkg-config cannot find ${deps[*]}"
 	exit 2
 fi
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -54,10 +54,17 @@ cflags="-g -O1 -std=gnu11 -DALLOW_EXPERIMENTAL_API -Wno-address-of-packed-member
 # The library (and app/config.c for the options harness), instrumented for coverage. Objects are
 # rebuilt when the source or any header of lib/ or app/ is newer, in parallel.
 sources=("$root"/lib/*.c "$root/app/config.c")
-newest_header="$(ls -t "$root"/lib/*.h "$root"/app/*.h "$here"/run.sh | head -1)"
+newest_header="$here/run.sh"
+for h in "$root"/lib/*.h "$root"/app/*.h; do
+	[ "$h" -nt "$newest_header" ] && newest_header="$h"
+done
+obj_of() {
+	echo "$out/obj/$(basename "$(dirname "$1")")_$(basename "$1" .c).o"
+}
+# shellcheck disable=SC2317  # called through xargs
 build_obj() {
 	local src="$1" obj
-	obj="$out/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
+	obj="$(obj_of "$src")"
 	if [ -f "$obj" ] && [ "$obj" -nt "$src" ] && [ "$obj" -nt "$newest_header" ]; then
 		return 0
 	fi
@@ -65,15 +72,20 @@ build_obj() {
 	"$CC" $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$obj.tmp" 2>"$obj.log" &&
 		mv "$obj.tmp" "$obj"
 }
-export -f build_obj
+export -f build_obj obj_of
 export out CC cflags newest_header
 t0=$(date +%s)
+# shellcheck disable=SC2016  # $1 is expanded by the inner shell
 if ! printf '%s\n' "${sources[@]}" | xargs -P "$jobs" -I{} bash -c 'build_obj "$1"' _ {}; then
 	echo "Bail out! compiling the library for fuzzing failed:"
 	cat "$out"/obj/*.log | sed 's/^/# /' | head -40
 	exit 2
 fi
-libobjs=("$out"/obj/lib_*.o)
+# Only the objects of today's sources: a removed or renamed source leaves no stale object in.
+libobjs=()
+for src in "$root"/lib/*.c; do
+	libobjs+=("$(obj_of "$src")")
+done
 for h in "${harnesses[@]}"; do
 	extra=()
 	[ "$h" = options ] && extra=("$out/obj/app_config.o")
@@ -92,6 +104,14 @@ echo "# built in $(( $(date +%s) - t0 )) s"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 
+artifacts_of() {
+	local a n=0
+	for a in "$out/artifacts/$1-"*; do
+		[ -e "$a" ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
 status=0
 n=0
 for h in "${harnesses[@]}"; do
@@ -101,14 +121,14 @@ for h in "${harnesses[@]}"; do
 	work="$out/corpus/$h"
 	mkdir -p "$work"
 	log="$out/logs/fuzz_$h.log"
-	before=$(ls "$out/artifacts" | grep -c "^$h-" || true)
+	before=$(artifacts_of "$h")
 	# The first corpus directory receives what the fuzzer finds; the committed seeds stay as
 	# they are. -rss_limit_mb: a 9000-byte frame needs little; runaway allocation is a bug.
 	"$out/fuzz_$h" "$work" "$here/corpus/$h" -max_total_time="$secs" -print_final_stats=1 \
 		-max_len=9300 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$out/artifacts/$h-" \
 		>"$log" 2>&1
 	rc=$?
-	after=$(ls "$out/artifacts" | grep -c "^$h-" || true)
+	after=$(artifacts_of "$h")
 	crashes=$((after - before))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
@@ -123,10 +143,11 @@ for h in "${harnesses[@]}"; do
 		echo "not ok $n - $desc (libFuzzer exit status $rc)"
 		grep -E 'ERROR|SUMMARY|runtime error|invariant failed|Test unit written|#[0-9]+ +in ' "$log" |
 			head -30 | sed 's/^/# /'
-		for a in $(ls -t "$out/artifacts" | grep "^$h-" | head -3); do
-			echo "# reproducer: $out/artifacts/$a ($(stat -c %s "$out/artifacts/$a") bytes):" \
-				"$out/fuzz_$h $out/artifacts/$a"
-			od -An -tx1 -v "$out/artifacts/$a" | head -8 | sed 's/^/#   /'
+		# the newest reproducers of this harness
+		find "$out/artifacts" -maxdepth 1 -name "$h-*" -printf '%T@ %p\n' | sort -rn |
+			head -3 | while read -r _ a; do
+			echo "# reproducer: $a ($(stat -c %s "$a") bytes): $out/fuzz_$h $a"
+			od -An -tx1 -v "$a" | head -8 | sed 's/^/#   /'
 		done
 		status=1
 	fi

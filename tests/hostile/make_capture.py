@@ -561,11 +561,13 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
         kind("short-%s-inner-ip" % e, lambda r, e=e: bytearray(b.wrap(e, bytes(10 + r))),
              D("truncated-inner-ip"))
     for e in ENCAPS:
-        # raw: the only UDP header is cut, and it is the outer one, which the UDP tunnels look
-        # at first (is it to their port?): truncated-udp.
+        # raw too: the cut header's port (7000) is no tunnel's, so it is the probe's transport
         kind("short-%s-inner-udp" % e, lambda r, e=e: b.probe(e, "other", pl=bytes(4),
                                                              ip_kw={"proto": 17}),
-             D("truncated-udp" if e == "raw" else "truncated-l4"))
+             D("truncated-l4"))
+    kind("short-raw-udp-to-vxlan-port", lambda r: b.probe(
+        "raw", "other", pl=struct.pack(">HH", 40000 + r, VXLAN_PORT), ip_kw={"proto": 17}),
+        D("truncated-udp"))
     kind("short-raw-icmp", lambda r: b.probe("raw", "other", pl=bytes([8, 0, 0, 0]),
                                              ip_kw={"proto": 1}), D("truncated-l4"))
     for e in ENCAPS:
@@ -665,6 +667,10 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
          lambda r: (lambda f, L: patch(f, L["l4"] + 4, struct.pack(">H", L["inner_end"] -
                                                                    L["l4"] + 1)))(
              *(lambda f: (f, layers(f)))(b.probe(ENCAPS[r % 4]))), D("l4-length"))
+    kind("l4-udp-length-short-of-ip",  # the datagram must fill its IP packet exactly
+         lambda r: (lambda f, L: patch(f, L["l4"] + 4, struct.pack(">H", L["inner_end"] -
+                                                                   L["l4"] - 2 - 2 * r)))(
+             *(lambda f: (f, layers(f)))(b.probe(ENCAPS[(r + 2) % 4]))), D("l4-length"))
     kind("l4-udp-length-below-8",
          lambda r: (lambda f, L: patch(f, L["l4"] + 4, struct.pack(">H", 7 - r)))(
              *(lambda f: (f, layers(f)))(b.probe(ENCAPS[(r + 1) % 4]))), D("l4-length"))
