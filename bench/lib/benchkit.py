@@ -137,20 +137,27 @@ class ThreadSampler:
         self._stop.set()
         self._thread.join(timeout=2)
 
+    @staticmethod
+    def _share(pts):
+        busy = []
+        for (t0, c0), (t1, c1) in zip(pts, pts[1:]):
+            if t1 > t0 and (c1 - c0) / ((t1 - t0) * 1e9) > 0.05:
+                busy.append((t1 - t0, c1 - c0))
+        if len(busy) > 2:
+            busy = busy[1:-1]
+        if not busy:
+            return None
+        return sum(c for _, c in busy) / (sum(t for t, _ in busy) * 1e9)
+
+    def worker_shares(self):
+        """{thread name: on-CPU share} of every DPDK worker thread."""
+        return {comm: self._share(pts) for comm, pts in self.samples.values()
+                if comm.startswith(WORKER_PREFIXES)}
+
     def worker_share(self):
-        for comm, pts in self.samples.values():
-            if not comm.startswith(WORKER_PREFIXES):
-                continue
-            busy = []
-            for (t0, c0), (t1, c1) in zip(pts, pts[1:]):
-                if t1 > t0 and (c1 - c0) / ((t1 - t0) * 1e9) > 0.05:
-                    busy.append((t1 - t0, c1 - c0))
-            if len(busy) > 2:
-                busy = busy[1:-1]
-            if not busy:
-                return None
-            return sum(c for _, c in busy) / (sum(t for t, _ in busy) * 1e9)
-        return None
+        """The first worker's on-CPU share (the one worker of send, reflect and testpmd)."""
+        shares = self.worker_shares()
+        return shares[min(shares)] if shares else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,3 +366,38 @@ def spread(values):
         return None
     m = statistics.median(vals)
     return (max(vals) - min(vals)) / m if m else None
+
+
+def busy_processes(exclude_pid, seconds=1.0, threshold=0.1):
+    """Processes (other than exclude_pid and its descendants) that used more than
+    `threshold` of a CPU over `seconds`: [(pid, name, share)], busiest first."""
+    def snap():
+        out = {}
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    st = f.read()
+                comm = st[st.index("(") + 1:st.rindex(")")]
+                rest = st[st.rindex(")") + 2:].split()
+                out[int(d)] = (comm, int(rest[11]) + int(rest[12]), int(rest[1]))
+            except (OSError, ValueError, IndexError):
+                pass
+        return out
+    hz = os.sysconf("SC_CLK_TCK")
+    a = snap()
+    time.sleep(seconds)
+    b = snap()
+    mine = {exclude_pid}
+    for pid, (_, _, ppid) in sorted(b.items()):
+        if ppid in mine:
+            mine.add(pid)
+    busy = []
+    for pid, (comm, ticks, _) in b.items():
+        if pid in mine or pid not in a:
+            continue
+        share = (ticks - a[pid][1]) / hz / seconds
+        if share > threshold:
+            busy.append((pid, comm, round(share, 2)))
+    return sorted(busy, key=lambda x: -x[2])

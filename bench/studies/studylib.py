@@ -137,8 +137,10 @@ def stop(p, grace=2.0):
     _children.pop(p.pid, None)
 
 
-def run(argv, timeout, check=True, env=None, input_text=None):
-    """Runs argv to completion, killed after timeout seconds. Returns (rc, stdout, stderr)."""
+def run(argv, timeout, check=True, env=None, input_text=None, kill_group=True):
+    """Runs argv to completion, killed after timeout seconds. Returns (rc, stdout, stderr).
+    kill_group: also kill whatever it left running in its session (off for a command that
+    starts a daemon on purpose, such as testbed.sh up)."""
     p = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
               stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL)
     try:
@@ -149,7 +151,8 @@ def run(argv, timeout, check=True, env=None, input_text=None):
         _children.pop(p.pid, None)
         raise StudyError(f"{shlex.join(argv)}: no exit after {timeout:.0f} s, killed") from None
     _children.pop(p.pid, None)
-    _killpg(p, signal.SIGKILL)  # its session: nothing it started outlives it
+    if kill_group:
+        _killpg(p, signal.SIGKILL)  # its session: nothing it started outlives it
     if check and p.returncode != 0:
         raise StudyError(f"{shlex.join(argv)} exited {p.returncode}: {(err or out).strip()[-600:]}")
     return p.returncode, out, err
@@ -649,6 +652,20 @@ def gnuplot(out_base, body, width=1100, height=650):
     return paths
 
 
+def gq(text):
+    """A gnuplot string expression showing text literally in enhanced mode: single-quoted pieces
+    (underscores escaped, quotes doubled) joined by newlines."""
+    parts = ["'" + p.replace("'", "''").replace("_", "\\_").replace("^", "\\^") + "'" for p in text.split("\n")]
+    return '."\\n".'.join(parts)
+
+
+def empty_panel(text):
+    """gnuplot lines for a multiplot panel that has no data (a study part that was skipped)."""
+    return ["unset key", "set xrange [0:1]", "set yrange [0:1]", "unset xtics", "unset ytics",
+            f"set label 99 '{text}' at graph 0.5, graph 0.5 center", "plot -1 with lines notitle",
+            "unset label 99", "set xtics", "set ytics", "set autoscale", "set key default"]
+
+
 def md_table(headers, rows):
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     for r in rows:
@@ -656,8 +673,16 @@ def md_table(headers, rows):
     return "\n".join(out)
 
 
+def generic(cmd):
+    """A command as the summaries show it: this run's namespace names become NS_A, NS_B, ..."""
+    cmd = re.sub(r"ovs-[\w]+-\d+-([a-z])\b", lambda m: "NS_" + m.group(1).upper(), cmd)
+    cmd = re.sub(r"ovlA-\w+-\w+\b", "NS_A", cmd)
+    cmd = cmd.replace(tmpdir() + "/", "") if _tmpdir[0] else cmd
+    return cmd.replace(ROOT + "/", "")
+
+
 def code(cmd):
-    return "`" + cmd.replace("`", "'") + "`"
+    return "`" + generic(cmd).replace("`", "'") + "`"
 
 
 # ------------------------------------------------------------------------------------------
@@ -712,6 +737,7 @@ class Study:
             intro,
             "",
             machine_md(self.m0, self.m1),
+            "",
             "",
         ])
 
