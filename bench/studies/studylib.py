@@ -93,9 +93,15 @@ def cleanup():
         except Exception as e:  # noqa: BLE001 - the rest of the cleanup must still run
             log(f"cleanup: {e}")
     for p in list(_children.values()):
-        stop(p)
+        try:
+            stop(p)
+        except Exception as e:  # noqa: BLE001
+            log(f"cleanup: pid {p.pid}: {e}")
     for ns in list(reversed(_namespaces)):
-        netns_del(ns)
+        try:
+            netns_del(ns)
+        except Exception as e:  # noqa: BLE001
+            log(f"cleanup: namespace {ns}: {e}")
     if _tmpdir[0]:
         shutil.rmtree(_tmpdir[0], ignore_errors=True)
 
@@ -736,6 +742,12 @@ class Study:
             "",
             intro,
             "",
+        ] + ([
+            "**Quick mode: one short run per point. It checks the whole chain in a few seconds; its "
+            "figures are single samples on a shared machine. Use the full mode (no `--quick`) for "
+            "figures.**",
+            "",
+        ] if self.mode == "quick" else []) + [
             machine_md(self.m0, self.m1),
             "",
             "",
