@@ -54,9 +54,19 @@ sender_free(struct sender *s)
 	s->scratch = NULL;
 }
 
+/* The one's complement sum of a 64-bit value's four 16-bit words, folded (host order). */
+static inline uint32_t
+sum64(uint64_t v)
+{
+	return (uint32_t)(v >> 48) + (uint32_t)(v >> 32 & 0xFFFF) + (uint32_t)(v >> 16 & 0xFFFF) +
+		(uint32_t)(v & 0xFFFF);
+}
+
 /*
- * The template holds zero in the sequence, timestamp and tag fields, so each change is from
- * zero, and one checksum update covers them all.
+ * The template holds zero in the sequence, timestamp and tag fields, so each change adds just
+ * the new words' sum (RFC 1624: the old words are zeros, whose complement 0xFFFF is -0). The
+ * sum is formed from the host values of the big-endian words and byte-swapped once into
+ * memory order, where the checksum field is read.
  */
 static inline void
 patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts,
@@ -64,28 +74,25 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts,
 {
 	static const uint8_t zero[OVL_PROBE_TAG_LEN];
 	uint8_t *p = frame + s->probe_off;
-	uint8_t fields[16];
+	uint32_t host_sum, diff;
 	uint16_t cksum;
-	size_t len;
-	uint32_t diff;
 
 	if (s->lay.probe_form == OVL_PROBE_FULL) {
 		rte_be64_t be_seq = rte_cpu_to_be_64(seq), be_ts = rte_cpu_to_be_64(ts);
 
-		memcpy(fields, &be_seq, 8);
-		memcpy(fields + 8, &be_ts, 8);
-		len = 16;
-		memcpy(p + offsetof(struct ovl_probe_full, seq), fields, len);
+		memcpy(p + offsetof(struct ovl_probe_full, seq), &be_seq, 8);
+		memcpy(p + offsetof(struct ovl_probe_full, tx_ts), &be_ts, 8);
+		host_sum = sum64(seq) + sum64(ts);
 	} else {
 		rte_be32_t be_seq = rte_cpu_to_be_32((uint32_t)seq);
 		rte_be64_t be_ts = rte_cpu_to_be_64(ts);
 
-		memcpy(fields, &be_seq, 4);
-		memcpy(fields + 4, &be_ts, 8);
-		len = 12;
-		memcpy(p + offsetof(struct ovl_probe_compact, seq), fields, len);
+		memcpy(p + offsetof(struct ovl_probe_compact, seq), &be_seq, 4);
+		memcpy(p + offsetof(struct ovl_probe_compact, tx_ts), &be_ts, 8);
+		host_sum = sum64(seq & 0xFFFFFFFF) + sum64(ts);
 	}
-	diff = ovl_cksum_diff(0, zero, fields, len);
+	host_sum = (host_sum & 0xFFFF) + (host_sum >> 16);
+	diff = rte_bswap16((uint16_t)((host_sum & 0xFFFF) + (host_sum >> 16)));
 	if (s->keyed) {
 		uint8_t *tag = p + offsetof(struct ovl_probe_full, tag);
 
@@ -149,9 +156,11 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 			rte_memcpy(data, s->frames[base + k], len);
 			m->data_len = len;
 			m->pkt_len = len;
-			m->ol_flags = s->tx_ol_flags;
-			m->l2_len = s->lay.inner_off;
-			m->l3_len = OVL_IPV4_HDR_LEN;
+			if (s->tx_ol_flags != 0) {
+				m->ol_flags = s->tx_ol_flags;
+				m->l2_len = s->lay.inner_off;
+				m->l3_len = OVL_IPV4_HDR_LEN;
+			}
 			if (s->n_frames > 1)
 				patch_ip_id(data, s, seq);
 		}

@@ -169,11 +169,7 @@ ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
 	} else {
 		return -OVL_DROP_INNER_PROTO;
 	}
-	{
-		struct ovl_probe p;
-
-		return ovl_probe_read(buf + l->probe, l->payload_len, &p);
-	}
+	return ovl_probe_check(buf + l->probe, l->payload_len);
 }
 
 void

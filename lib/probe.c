@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stddef.h>
 #include <string.h>
 
 #include "drop.h"
@@ -84,6 +85,28 @@ ovl_probe_read(const uint8_t *p, uint32_t len, struct ovl_probe *v)
 		v->reflector_rx_ns = rte_be_to_cpu_64(f.reflector_rx_ns);
 		v->reflector_tx_ns = rte_be_to_cpu_64(f.reflector_tx_ns);
 		return 0;
+	}
+	return -OVL_DROP_PROBE_VERSION;
+}
+
+int
+ovl_probe_check(const uint8_t *p, uint32_t len)
+{
+	uint8_t version, form;
+	uint16_t length;
+
+	if (len < 2 || p[0] != OVL_PROBE_MAGIC)
+		return -OVL_DROP_NOT_PROBE;
+	version = p[1] >> 4;
+	form = p[1] & 0x0F;
+	if (form == OVL_PROBE_COMPACT && version == OVL_PROBE_VERSION)
+		return len < OVL_PROBE_COMPACT_LEN ? -OVL_DROP_TRUNC_PROBE : 0;
+	if (form == OVL_PROBE_FULL && version >= OVL_PROBE_VERSION) {
+		if (len < OVL_PROBE_FULL_LEN)
+			return -OVL_DROP_TRUNC_PROBE;
+		length = (uint16_t)(p[offsetof(struct ovl_probe_full, length)] << 8 |
+				p[offsetof(struct ovl_probe_full, length) + 1]);
+		return length < OVL_PROBE_FULL_LEN || length > len ? -OVL_DROP_TRUNC_PROBE : 0;
 	}
 	return -OVL_DROP_PROBE_VERSION;
 }

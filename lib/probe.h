@@ -83,6 +83,12 @@ void ovl_probe_write(uint8_t *p, enum ovl_probe_form form, const struct ovl_prob
 int ovl_probe_read(const uint8_t *p, uint32_t len, struct ovl_probe *v);
 
 /*
+ * Checks, without reading the values, that len bytes at p hold a probe ovl_probe_read would
+ * accept: the same return values. For parsers on the per-packet path.
+ */
+int ovl_probe_check(const uint8_t *p, uint32_t len);
+
+/*
  * Extends a 32-bit sequence number to 64 bits, taking the value closest to the highest
  * sequence number seen so far (RFC 1982 style): reordering of up to 2^31 packets is safe.
  */
