@@ -115,6 +115,31 @@ test_seq_extend(void **state)
 	assert_int_equal(ovl_probe_seq_extend(5, 0xFFFFFFF0u), 0xFFFFFFF0ull); /* nothing before epoch 0 */
 }
 
+/* The parsers' quick check answers as the full read does, on every length and header byte. */
+static void
+test_check_agrees_with_read(void **state)
+{
+	struct ovl_probe v = { .session = 1, .stream = 2, .seq = 3, .tx_ts = 4 }, got;
+	uint8_t buf[80];
+	unsigned int form, len, b1;
+
+	(void)state;
+	for (form = OVL_PROBE_COMPACT; form <= OVL_PROBE_FULL; form++) {
+		memset(buf, 0, sizeof(buf));
+		ovl_probe_write(buf, (enum ovl_probe_form)form, &v);
+		for (b1 = 0; b1 < 256; b1 += 1) {
+			buf[1] = (uint8_t)b1;
+			for (len = 0; len <= sizeof(buf); len++)
+				assert_int_equal(ovl_probe_check(buf, len), ovl_probe_read(buf, len, &got));
+		}
+		buf[1] = (uint8_t)(OVL_PROBE_VERSION << 4 | form);
+		buf[11] = 10; /* a full probe's length field below 64 */
+		assert_int_equal(ovl_probe_check(buf, 80), ovl_probe_read(buf, 80, &got));
+		buf[0] = 0;
+		assert_int_equal(ovl_probe_check(buf, 80), -OVL_DROP_NOT_PROBE);
+	}
+}
+
 int
 main(void)
 {
@@ -124,6 +149,7 @@ main(void)
 		cmocka_unit_test(test_full_round_trip),
 		cmocka_unit_test(test_not_probes),
 		cmocka_unit_test(test_seq_extend),
+		cmocka_unit_test(test_check_agrees_with_read),
 	};
 
 	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);
