@@ -51,6 +51,8 @@ struct traffic {
 	const char *stop_reason;     /* why the run ended early: NULL, "signal", "link down" */
 	unsigned int pool_in_use_start[2], pool_in_use_end[2]; /* leak check: equal after a run */
 	unsigned int n_started;      /* ports started, to stop: the first n_started of ports[] */
+	int keep_frames;             /* the sending port leaves frames as they were: streams keep them */
+	const char *keep_why;        /* the driver that decided */
 	char eal_args[512];
 };
 
@@ -167,6 +169,7 @@ setup_ports(struct traffic *t)
 		return -1;
 	}
 	t->n_ports = t->loop ? 2 : 1;
+	t->keep_frames = rte_eth_dev_is_valid_port(ids[0]) && port_tx_keeps_frames(ids[0], &t->keep_why);
 	for (i = 0; i < t->n_ports; i++) {
 		char name[32];
 
@@ -185,7 +188,7 @@ setup_ports(struct traffic *t)
 			return -1;
 		}
 		if (port_start(ids[i], max_frame, t->pools[i], i == 1 && t->cfg.promiscuous,
-				i == 0 ? t->cfg.tx_offloads : 0,
+				i == 0 ? t->cfg.tx_offloads : 0, i == 1 || !t->keep_frames,
 				t->cfg.profile_given ? &t->cfg.profile : NULL, &t->ports[i]) < 0)
 			return -1;
 		t->n_started = i + 1;
@@ -261,6 +264,11 @@ build_streams(struct traffic *t)
 		return -1;
 	}
 	t->n_streams = n;
+	if (t->keep_frames && streams_keep_frames(t->streams, (unsigned int)n, t->ports[0].tx_desc,
+			t->ports[0].socket, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ovlperf %s: %s\n", t->command, err);
+		return -1;
+	}
 	return 0;
 }
 

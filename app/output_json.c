@@ -157,7 +157,7 @@ stream_object(const struct stream_result *s)
 	const struct stream *st = s->stream;
 	const struct latency_result *l = &s->latency;
 
-	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I,"
+	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I, s:s,"
 			" s:{s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f},"
 			" s:{s:I, s:I, s:I, s:f, s:f, s:f, s:f},"
 			" s:I, s:f, s:I, s:I, s:I, s:I,"
@@ -167,6 +167,7 @@ stream_object(const struct stream_result *s)
 		"inner_proto", st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
 		"frame_size", (int)st->lay.frame_size, "inner_size", (int)st->lay.inner_len,
 		"fragments", st->n_frames, "flows", (int)st->n_flows, "rate_pps", (json_int_t)st->rate_pps,
+		"tx_frames", st->kept != NULL ? "kept" : "copied",
 		"tx", "packets", (json_int_t)s->tx_datagrams, "frames", (json_int_t)s->tx_frames,
 		"bytes", (json_int_t)s->tx_bytes, "payload_bytes", (json_int_t)s->tx_payload,
 		"pps", s->tx_pps, "l1_bps", s->tx_l1_bps, "l2_bps", s->tx_l2_bps,

@@ -71,8 +71,29 @@ port_watch_json(const struct port_info *p, int *shaped)
 }
 
 int
+port_tx_keeps_frames(uint16_t id, const char **why)
+{
+	static const char *const handing_on[] = { "net_ring", "net_memif" };
+	struct rte_eth_dev_info dev;
+	size_t i;
+
+	if (rte_eth_dev_info_get(id, &dev) != 0) {
+		*why = "no device info";
+		return 0;
+	}
+	for (i = 0; i < RTE_DIM(handing_on); i++)
+		if (strcmp(dev.driver_name, handing_on[i]) == 0) {
+			*why = handing_on[i];
+			return 0;
+		}
+	*why = dev.driver_name;
+	return 1;
+}
+
+int
 port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		uint64_t tx_offloads, const struct ovl_profile *forced, struct port_info *info)
+		uint64_t tx_offloads, int one_pool, const struct ovl_profile *forced,
+		struct port_info *info)
 {
 	struct ovl_profile prof;
 	char err[512];
@@ -125,7 +146,7 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 
 	memset(&conf, 0, sizeof(conf));
 	/* Offloads only where advertised: frees happen on the lcore that allocated. */
-	if (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+	if (one_pool && (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE))
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	if ((dev.tx_offload_capa & tx_offloads) != tx_offloads) {
 		char want[256];
@@ -157,6 +178,7 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 		info->mtu_set = 1;
 	rte_eth_dev_get_mtu(id, &info->mtu);
 	rte_eth_dev_adjust_nb_rx_tx_desc(id, &rx_desc, &tx_desc);
+	info->tx_desc = tx_desc;
 	rc = rte_eth_rx_queue_setup(id, 0, rx_desc, rte_eth_dev_socket_id(id), NULL, pool);
 	if (rc == 0)
 		rc = rte_eth_tx_queue_setup(id, 0, tx_desc, rte_eth_dev_socket_id(id), NULL);

@@ -23,6 +23,7 @@ struct port_info {
 	int mtu_set;                  /* the driver accepted the MTU */
 	uint64_t rx_offloads, tx_offloads; /* enabled */
 	uint64_t rx_offload_capa, tx_offload_capa;
+	uint16_t tx_desc;             /* the TX ring's size, as the driver adjusted it */
 	int socket;
 	char profile[OVL_PROFILE_NAME_MAX]; /* "" when no profile names this driver */
 	/* The profile's [stats] xstats (ENA's allowance counters), read at start: results report
@@ -36,10 +37,20 @@ struct port_info {
 /*
  * Configures and starts port id with one RX and one TX queue, the RX queue filled from pool,
  * its MTU raised for frames of max_frame bytes (without FCS; 0: as large as the port takes).
- * tx_offloads must all be advertised, or it fails. Returns 0, or -1 after printing why on stderr.
+ * tx_offloads must all be advertised, or it fails. one_pool: every mbuf the TX queue sees
+ * comes from one pool (the condition of the fast-free offload, used where advertised).
+ * Returns 0, or -1 after printing why on stderr.
  */
 int port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		uint64_t tx_offloads, const struct ovl_profile *forced, struct port_info *info);
+		uint64_t tx_offloads, int one_pool, const struct ovl_profile *forced,
+		struct port_info *info);
+
+/*
+ * Whether the port transmits a frame without writing to it or handing the mbuf on, so that a
+ * freed mbuf still holds the frame: every driver but those that pass the mbuf itself to a
+ * peer (net_ring; net_memif, whose zero-copy mode does). why says which, for the results.
+ */
+int port_tx_keeps_frames(uint16_t id, const char **why);
 
 /*
  * The profile for a port: forced (--profile) or the one whose [driver] names its driver.

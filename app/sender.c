@@ -64,12 +64,13 @@ sum64(uint64_t v)
 
 /*
  * The template holds zero in the sequence, timestamp and tag fields, so each change adds just
- * the new words' sum (RFC 1624: the old words are zeros, whose complement 0xFFFF is -0). The
- * sum is formed from the host values of the big-endian words and byte-swapped once into
- * memory order, where the checksum field is read.
+ * the new words' sum to the template's checksum, base (RFC 1624: the old words are zeros, whose
+ * complement 0xFFFF is -0). The sum is formed from the host values of the big-endian words and
+ * byte-swapped once into memory order, where the checksum field is read. The checksum is
+ * written whole, so a kept frame's previous probe does not matter.
  */
 static inline void
-patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts,
+patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts, uint16_t base,
 		const struct ovl_key *key)
 {
 	static const uint8_t zero[OVL_PROBE_TAG_LEN];
@@ -101,8 +102,7 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts,
 	}
 	if (!s->l4_cksum_sw)
 		return; /* the port computes it */
-	memcpy(&cksum, frame + s->l4_cksum_off, 2);
-	cksum = ovl_cksum_apply(cksum, diff);
+	cksum = ovl_cksum_apply(base, diff);
 	if (s->l4_is_udp)
 		cksum = ovl_udp_cksum_fixup(cksum);
 	memcpy(frame + s->l4_cksum_off, &cksum, 2);
@@ -119,34 +119,50 @@ patch_ip_id(uint8_t *frame, const struct stream *s, uint64_t seq)
 	ip->hdr_checksum = ovl_cksum_update(ip->hdr_checksum, &old, &id, 2);
 }
 
-static void
-send_burst(struct sender *snd, unsigned int si, uint64_t now)
+/*
+ * n datagrams from mbufs that already hold the stream's frames: the fast path. With several
+ * flows an mbuf may hold another flow's frame, so the headers, which alone differ between
+ * flows, are copied (the probe starts right after them).
+ */
+static int
+take_kept(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, uint32_t n,
+		uint64_t seq, uint64_t ts)
 {
-	struct stream *s = &snd->streams[si];
-	struct stream_state *st = &snd->state[si];
-	struct stream_stats *stats = &snd->stats[si];
-	struct rte_mbuf *pkts[TX_MBUFS_MAX];
-	uint32_t n_dgrams = RTE_MIN(s->burst, (uint32_t)TX_MBUFS_MAX / s->n_frames);
-	uint32_t n_mbufs, d, k, sent, dgrams_sent;
-	uint64_t ts;
+	uint32_t i, flow;
 
-	if (snd->count != 0 && snd->phase == PHASE_MEASURE) {
-		uint64_t left = snd->count - (st->next_seq - st->first_measured_seq);
+	if (unlikely(rte_mempool_get_bulk(s->kept, (void **)pkts, n) != 0))
+		return -1;
+	if (s->n_flows == 1) {
+		for (i = 0; i < n; i++)
+			patch_probe(rte_pktmbuf_mtod(pkts[i], uint8_t *), s, seq + i, ts, s->l4_cksums[0],
+					snd->key);
+		return 0;
+	}
+	flow = (uint32_t)(seq % s->n_flows);
+	for (i = 0; i < n; i++) {
+		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 
-		if (left < n_dgrams)
-			n_dgrams = (uint32_t)left;
+		rte_memcpy(data, s->frames[flow], s->probe_off);
+		patch_probe(data, s, seq + i, ts, s->l4_cksums[flow], snd->key);
+		if (++flow == s->n_flows)
+			flow = 0;
 	}
-	if (n_dgrams == 0)
-		return;
-	n_mbufs = n_dgrams * s->n_frames;
-	if (unlikely(rte_pktmbuf_alloc_bulk(snd->pool, pkts, n_mbufs) != 0)) {
-		snd->misc.tx_full++;
-		return;
-	}
-	ts = rte_rdtsc();
-	for (d = 0; d < n_dgrams; d++) {
-		uint64_t seq = st->next_seq + d;
-		uint32_t base = (uint32_t)(seq % s->n_flows) * s->n_frames;
+	return 0;
+}
+
+/* n datagrams, each a copy of its flow's templates (every fragment of it): ports that keep
+ * or change what they transmit, and fragmented streams. */
+static int
+take_copied(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, uint32_t n,
+		uint64_t seq0, uint64_t ts)
+{
+	uint32_t d, k;
+
+	if (unlikely(rte_pktmbuf_alloc_bulk(snd->pool, pkts, n * s->n_frames) != 0))
+		return -1;
+	for (d = 0; d < n; d++) {
+		uint64_t seq = seq0 + d;
+		uint32_t flow = (uint32_t)(seq % s->n_flows), base = flow * s->n_frames;
 
 		for (k = 0; k < s->n_frames; k++) {
 			struct rte_mbuf *m = pkts[d * s->n_frames + k];
@@ -164,7 +180,41 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 			if (s->n_frames > 1)
 				patch_ip_id(data, s, seq);
 		}
-		patch_probe(rte_pktmbuf_mtod(pkts[d * s->n_frames], uint8_t *), s, seq, ts, snd->key);
+		patch_probe(rte_pktmbuf_mtod(pkts[d * s->n_frames], uint8_t *), s, seq, ts,
+				s->l4_cksums[flow], snd->key);
+	}
+	return 0;
+}
+
+static void
+send_burst(struct sender *snd, unsigned int si, uint64_t now)
+{
+	struct stream *s = &snd->streams[si];
+	struct stream_state *st = &snd->state[si];
+	struct stream_stats *stats = &snd->stats[si];
+	struct rte_mbuf *pkts[TX_MBUFS_MAX];
+	uint32_t n_dgrams = RTE_MIN(s->burst, (uint32_t)TX_MBUFS_MAX / s->n_frames);
+	uint32_t n_mbufs, k, sent, dgrams_sent;
+	uint64_t ts;
+	int rc;
+
+	if (snd->count != 0 && snd->phase == PHASE_MEASURE) {
+		uint64_t left = snd->count - (st->next_seq - st->first_measured_seq);
+
+		if (left < n_dgrams)
+			n_dgrams = (uint32_t)left;
+	}
+	if (n_dgrams == 0)
+		return;
+	n_mbufs = n_dgrams * s->n_frames;
+	ts = rte_rdtsc();
+	if (s->kept != NULL)
+		rc = take_kept(snd, s, pkts, n_dgrams, st->next_seq, ts);
+	else
+		rc = take_copied(snd, s, pkts, n_dgrams, st->next_seq, ts);
+	if (unlikely(rc != 0)) {
+		snd->misc.tx_full++;
+		return;
 	}
 	/*
 	 * The port may take only some of the burst, and may recycle what it took at once (a ring

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_errno.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -138,6 +139,13 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 		s->l4_cksum_sw = !s->l4_is_udp; /* ICMP has no offload */
 		prepare_offload(s);
 	}
+	s->l4_cksums = calloc(s->n_flows, sizeof(*s->l4_cksums));
+	if (s->l4_cksums == NULL) {
+		snprintf(err, errlen, "out of memory for frame templates");
+		return -ENOMEM;
+	}
+	for (k = 0; k < s->n_flows; k++)
+		memcpy(&s->l4_cksums[k], s->frames[k * s->n_frames] + s->l4_cksum_off, 2);
 	for (k = 0; k < s->n_frames; k++)
 		s->wire_bytes += s->lens[k] + OVL_FCS_LEN;
 	s->payload_bytes = s->lay.payload_len;
@@ -199,6 +207,8 @@ streams_free(struct stream *streams, unsigned int n)
 			free(streams[i].frames[k]);
 		free(streams[i].frames);
 		free(streams[i].lens);
+		free(streams[i].l4_cksums);
+		rte_mempool_free(streams[i].kept);
 	}
 	free(streams);
 }
@@ -213,4 +223,49 @@ streams_max_frame(const struct stream *streams, unsigned int n)
 		for (k = 0; k < streams[i].n_flows * streams[i].n_frames; k++)
 			max = RTE_MAX(max, streams[i].lens[k]);
 	return max;
+}
+
+/* Runs once per mbuf when the pool is made: the mbuf's frame and the fields the port reads. */
+static void
+fill_kept(struct rte_mempool *mp __rte_unused, void *arg, void *obj, unsigned int idx)
+{
+	const struct stream *s = arg;
+	struct rte_mbuf *m = obj;
+	uint32_t f = idx % s->n_flows;
+
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), s->frames[f], s->lens[f]);
+	m->data_len = s->lens[f];
+	m->pkt_len = s->lens[f];
+	if (s->tx_ol_flags != 0) {
+		m->ol_flags = s->tx_ol_flags;
+		m->l2_len = s->lay.inner_off;
+		m->l3_len = OVL_IPV4_HDR_LEN;
+	}
+}
+
+int
+streams_keep_frames(struct stream *streams, unsigned int n, uint16_t tx_desc, int socket,
+		char *err, size_t errlen)
+{
+	/* The ring, a burst on its way, and the lcore's cache of free mbufs. */
+	uint32_t size = rte_align32pow2((uint32_t)tx_desc + 2 * 256 + 256) - 1;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct stream *s = &streams[i];
+		char name[RTE_MEMPOOL_NAMESIZE];
+
+		if (s->n_frames > 1)
+			continue;
+		snprintf(name, sizeof(name), "frames_%u", s->id);
+		s->kept = rte_pktmbuf_pool_create(name, size, 256, 0,
+				(uint16_t)(RTE_PKTMBUF_HEADROOM + s->lay.frame_size), socket);
+		if (s->kept == NULL) {
+			snprintf(err, errlen, "cannot create the pool of %s frames (%u mbufs): %s (try more -m)",
+					s->spec.encap->name, size, rte_strerror(rte_errno));
+			return -1;
+		}
+		rte_mempool_obj_iter(s->kept, fill_kept, s);
+	}
+	return 0;
 }

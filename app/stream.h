@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A stream: one encapsulation's probes at one size and rate, prebuilt as frame templates (one
- * per flow, and per fragment when the inner packet is fragmented), so that the sender only
- * copies a template and patches sequence number, timestamp and checksums per packet.
+ * per flow, and per fragment when the inner packet is fragmented). Where the port transmits
+ * without touching the frame, the stream's own pool keeps its frames between uses, and the
+ * sender patches only sequence number, timestamp and checksum per packet; otherwise it copies
+ * a template first.
  */
 #ifndef OVL_APP_STREAM_H
 #define OVL_APP_STREAM_H
@@ -23,6 +25,8 @@ struct stream {
 	uint16_t n_frames;          /* frames per datagram */
 	uint8_t **frames;           /* [flow * n_frames + k] */
 	uint16_t *lens;             /* without FCS, same index */
+	uint16_t *l4_cksums;        /* [flow]: the inner L4 checksum with the probe fields zero */
+	struct rte_mempool *kept;   /* mbufs holding this stream's frames; NULL: copy templates */
 	uint16_t probe_off;         /* the probe, in a datagram's first frame */
 	uint16_t l4_cksum_off;      /* inner UDP or ICMP checksum, in the first frame */
 	uint8_t l4_is_udp;
@@ -46,6 +50,14 @@ struct stream {
 int streams_build(const struct app_config *cfg, double link_bps, struct rte_mempool *direct,
 		struct rte_mempool *indirect, struct stream **out, char *err, size_t errlen);
 void streams_free(struct stream *streams, unsigned int n);
+
+/*
+ * Gives every unfragmented stream a pool whose mbufs hold its frames (flow i % n_flows in
+ * mbuf i), sized for a TX ring of tx_desc. Only for ports that transmit without writing to
+ * or handing on the mbufs (port_tx_keeps_frames). Returns 0, or -1 with a message in err.
+ */
+int streams_keep_frames(struct stream *streams, unsigned int n, uint16_t tx_desc, int socket,
+		char *err, size_t errlen);
 
 /* The largest frame (without FCS) any stream sends. */
 uint16_t streams_max_frame(const struct stream *streams, unsigned int n);

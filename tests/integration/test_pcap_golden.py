@@ -38,13 +38,19 @@ DST_MAC = "02:00:00:00:00:02"
 INNER_DST_MAC = "02:00:00:00:01:02"
 MIN_FRAME = {"raw": 64, "vxlan": 114, "ipip": 84, "flannel": 92}
 
-# name, options, how the size is given ("frame", "inner" or None for the smallest), value
+# name, options, how the size is given ("frame", "inner" or None for the smallest), value,
+# probes per stream. net_pcap leaves the frames it writes as they were, so the sender keeps
+# them in its pools between uses: the last run sends more probes than a pool holds (2047), with
+# several flows, so every mbuf is reused and must carry its new flow's headers and checksums.
+REUSE_COUNT = 5000
+REUSE_FLOWS = 7
 RUNS = [
-    ("smallest", [], None, None),
-    ("frame256", ["--frame-size", "256"], "frame", 256),
-    ("inner300", ["--inner-size", "300"], "inner", 300),
-    ("vlan-frame160", ["--vlan", "100", "--frame-size", "160"], "frame", 160),
-    ("icmp-inner120", ["--inner-proto", "icmp", "--inner-size", "120"], "inner", 120),
+    ("smallest", [], None, None, COUNT),
+    ("frame256", ["--frame-size", "256"], "frame", 256, COUNT),
+    ("inner300", ["--inner-size", "300"], "inner", 300, COUNT),
+    ("vlan-frame160", ["--vlan", "100", "--frame-size", "160"], "frame", 160, COUNT),
+    ("icmp-inner120", ["--inner-proto", "icmp", "--inner-size", "120"], "inner", 120, COUNT),
+    ("kept-reused-flows7", ["--flows", str(REUSE_FLOWS)], None, None, REUSE_COUNT),
 ]
 
 FIELDS = ["frame.len", "frame.protocols", "ip.checksum.status", "udp.checksum.status",
@@ -60,6 +66,29 @@ def expected_protocols(encap, vlan, l4):
         "ipip": "%s:ip:ip:%s:data" % (eth, l4),
         "flannel": "%s:ip:udp:ip:%s:data" % (eth, l4),
     }[encap]
+
+
+def flow_key(raw, mine):
+    """The bytes before the inner L4 payload with the IPv4 and L4 checksums blanked: the same
+    for every probe of one flow, different between flows."""
+    head = bytearray(raw[:len(raw) - len(mine.payload)])
+    ip = 14 + (4 if raw[12:14] == b"\x81\x00" else 0)
+    while ip + 20 <= len(head) and head[ip] >> 4 == 4:
+        ihl = (head[ip] & 0x0F) * 4
+        head[ip + 10:ip + 12] = b"\0\0"
+        proto, nxt = head[ip + 9], ip + ihl
+        if proto == 17 and nxt + 8 <= len(head):
+            head[nxt + 6:nxt + 8] = b"\0\0"
+            nxt += 8
+            if raw[nxt - 6:nxt - 4] == b"\x12\xb5":  # VXLAN: header, inner Ethernet
+                nxt += 8 + 14
+        elif proto == 1 and nxt + 4 <= len(head):
+            head[nxt + 2:nxt + 4] = b"\0\0"
+            break
+        elif proto != 4:
+            break
+        ip = nxt
+    return bytes(head)
 
 
 def tshark(pcap):
@@ -81,7 +110,7 @@ def tshark(pcap):
     return p.returncode, rows, p.stderr.decode()
 
 
-def one_run(tap, ws, empty, name, opts, size_kind, size):
+def one_run(tap, ws, empty, name, opts, size_kind, size, count):
     out = ws.path(name + ".pcap")
     jpath = ws.path(name + ".json")
     vlan = "--vlan" in opts
@@ -89,7 +118,7 @@ def one_run(tap, ws, empty, name, opts, size_kind, size):
     eal = ["--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--log-level=error",
            "--file-prefix", ws.prefix("pcap"), "--lcores=0@0,1@1",
            "--vdev=net_pcap0,tx_pcap=%s,rx_pcap=%s" % (out, empty)]
-    cmd = [OVLPERF] + eal + ["--", "send", "--encap", "all", "--count", str(COUNT),
+    cmd = [OVLPERF] + eal + ["--", "send", "--encap", "all", "--count", str(count),
                              "--dst-mac", DST_MAC, "--inner-dst-mac", INNER_DST_MAC,
                              "--json", jpath, "--no-live"] + opts
     r = ws.run(cmd, 60)
@@ -102,16 +131,17 @@ def one_run(tap, ws, empty, name, opts, size_kind, size):
     by_id = {s["id"]: s for s in streams}
     bad = ["%s: tx %d rx %d lost %d loss_ratio %r" % (s["encap"], s["tx"]["packets"],
            s["rx"]["packets"], s["lost"], s["loss_ratio"]) for s in streams
-           if s["tx"]["packets"] != COUNT or s["rx"]["packets"] != 0 or s["lost"] != COUNT
-           or s["loss_ratio"] != 1.0]
+           if s["tx"]["packets"] != count or s["rx"]["packets"] != 0 or s["lost"] != count
+           or s["loss_ratio"] != 1.0 or s["tx_frames"] != "kept"]
     tap.ok(sorted(s["encap"] for s in streams) == sorted(ENCAPS) and not bad
            and doc["partial"] is False,
-           "%s: JSON: 100 sent per stream, none back, loss 100%%" % name, bad)
+           "%s: JSON: %d sent per stream from kept frames, none back, loss 100%%" % (name, count),
+           bad)
 
     # The frames, by stream (from the probe) in file order.
     frames = list(read_pcap(out))
-    tap.ok(len(frames) == COUNT * len(ENCAPS),
-           "%s: the pcap holds exactly %d frames (100 per stream)" % (name, COUNT * len(ENCAPS)),
+    tap.ok(len(frames) == count * len(ENCAPS),
+           "%s: the pcap holds exactly %d frames (%d per stream)" % (name, count * len(ENCAPS), count),
            "%d frames" % len(frames))
     rc, rows, err = tshark(out)
     if not tap.ok(rc == 0 and len(rows) == len(frames),
@@ -121,6 +151,7 @@ def one_run(tap, ws, empty, name, opts, size_kind, size):
         return
     layer_bad, cksum_bad, size_bad, probe_bad = [], [], [], []
     seqs = collections.defaultdict(list)
+    flows = collections.defaultdict(list)   # stream: (seq, the headers before the probe)
     session = doc["config"]["session"]
     for i, (raw, row) in enumerate(zip(frames, rows)):
         n = i + 1
@@ -186,6 +217,8 @@ def one_run(tap, ws, empty, name, opts, size_kind, size):
             if p["form"] != want_form or not fill_ok(data, 64 if p["form"] == "full" else 18):
                 raise ValueError("form %s in %d bytes, or the fill is wrong" % (p["form"], len(data)))
             seqs[p["stream"]].append(p["seq"])
+            # The headers, less the checksums that cover the probe: what names the flow.
+            flows[p["stream"]].append((p["seq"], flow_key(raw, mine)))
         except ValueError as exc:
             probe_bad.append("frame %d (%s): %s" % (n, encap, exc))
     tap.ok(not layer_bad, "%s: tshark decodes each encapsulation's layers (vlan 100, vni 42, "
@@ -197,8 +230,24 @@ def one_run(tap, ws, empty, name, opts, size_kind, size):
            "with the k & 0xFF fill" % (name, "matching"), probe_bad[:6])
     bad = ["stream %d (%s): %d sequence numbers, first %s" % (sid, by_id[sid]["encap"],
            len(seqs.get(sid, [])), seqs.get(sid, [])[:5]) for sid in by_id
-           if seqs.get(sid, []) != list(range(COUNT))]
-    tap.ok(not bad, "%s: each stream's probes carry sequence numbers 0..99 in order" % name, bad)
+           if seqs.get(sid, []) != list(range(count))]
+    tap.ok(not bad, "%s: each stream's probes carry sequence numbers 0..%d in order"
+           % (name, count - 1), bad)
+    n_flows = REUSE_FLOWS if "--flows" in opts else 1
+    bad = []
+    for sid, seen in sorted(flows.items()):
+        first = {}
+        for seq, key in seen:
+            want = first.setdefault(seq % n_flows, key)
+            if key != want:
+                bad.append("stream %d seq %d: flow %d's headers differ from its first frame's"
+                           % (sid, seq, seq % n_flows))
+                break
+        if len(set(first.values())) != n_flows:
+            bad.append("stream %d: %d distinct flows, %d expected" % (sid, len(set(first.values())),
+                                                                        n_flows))
+    tap.ok(not bad, "%s: probe k carries flow k %% %d's headers, and the %d flows differ"
+           % (name, n_flows, n_flows), bad[:6])
 
 
 def body(tap, ws):
@@ -206,8 +255,8 @@ def body(tap, ws):
     with open(empty, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
     tap.ok(os.access(TSHARK, os.X_OK), "tshark is installed at %s" % TSHARK)
-    for name, opts, kind, size in RUNS:
-        one_run(tap, ws, empty, name, opts, kind, size)
+    for name, opts, kind, size, count in RUNS:
+        one_run(tap, ws, empty, name, opts, kind, size, count)
 
 
 if __name__ == "__main__":
