@@ -55,14 +55,15 @@ port_json(uint16_t id, const struct ovl_profile *forced)
 	rte_eth_dev_get_mtu(id, &mtu);
 	/* Reading the NIC clock needs no configuration and changes nothing. */
 	hw_clock = rte_eth_read_clock(id, &clock) == 0;
-	o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:b, s:i, s:{s:i, s:i, s:i}, s:i,"
+	/* max_rx_pktlen is a uint32_t (UINT32_MAX: no limit, as net_null and net_pcap say): "I". */
+	o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:b, s:i, s:{s:i, s:i, s:i}, s:I,"
 			" s:{s:i, s:i, s:i, s:i}, s:{s:o, s:o},"
 			" s:{s:b, s:b, s:s}, s:o}",
 		"id", id, "name", name, "driver", dev.driver_name, "mac", macs,
 		"socket", rte_eth_dev_socket_id(id),
 		"link_up", link.link_status == RTE_ETH_LINK_UP, "link_speed_mbps", (int)link.link_speed,
 		"mtu_range", "min", dev.min_mtu, "max", dev.max_mtu, "current", mtu,
-		"max_rx_frame", (int)dev.max_rx_pktlen,
+		"max_rx_frame", (json_int_t)dev.max_rx_pktlen,
 		"queues", "max_rx", dev.max_rx_queues, "max_tx", dev.max_tx_queues,
 		"max_rx_desc", dev.rx_desc_lim.nb_max, "max_tx_desc", dev.tx_desc_lim.nb_max,
 		"offloads", "rx", bits(dev.rx_offload_capa, 0), "tx", bits(dev.tx_offload_capa, 1),

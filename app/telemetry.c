@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,14 +17,17 @@ static struct {
 } run;
 
 static int registered;
+/*
+ * Handlers run on rte_telemetry's client threads while the command's thread detaches and frees
+ * what they read: the lock keeps a query from reading a sender that is being freed.
+ */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int
-stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
+stats_locked(struct rte_tel_data *d)
 {
 	unsigned int i;
 
-	(void)cmd;
-	(void)params;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "command", run.command ? run.command : "none");
 	for (i = 0; run.snd != NULL && run.snd->stats != NULL && i < run.snd->n_streams; i++) {
@@ -57,14 +62,25 @@ stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 static int
-config_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
+stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	int rc;
+
+	(void)cmd;
+	(void)params;
+	pthread_mutex_lock(&lock);
+	rc = stats_locked(d);
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+static int
+config_locked(struct rte_tel_data *d)
 {
 	const struct app_config *c = run.cfg;
 	unsigned int i;
 	char encaps[128] = "";
 
-	(void)cmd;
-	(void)params;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "command", run.command ? run.command : "none");
 	if (c == NULL)
@@ -89,14 +105,29 @@ config_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int
+config_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	int rc;
+
+	(void)cmd;
+	(void)params;
+	pthread_mutex_lock(&lock);
+	rc = config_locked(d);
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
 void
 telemetry_attach(const char *command, const struct app_config *cfg, const struct sender *snd,
 		const struct reflector *refl)
 {
+	pthread_mutex_lock(&lock);
 	run.command = command;
 	run.cfg = cfg;
 	run.snd = snd;
 	run.refl = refl;
+	pthread_mutex_unlock(&lock);
 	if (registered)
 		return;
 	registered = 1;
@@ -109,5 +140,7 @@ telemetry_attach(const char *command, const struct app_config *cfg, const struct
 void
 telemetry_detach(void)
 {
+	pthread_mutex_lock(&lock);
 	memset(&run, 0, sizeof(run));
+	pthread_mutex_unlock(&lock);
 }

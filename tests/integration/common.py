@@ -169,14 +169,16 @@ class Workspace:
         self.prefixes.append(p)
         return p
 
-    def run(self, cmd, timeout, env=None, cwd=None):
-        """Runs cmd to completion (killed by pid after timeout s); returns a Result."""
+    def run(self, cmd, timeout, env=None, cwd=None, stdin_data=None):
+        """Runs cmd to completion (killed by pid after timeout s); returns a Result.
+
+        stdin_data (bytes): written to its stdin, which is then closed; otherwise /dev/null."""
         t0 = time.monotonic()
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env, cwd=cwd)
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL if stdin_data is None else subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
         timed_out = False
         try:
-            out, err = p.communicate(timeout=timeout)
+            out, err = p.communicate(input=stdin_data, timeout=timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
             p.kill()

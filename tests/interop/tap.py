@@ -38,6 +38,13 @@ class Tap:
             self.diag(*diag)
         return bool(cond)
 
+    def skip(self, desc, reason):
+        """One test point not run: 'ok N - desc # SKIP reason'."""
+        self.n += 1
+        self._emit("ok %d - %s # SKIP %s" % (self.n, desc.replace("#", "\\#"),
+                                             reason.replace("#", "")))
+        return False
+
     def fields(self, desc, mismatches):
         """A group of field comparisons: mismatches is a list of (field, expected, got)."""
         return self.ok(not mismatches, desc,
