@@ -121,7 +121,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		fprintf(stderr, "ovlperf reflect: cannot create the mbuf pool (try more -m)\n");
 		goto out;
 	}
-	if (port_start(cfg.port, 0, pool, cfg.promiscuous, 0,
+	if (port_start(cfg.port, 0, pool, cfg.promiscuous, 0, 0,
 			cfg.profile_given ? &cfg.profile : NULL, &port) < 0)
 		goto out;
 

@@ -72,7 +72,8 @@ port_watch_json(const struct port_info *p, int *shaped)
 
 int
 port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		uint64_t tx_offloads, const struct ovl_profile *forced, struct port_info *info)
+		uint64_t tx_offloads, uint64_t rx_offloads, const struct ovl_profile *forced,
+		struct port_info *info)
 {
 	struct ovl_profile prof;
 	char err[512];
@@ -136,6 +137,15 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 		return -1;
 	}
 	conf.txmode.offloads |= tx_offloads;
+	if ((dev.rx_offload_capa & rx_offloads) != rx_offloads) {
+		char want[256];
+
+		port_offload_names(rx_offloads & ~dev.rx_offload_capa, 0, want, sizeof(want));
+		fprintf(stderr, "ovlperf: port %u (%s) does not advertise the RX offloads %s\n", id,
+				dev.driver_name, want);
+		return -1;
+	}
+	conf.rxmode.offloads |= rx_offloads;
 	/* 0: whatever the port takes (a reflector answers every size it receives). */
 	if (max_frame == 0) {
 		max_frame = (uint16_t)RTE_MIN(dev.max_rx_pktlen, (uint32_t)OVL_FRAME_MAX_NOFCS);

@@ -36,10 +36,12 @@ struct port_info {
 /*
  * Configures and starts port id with one RX and one TX queue, the RX queue filled from pool,
  * its MTU raised for frames of max_frame bytes (without FCS; 0: as large as the port takes).
- * tx_offloads must all be advertised, or it fails. Returns 0, or -1 after printing why on stderr.
+ * tx_offloads and rx_offloads must all be advertised, or it fails. Returns 0, or -1 after
+ * printing why on stderr.
  */
 int port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		uint64_t tx_offloads, const struct ovl_profile *forced, struct port_info *info);
+		uint64_t tx_offloads, uint64_t rx_offloads, const struct ovl_profile *forced,
+		struct port_info *info);
 
 /*
  * The profile for a port: forced (--profile) or the one whose [driver] names its driver.
