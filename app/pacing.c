@@ -23,6 +23,18 @@ driver_of(uint16_t port)
 	return rte_eth_dev_info_get(port, &dev) == 0 ? dev.driver_name : "unknown driver";
 }
 
+/* "net_null0, driver net_null" */
+static const char *
+port_label(uint16_t port)
+{
+	static char label[RTE_ETH_NAME_MAX_LEN + 80];
+	char name[RTE_ETH_NAME_MAX_LEN] = "?";
+
+	rte_eth_dev_get_name_by_port(port, name);
+	snprintf(label, sizeof(label), "%s, driver %s", name, driver_of(port));
+	return label;
+}
+
 int
 pacing_check(struct pacing_choice *c, enum pacing_request req, const struct app_config *cfg,
 		uint16_t port, const char *command)
@@ -49,7 +61,7 @@ pacing_check(struct pacing_choice *c, enum pacing_request req, const struct app_
 			strerror(-rc));
 	if (req == PACING_HARDWARE) {
 		fprintf(stderr, "ovlperf %s: --pacing hardware: port %u (%s) cannot rate limit its TX queue (rte_eth_set_queue_rate_limit: %s): use --pacing auto or software\n",
-				command, port, driver_of(port), strerror(-rc));
+				command, port, port_label(port), strerror(-rc));
 		return OVL_EXIT_USAGE;
 	}
 	return 0;
@@ -84,7 +96,7 @@ pacing_apply(struct pacing_choice *c, const struct stream *streams, unsigned int
 	if (rc != 0) {
 		if (c->requested == PACING_HARDWARE) {
 			fprintf(stderr, "ovlperf %s: --pacing hardware: port %u (%s): rte_eth_set_queue_rate_limit(%u Mbit/s): %s\n",
-					command, port, driver_of(port), c->queue_mbps, strerror(-rc));
+					command, port, port_label(port), c->queue_mbps, strerror(-rc));
 			return OVL_EXIT_USAGE;
 		}
 		snprintf(c->why, sizeof(c->why), "%s: rte_eth_set_queue_rate_limit(%u Mbit/s): %s",
