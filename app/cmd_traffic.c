@@ -172,9 +172,13 @@ choose_timestamps(struct traffic *t, uint64_t *rx_offloads)
 		snprintf(t->ts_why, sizeof(t->ts_why), "--timestamps tsc");
 		return 0;
 	}
+	/* A forced profile is taken as it is (port_start warns once if it names another driver). */
 	memset(&prof, 0, sizeof(prof));
-	profile_says = port_profile(t->cfg.port, t->cfg.profile_given ? &t->cfg.profile : NULL,
-			&prof, err, sizeof(err)) == 0 && prof.rx_hw_ts == OVL_RX_HW_TS_YES;
+	if (t->cfg.profile_given)
+		prof = t->cfg.profile;
+	else if (port_profile(t->cfg.port, NULL, &prof, err, sizeof(err)) != 0)
+		prof.rx_hw_ts = OVL_RX_HW_TS_NO;
+	profile_says = prof.rx_hw_ts == OVL_RX_HW_TS_YES;
 	if (port_clock_capable(t->cfg.port, why, sizeof(why)) < 0) {
 		if (t->cfg.timestamps == TS_HW) {
 			fprintf(stderr, "ovlperf %s: --timestamps hw: %s: use --timestamps auto or tsc\n",
