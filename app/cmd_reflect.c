@@ -87,6 +87,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	struct app_config cfg;
 	struct reflector *r;
 	struct port_info port;
+	struct port_request req;
 	struct rte_mempool *pool;
 	unsigned int lcore, i;
 	uint64_t hz, start, end = UINT64_MAX, next_line, last_rx = 0, last_refl = 0;
@@ -121,8 +122,9 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		fprintf(stderr, "ovlperf reflect: cannot create the mbuf pool (try more -m)\n");
 		goto out;
 	}
-	if (port_start(cfg.port, 0, pool, cfg.promiscuous, 0, 1,
-			cfg.profile_given ? &cfg.profile : NULL, &port) < 0)
+	req = (struct port_request){ .pool = pool, .promiscuous = cfg.promiscuous, .one_pool = 1,
+		.forced = cfg.profile_given ? &cfg.profile : NULL };
+	if (port_start(cfg.port, &req, &port) < 0)
 		goto out;
 
 	r->port = cfg.port;

@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 
 #include "commands.h"
@@ -21,8 +23,10 @@
 #include "eal.h"
 #include "frag.h"
 #include "neighbour.h"
+#include "pacing.h"
 #include "pcap_file.h"
 #include "port.h"
+#include "port_clock.h"
 #include "reflector.h"
 #include "results.h"
 #include "run.h"
@@ -46,6 +50,10 @@ struct traffic {
 	int n_streams;
 	struct sender sender;
 	struct reflector reflector;
+	int rx_hw;                   /* the sender's RX timestamps are the NIC's */
+	char ts_why[512];            /* how the RX timestamp source was chosen */
+	struct port_clock rx_clock;  /* with rx_hw */
+	struct pacing_choice pacing;
 	double link_bps;
 	const char *link_source;
 	const char *stop_reason;     /* why the run ended early: NULL, "signal", "link down" */
@@ -148,12 +156,85 @@ wait_links_up(struct traffic *t)
 	return 0;
 }
 
+/*
+ * Before the sender's port starts: its RX timestamps come from the NIC when the port advertises
+ * RTE_ETH_RX_OFFLOAD_TIMESTAMP and its clock can be read (--timestamps auto or hw), else from
+ * the TSC. A profile's word is only a hint, told in the reason: the port decides. Returns 0
+ * with the offload to enable in *rx_offloads, or OVL_EXIT_USAGE after one line when hw cannot be.
+ */
+static int
+choose_timestamps(struct traffic *t, uint64_t *rx_offloads)
+{
+	struct ovl_profile prof;
+	char why[256], err[256];
+	int profile_says;
+
+	*rx_offloads = 0;
+	if (t->cfg.timestamps == TS_TSC) {
+		snprintf(t->ts_why, sizeof(t->ts_why), "--timestamps tsc");
+		return 0;
+	}
+	/* A forced profile is taken as it is (port_start warns once if it names another driver). */
+	memset(&prof, 0, sizeof(prof));
+	if (t->cfg.profile_given)
+		prof = t->cfg.profile;
+	else if (port_profile(t->cfg.port, NULL, &prof, err, sizeof(err)) != 0)
+		prof.rx_hw_ts = OVL_RX_HW_TS_NO;
+	profile_says = prof.rx_hw_ts == OVL_RX_HW_TS_YES;
+	if (port_clock_capable(t->cfg.port, why, sizeof(why)) < 0) {
+		if (t->cfg.timestamps == TS_HW) {
+			fprintf(stderr, "ovlperf %s: --timestamps hw: %s: use --timestamps auto or tsc\n",
+					t->command, why);
+			return OVL_EXIT_USAGE;
+		}
+		snprintf(t->ts_why, sizeof(t->ts_why), "%s%s%s%s", why,
+				profile_says ? " (its profile " : "", profile_says ? prof.name : "",
+				profile_says ? " lists RX timestamps: the port decides)" : "");
+		return 0;
+	}
+	*rx_offloads = RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+	return 0;
+}
+
+/* After the sender's port started with the offload: the stamps' field, and the clock's line. */
+static int
+start_rx_clock(struct traffic *t)
+{
+	struct sender *s = &t->sender;
+	char why[256];
+	int rc;
+
+	rc = rte_mbuf_dyn_rx_timestamp_register(&s->rx_ts_offset, &s->rx_ts_flag);
+	if (rc != 0)
+		snprintf(why, sizeof(why), "port %u: rte_mbuf_dyn_rx_timestamp_register: %s",
+				t->cfg.port, strerror(rte_errno));
+	else
+		rc = port_clock_start(&t->rx_clock, t->cfg.port, rte_get_tsc_hz(), why, sizeof(why));
+	if (rc != 0) {
+		if (t->cfg.timestamps == TS_HW) {
+			fprintf(stderr, "ovlperf %s: --timestamps hw: %s: use --timestamps auto or tsc\n",
+					t->command, why);
+			return OVL_EXIT_USAGE;
+		}
+		snprintf(t->ts_why, sizeof(t->ts_why), "%s (the RX timestamp offload stays enabled, unused)", why);
+		return 0;
+	}
+	t->rx_hw = 1;
+	snprintf(t->ts_why, sizeof(t->ts_why), "port %u (%s, driver %s) stamps RX (RTE_ETH_RX_OFFLOAD_TIMESTAMP) and its clock is readable%s",
+			t->cfg.port, t->ports[0].name, t->ports[0].driver,
+			t->cfg.timestamps == TS_HW ? ", as asked" : "");
+	return 0;
+}
+
+/* Returns 0, -1 after one line on stderr, or OVL_EXIT_USAGE for a source the port lacks. */
 static int
 setup_ports(struct traffic *t)
 {
 	uint16_t max_frame = max_frame_of(&t->cfg);
 	unsigned int i;
 	uint16_t ids[2] = { t->cfg.port, t->cfg.peer_port };
+	uint64_t rx_offloads = 0;
+	int rc;
 
 	if (t->loop && rte_eth_dev_count_avail() == 0 && make_ring_pair() < 0) {
 		fprintf(stderr, "ovlperf loop: cannot make the ring pair\n");
@@ -171,6 +252,7 @@ setup_ports(struct traffic *t)
 	t->n_ports = t->loop ? 2 : 1;
 	t->keep_frames = rte_eth_dev_is_valid_port(ids[0]) && port_tx_keeps_frames(ids[0], &t->keep_why);
 	for (i = 0; i < t->n_ports; i++) {
+		struct port_request req;
 		char name[32];
 
 		if (!rte_eth_dev_is_valid_port(ids[i])) {
@@ -180,6 +262,8 @@ setup_ports(struct traffic *t)
 						: "give --port");
 			return -1;
 		}
+		if (i == 0 && (rc = choose_timestamps(t, &rx_offloads)) != 0)
+			return rc;
 		snprintf(name, sizeof(name), "pool_%u", i);
 		t->pools[i] = pool_for(name, max_frame, rte_eth_dev_socket_id(ids[i]));
 		if (t->pools[i] == NULL) {
@@ -187,14 +271,20 @@ setup_ports(struct traffic *t)
 					t->command, ids[i]);
 			return -1;
 		}
-		if (port_start(ids[i], max_frame, t->pools[i], i == 1 && t->cfg.promiscuous,
-				i == 0 ? t->cfg.tx_offloads : 0, i == 1 || !t->keep_frames,
-				t->cfg.profile_given ? &t->cfg.profile : NULL, &t->ports[i]) < 0)
+		req = (struct port_request){ .max_frame = max_frame, .pool = t->pools[i],
+			.promiscuous = i == 1 && t->cfg.promiscuous,
+			.tx_offloads = i == 0 ? t->cfg.tx_offloads : 0,
+			.rx_offloads = i == 0 ? rx_offloads : 0,
+			.one_pool = i == 1 || !t->keep_frames,
+			.forced = t->cfg.profile_given ? &t->cfg.profile : NULL };
+		if (port_start(ids[i], &req, &t->ports[i]) < 0)
 			return -1;
 		t->n_started = i + 1;
 	}
 	if (wait_links_up(t) < 0)
 		return -1;
+	if (rx_offloads != 0 && (rc = start_rx_clock(t)) != 0)
+		return rc;
 	if (t->cfg.line_rate_bps > 0) {
 		t->link_bps = t->cfg.line_rate_bps;
 		t->link_source = "option";
@@ -329,6 +419,8 @@ setup_sender(struct traffic *t)
 		.ip_count = cfg->flows + 1, .peer_ip = cfg->spec.dst_ip, .inner_mac = cfg->spec.inner_src_mac,
 		.inner_ip = cfg->spec.inner_src_ip };
 	tsc_clock_init(&s->clock, hz);
+	s->rx_clock = t->rx_hw ? &t->rx_clock : NULL;
+	s->soft_cap = t->pacing.hardware ? PACING_HW_SOFT_CAP : 1;
 	s->warmup_cycles = (uint64_t)(cfg->warmup_s * hz);
 	s->measure_cycles = (uint64_t)(cfg->duration_s * hz);
 	s->drain_cycles = (uint64_t)(cfg->drain_s * hz);
@@ -458,7 +550,7 @@ launch_and_wait(struct traffic *t)
 {
 	unsigned int send_lcore, refl_lcore = RTE_MAX_LCORE;
 	struct live_state live;
-	uint64_t start = rte_rdtsc(), hz = rte_get_tsc_hz(), next_line = start + hz;
+	uint64_t start = rte_rdtsc(), hz = rte_get_tsc_hz(), next_line = start + hz, next_fit = start + hz;
 	unsigned int i;
 
 	send_lcore = t->cfg.send_lcore >= 0 ? (unsigned int)t->cfg.send_lcore
@@ -490,12 +582,18 @@ launch_and_wait(struct traffic *t)
 	while (t->sender.phase != PHASE_DONE && rte_eal_get_lcore_state(send_lcore) != WAIT) {
 		usleep(20000);
 		watch_links(t, hz);
+		if (t->rx_hw && rte_rdtsc() >= next_fit) {
+			port_clock_refresh(&t->rx_clock);
+			next_fit += hz;
+		}
 		if (t->cfg.live && !t->cfg.quiet && rte_rdtsc() >= next_line) {
 			live_line(stderr, &live, &t->sender, (double)(rte_rdtsc() - start) / hz);
 			next_line += hz;
 		}
 	}
 	rte_eal_wait_lcore(send_lcore);
+	if (t->rx_hw)
+		port_clock_finish(&t->rx_clock);
 	if (t->loop) {
 		t->reflector.stop = 1;
 		rte_eal_wait_lcore(refl_lcore);
@@ -536,6 +634,10 @@ report(struct traffic *t, const struct eal_args *eal, time_t started)
 	r.line_rate_bps = t->link_bps;
 	r.line_rate_source = t->link_source;
 	r.tsc_hz = rte_get_tsc_hz();
+	r.ts_requested = t->cfg.timestamps;
+	r.rx_clock = t->rx_hw ? &t->rx_clock : NULL;
+	r.ts_why = t->ts_why;
+	r.pacing = &t->pacing;
 	r.n_streams = (unsigned int)t->n_streams;
 	r.streams = calloc(r.n_streams, sizeof(*r.streams));
 	if (r.streams == NULL)
@@ -592,9 +694,22 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 		free(t);
 		return 1;
 	}
-	if (setup_ports(t) < 0 || resolve_addresses(t) < 0 || build_streams(t) < 0)
+	rc = setup_ports(t);
+	if (rc != 0) {
+		status = rc > 0 ? rc : 1;
+		goto out;
+	}
+	/* Both checks come before ARP: a choice the port cannot honour sends nothing. */
+	status = pacing_check(&t->pacing, t->cfg.pacing, &t->cfg, t->cfg.port, t->command);
+	if (status != 0)
+		goto out;
+	status = 1;
+	if (resolve_addresses(t) < 0 || build_streams(t) < 0)
 		goto out;
 	status = check_rates(t);
+	if (status == 0)
+		status = pacing_apply(&t->pacing, t->streams, (unsigned int)t->n_streams, t->cfg.port,
+				0, t->command);
 	if (status != 0)
 		goto out;
 	status = 1;

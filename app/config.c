@@ -654,6 +654,38 @@ apply_tx_offload(struct app_config *cfg, const char *arg, char *err, size_t errl
 }
 
 static int
+apply_timestamps(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	if (strcmp(arg, "auto") == 0)
+		cfg->timestamps = TS_AUTO;
+	else if (strcmp(arg, "tsc") == 0)
+		cfg->timestamps = TS_TSC;
+	else if (strcmp(arg, "hw") == 0)
+		cfg->timestamps = TS_HW;
+	else {
+		snprintf(err, errlen, "'%s' is not allowed: auto, tsc or hw", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+apply_pacing(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	if (strcmp(arg, "auto") == 0)
+		cfg->pacing = PACING_AUTO;
+	else if (strcmp(arg, "software") == 0)
+		cfg->pacing = PACING_SOFTWARE;
+	else if (strcmp(arg, "hardware") == 0)
+		cfg->pacing = PACING_HARDWARE;
+	else {
+		snprintf(err, errlen, "'%s' is not allowed: auto, software or hardware", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 apply_key(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	if (ovl_key_load(arg, &cfg->key, err, errlen) < 0)
@@ -799,6 +831,8 @@ static const struct option_entry options[] = {
 	{ C_REFLECT | C_LOOP, "reflect-lcore", "ID", "worker lcore that serves the reflector's port queue (default: the next worker)", apply_reflect_lcore },
 	{ C_RUN | C_PORTS, "profile", "NAME", "driver profile from drivers-config/ (default: chosen by the port's driver)", apply_profile },
 	{ C_TRAFFIC, "tx-offload", "WHAT", "cksum: the sender's port computes inner IPv4 and UDP checksums (A/B against software); none (default)", apply_tx_offload },
+	{ C_TRAFFIC, "timestamps", "SRC", "RX timestamps of replies: auto (the NIC's where the port has RX timestamps and a readable clock, else tsc), tsc, hw (default auto)", apply_timestamps },
+	{ C_TRAFFIC, "pacing", "WHO", "auto (the NIC's queue rate limiter where it works and --rate is set, else software), software, hardware (default auto)", apply_pacing },
 	{ C_ALL, "key", "FILE", "shared key (32 hex digits): send tags every probe; reflect answers only tagged probes (full probe: inner size >= 92)", apply_key },
 	{ C_REFLECT | C_LOOP, "allow", "CIDR", "reflector answers only outer sources in this prefix (repeatable; default: any)", apply_allow },
 	{ C_REFLECT | C_LOOP, "max-pps", "N", "reflector sends back at most N packets/s (default: no cap)", apply_max_pps },
@@ -806,6 +840,7 @@ static const struct option_entry options[] = {
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+#define OPTION_VAL(i) (256 + (int)(i))
 
 void
 config_defaults(struct app_config *cfg)
@@ -864,8 +899,9 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 	int c, idx;
 
 	for (i = 0; i < N_OPTIONS; i++) {
+		/* Past any character: getopt_long returns '?' (63) and ':' (58) for errors. */
 		longopts[i] = (struct option){ options[i].name,
-			options[i].value ? required_argument : no_argument, NULL, (int)i };
+			options[i].value ? required_argument : no_argument, NULL, OPTION_VAL(i) };
 	}
 	longopts[N_OPTIONS] = (struct option){ "help", no_argument, NULL, 'h' + 1000 };
 	longopts[N_OPTIONS + 1] = (struct option){ NULL, 0, NULL, 0 };
@@ -889,6 +925,7 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 						command, bad);
 			return OVL_EXIT_USAGE;
 		}
+		c -= OPTION_VAL(0);
 		if (!(options[c].commands & command_mask(command))) {
 			fprintf(stderr, "ovlperf %s: --%s is not an option of %s; see --help\n", command,
 					options[c].name, command);
@@ -906,6 +943,11 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 	}
 	if (cfg->keyed && cfg->spec.probe_form != OVL_PROBE_FULL) {
 		fprintf(stderr, "ovlperf %s: --probe: keyed probes (--key) use the full form: give --probe full or leave it out\n",
+				command);
+		return OVL_EXIT_USAGE;
+	}
+	if (cfg->pacing == PACING_HARDWARE && cfg->rate.unit == RATE_UNLIMITED) {
+		fprintf(stderr, "ovlperf %s: --pacing hardware needs a --rate to pace at (the rate is unlimited)\n",
 				command);
 		return OVL_EXIT_USAGE;
 	}

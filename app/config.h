@@ -26,6 +26,18 @@ enum rate_unit {
 	RATE_LINK_PERCENT, /* of the link speed, at layer 1 */
 };
 
+enum ts_request {
+	TS_AUTO,          /* the NIC's RX timestamps where the port has them, else the TSC */
+	TS_TSC,
+	TS_HW,
+};
+
+enum pacing_request {
+	PACING_AUTO,      /* the NIC's queue rate limiter where it works, else software */
+	PACING_SOFTWARE,
+	PACING_HARDWARE,
+};
+
 struct rate {
 	enum rate_unit unit;
 	double value;
@@ -75,6 +87,8 @@ struct app_config {
 	int profile_given;
 	int send_lcore;              /* the lcore serving the sender's port queue; -1: first worker */
 	int reflect_lcore;           /* the reflector's; -1: the next worker */
+	enum ts_request timestamps;  /* --timestamps: the sender's RX timestamp source */
+	enum pacing_request pacing;  /* --pacing */
 };
 
 /* Packets per second for a frame of frame_size bytes (with FCS) at link_bps; 0: unlimited. */

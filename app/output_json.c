@@ -185,6 +185,59 @@ stream_object(const struct stream_result *s)
 		"stddev", l->stddev, "dwell_subtracted", (json_int_t)s->dwell_subtracted);
 }
 
+static const char *
+ts_request_name(enum ts_request r)
+{
+	return r == TS_HW ? "hw" : r == TS_TSC ? "tsc" : "auto";
+}
+
+/*
+ * Which clock stamped each side, and how far a round trip may be off for it: with RX stamped
+ * by the NIC, the conversion's budget (read latency + fit residual + drift) and its calibration.
+ */
+static json_t *
+timestamps_object(const struct run_result *r)
+{
+	const struct port_clock *c = r->rx_clock;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}",
+		"tx", "tsc", "rx", c != NULL ? "nic" : "tsc",
+		"requested", ts_request_name(r->ts_requested),
+		"why", r->ts_why != NULL ? r->ts_why : "", "tsc_hz", (json_int_t)r->tsc_hz);
+
+	if (c == NULL) {
+		json_object_set_new(o, "nic_clock_hz", json_null());
+		json_object_set_new(o, "error_budget_ns", json_real(0));
+		json_object_set_new(o, "calibration", json_null());
+		json_object_set_new(o, "method", json_string("software: TSC read before the TX burst and after the RX burst; round trip, no clock sync"));
+		return o;
+	}
+	json_object_set_new(o, "nic_clock_hz", json_real(ovl_nic_fit_hz(&c->fit, r->tsc_hz)));
+	json_object_set_new(o, "error_budget_ns", json_real(port_clock_budget_ns(c)));
+	json_object_set_new(o, "calibration", json_pack("{s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:f}",
+		"port", c->port, "pairs", (int)c->fit.n_used, "refits", (int)c->refreshes,
+		"failed", (int)c->failed,
+		"read_ns", port_clock_ns(c, c->worst_read_cycles),
+		"residual_ns", port_clock_ns(c, c->worst_residual_cycles),
+		"drift_ns", port_clock_ns(c, c->drift_cycles),
+		"drift_unrefitted_ns", port_clock_ns(c, c->drift_unrefreshed_cycles),
+		"tsc_per_nic_tick", c->fit.slope));
+	json_object_set_new(o, "method", json_string("TX: TSC read before the TX burst; RX: the NIC's stamp (RTE_ETH_RX_OFFLOAD_TIMESTAMP) converted to TSC by a line fitted to rte_eth_read_clock against rte_rdtsc, refitted each second"));
+	return o;
+}
+
+static json_t *
+pacing_object(const struct pacing_choice *p)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}",
+		"source", p->hardware ? "hardware" : "software",
+		"requested", pacing_request_name(p->requested), "why", p->why);
+
+	json_object_set_new(o, "wanted_mbps", p->wanted_mbps > 0 ? json_real(p->wanted_mbps) : json_null());
+	json_object_set_new(o, "queue_rate_mbps", p->hardware ? json_integer(p->queue_mbps) : json_null());
+	json_object_set_new(o, "software_cap", p->hardware ? json_integer(PACING_HW_SOFT_CAP) : json_null());
+	return o;
+}
+
 /* Where the figures come from: the machine and kernel they were measured on. */
 json_t *
 results_host_json(void)
@@ -227,18 +280,19 @@ output_json(const char *path, const struct run_result *r)
 	for (i = 0; i < r->n_streams; i++)
 		json_array_append_new(streams, stream_object(&r->streams[i]));
 	root = json_pack("{s:s, s:i, s:b, s:s, s:{s:s, s:s}, s:s, s:s, s:f, s:s,"
-			" s:{s:s, s:s, s:I, s:s}, s:{s:f, s:s}, s:o, s:o, s:o}",
+			" s:o, s:{s:f, s:s}, s:o, s:o, s:o}",
 		"schema", "ovlperf.results", "schema_version", RESULTS_SCHEMA_VERSION,
 		"partial", r->partial, "command", r->command,
 		"ovlperf", "version", OVL_VERSION, "commit", OVL_COMMIT,
 		"dpdk", rte_version(), "started_at", started, "seconds", r->seconds,
 		"eal_args", r->eal_args ? r->eal_args : "",
-		"timestamps", "tx", "tsc", "rx", "tsc", "tsc_hz", (json_int_t)r->tsc_hz,
-		"method", "software: TSC read before the TX burst and after the RX burst; round trip, no clock sync",
+		"timestamps", timestamps_object(r),
 		"line_rate", "bps", r->line_rate_bps, "source", r->line_rate_source,
 		"config", config_object(r->cfg), "ports", ports, "streams", streams);
 	if (root != NULL) {
 		json_object_set_new(root, "host", results_host_json());
+		if (r->pacing != NULL)
+			json_object_set_new(root, "pacing", pacing_object(r->pacing));
 		json_object_set_new(root, "stop_reason", r->stop_reason ? json_string(r->stop_reason)
 								   : json_null());
 	}
@@ -257,7 +311,7 @@ output_json(const char *path, const struct run_result *r)
 		json_object_set_new(root, "mempools", pools);
 	}
 	if (r->sender != NULL)
-		json_object_set_new(root, "sender", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+		json_object_set_new(root, "sender", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 			"rx_frames", (json_int_t)r->sender->rx_frames,
 			"warmup_replies", (json_int_t)r->sender->warmup_replies,
 			"other_session", (json_int_t)r->sender->other_session,
@@ -265,6 +319,8 @@ output_json(const char *path, const struct run_result *r)
 			"arp_answered", (json_int_t)r->sender->arp_answered,
 			"tx_full", (json_int_t)r->sender->tx_full,
 			"fragments", (json_int_t)r->sender->fragments,
+			"rx_unstamped", (json_int_t)r->sender->rx_unstamped,
+			"rx_before_tx", (json_int_t)r->sender->rx_before_tx,
 			"drops", drops_object(r->sender->drops)));
 	if (r->reflector != NULL)
 		json_object_set_new(root, "reflector", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",

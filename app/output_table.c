@@ -23,8 +23,17 @@ output_table(FILE *out, const struct run_result *r)
 		snprintf(line, sizeof(line), "%.0f Gbit/s (%s)", r->line_rate_bps / 1e9, r->line_rate_source);
 	else
 		snprintf(line, sizeof(line), "unknown");
-	fprintf(out, "\novlperf %s: %.2f s measured%s, latency from TSC (round trip), line rate %s\n",
+	fprintf(out, "\novlperf %s: %.2f s measured%s, line rate %s\n",
 			r->command, r->seconds, r->partial ? " (PARTIAL: stopped early)" : "", line);
+	if (r->rx_clock != NULL)
+		fprintf(out, "round trip: TX stamped by the TSC, RX by the NIC's clock (within %.0f ns)", port_clock_budget_ns(r->rx_clock));
+	else
+		fprintf(out, "round trip: TX and RX stamped by the TSC");
+	if (r->pacing != NULL)
+		fprintf(out, "; pacing: %s%s%s%s\n", r->pacing->hardware ? "hardware" : "software",
+				r->pacing->why[0] ? " (" : "", r->pacing->why, r->pacing->why[0] ? ")" : "");
+	else
+		fputc('\n', out);
 	fprintf(out, "%-14s %6s %6s %3s %9s %9s %8s %8s %8s %9s %9s %9s %9s %9s\n",
 			"stream", "frame", "inner", "frg", "tx Mpps", "rx Mpps", "loss %", "tx Gb/s",
 			"goodput", "wire Mpps", "wire good", "p50 us", "p99 us", "p99.9 us");

@@ -91,10 +91,10 @@ port_tx_keeps_frames(uint16_t id, const char **why)
 }
 
 int
-port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		uint64_t tx_offloads, int one_pool, const struct ovl_profile *forced,
-		struct port_info *info)
+port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 {
+	uint16_t max_frame = req->max_frame;
+	uint64_t tx_offloads = req->tx_offloads, rx_offloads = req->rx_offloads;
 	struct ovl_profile prof;
 	char err[512];
 	uint16_t rx_desc = RX_DESC, tx_desc = TX_DESC;
@@ -118,7 +118,7 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 		return -1;
 	}
 	memset(&prof, 0, sizeof(prof));
-	rc = port_profile(id, forced, &prof, err, sizeof(err));
+	rc = port_profile(id, req->forced, &prof, err, sizeof(err));
 	if (rc < 0 && rc != -ENOENT) {
 		fprintf(stderr, "ovlperf: %s\n", err);
 		return -1;
@@ -146,7 +146,7 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 
 	memset(&conf, 0, sizeof(conf));
 	/* Offloads only where advertised: frees happen on the lcore that allocated. */
-	if (one_pool && (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE))
+	if (req->one_pool && (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE))
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	if ((dev.tx_offload_capa & tx_offloads) != tx_offloads) {
 		char want[256];
@@ -157,6 +157,15 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 		return -1;
 	}
 	conf.txmode.offloads |= tx_offloads;
+	if ((dev.rx_offload_capa & rx_offloads) != rx_offloads) {
+		char want[256];
+
+		port_offload_names(rx_offloads & ~dev.rx_offload_capa, 0, want, sizeof(want));
+		fprintf(stderr, "ovlperf: port %u (%s) does not advertise the RX offloads %s\n", id,
+				dev.driver_name, want);
+		return -1;
+	}
+	conf.rxmode.offloads |= rx_offloads;
 	/* 0: whatever the port takes (a reflector answers every size it receives). */
 	if (max_frame == 0) {
 		max_frame = (uint16_t)RTE_MIN(dev.max_rx_pktlen, (uint32_t)OVL_FRAME_MAX_NOFCS);
@@ -179,7 +188,7 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 	rte_eth_dev_get_mtu(id, &info->mtu);
 	rte_eth_dev_adjust_nb_rx_tx_desc(id, &rx_desc, &tx_desc);
 	info->tx_desc = tx_desc;
-	rc = rte_eth_rx_queue_setup(id, 0, rx_desc, rte_eth_dev_socket_id(id), NULL, pool);
+	rc = rte_eth_rx_queue_setup(id, 0, rx_desc, rte_eth_dev_socket_id(id), NULL, req->pool);
 	if (rc == 0)
 		rc = rte_eth_tx_queue_setup(id, 0, tx_desc, rte_eth_dev_socket_id(id), NULL);
 	if (rc != 0) {
@@ -191,7 +200,7 @@ port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promis
 		fprintf(stderr, "ovlperf: port %u: start failed: %s\n", id, strerror(-rc));
 		return -1;
 	}
-	if (promiscuous)
+	if (req->promiscuous)
 		rte_eth_promiscuous_enable(id);
 	for (i = 0; i < info->n_watch; i++)
 		info->watch_start[i] = xstat_value(id, info->watch_names[i], &info->watch_found[i]);

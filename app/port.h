@@ -34,16 +34,21 @@ struct port_info {
 	int watch_found[PORT_WATCH_MAX];
 };
 
-/*
- * Configures and starts port id with one RX and one TX queue, the RX queue filled from pool,
- * its MTU raised for frames of max_frame bytes (without FCS; 0: as large as the port takes).
- * tx_offloads must all be advertised, or it fails. one_pool: every mbuf the TX queue sees
- * comes from one pool (the condition of the fast-free offload, used where advertised).
- * Returns 0, or -1 after printing why on stderr.
- */
-int port_start(uint16_t id, uint16_t max_frame, struct rte_mempool *pool, int promiscuous,
-		uint64_t tx_offloads, int one_pool, const struct ovl_profile *forced,
-		struct port_info *info);
+/* What a command asks of a port it starts. */
+struct port_request {
+	uint16_t max_frame;           /* raise the MTU for it (without FCS; 0: as large as it takes) */
+	struct rte_mempool *pool;     /* fills the RX queue */
+	int promiscuous;
+	uint64_t tx_offloads;         /* must all be advertised, or port_start fails */
+	uint64_t rx_offloads;         /* likewise */
+	int one_pool;                 /* every mbuf the TX queue sees comes from pool: the condition
+				       * of the fast-free offload, used where advertised */
+	const struct ovl_profile *forced; /* --profile; NULL: by driver */
+};
+
+/* Configures and starts port id with one RX and one TX queue. Returns 0, or -1 after printing
+ * why on stderr. */
+int port_start(uint16_t id, const struct port_request *req, struct port_info *info);
 
 /*
  * Whether the port transmits a frame without writing to it or handing the mbuf on, so that a

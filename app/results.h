@@ -12,7 +12,9 @@
 #include <time.h>
 
 #include "config.h"
+#include "pacing.h"
 #include "port.h"
+#include "port_clock.h"
 #include "reflector.h"
 #include "sender.h"
 #include "stream.h"
@@ -50,6 +52,10 @@ struct run_result {
 	double line_rate_bps;        /* reference link speed; 0: unknown */
 	const char *line_rate_source; /* "option", "port" or "unknown" */
 	uint64_t tsc_hz;
+	enum ts_request ts_requested;
+	const struct port_clock *rx_clock; /* NULL: RX timestamps from the TSC */
+	const char *ts_why;          /* how the RX source was chosen */
+	const struct pacing_choice *pacing; /* NULL: reflect, which paces nothing */
 	unsigned int n_streams;
 	struct stream_result *streams;
 	struct {

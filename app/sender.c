@@ -287,6 +287,11 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 	stats->rx_payload += l->payload_len;
 	if (ovl_frame_verify_cksums(buf, l) != 0 || ovl_frame_verify_fill(buf, l) != 0)
 		stats->corrupted++;
+	if (unlikely(now < p.tx_ts)) {
+		/* Only a converted NIC stamp can be: within the conversion's error budget. */
+		snd->misc.rx_before_tx++;
+		now = p.tx_ts;
+	}
 	rtt = tsc_to_ns(&snd->clock, now - p.tx_ts);
 	if ((p.flags & OVL_PROBE_FLAG_REFLECTOR_TS) && p.reflector_tx_ns >= p.reflector_rx_ns &&
 			p.reflector_tx_ns - p.reflector_rx_ns < rtt) {
@@ -296,9 +301,13 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 	ovl_histogram_record(&stats->rtt, rtt);
 }
 
-/* The slow path: a fragment waits in the reassembly table until its datagram is whole. */
+/*
+ * The slow path: a fragment waits in the reassembly table (timed by now) until its datagram is
+ * whole; the datagram counts as received when its last fragment was (at).
+ */
 static void
-on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, uint64_t now)
+on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, uint64_t now,
+		uint64_t at)
 {
 	struct rte_mbuf *whole;
 	struct ovl_layers inner;
@@ -321,12 +330,17 @@ on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, 
 	inner.encap = l->encap;
 	inner.inner_end = (uint16_t)RTE_MIN(len, (uint32_t)UINT16_MAX);
 	if (data != NULL && ovl_parse_inner(snd->scratch, &inner) == 0)
-		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, now);
+		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at);
 	rte_pktmbuf_free(whole);
 }
 
-static void
-receive(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t now)
+/*
+ * now: the TSC after the RX burst. With hw set (a constant: the compiler makes one loop per
+ * source), each reply's arrival is instead its NIC stamp converted by fit.
+ */
+static __rte_always_inline void
+receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t now, const int hw,
+		const struct ovl_nic_fit *fit)
 {
 	struct rte_mbuf *answers[RX_BURST];
 	uint16_t i, n_answers = 0, sent;
@@ -337,11 +351,19 @@ receive(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t now)
 		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 		struct ovl_layers l;
 		int rc = ovl_parse(data, rte_pktmbuf_data_len(m), &snd->rx, &l);
+		uint64_t at = now;
 
+		if (hw) {
+			if (likely(m->ol_flags & snd->rx_ts_flag))
+				at = ovl_nic_to_tsc(fit, *RTE_MBUF_DYNFIELD(m, snd->rx_ts_offset,
+						rte_mbuf_timestamp_t *));
+			else
+				snd->misc.rx_unstamped++;
+		}
 		if (likely(rc == 0)) {
-			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, now);
+			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at);
 		} else if (rc == 1) {
-			on_fragment(snd, m, &l, now);
+			on_fragment(snd, m, &l, now, at);
 			continue;
 		} else if (neighbour_answer(m, &l, rc, &snd->self)) {
 			snd->misc.arp_answered++;
@@ -357,6 +379,20 @@ receive(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t now)
 		if (sent < n_answers)
 			rte_pktmbuf_free_bulk(&answers[sent], n_answers - sent);
 	}
+}
+
+static void
+receive(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t now)
+{
+	struct ovl_nic_fit fit;
+
+	/* The source is chosen per burst, never per packet. */
+	if (snd->rx_clock == NULL) {
+		receive_burst(snd, pkts, n, now, 0, NULL);
+		return;
+	}
+	port_clock_get(snd->rx_clock, &fit);
+	receive_burst(snd, pkts, n, now, 1, &fit);
 }
 
 static void
@@ -398,8 +434,13 @@ sender_main(void *arg)
 	unsigned int i;
 	uint16_t n;
 
-	for (i = 0; i < snd->n_streams; i++)
-		ovl_pacer_init(&snd->state[i].pacer, snd->streams[i].rate_pps, snd->clock.hz, now);
+	for (i = 0; i < snd->n_streams; i++) {
+		const struct stream *s = &snd->streams[i];
+
+		/* Under hardware pacing the NIC sets the load streams' pace (pacing.h). */
+		ovl_pacer_init(&snd->state[i].pacer, s->latency ? s->rate_pps : s->rate_pps * snd->soft_cap,
+				snd->clock.hz, now);
+	}
 	if (snd->warmup_cycles > 0) {
 		snd->phase = PHASE_WARMUP;
 		phase_end = now + snd->warmup_cycles;

@@ -19,6 +19,7 @@
 #include "histogram.h"
 #include "neighbour.h"
 #include "pacer.h"
+#include "port_clock.h"
 #include "seqtrack.h"
 #include "stream.h"
 
@@ -58,6 +59,8 @@ struct sender_misc {
 	uint64_t arp_answered;
 	uint64_t tx_full;
 	uint64_t fragments;
+	uint64_t rx_unstamped;        /* hardware timestamps: replies the NIC did not stamp (TSC used) */
+	uint64_t rx_before_tx;        /* hardware timestamps: converted RX stamp before the TX one (rtt 0) */
 	uint64_t drops[OVL_DROP_MAX];
 };
 
@@ -73,6 +76,10 @@ struct sender {
 	struct rte_ether_addr mac;
 	struct neighbour_self self;   /* the addresses we answer ARP for */
 	struct tsc_clock clock;
+	struct port_clock *rx_clock;  /* NULL: RX stamped by the TSC after the burst; else the NIC's */
+	int rx_ts_offset;             /* the timestamp dynfield, with rx_clock */
+	uint64_t rx_ts_flag;
+	uint32_t soft_cap;            /* load streams' software pacing at rate x soft_cap (1: exact) */
 	uint64_t warmup_cycles, measure_cycles, drain_cycles; /* measure 0: until count or quit */
 	uint64_t count;
 	const struct ovl_key *key;    /* NULL: probes carry no tag */

@@ -6,7 +6,9 @@ Usage: /usr/bin/python3 tests/integration/test_bad_options.py PATH_TO_OVLPERF
 Every case runs in a fresh directory and passes --json to a path there (first, so that a
 value-less option at the end cannot swallow it; frames has no --json) and expects:
   * exit status 2 for anything found while reading the command line; 1 for what can only be
-    found once EAL has started (a port that does not exist, no port at all), and never a crash;
+    found once EAL has started (a port that does not exist, no port at all), except 2 for a
+    --timestamps or --pacing source the port lacks (a bad choice, like a rate beyond the line),
+    and never a crash;
   * exactly one line on stderr, naming the option (or the size/command at fault) and what is
     allowed: each case lists the words that line must contain;
   * nothing on stdout;
@@ -95,6 +97,11 @@ CASES = [
     ("loop", ["--outer-udp-csum", "maybe"], 2, ["--outer-udp-csum", "zero", "compute"]),
     ("loop", ["--probe", "huge"], 2, ["--probe", "auto", "compact", "full"]),
     ("loop", ["--capture", ""], 2, ["--capture", "file"]),
+    ("loop", ["--timestamps", "gps"], 2, ["--timestamps", "gps", "auto", "tsc", "hw"]),
+    ("send", ["--pacing", "fast"], 2, ["--pacing", "fast", "auto", "software", "hardware"]),
+    ("reflect", ["--timestamps", "tsc"], 2, ["--timestamps", "reflect"]),
+    ("reflect", ["--pacing", "software"], 2, ["--pacing", "reflect"]),
+    ("loop", ["--pacing", "hardware"], 2, ["--pacing hardware", "--rate"]),
     # found only once EAL has started: status 1, still one line
     ("send", ["--duration", "1"], 1, ["no ports", "--vdev"]),
     ("loop", ["--port", "5", "--duration", "1"], 1, ["port 5", "exist"]),
@@ -103,6 +110,11 @@ CASES = [
     (["--vdev", "net_null0"], "send", ["--port", "5", "--duration", "1"], 1, ["port 5", "exist"]),
     (["--vdev", "net_null0"], "reflect", ["--port", "5", "--duration", "1"], 1,
      ["port 5", "exist"]),
+    # a source the port lacks: refused after EAL starts, before anything is sent (status 2)
+    (["--vdev", "net_null0"], "send", ["--timestamps", "hw", "--duration", "1"], 2,
+     ["--timestamps hw", "net_null", "RTE_ETH_RX_OFFLOAD_TIMESTAMP"]),
+    (["--vdev", "net_null0"], "send", ["--pacing", "hardware", "--rate", "10k", "--duration", "1"],
+     2, ["--pacing hardware", "net_null", "rte_eth_set_queue_rate_limit"]),
 ]
 
 EAL_BASE = ["--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--log-level=error"]
