@@ -26,7 +26,8 @@ bad_source_ip(rte_be32_t be, rte_be32_t own)
 {
 	uint32_t a = rte_be_to_cpu_32(be);
 
-	return a == 0 || a == UINT32_MAX || (a >> 28) == 0xE || (a >> 24) == 127 || be == own;
+	/* Unspecified or broadcast, multicast, loopback, our own: one branch for all. */
+	return ((a - 1) >= UINT32_MAX - 1) | ((a >> 28) == 0xE) | ((a >> 24) == 127) | (be == own);
 }
 
 /*
@@ -196,8 +197,7 @@ reflector_main(void *arg)
 		rx_tsc = rte_rdtsc();
 		if (likely(st->last_rx_tsc != 0))
 			ovl_histogram_record(&st->interarrival, tsc_to_ns(&r->clock, rx_tsc - st->last_rx_tsc));
-		for (i = 1; i < n; i++)
-			ovl_histogram_record(&st->interarrival, 0);
+		ovl_histogram_record_zeros(&st->interarrival, n - 1);
 		st->last_rx_tsc = rx_tsc;
 		st->rx_frames += n;
 		n_out = 0;
@@ -205,7 +205,7 @@ reflector_main(void *arg)
 			struct rte_mbuf *m = pkts[i];
 			uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
 			struct ovl_layers *l = &layers[n_out];
-			int rc = ovl_parse(data, rte_pktmbuf_data_len(m), &r->rx, l);
+			int rc = ovl_parse_memo(&r->memo, data, rte_pktmbuf_data_len(m), &r->rx, l);
 
 			if (likely(rc >= 0)) {
 				int why = admit(r, data, l, rx_tsc);

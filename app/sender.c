@@ -350,7 +350,7 @@ receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t n
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 		struct ovl_layers l;
-		int rc = ovl_parse(data, rte_pktmbuf_data_len(m), &snd->rx, &l);
+		int rc = ovl_parse_memo(&snd->memo, data, rte_pktmbuf_data_len(m), &snd->rx, &l);
 		uint64_t at = now;
 
 		if (hw) {

@@ -99,6 +99,7 @@ struct sender {
 	struct stream_state *state;
 	struct stream_stats *stats;
 	struct sender_misc misc;
+	struct ovl_parse_memo memo;   /* the last reply's headers: most replies parse from it */
 };
 
 int sender_init(struct sender *s, unsigned int n_streams);

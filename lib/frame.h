@@ -150,6 +150,27 @@ int ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cf
 		struct ovl_layers *l);
 
 /*
+ * The headers and layers of the last frame an lcore parsed whole. Probes of one stream differ
+ * only in the probe and the inner L4 checksum, and everything ovl_parse decides before the
+ * probe depends on the frame's length and those header bytes alone; so a frame whose length
+ * and headers (the checksum aside) equal the memo's has the memo's layers, and only its probe
+ * is checked. One per lcore; zero it to start empty.
+ */
+#define OVL_PARSE_MEMO_WORDS 16 /* headers up to 128 bytes */
+struct ovl_parse_memo {
+	uint32_t len;          /* 0: empty */
+	uint16_t n_words;      /* 8-byte words up to the probe (the last one masked) */
+	struct ovl_layers l;
+	uint64_t head[OVL_PARSE_MEMO_WORDS];
+	uint64_t mask[OVL_PARSE_MEMO_WORDS]; /* the bytes compared: not the checksum, not the probe */
+	uint64_t hits, misses;
+};
+
+/* ovl_parse, answered from the memo when it can be, the memo renewed when not. */
+int ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
+		const struct ovl_rx_config *cfg, struct ovl_layers *l);
+
+/*
  * Parses the inner IPv4 packet at l->inner_l3 up to l->inner_end: header checks, transport,
  * probe. Used by ovl_parse, and on a reassembled packet (with inner_l3 = 0).
  */

@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_thash.h>
 
 #include "drop.h"
@@ -50,12 +51,15 @@ ovl_ipv4_check(const uint8_t *frame, uint16_t off, uint16_t end, int first_reaso
 
 	if ((uint32_t)off + OVL_IPV4_HDR_LEN > end)
 		return -first_reason;
+	if (likely(ip->version_ihl == 0x45))
+		goto length; /* every probe: version 4, no options */
 	if ((ip->version_ihl >> 4) != 4)
 		return -(first_reason + 1);
 	if ((ip->version_ihl & 0x0F) < 5)
 		return -(first_reason + 2);
 	if ((ip->version_ihl & 0x0F) > 5)
 		return -(first_reason + 3);
+length:
 	total = rte_be_to_cpu_16(ip->total_length);
 	if (total < OVL_IPV4_HDR_LEN || (uint32_t)off + total > end)
 		return -(first_reason + 4);

@@ -78,6 +78,17 @@ ovl_histogram_record(struct ovl_histogram *h, uint64_t ns)
 	h->buckets[ovl_histogram_index(v)]++;
 }
 
+/* n values of zero at once, as n ovl_histogram_record(h, 0) would: frames of one burst. */
+static inline void
+ovl_histogram_record_zeros(struct ovl_histogram *h, uint64_t n)
+{
+	if (n == 0)
+		return;
+	h->count += n;
+	h->min = 0;
+	h->buckets[0] += n;
+}
+
 /* Adds src's values to dst's, as if they had been recorded into dst. */
 void ovl_histogram_merge(struct ovl_histogram *dst, const struct ovl_histogram *src);
 

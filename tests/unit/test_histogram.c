@@ -466,6 +466,31 @@ test_count_range(void **state)
 	assert_int_equal(ovl_histogram_count_range(&h, OVL_HISTOGRAM_LIMIT, UINT64_MAX), 1);
 }
 
+/* Zeros recorded at once leave the histogram as recording them one by one does. */
+static void
+test_record_zeros(void **state)
+{
+	static struct ovl_histogram a, b;
+	unsigned int i;
+
+	(void)state;
+	ovl_histogram_init(&a);
+	ovl_histogram_init(&b);
+	ovl_histogram_record_zeros(&a, 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+	ovl_histogram_record(&a, 1500);
+	ovl_histogram_record(&b, 1500);
+	ovl_histogram_record_zeros(&a, 31);
+	for (i = 0; i < 31; i++)
+		ovl_histogram_record(&b, 0);
+	ovl_histogram_record(&a, 700);
+	ovl_histogram_record(&b, 700);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(ovl_histogram_percentile(&a, 50), 0);
+	assert_int_equal(a.min, 0);
+	assert_int_equal(a.max, 1500);
+}
+
 int
 main(void)
 {
@@ -480,6 +505,7 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_huge),
 		cmocka_unit_test(test_count_range),
+		cmocka_unit_test(test_record_zeros),
 	};
 
 	return cmocka_run_group_tests_name("histogram", tests, NULL, NULL);

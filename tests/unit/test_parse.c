@@ -94,6 +94,7 @@ enum forms {
 
 static uint8_t scratch[SCRATCH_LEN];
 static uint8_t scratch2[SCRATCH_LEN];
+static uint64_t memo_hits; /* mutations the parse memo answered (probe bytes damaged only) */
 
 /* ---------------------------------------------------------------------------------------- */
 /* Failure reporting */
@@ -1743,6 +1744,30 @@ random_offset(uint32_t len, uint32_t hot)
  * reason, and on 0 or 1 gives sound layers on which the checksum, fill and turnaround
  * functions work without crashing.
  */
+/*
+ * The memo answers a damaged frame as ovl_parse does: primed with the undamaged frame (whose
+ * headers it then holds), it is given the damaged one, and must return the same verdict and,
+ * for a probe, the same layers, whether it hit or missed.
+ */
+static void
+check_memo_agrees(const struct frame *f, const uint8_t *buf, uint32_t len,
+		const struct ovl_rx_config *cfg, int want_rc, const struct ovl_layers *want,
+		unsigned long iter)
+{
+	static struct ovl_parse_memo memo;
+	struct ovl_layers l;
+	int rc;
+
+	memset(&memo, 0, sizeof(memo));
+	ovl_parse_memo(&memo, f->buf, f->len, cfg, &l);
+	rc = ovl_parse_memo(&memo, buf, len, cfg, &l);
+	CHECK(rc == want_rc, "mutation %lu of %s (len %u): the memo said %s, ovl_parse %s (memo hits %" PRIu64 ", again %s)",
+			iter, f->name, len, rc_name(rc), rc_name(want_rc), memo.hits, rc_name(ovl_parse(buf, len, cfg, &l)));
+	CHECK(rc != 0 || same_layers(&l, want), "mutation %lu of %s: the memo's layers differ",
+			iter, f->name);
+	memo_hits += memo.hits;
+}
+
 static void
 test_random_mutations(void **state)
 {
@@ -1801,6 +1826,7 @@ test_random_mutations(void **state)
 		rc = parse_exact_keep(scratch, len, &cfg, &l, &buf);
 		CHECK(rc == 0 || rc == 1 || (rc < 0 && rc > -OVL_DROP_MAX),
 				"mutation %lu of %s: ovl_parse returned %d", iter, f->name, rc);
+		check_memo_agrees(f, buf, len, &cfg, rc, &l, iter);
 		counts[rc <= 0 ? -rc : OVL_DROP_MAX + 1]++;
 		if (rc == 0 || rc == 1) {
 			int bad;
@@ -1828,6 +1854,8 @@ test_random_mutations(void **state)
 		print_message("#   %-26s %lu\n", i == OVL_DROP_MAX + 1 ? "fragment"
 				: i == 0 ? "accepted" : ovl_drop_name((int)i), counts[i]);
 	}
+	print_message("#   the parse memo answered %" PRIu64 " of them from its headers\n", memo_hits);
+	CHECK(memo_hits > MUTATIONS / 100, "the memo hit only %" PRIu64 " times", memo_hits);
 	/* The run reached deep into the parser, not only its first checks. */
 	CHECK(counts[0] > MUTATIONS / 20 && counts[OVL_DROP_MAX + 1] > 0 && distinct >= 20,
 			"accepted %lu, fragments %lu, %u distinct results", counts[0],
