@@ -965,18 +965,18 @@ check_queue_map(struct app_config *cfg, const char *command)
 				command, strcmp(command, "reflect") == 0 ? "reflect-lcore" : "send-lcore");
 		return -1;
 	}
-	for (q = 0; q < OVL_QUEUES_MAX; q++) {
-		if (q < cfg->queues && cfg->queue_lcore[q] < 0) {
-			fprintf(stderr, "ovlperf %s: --queue-map: queue %u has no lcore: map every queue 0..%u (--queues %u)\n",
-					command, q, cfg->queues - 1, cfg->queues);
-			return -1;
-		}
-		if (q >= cfg->queues && cfg->queue_lcore[q] >= 0) {
+	for (q = cfg->queues; q < OVL_QUEUES_MAX; q++)
+		if (cfg->queue_lcore[q] >= 0) {
 			fprintf(stderr, "ovlperf %s: --queue-map: queue %u is out of range: --queues %u has queues 0..%u\n",
 					command, q, cfg->queues, cfg->queues - 1);
 			return -1;
 		}
-	}
+	for (q = 0; q < cfg->queues; q++)
+		if (cfg->queue_lcore[q] < 0) {
+			fprintf(stderr, "ovlperf %s: --queue-map: queue %u has no lcore: map every queue 0..%u (--queues %u)\n",
+					command, q, cfg->queues - 1, cfg->queues);
+			return -1;
+		}
 	return 0;
 }
 

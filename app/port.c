@@ -90,11 +90,20 @@ port_tx_keeps_frames(uint16_t id, const char **why)
 	return 1;
 }
 
-/* Drivers whose RX queue q holds what the peer sent on its TX queue q: no hashing involved. */
+/*
+ * Drivers that fill each RX queue from a source of its own, no hashing involved: net_ring and
+ * net_memif (what the peer sent on its TX queue q), net_pcap (its q-th rx_pcap), net_null.
+ */
 static int
-queues_paired(const char *driver)
+queues_per_source(const char *driver)
 {
-	return strcmp(driver, "net_ring") == 0 || strcmp(driver, "net_memif") == 0;
+	static const char *const own[] = { "net_ring", "net_memif", "net_pcap", "net_null" };
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(own); i++)
+		if (strcmp(driver, own[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -108,8 +117,8 @@ choose_steering(uint16_t id, const struct rte_eth_dev_info *dev, const struct po
 	info->rx_steering = "single";
 	if (queues <= 1)
 		return;
-	if (queues_paired(dev->driver_name)) {
-		info->rx_steering = "paired";
+	if (queues_per_source(dev->driver_name)) {
+		info->rx_steering = "per_queue";
 		return;
 	}
 	info->rss_hf = req->rss ? (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & dev->flow_type_rss_offloads : 0;

@@ -26,9 +26,10 @@ struct port_info {
 	uint16_t tx_desc;             /* the TX ring's size, as the driver adjusted it */
 	uint16_t queues;              /* RX/TX queue pairs started */
 	uint64_t rss_hf;              /* RTE_ETH_RSS_* the port hashes on to pick the RX queue; 0: none */
-	const char *rx_steering;      /* how frames find their RX queue: "single", "rss", "paired"
-				       * (net_ring, net_memif: the peer's TX queue q is our RX queue
-				       * q), "none" (all on queue 0) */
+	const char *rx_steering;      /* how frames find their RX queue: "single" (one queue),
+				       * "rss", "per_queue" (the driver fills each queue from its own
+				       * source: net_ring, net_memif, net_pcap, net_null), "none"
+				       * (no RSS: all on queue 0) */
 	int socket;
 	char profile[OVL_PROFILE_NAME_MAX]; /* "" when no profile names this driver */
 	/* The profile's [stats] xstats (ENA's allowance counters), read at start: results report
