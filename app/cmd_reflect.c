@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ovlperf reflect: the reflector lcore on one port until --duration or a signal; one line per
- * second of what it received, reflected and dropped (by reason), and the totals at the end.
+ * ovlperf reflect: a reflector lcore per port queue (--queues) until --duration or a signal;
+ * one line per second of what they received, reflected and dropped (by reason), and the
+ * totals at the end, summed over the queues (the JSON has each queue too).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "eal.h"
 #include "ovl_version.h"
 #include "port.h"
+#include "queue_lcores.h"
 #include "reflector.h"
 #include "results.h"
 #include "run.h"
@@ -35,11 +37,34 @@ print_drops(FILE *out, const struct reflector_stats *st)
 			fprintf(out, " %s %" PRIu64, ovl_drop_name(i), st->drops[i]);
 }
 
-static int
-write_json(const char *path, const struct reflector *r, const struct port_info *port,
-		double seconds, int partial, const char *eal_args)
+/* The reflector's run: one reflector per queue, and their counters summed. */
+struct reflect_run {
+	struct app_config cfg;
+	struct queue_lcores lcores;
+	struct port_info port;
+	struct reflector r[OVL_QUEUES_MAX];
+	struct reflector_stats sum;
+};
+
+static void
+sum_queues(struct reflect_run *run)
 {
-	const struct reflector_stats *st = &r->stats;
+	unsigned int q;
+
+	memset(&run->sum, 0, sizeof(run->sum));
+	ovl_histogram_init(&run->sum.interarrival);
+	for (q = 0; q < run->cfg.queues; q++)
+		results_add_reflector(&run->sum, &run->r[q].stats);
+}
+
+static int
+write_json(const char *path, const struct reflect_run *run, double seconds, int partial,
+		const char *eal_args)
+{
+	const struct reflector_stats *st = &run->sum;
+	const struct port_info *port = &run->port;
+	struct queue_result qs[OVL_QUEUES_MAX];
+	unsigned int q;
 	json_t *drops = json_object(), *root;
 	char tmp[4096], mac[RTE_ETHER_ADDR_FMT_SIZE];
 	FILE *f;
@@ -55,7 +80,7 @@ write_json(const char *path, const struct reflector *r, const struct port_info *
 		"schema", "ovlperf.results", "schema_version", RESULTS_SCHEMA_VERSION,
 		"partial", partial, "command", "reflect",
 		"ovlperf", "version", OVL_VERSION, "commit", OVL_COMMIT, "dpdk", rte_version(),
-		"seconds", seconds, "dwell", r->dwell,
+		"seconds", seconds, "dwell", run->r[0].dwell,
 		"port", "id", port->id, "name", port->name, "driver", port->driver, "mac", mac,
 		"link_speed_mbps", (int)port->link_speed_mbps,
 		"reflector", "rx_frames", (json_int_t)st->rx_frames, "reflected", (json_int_t)st->reflected,
@@ -64,6 +89,15 @@ write_json(const char *path, const struct reflector *r, const struct port_info *
 		"not_addressed", (json_int_t)st->drops[OVL_DROP_NOT_ADDRESSED], "tx_full", (json_int_t)st->tx_full,
 		"drops", drops);
 	if (root != NULL) {
+		json_t *jport = json_object_get(root, "port"), *jrefl = json_object_get(root, "reflector");
+
+		for (q = 0; q < run->cfg.queues; q++)
+			qs[q] = (struct queue_result){ .queue = q, .lcore = run->lcores.reflect[q],
+				.reflector = &run->r[q].stats };
+		json_object_set_new(jrefl, "queues", results_reflector_queues(qs, run->cfg.queues));
+		json_object_set_new(jport, "queues", json_integer(port->queues));
+		json_object_set_new(jport, "rss_hf", json_integer((json_int_t)port->rss_hf));
+		json_object_set_new(jport, "rx_steering", json_string(port->rx_steering));
 		json_object_set_new(root, "host", results_host_json());
 		json_object_set_new(root, "eal_args", json_string(eal_args));
 		json_object_set_new(root, "stop_reason", partial ? json_string("signal") : json_null());
@@ -81,116 +115,148 @@ write_json(const char *path, const struct reflector *r, const struct port_info *
 	return output_commit(f, path, tmp);
 }
 
+/* Queue q's reflector: every queue's has the same rules, its own counters and replay window. */
+static int
+setup_reflector(struct reflect_run *run, unsigned int q)
+{
+	const struct app_config *cfg = &run->cfg;
+	struct reflector *r = &run->r[q];
+	unsigned int i;
+
+	r->port = cfg->port;
+	r->queue = (uint16_t)q;
+	ovl_rx_config_defaults(&r->rx);
+	if (cfg->n_encaps < ovl_encap_count()) {
+		r->rx.encap_mask = 0;
+		for (i = 0; i < cfg->n_encaps; i++)
+			r->rx.encap_mask |= 1u << ovl_encap_index(cfg->encaps[i]);
+	}
+	r->rx.vxlan_port = rte_cpu_to_be_16(cfg->spec.vxlan_port);
+	r->rx.flannel_port = rte_cpu_to_be_16(cfg->spec.flannel_port);
+	if (cfg->vni_given)
+		r->rx.vni = cfg->spec.vni;
+	r->mac = run->port.mac;
+	r->inner_mac = cfg->spec.inner_dst_mac;
+	r->ip = cfg->spec.dst_ip;
+	r->inner_ip = cfg->spec.inner_dst_ip;
+	return reflector_configure(r, cfg);
+}
+
 int
 cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 {
-	struct app_config cfg;
-	struct reflector *r;
-	struct port_info port;
+	struct reflect_run *run;
+	struct app_config *cfg;
 	struct port_request req;
 	struct rte_mempool *pool;
-	unsigned int lcore, i;
+	unsigned int q, n;
 	uint64_t hz, start, end = UINT64_MAX, next_line, last_rx = 0, last_refl = 0;
 	char args[512];
-	int rc, status = 1;
+	int rc, status = 1, started = 0;
 
-	config_defaults(&cfg);
-	rc = config_parse(&cfg, "reflect", argc, argv);
-	if (rc != 0)
-		return rc == 1 ? 0 : rc;
-	run_signals_install();
-	if (app_eal_init(eal, 1) != 0)
+	run = calloc(1, sizeof(*run));
+	if (run == NULL)
 		return 1;
-	r = calloc(1, sizeof(*r));
-	lcore = cfg.reflect_lcore >= 0 ? (unsigned int)cfg.reflect_lcore : rte_get_next_lcore(-1, 1, 0);
-	if (r == NULL || !lcore_usable(lcore)) {
-		fprintf(stderr, "ovlperf reflect: needs a worker lcore besides the main one (--reflect-lcore names one of the EAL core list): give e.g. -l 0-1\n");
-		goto out;
+	cfg = &run->cfg;
+	config_defaults(cfg);
+	rc = config_parse(cfg, "reflect", argc, argv);
+	if (rc != 0) {
+		free(run);
+		return rc == 1 ? 0 : rc;
 	}
+	n = cfg->queues;
+	run_signals_install();
+	if (app_eal_init(eal, n) != 0) {
+		free(run);
+		return 1;
+	}
+	status = queue_lcores_pick(cfg, "reflect", 0, 1, &run->lcores);
+	if (status != 0)
+		goto out;
+	status = 1;
 	if (rte_eth_dev_count_avail() == 0) {
 		fprintf(stderr, "ovlperf reflect: no ports found; without a NIC try: ovlperf --no-huge --no-pci --vdev net_null0 -- reflect\n");
 		goto out;
 	}
-	if (!rte_eth_dev_is_valid_port(cfg.port)) {
+	if (!rte_eth_dev_is_valid_port(cfg->port)) {
 		fprintf(stderr, "ovlperf reflect: port %u does not exist (%u found); give --port\n",
-				cfg.port, rte_eth_dev_count_avail());
+				cfg->port, rte_eth_dev_count_avail());
 		goto out;
 	}
-	pool = rte_pktmbuf_pool_create("reflect_pool", 4095, 256, 0,
-			RTE_PKTMBUF_HEADROOM + OVL_FRAME_MAX, rte_eth_dev_socket_id(cfg.port));
+	pool = rte_pktmbuf_pool_create("reflect_pool", 4095 * n, 256, 0,
+			RTE_PKTMBUF_HEADROOM + OVL_FRAME_MAX, rte_eth_dev_socket_id(cfg->port));
 	if (pool == NULL) {
 		fprintf(stderr, "ovlperf reflect: cannot create the mbuf pool (try more -m)\n");
 		goto out;
 	}
-	req = (struct port_request){ .pool = pool, .promiscuous = cfg.promiscuous, .one_pool = 1,
-		.forced = cfg.profile_given ? &cfg.profile : NULL };
-	if (port_start(cfg.port, &req, &port) < 0)
-		goto out;
-
-	r->port = cfg.port;
-	ovl_rx_config_defaults(&r->rx);
-	if (cfg.n_encaps < ovl_encap_count()) {
-		r->rx.encap_mask = 0;
-		for (i = 0; i < cfg.n_encaps; i++)
-			r->rx.encap_mask |= 1u << ovl_encap_index(cfg.encaps[i]);
-	}
-	r->rx.vxlan_port = rte_cpu_to_be_16(cfg.spec.vxlan_port);
-	r->rx.flannel_port = rte_cpu_to_be_16(cfg.spec.flannel_port);
-	if (cfg.vni_given)
-		r->rx.vni = cfg.spec.vni;
-	r->mac = port.mac;
-	r->inner_mac = cfg.spec.inner_dst_mac;
-	r->ip = cfg.spec.dst_ip;
-	r->inner_ip = cfg.spec.inner_dst_ip;
-	if (reflector_configure(r, &cfg) < 0) {
-		fprintf(stderr, "ovlperf reflect: out of memory for the replay window\n");
+	req = (struct port_request){ .pool = pool, .promiscuous = cfg->promiscuous, .one_pool = 1,
+		.forced = cfg->profile_given ? &cfg->profile : NULL, .queues = (uint16_t)n, .rss = 1 };
+	rc = port_start(cfg->port, &req, &run->port);
+	if (rc < 0) {
+		status = rc == PORT_TOO_FEW_QUEUES ? OVL_EXIT_USAGE : 1;
 		goto out;
 	}
+	started = 1;
+	for (q = 0; q < n; q++)
+		if (setup_reflector(run, q) < 0) {
+			fprintf(stderr, "ovlperf reflect: out of memory for the replay window\n");
+			goto out;
+		}
 	hz = rte_get_tsc_hz();
 
-	warn_numa(lcore, &port);
-	telemetry_attach("reflect", &cfg, NULL, r);
+	for (q = 0; q < n; q++)
+		warn_numa(run->lcores.reflect[q], &run->port);
+	telemetry_attach("reflect", cfg, NULL, 0, run->r, n);
 	start = rte_rdtsc();
 	next_line = start + hz;
-	if (cfg.duration_s > 0)
-		end = start + (uint64_t)(cfg.duration_s * hz);
-	rte_eal_remote_launch(reflector_main, r, lcore);
+	if (cfg->duration_s > 0)
+		end = start + (uint64_t)(cfg->duration_s * hz);
+	for (q = 0; q < n; q++)
+		rte_eal_remote_launch(reflector_main, &run->r[q], run->lcores.reflect[q]);
 	while (!run_quit && rte_rdtsc() < end) {
 		usleep(20000);
-		if (cfg.live && !cfg.quiet && rte_rdtsc() >= next_line) {
+		if (cfg->live && !cfg->quiet && rte_rdtsc() >= next_line) {
+			sum_queues(run);
 			fprintf(stderr, "[%6.1f s] rx %.3f Mpps reflected %.3f Mpps, arp %" PRIu64 ", not ours %" PRIu64,
-					(double)(rte_rdtsc() - start) / hz, (r->stats.rx_frames - last_rx) / 1e6,
-					(r->stats.reflected - last_refl) / 1e6, r->stats.arp_answered,
-					r->stats.drops[OVL_DROP_NOT_ADDRESSED]);
-			print_drops(stderr, &r->stats);
+					(double)(rte_rdtsc() - start) / hz, (run->sum.rx_frames - last_rx) / 1e6,
+					(run->sum.reflected - last_refl) / 1e6, run->sum.arp_answered,
+					run->sum.drops[OVL_DROP_NOT_ADDRESSED]);
+			print_drops(stderr, &run->sum);
 			fputc('\n', stderr);
-			last_rx = r->stats.rx_frames;
-			last_refl = r->stats.reflected;
+			last_rx = run->sum.rx_frames;
+			last_refl = run->sum.reflected;
 			next_line += hz;
 		}
 	}
-	r->stop = 1;
-	rte_eal_wait_lcore(lcore);
-	if (!cfg.quiet) {
+	for (q = 0; q < n; q++)
+		run->r[q].stop = 1;
+	for (q = 0; q < n; q++)
+		rte_eal_wait_lcore(run->lcores.reflect[q]);
+	sum_queues(run);
+	if (!cfg->quiet) {
 		printf("ovlperf reflect: %.2f s%s: rx %" PRIu64 ", reflected %" PRIu64 " (%" PRIu64
 				" stamped, %" PRIu64 " fragments), arp %" PRIu64 ", not ours %" PRIu64 ", tx full %" PRIu64 "; drops:",
 				(double)(rte_rdtsc() - start) / hz, run_quit ? " (stopped by signal)" : "",
-				r->stats.rx_frames, r->stats.reflected, r->stats.stamped,
-				r->stats.fragments_reflected, r->stats.arp_answered, r->stats.drops[OVL_DROP_NOT_ADDRESSED],
-				r->stats.tx_full);
-		print_drops(stdout, &r->stats);
+				run->sum.rx_frames, run->sum.reflected, run->sum.stamped,
+				run->sum.fragments_reflected, run->sum.arp_answered,
+				run->sum.drops[OVL_DROP_NOT_ADDRESSED], run->sum.tx_full);
+		print_drops(stdout, &run->sum);
 		printf("\n");
+		for (q = 0; n > 1 && q < n; q++)
+			printf("  queue %u (lcore %u): rx %" PRIu64 ", reflected %" PRIu64 "\n", q,
+					run->lcores.reflect[q], run->r[q].stats.rx_frames, run->r[q].stats.reflected);
 	}
 	status = 0;
-	if (cfg.json_path != NULL && write_json(cfg.json_path, r, &port,
+	if (cfg->json_path != NULL && write_json(cfg->json_path, run,
 			(double)(rte_rdtsc() - start) / hz, run_quit != 0, app_eal_args_text(eal, args, sizeof(args))) < 0)
 		status = 1;
-	port_stop(cfg.port);
 out:
 	telemetry_detach();
-	if (r != NULL)
-		reflector_release(r);
-	free(r);
+	if (started)
+		port_stop(cfg->port);
+	for (q = 0; q < OVL_QUEUES_MAX; q++)
+		reflector_release(&run->r[q]);
+	free(run);
 	app_eal_cleanup();
 	return status;
 }

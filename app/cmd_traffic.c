@@ -27,6 +27,7 @@
 #include "pcap_file.h"
 #include "port.h"
 #include "port_clock.h"
+#include "queue_lcores.h"
 #include "reflector.h"
 #include "results.h"
 #include "run.h"
@@ -34,9 +35,7 @@
 #include "stream.h"
 #include "telemetry.h"
 
-#define POOL_MBUFS 2047 /* RX and TX descriptors, a ring in flight, caches */
-/* Rings hold more than a pool has: a reply never finds its ring full. */
-#define LOOP_RING_SLOTS 2048
+#define POOL_MBUFS 2047 /* per queue: RX and TX descriptors, a ring in flight, caches */
 #define REASM_FLOWS 1024
 
 struct traffic {
@@ -48,9 +47,15 @@ struct traffic {
 	struct rte_mempool *pools[2];
 	struct stream *streams;
 	int n_streams;
-	struct sender sender;
-	struct reflector reflector;
+	/* One sender (and in loop one reflector) per queue, each on its own lcore. */
+	struct queue_lcores lcores;
+	struct sender senders[OVL_QUEUES_MAX];
+	struct reflector reflectors[OVL_QUEUES_MAX];
+	struct sender_misc sender_sum;        /* the queues' counters added, for the results */
+	struct reflector_stats reflector_sum;
 	int rx_hw;                   /* the sender's RX timestamps are the NIC's */
+	int rx_ts_offset;            /* with rx_hw: the timestamp dynfield */
+	uint64_t rx_ts_flag;
 	char ts_why[512];            /* how the RX timestamp source was chosen */
 	struct port_clock rx_clock;  /* with rx_hw */
 	struct pacing_choice pacing;
@@ -84,27 +89,41 @@ check_sizes(const struct app_config *cfg, const char *command)
 	return 0;
 }
 
+/*
+ * Two ports joined by one ring each way per queue: what loop_a sends on queue q arrives on
+ * loop_b's queue q, and back. A ring holds more than both pools have, so a reply never finds
+ * its ring full.
+ */
 static int
-make_ring_pair(void)
+make_ring_pair(unsigned int queues)
 {
-	struct rte_ring *a2b = rte_ring_create("loop_a2b", LOOP_RING_SLOTS, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	struct rte_ring *b2a = rte_ring_create("loop_b2a", LOOP_RING_SLOTS, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct rte_ring *a2b[OVL_QUEUES_MAX], *b2a[OVL_QUEUES_MAX];
+	unsigned int slots = rte_align32pow2(2 * POOL_MBUFS * queues + 1), q;
 
-	if (a2b == NULL || b2a == NULL)
-		return -1;
-	if (rte_eth_from_rings("loop_a", &b2a, 1, &a2b, 1, SOCKET_ID_ANY) < 0 ||
-			rte_eth_from_rings("loop_b", &a2b, 1, &b2a, 1, SOCKET_ID_ANY) < 0)
+	for (q = 0; q < queues; q++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "loop_a2b_%u", q);
+		a2b[q] = rte_ring_create(name, slots, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "loop_b2a_%u", q);
+		b2a[q] = rte_ring_create(name, slots, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (a2b[q] == NULL || b2a[q] == NULL)
+			return -1;
+	}
+	if (rte_eth_from_rings("loop_a", b2a, queues, a2b, queues, SOCKET_ID_ANY) < 0 ||
+			rte_eth_from_rings("loop_b", a2b, queues, b2a, queues, SOCKET_ID_ANY) < 0)
 		return -1;
 	return 0;
 }
 
+/* One pool per port, shared by its queues' lcores through their mempool caches. */
 static struct rte_mempool *
-pool_for(const char *name, uint16_t max_frame, int socket)
+pool_for(const char *name, uint16_t max_frame, int socket, unsigned int queues)
 {
 	uint16_t room = RTE_MAX((uint16_t)RTE_MBUF_DEFAULT_BUF_SIZE,
 			(uint16_t)(RTE_PKTMBUF_HEADROOM + max_frame));
 
-	return rte_pktmbuf_pool_create(name, POOL_MBUFS, 256, 0, room, socket);
+	return rte_pktmbuf_pool_create(name, POOL_MBUFS * queues, 256, 0, room, socket);
 }
 
 /* The largest frame of any stream, from the layouts alone (templates come later). */
@@ -200,11 +219,10 @@ choose_timestamps(struct traffic *t, uint64_t *rx_offloads)
 static int
 start_rx_clock(struct traffic *t)
 {
-	struct sender *s = &t->sender;
 	char why[256];
 	int rc;
 
-	rc = rte_mbuf_dyn_rx_timestamp_register(&s->rx_ts_offset, &s->rx_ts_flag);
+	rc = rte_mbuf_dyn_rx_timestamp_register(&t->rx_ts_offset, &t->rx_ts_flag);
 	if (rc != 0)
 		snprintf(why, sizeof(why), "port %u: rte_mbuf_dyn_rx_timestamp_register: %s",
 				t->cfg.port, strerror(rte_errno));
@@ -236,7 +254,7 @@ setup_ports(struct traffic *t)
 	uint64_t rx_offloads = 0;
 	int rc;
 
-	if (t->loop && rte_eth_dev_count_avail() == 0 && make_ring_pair() < 0) {
+	if (t->loop && rte_eth_dev_count_avail() == 0 && make_ring_pair(t->cfg.queues) < 0) {
 		fprintf(stderr, "ovlperf loop: cannot make the ring pair\n");
 		return -1;
 	}
@@ -265,7 +283,7 @@ setup_ports(struct traffic *t)
 		if (i == 0 && (rc = choose_timestamps(t, &rx_offloads)) != 0)
 			return rc;
 		snprintf(name, sizeof(name), "pool_%u", i);
-		t->pools[i] = pool_for(name, max_frame, rte_eth_dev_socket_id(ids[i]));
+		t->pools[i] = pool_for(name, max_frame, rte_eth_dev_socket_id(ids[i]), t->cfg.queues);
 		if (t->pools[i] == NULL) {
 			fprintf(stderr, "ovlperf %s: cannot create the mbuf pool for port %u (try more -m)\n",
 					t->command, ids[i]);
@@ -276,9 +294,11 @@ setup_ports(struct traffic *t)
 			.tx_offloads = i == 0 ? t->cfg.tx_offloads : 0,
 			.rx_offloads = i == 0 ? rx_offloads : 0,
 			.one_pool = i == 1 || !t->keep_frames,
-			.forced = t->cfg.profile_given ? &t->cfg.profile : NULL };
-		if (port_start(ids[i], &req, &t->ports[i]) < 0)
-			return -1;
+			.forced = t->cfg.profile_given ? &t->cfg.profile : NULL,
+			.queues = (uint16_t)t->cfg.queues, .rss = i == 1 };
+		rc = port_start(ids[i], &req, &t->ports[i]);
+		if (rc < 0)
+			return rc == PORT_TOO_FEW_QUEUES ? OVL_EXIT_USAGE : -1;
 		t->n_started = i + 1;
 	}
 	if (wait_links_up(t) < 0)
@@ -346,7 +366,8 @@ build_streams(struct traffic *t)
 				SOCKET_ID_ANY);
 		indirect = rte_pktmbuf_pool_create("frag_indirect", 8191, 0, 0, 0, SOCKET_ID_ANY);
 	}
-	n = streams_build(&t->cfg, t->link_bps, direct, indirect, &t->streams, err, sizeof(err));
+	n = streams_build(&t->cfg, t->link_bps, direct, indirect, t->cfg.queues, &t->streams, err,
+			sizeof(err));
 	rte_mempool_free(direct);
 	rte_mempool_free(indirect);
 	if (n < 0) {
@@ -386,10 +407,12 @@ check_rates(const struct traffic *t)
 		return 0;
 	for (i = 0; i < t->n_streams; i++) {
 		const struct stream *s = &t->streams[i];
+		/* A load stream's replicas, one per queue, share the wire. */
+		uint64_t pps = s->latency ? s->rate_pps : s->rate_pps * t->cfg.queues;
 
-		if (s->rate_pps > s->line_rate_pps + s->line_rate_pps / 1000) {
+		if (pps > s->line_rate_pps + s->line_rate_pps / 1000) {
 			fprintf(stderr, "ovlperf %s: --rate: %.4f Mpps of %s %u-byte frames is beyond the %.0f Gbit/s line rate: at most %.4f Mpps (or 100%%)\n",
-					t->command, s->rate_pps / 1e6, s->spec.encap->name, s->lay.frame_size,
+					t->command, pps / 1e6, s->spec.encap->name, s->lay.frame_size,
 					t->link_bps / 1e9, s->line_rate_pps / 1e6);
 			return OVL_EXIT_USAGE;
 		}
@@ -397,20 +420,38 @@ check_rates(const struct traffic *t)
 	return 0;
 }
 
-static int
-setup_sender(struct traffic *t)
+/* How many streams queue q sends, from *first on (streams_build groups them by queue). */
+static unsigned int
+queue_streams(const struct traffic *t, unsigned int q, unsigned int *first)
 {
-	struct sender *s = &t->sender;
+	unsigned int n = 0;
+	int i;
+
+	*first = 0;
+	for (i = 0; i < t->n_streams; i++)
+		if (t->streams[i].queue == q && n++ == 0)
+			*first = (unsigned int)i;
+	return n;
+}
+
+/* Queue q's sender: the streams of that queue (consecutive, streams_build groups them). */
+static int
+setup_sender(struct traffic *t, unsigned int q)
+{
+	struct sender *s = &t->senders[q];
 	struct app_config *cfg = &t->cfg;
 	uint64_t hz = rte_get_tsc_hz();
+	unsigned int first, n = queue_streams(t, q, &first);
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	if (sender_init(s, (unsigned int)t->n_streams) < 0)
+	if (sender_init(s, n) < 0)
 		return -1;
 	s->port = cfg->port;
-	s->queue = 0;
-	s->streams = t->streams;
+	s->queue = (uint16_t)q;
+	s->streams = &t->streams[first];
+	s->first_stream = first;
+	s->all_streams = (unsigned int)t->n_streams;
 	s->pool = t->pools[0];
 	s->session = cfg->probe.session;
 	s->mac = t->ports[0].mac;
@@ -420,6 +461,8 @@ setup_sender(struct traffic *t)
 		.inner_ip = cfg->spec.inner_src_ip };
 	tsc_clock_init(&s->clock, hz);
 	s->rx_clock = t->rx_hw ? &t->rx_clock : NULL;
+	s->rx_ts_offset = t->rx_ts_offset;
+	s->rx_ts_flag = t->rx_ts_flag;
 	s->soft_cap = t->pacing.hardware ? PACING_HW_SOFT_CAP : 1;
 	s->warmup_cycles = (uint64_t)(cfg->warmup_s * hz);
 	s->measure_cycles = (uint64_t)(cfg->duration_s * hz);
@@ -433,7 +476,8 @@ setup_sender(struct traffic *t)
 	s->rx.vxlan_port = rte_cpu_to_be_16(cfg->spec.vxlan_port);
 	s->rx.flannel_port = rte_cpu_to_be_16(cfg->spec.flannel_port);
 	s->reasm = ovl_reasm_create(REASM_FLOWS, hz, rte_eth_dev_socket_id(cfg->port));
-	if (cfg->capture_path != NULL) {
+	/* One pcap file, written by one lcore: queue 0's frames. */
+	if (cfg->capture_path != NULL && q == 0) {
 		char err[512];
 
 		s->capture = ovl_pcap_open(cfg->capture_path, err, sizeof(err));
@@ -452,13 +496,18 @@ setup_sender(struct traffic *t)
 	return 0;
 }
 
+/*
+ * Queue q's reflector, configured like every other: each has its own counters, rate cap and
+ * replay window (a probe replayed onto another queue meets another window).
+ */
 static int
-setup_reflector(struct traffic *t)
+setup_reflector(struct traffic *t, unsigned int q)
 {
-	struct reflector *r = &t->reflector;
+	struct reflector *r = &t->reflectors[q];
 
 	memset(r, 0, sizeof(*r));
 	r->port = t->cfg.peer_port;
+	r->queue = (uint16_t)q;
 	ovl_rx_config_defaults(&r->rx);
 	r->rx.vxlan_port = rte_cpu_to_be_16(t->cfg.spec.vxlan_port);
 	r->rx.flannel_port = rte_cpu_to_be_16(t->cfg.spec.flannel_port);
@@ -476,18 +525,19 @@ static void
 drain_ports(struct traffic *t)
 {
 	struct rte_mbuf *pkts[64];
-	unsigned int i, rounds;
+	unsigned int i, q, rounds;
 	uint16_t n;
 
-	for (i = 0; i < t->n_ports; i++) {
-		rte_eth_tx_done_cleanup(t->ports[i].id, 0, 0);
-		for (rounds = 0; rounds < 1000; rounds++) {
-			n = rte_eth_rx_burst(t->ports[i].id, 0, pkts, 64);
-			if (n == 0)
-				break;
-			rte_pktmbuf_free_bulk(pkts, n);
+	for (i = 0; i < t->n_ports; i++)
+		for (q = 0; q < t->ports[i].queues; q++) {
+			rte_eth_tx_done_cleanup(t->ports[i].id, (uint16_t)q, 0);
+			for (rounds = 0; rounds < 1000; rounds++) {
+				n = rte_eth_rx_burst(t->ports[i].id, (uint16_t)q, pkts, 64);
+				if (n == 0)
+					break;
+				rte_pktmbuf_free_bulk(pkts, n);
+			}
 		}
-	}
 }
 
 #define LINK_DOWN_LIMIT_S 3
@@ -518,12 +568,15 @@ watch_links(struct traffic *t, uint64_t hz)
 			fprintf(stderr, "ovlperf %s: port %u (%s) link up again\n", t->command,
 					t->ports[i].id, t->ports[i].name);
 		}
-		if (down_since[i] != 0 && !t->sender.stop &&
+		if (down_since[i] != 0 && !t->senders[0].stop &&
 				rte_rdtsc() - down_since[i] > LINK_DOWN_LIMIT_S * hz) {
+			unsigned int q;
+
 			fprintf(stderr, "ovlperf %s: port %u link down for %d s: stopping, results so far marked partial\n",
 					t->command, t->ports[i].id, LINK_DOWN_LIMIT_S);
 			t->stop_reason = "link down";
-			t->sender.stop = 1;
+			for (q = 0; q < t->cfg.queues; q++)
+				t->senders[q].stop = 1;
 		}
 	}
 }
@@ -546,40 +599,39 @@ lcore_usable(unsigned int lcore)
 }
 
 static int
+senders_running(const struct traffic *t)
+{
+	unsigned int q;
+
+	for (q = 0; q < t->cfg.queues; q++)
+		if (t->senders[q].phase != PHASE_DONE &&
+				rte_eal_get_lcore_state(t->lcores.send[q]) != WAIT)
+			return 1;
+	return 0;
+}
+
+/* Reflectors first, so the first probes find them polling; then a sender per queue. */
+static int
 launch_and_wait(struct traffic *t)
 {
-	unsigned int send_lcore, refl_lcore = RTE_MAX_LCORE;
 	struct live_state live;
 	uint64_t start = rte_rdtsc(), hz = rte_get_tsc_hz(), next_line = start + hz, next_fit = start + hz;
-	unsigned int i;
+	unsigned int i, q, n = t->cfg.queues;
 
-	send_lcore = t->cfg.send_lcore >= 0 ? (unsigned int)t->cfg.send_lcore
-					    : rte_get_next_lcore(-1, 1, 0);
-	if (t->loop)
-		refl_lcore = t->cfg.reflect_lcore >= 0 ? (unsigned int)t->cfg.reflect_lcore
-						      : rte_get_next_lcore(send_lcore, 1, 0);
-	if (send_lcore >= RTE_MAX_LCORE || (t->loop && refl_lcore >= RTE_MAX_LCORE)) {
-		fprintf(stderr, "ovlperf %s: needs %d worker lcores besides the main one: give e.g. %s\n",
-				t->command, t->loop ? 2 : 1,
-				t->loop ? "-l 0-2, or --lcores 0@0,1@1,2@0 on two CPUs" : "-l 0-1");
-		return -1;
+	for (q = 0; q < n; q++) {
+		warn_numa(t->lcores.send[q], &t->ports[0]);
+		if (t->loop)
+			warn_numa(t->lcores.reflect[q], &t->ports[1]);
 	}
-	if (!lcore_usable(send_lcore) || (t->loop && (!lcore_usable(refl_lcore) || refl_lcore == send_lcore))) {
-		fprintf(stderr, "ovlperf %s: --send-lcore/--reflect-lcore must name distinct worker lcores of the EAL core list (workers here: %u)\n",
-				t->command, rte_lcore_count() - 1);
-		return -1;
-	}
-	warn_numa(send_lcore, &t->ports[0]);
-	if (t->loop)
-		warn_numa(refl_lcore, &t->ports[1]);
 	if (live_init(&live, (unsigned int)t->n_streams) < 0)
 		return -1;
 	for (i = 0; i < t->n_ports; i++)
 		t->pool_in_use_start[i] = rte_mempool_in_use_count(t->pools[i]);
-	if (t->loop)
-		rte_eal_remote_launch(reflector_main, &t->reflector, refl_lcore);
-	rte_eal_remote_launch(sender_main, &t->sender, send_lcore);
-	while (t->sender.phase != PHASE_DONE && rte_eal_get_lcore_state(send_lcore) != WAIT) {
+	for (q = 0; t->loop && q < n; q++)
+		rte_eal_remote_launch(reflector_main, &t->reflectors[q], t->lcores.reflect[q]);
+	for (q = 0; q < n; q++)
+		rte_eal_remote_launch(sender_main, &t->senders[q], t->lcores.send[q]);
+	while (senders_running(t)) {
 		usleep(20000);
 		watch_links(t, hz);
 		if (t->rx_hw && rte_rdtsc() >= next_fit) {
@@ -587,22 +639,43 @@ launch_and_wait(struct traffic *t)
 			next_fit += hz;
 		}
 		if (t->cfg.live && !t->cfg.quiet && rte_rdtsc() >= next_line) {
-			live_line(stderr, &live, &t->sender, (double)(rte_rdtsc() - start) / hz);
+			live_line(stderr, &live, t->senders, n, (double)(rte_rdtsc() - start) / hz);
 			next_line += hz;
 		}
 	}
-	rte_eal_wait_lcore(send_lcore);
+	for (q = 0; q < n; q++)
+		rte_eal_wait_lcore(t->lcores.send[q]);
 	if (t->rx_hw)
 		port_clock_finish(&t->rx_clock);
-	if (t->loop) {
-		t->reflector.stop = 1;
-		rte_eal_wait_lcore(refl_lcore);
-	}
+	for (q = 0; t->loop && q < n; q++)
+		t->reflectors[q].stop = 1;
+	for (q = 0; t->loop && q < n; q++)
+		rte_eal_wait_lcore(t->lcores.reflect[q]);
 	/* What is still in flight (rings, TX queues) is drained back before counting. */
 	drain_ports(t);
 	for (i = 0; i < t->n_ports; i++)
 		t->pool_in_use_end[i] = rte_mempool_in_use_count(t->pools[i]);
 	live_free(&live);
+	return 0;
+}
+
+/* Each queue's TX limiter (where hardware paces) at its own streams' sum; wanted_mbps: all. */
+static int
+apply_pacing(struct traffic *t)
+{
+	double wanted = 0;
+	unsigned int q;
+	int rc;
+
+	for (q = 0; q < t->cfg.queues; q++) {
+		unsigned int first, n = queue_streams(t, q, &first);
+
+		rc = pacing_apply(&t->pacing, &t->streams[first], n, t->cfg.port, (uint16_t)q, t->command);
+		if (rc != 0)
+			return rc;
+		wanted += t->pacing.wanted_mbps;
+	}
+	t->pacing.wanted_mbps = wanted;
 	return 0;
 }
 
@@ -642,17 +715,32 @@ report(struct traffic *t, const struct eal_args *eal, time_t started)
 	r.streams = calloc(r.n_streams, sizeof(*r.streams));
 	if (r.streams == NULL)
 		return -1;
-	if (t->sender.measure_end > t->sender.measure_start)
-		r.seconds = (double)(t->sender.measure_end - t->sender.measure_start) / r.tsc_hz;
-	r.sender = &t->sender.misc;
+	/* The run's time is queue 0's; each queue's streams are rated over their own sender's. */
+	if (t->senders[0].measure_end > t->senders[0].measure_start)
+		r.seconds = (double)(t->senders[0].measure_end - t->senders[0].measure_start) / r.tsc_hz;
+	r.n_queues = t->cfg.queues;
+	memset(&t->sender_sum, 0, sizeof(t->sender_sum));
+	memset(&t->reflector_sum, 0, sizeof(t->reflector_sum));
+	ovl_histogram_init(&t->reflector_sum.interarrival);
+	for (unsigned int q = 0; q < t->cfg.queues; q++) {
+		results_add_sender(&t->sender_sum, &t->senders[q].misc);
+		r.sender_queues[q] = (struct queue_result){ .queue = q, .lcore = t->lcores.send[q],
+			.sender = &t->senders[q].misc };
+		results_from_sender(&r, &t->senders[q]);
+		if (!t->loop)
+			continue;
+		results_add_reflector(&t->reflector_sum, &t->reflectors[q].stats);
+		r.reflector_queues[q] = (struct queue_result){ .queue = q, .lcore = t->lcores.reflect[q],
+			.reflector = &t->reflectors[q].stats };
+	}
+	r.sender = &t->sender_sum;
 	for (unsigned int i = 0; i < t->n_ports; i++) {
 		r.pools[i].name = t->pools[i]->name;
 		r.pools[i].size = t->pools[i]->size;
 		r.pools[i].in_use_start = t->pool_in_use_start[i];
 		r.pools[i].in_use_end = t->pool_in_use_end[i];
 	}
-	r.reflector = t->loop ? &t->reflector.stats : NULL;
-	results_from_sender(&r, &t->sender);
+	r.reflector = t->loop ? &t->reflector_sum : NULL;
 	/* With JSON or CSV on stdout, the table moves to stderr so stdout stays parseable. */
 	if (!t->cfg.quiet)
 		output_table(stdout_taken(&t->cfg) ? stderr : stdout, &r);
@@ -690,10 +778,14 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 		return rc;
 	}
 	run_signals_install();
-	if (app_eal_init(eal, loop ? 2 : 1) != 0) {
+	if (app_eal_init(eal, (loop ? 2 : 1) * t->cfg.queues) != 0) {
 		free(t);
 		return 1;
 	}
+	/* Before any port starts: too few lcores for the queues sends nothing. */
+	status = queue_lcores_pick(&t->cfg, t->command, 1, loop, &t->lcores);
+	if (status != 0)
+		goto out;
 	rc = setup_ports(t);
 	if (rc != 0) {
 		status = rc > 0 ? rc : 1;
@@ -708,33 +800,34 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 		goto out;
 	status = check_rates(t);
 	if (status == 0)
-		status = pacing_apply(&t->pacing, t->streams, (unsigned int)t->n_streams, t->cfg.port,
-				0, t->command);
+		status = apply_pacing(t);
 	if (status != 0)
 		goto out;
 	status = 1;
-	if (setup_sender(t) < 0)
-		goto out;
-	if (loop && setup_reflector(t) < 0)
-		goto out;
-	telemetry_attach(t->command, &t->cfg, &t->sender, loop ? &t->reflector : NULL);
+	for (i = 0; i < t->cfg.queues; i++)
+		if (setup_sender(t, i) < 0 || (loop && setup_reflector(t, i) < 0))
+			goto out;
+	telemetry_attach(t->command, &t->cfg, t->senders, t->cfg.queues, loop ? t->reflectors : NULL,
+			t->cfg.queues);
 	if (launch_and_wait(t) < 0)
 		goto out;
-	if (t->sender.capture != NULL) {
+	if (t->senders[0].capture != NULL) {
 		char err[512];
 
-		if (ovl_pcap_commit(t->sender.capture, err, sizeof(err)) < 0)
+		if (ovl_pcap_commit(t->senders[0].capture, err, sizeof(err)) < 0)
 			fprintf(stderr, "ovlperf %s: --capture: %s\n", t->command, err);
-		t->sender.capture = NULL;
+		t->senders[0].capture = NULL;
 	}
 	status = report(t, eal, started) < 0 ? 1 : 0;
 out:
 	telemetry_detach();
-	if (t->sender.capture != NULL)
-		ovl_pcap_abort(t->sender.capture);
-	ovl_reasm_free(t->sender.reasm);
-	reflector_release(&t->reflector);
-	sender_free(&t->sender);
+	if (t->senders[0].capture != NULL)
+		ovl_pcap_abort(t->senders[0].capture);
+	for (i = 0; i < OVL_QUEUES_MAX; i++) {
+		ovl_reasm_free(t->senders[i].reasm);
+		reflector_release(&t->reflectors[i]);
+		sender_free(&t->senders[i]);
+	}
 	for (i = 0; i < t->n_started; i++)
 		port_stop(t->ports[i].id);
 	streams_free(t->streams, (unsigned int)t->n_streams);

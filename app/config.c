@@ -732,6 +732,61 @@ apply_reflect_lcore(struct app_config *cfg, const char *arg, char *err, size_t e
 }
 
 static int
+apply_queues(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (number(arg, 1, OVL_QUEUES_MAX, &v, err, errlen) < 0)
+		return -1;
+	cfg->queues = (unsigned int)v;
+	return 0;
+}
+
+/* Q@LCORE[,Q@LCORE...]: each queue once, each lcore once; ranges are checked against --queues
+ * once every option is read. */
+static int
+apply_queue_map(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	const char *p = arg;
+	unsigned int q, j;
+
+	for (q = 0; q < OVL_QUEUES_MAX; q++)
+		cfg->queue_lcore[q] = -1;
+	for (;;) {
+		char *end;
+		unsigned long queue, lcore;
+
+		queue = strtoul(p, &end, 10);
+		if (end == p || *end != '@' || queue >= OVL_QUEUES_MAX)
+			goto bad;
+		p = end + 1;
+		lcore = strtoul(p, &end, 10);
+		if (end == p || (*end != ',' && *end != '\0') || lcore == 0 || lcore >= RTE_MAX_LCORE)
+			goto bad;
+		if (cfg->queue_lcore[queue] >= 0) {
+			snprintf(err, errlen, "queue %lu is given twice", queue);
+			return -1;
+		}
+		for (j = 0; j < OVL_QUEUES_MAX; j++)
+			if (cfg->queue_lcore[j] == (int)lcore) {
+				snprintf(err, errlen, "lcore %lu serves both queue %u and queue %lu: one queue per lcore",
+						lcore, j, queue);
+				return -1;
+			}
+		cfg->queue_lcore[queue] = (int)lcore;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	cfg->queue_map_given = 1;
+	return 0;
+bad:
+	snprintf(err, errlen, "'%s': give Q@LCORE[,Q@LCORE...], queues 0..%d, worker lcores 1..%d (e.g. 0@1,1@2)",
+			arg, OVL_QUEUES_MAX - 1, RTE_MAX_LCORE - 1);
+	return -1;
+}
+
+static int
 apply_port(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	uint64_t v;
@@ -828,6 +883,8 @@ static const struct option_entry options[] = {
 	{ C_REFLECT, "ip", "ADDR", "reflector's own underlay IPv4 (default 192.0.2.2)", apply_dst_ip },
 	{ C_REFLECT, "inner-ip", "ADDR", "reflector's own inner IPv4 in every tunnel (default 198.51.100.2)", apply_inner_dst_ip },
 	{ C_TRAFFIC, "send-lcore", "ID", "worker lcore that serves the sender's port queue (default: the first worker)", apply_send_lcore },
+	{ C_RUN, "queues", "N", "RX/TX queue pairs per port, 1..16, each served by its own worker lcore (default 1)", apply_queues },
+	{ C_RUN, "queue-map", "Q@LCORE,...", "the worker lcore of each queue, e.g. 0@1,1@2 (default: the workers in order; loop: the sender's queues, the reflector's take the next workers)", apply_queue_map },
 	{ C_REFLECT | C_LOOP, "reflect-lcore", "ID", "worker lcore that serves the reflector's port queue (default: the next worker)", apply_reflect_lcore },
 	{ C_RUN | C_PORTS, "profile", "NAME", "driver profile from drivers-config/ (default: chosen by the port's driver)", apply_profile },
 	{ C_TRAFFIC, "tx-offload", "WHAT", "cksum: the sender's port computes inner IPv4 and UDP checksums (A/B against software); none (default)", apply_tx_offload },
@@ -856,6 +913,9 @@ config_defaults(struct app_config *cfg)
 	cfg->live = 1;
 	cfg->send_lcore = -1;
 	cfg->reflect_lcore = -1;
+	cfg->queues = 1;
+	for (unsigned int q = 0; q < OVL_QUEUES_MAX; q++)
+		cfg->queue_lcore[q] = -1;
 }
 
 static unsigned int
@@ -888,6 +948,36 @@ config_usage(FILE *out, const char *command)
 		fprintf(out, "  %-24s %s\n", left, options[i].help);
 	}
 	fprintf(out, "  %-24s %s\n", "--help", "this text");
+}
+
+/* --queue-map against --queues: every queue mapped, none beyond; --send-lcore and
+ * --reflect-lcore name queue 0's lcore and so do not mix with a map of the same side. */
+static int
+check_queue_map(struct app_config *cfg, const char *command)
+{
+	int lcore_opt = strcmp(command, "reflect") == 0 ? cfg->reflect_lcore : cfg->send_lcore;
+	unsigned int q;
+
+	if (!cfg->queue_map_given)
+		return 0;
+	if (lcore_opt >= 0) {
+		fprintf(stderr, "ovlperf %s: --queue-map and --%s both place queue 0: give one\n",
+				command, strcmp(command, "reflect") == 0 ? "reflect-lcore" : "send-lcore");
+		return -1;
+	}
+	for (q = cfg->queues; q < OVL_QUEUES_MAX; q++)
+		if (cfg->queue_lcore[q] >= 0) {
+			fprintf(stderr, "ovlperf %s: --queue-map: queue %u is out of range: --queues %u has queues 0..%u\n",
+					command, q, cfg->queues, cfg->queues - 1);
+			return -1;
+		}
+	for (q = 0; q < cfg->queues; q++)
+		if (cfg->queue_lcore[q] < 0) {
+			fprintf(stderr, "ovlperf %s: --queue-map: queue %u has no lcore: map every queue 0..%u (--queues %u)\n",
+					command, q, cfg->queues - 1, cfg->queues);
+			return -1;
+		}
+	return 0;
 }
 
 int
@@ -951,6 +1041,8 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 				command);
 		return OVL_EXIT_USAGE;
 	}
+	if (check_queue_map(cfg, command) != 0)
+		return OVL_EXIT_USAGE;
 	if (cfg->n_encaps == 0) {
 		for (i = 0; ovl_encaps[i] != NULL && i < OVL_MAX_ENCAPS; i++)
 			cfg->encaps[cfg->n_encaps++] = ovl_encaps[i];

@@ -17,6 +17,7 @@
 
 #define OVL_EXIT_USAGE 2
 #define OVL_MAX_ENCAPS 16
+#define OVL_QUEUES_MAX 16
 
 enum rate_unit {
 	RATE_UNLIMITED,
@@ -87,6 +88,9 @@ struct app_config {
 	int profile_given;
 	int send_lcore;              /* the lcore serving the sender's port queue; -1: first worker */
 	int reflect_lcore;           /* the reflector's; -1: the next worker */
+	unsigned int queues;         /* --queues: RX/TX queue pairs per port, one worker lcore each */
+	int queue_lcore[OVL_QUEUES_MAX]; /* --queue-map: queue q's lcore; -1: not mapped */
+	int queue_map_given;
 	enum ts_request timestamps;  /* --timestamps: the sender's RX timestamp source */
 	enum pacing_request pacing;  /* --pacing */
 };

@@ -15,7 +15,7 @@ int
 app_eal_init(const struct eal_args *eal, unsigned int workers)
 {
 	char defaults[] = OVL_EAL_DEFAULTS;
-	char lcores[64];
+	char lcores[256]; /* up to 32 workers: 0@0,...,32@1 */
 	char *argv[32];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int argc = 0, rc;
@@ -32,15 +32,20 @@ app_eal_init(const struct eal_args *eal, unsigned int workers)
 				tok = strtok_r(NULL, " ", &save))
 			argv[argc++] = tok;
 		/*
-		 * One lcore per CPU while there are enough; otherwise the last worker shares the
-		 * main lcore's CPU (the main lcore only reports, once a second).
+		 * One lcore per CPU while there are enough; otherwise lcore i runs on CPU i % cpus
+		 * (0@0,1@1,2@0,...): workers spread over every CPU, sharing them, and share the
+		 * main lcore's, which only reports, once a second.
 		 */
-		if (cpus > (long)workers)
+		if (cpus > (long)workers) {
 			snprintf(lcores, sizeof(lcores), "-l0-%u", workers);
-		else if (workers == 2 && cpus == 2)
-			snprintf(lcores, sizeof(lcores), "--lcores=0@0,1@1,2@0");
-		else
-			snprintf(lcores, sizeof(lcores), "--lcores=0@0,1-%u@%ld", workers, cpus - 1);
+		} else {
+			size_t off = (size_t)snprintf(lcores, sizeof(lcores), "--lcores=");
+			unsigned int i;
+
+			for (i = 0; i <= workers && off < sizeof(lcores); i++)
+				off += (size_t)snprintf(lcores + off, sizeof(lcores) - off, "%s%u@%ld",
+						i ? "," : "", i, (long)i % (cpus > 0 ? cpus : 1));
+		}
 		argv[argc++] = lcores;
 		argv[argc] = NULL;
 		rc = rte_eal_init(argc, argv);

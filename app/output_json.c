@@ -144,6 +144,11 @@ port_object(const struct port_info *p)
 		"xstats", port_xstats_json(p->id),
 		"profile", p->profile[0] ? json_string(p->profile) : json_null(),
 		"shaping", port_watch_json(p, &shaped));
+	if (o != NULL) {
+		json_object_set_new(o, "queues", json_integer(p->queues));
+		json_object_set_new(o, "rss_hf", json_integer((json_int_t)p->rss_hf));
+		json_object_set_new(o, "rx_steering", json_string(p->rx_steering ? p->rx_steering : "single"));
+	}
 	/* Shaping is the cloud's, not the overlay's: say so where nobody can miss it. */
 	if (shaped)
 		fprintf(stderr, "ovlperf: warning: port %u's allowance counters grew during the run: the cloud shaped this traffic (see ports[].shaping)\n",
@@ -156,8 +161,9 @@ stream_object(const struct stream_result *s)
 {
 	const struct stream *st = s->stream;
 	const struct latency_result *l = &s->latency;
+	json_t *o;
 
-	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I, s:s,"
+	o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I, s:s,"
 			" s:{s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f},"
 			" s:{s:I, s:I, s:I, s:f, s:f, s:f, s:f},"
 			" s:I, s:f, s:I, s:I, s:I, s:I,"
@@ -183,6 +189,75 @@ stream_object(const struct stream_result *s)
 		"p50", (json_int_t)l->p50, "p90", (json_int_t)l->p90, "p99", (json_int_t)l->p99,
 		"p99_9", (json_int_t)l->p999, "max", (json_int_t)l->max, "mean", l->mean,
 		"stddev", l->stddev, "dwell_subtracted", (json_int_t)s->dwell_subtracted);
+	if (o != NULL)
+		json_object_set_new(o, "queue", json_integer(st->queue));
+	return o;
+}
+
+/* Per encapsulation, the load streams' replicas (one per queue) added up. */
+static json_t *
+encap_totals(const struct run_result *r)
+{
+	json_t *a = json_array();
+	unsigned int i, j;
+
+	for (i = 0; i < r->n_streams; i++) {
+		const struct stream *first = r->streams[i].stream;
+		uint64_t tx = 0, rx = 0, lost = 0, txb = 0, rxb = 0;
+		double tx_pps = 0, rx_pps = 0, tx_l1 = 0;
+		unsigned int n = 0;
+
+		if (first->latency || first->queue != 0)
+			continue;
+		for (j = 0; j < r->n_streams; j++) {
+			const struct stream_result *s = &r->streams[j];
+
+			if (s->stream->latency || s->stream->spec.encap != first->spec.encap)
+				continue;
+			n++;
+			tx += s->tx_datagrams;
+			rx += s->rx_datagrams;
+			lost += s->lost;
+			txb += s->tx_bytes;
+			rxb += s->rx_bytes;
+			tx_pps += s->tx_pps;
+			rx_pps += s->rx_pps;
+			tx_l1 += s->tx_l1_bps;
+		}
+		json_array_append_new(a, json_pack("{s:s, s:i, s:{s:I, s:I, s:f, s:f}, s:{s:I, s:I, s:f}, s:I}",
+			"encap", first->spec.encap->name, "queues", (int)n,
+			"tx", "packets", (json_int_t)tx, "bytes", (json_int_t)txb, "pps", tx_pps, "l1_bps", tx_l1,
+			"rx", "packets", (json_int_t)rx, "bytes", (json_int_t)rxb, "pps", rx_pps,
+			"lost", (json_int_t)lost));
+	}
+	return a;
+}
+
+static json_t *
+reflector_counters(const struct reflector_stats *st)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+		"rx_frames", (json_int_t)st->rx_frames, "reflected", (json_int_t)st->reflected,
+		"fragments_reflected", (json_int_t)st->fragments_reflected,
+		"stamped", (json_int_t)st->stamped, "arp_answered", (json_int_t)st->arp_answered,
+		"not_addressed", (json_int_t)st->drops[OVL_DROP_NOT_ADDRESSED],
+		"tx_full", (json_int_t)st->tx_full, "drops", drops_object(st->drops));
+}
+
+json_t *
+results_reflector_queues(const struct queue_result *qs, unsigned int n)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		json_t *o = reflector_counters(qs[i].reflector);
+
+		json_object_set_new(o, "queue", json_integer(qs[i].queue));
+		json_object_set_new(o, "lcore", json_integer(qs[i].lcore));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 static const char *
@@ -310,29 +385,39 @@ output_json(const char *path, const struct run_result *r)
 				"in_use_end", (int)r->pools[i].in_use_end));
 		json_object_set_new(root, "mempools", pools);
 	}
-	if (r->sender != NULL)
-		json_object_set_new(root, "sender", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	json_object_set_new(root, "encap_totals", encap_totals(r));
+	if (r->sender != NULL) {
+		json_t *queues = json_array();
+
+		for (i = 0; i < r->n_queues; i++) {
+			const struct queue_result *q = &r->sender_queues[i];
+
+			json_array_append_new(queues, json_pack("{s:i, s:i, s:I, s:I, s:I}",
+				"queue", (int)q->queue, "lcore", (int)q->lcore,
+				"rx_frames", (json_int_t)q->sender->rx_frames,
+				"misrouted", (json_int_t)q->sender->misrouted,
+				"tx_full", (json_int_t)q->sender->tx_full));
+		}
+		json_object_set_new(root, "sender", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
 			"rx_frames", (json_int_t)r->sender->rx_frames,
 			"warmup_replies", (json_int_t)r->sender->warmup_replies,
 			"other_session", (json_int_t)r->sender->other_session,
 			"unknown_stream", (json_int_t)r->sender->unknown_stream,
+			"misrouted", (json_int_t)r->sender->misrouted,
 			"arp_answered", (json_int_t)r->sender->arp_answered,
 			"tx_full", (json_int_t)r->sender->tx_full,
 			"fragments", (json_int_t)r->sender->fragments,
 			"rx_unstamped", (json_int_t)r->sender->rx_unstamped,
 			"rx_before_tx", (json_int_t)r->sender->rx_before_tx,
-			"drops", drops_object(r->sender->drops)));
-	if (r->reflector != NULL)
-		json_object_set_new(root, "reflector", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
-			"rx_frames", (json_int_t)r->reflector->rx_frames,
-			"reflected", (json_int_t)r->reflector->reflected,
-			"fragments_reflected", (json_int_t)r->reflector->fragments_reflected,
-			"stamped", (json_int_t)r->reflector->stamped,
-			"arp_answered", (json_int_t)r->reflector->arp_answered,
-			"not_addressed", (json_int_t)r->reflector->drops[OVL_DROP_NOT_ADDRESSED],
-			"tx_full", (json_int_t)r->reflector->tx_full,
-			"drops", drops_object(r->reflector->drops),
-			"interarrival_ns", interarrival_object(r)));
+			"drops", drops_object(r->sender->drops), "queues", queues));
+	}
+	if (r->reflector != NULL) {
+		json_t *o = reflector_counters(r->reflector);
+
+		json_object_set_new(o, "interarrival_ns", interarrival_object(r));
+		json_object_set_new(o, "queues", results_reflector_queues(r->reflector_queues, r->n_queues));
+		json_object_set_new(root, "reflector", o);
+	}
 	f = output_open(path, tmp, sizeof(tmp));
 	if (f == NULL) {
 		json_decref(root);

@@ -26,31 +26,41 @@ live_free(struct live_state *ls)
 }
 
 void
-live_line(FILE *out, struct live_state *ls, const struct sender *snd, double elapsed_s)
+live_line(FILE *out, struct live_state *ls, const struct sender *senders, unsigned int n_senders,
+		double elapsed_s)
 {
 	uint64_t now = rte_rdtsc();
-	double dt = (double)(now - ls->last_tsc) / snd->clock.hz;
-	unsigned int i;
+	double dt = (double)(now - ls->last_tsc) / senders[0].clock.hz;
+	unsigned int q, i;
 
 	fprintf(out, "[%6.1f s]", elapsed_s);
-	for (i = 0; i < snd->n_streams; i++) {
-		const struct stream_stats *c = &snd->stats[i];
-		uint64_t tx = c->tx_datagrams, rx = c->rx_datagrams, txb = c->tx_bytes;
-		/* Counters restart when the warm-up ends. */
-		uint64_t dtx = tx >= ls->last_tx[i] ? tx - ls->last_tx[i] : tx;
-		uint64_t drx = rx >= ls->last_rx[i] ? rx - ls->last_rx[i] : rx;
-		uint64_t dtxb = txb >= ls->last_tx_bytes[i] ? txb - ls->last_tx_bytes[i] : txb;
-		double loss = dtx ? 100.0 * ((double)dtx - (double)drx) / (double)dtx : 0;
+	for (q = 0; q < n_senders; q++) {
+		const struct sender *snd = &senders[q];
 
-		fprintf(out, "  %s%s tx %.3f rx %.3f Mpps %.3f Gb/s loss %.2f%% p50 %.1f p99 %.1f us",
-				snd->streams[i].spec.encap->name, snd->streams[i].latency ? "/lat" : "",
-				dtx / dt / 1e6, drx / dt / 1e6, dtxb * 8 / dt / 1e9, loss < 0 ? 0 : loss,
-				ovl_histogram_percentile(&c->rtt, 50) / 1e3,
-				ovl_histogram_percentile(&c->rtt, 99) / 1e3);
-		ls->last_tx[i] = tx;
-		ls->last_rx[i] = rx;
-		ls->last_tx_bytes[i] = txb;
+		for (i = 0; i < snd->n_streams; i++) {
+			const struct stream_stats *c = &snd->stats[i];
+			const struct stream *s = &snd->streams[i];
+			unsigned int k = snd->first_stream + i;
+			uint64_t tx = c->tx_datagrams, rx = c->rx_datagrams, txb = c->tx_bytes;
+			/* Counters restart when the warm-up ends. */
+			uint64_t dtx = tx >= ls->last_tx[k] ? tx - ls->last_tx[k] : tx;
+			uint64_t drx = rx >= ls->last_rx[k] ? rx - ls->last_rx[k] : rx;
+			uint64_t dtxb = txb >= ls->last_tx_bytes[k] ? txb - ls->last_tx_bytes[k] : txb;
+			double loss = dtx ? 100.0 * ((double)dtx - (double)drx) / (double)dtx : 0;
+			char q_name[16] = "";
+
+			if (n_senders > 1)
+				snprintf(q_name, sizeof(q_name), "/q%u", s->queue);
+			fprintf(out, "  %s%s%s tx %.3f rx %.3f Mpps %.3f Gb/s loss %.2f%% p50 %.1f p99 %.1f us",
+					s->spec.encap->name, s->latency ? "/lat" : "", q_name,
+					dtx / dt / 1e6, drx / dt / 1e6, dtxb * 8 / dt / 1e9, loss < 0 ? 0 : loss,
+					ovl_histogram_percentile(&c->rtt, 50) / 1e3,
+					ovl_histogram_percentile(&c->rtt, 99) / 1e3);
+			ls->last_tx[k] = tx;
+			ls->last_rx[k] = rx;
+			ls->last_tx_bytes[k] = txb;
+		}
 	}
-	fprintf(out, "%s\n", snd->phase == PHASE_WARMUP ? "  (warm-up)" : "");
+	fprintf(out, "%s\n", senders[0].phase == PHASE_WARMUP ? "  (warm-up)" : "");
 	ls->last_tsc = now;
 }

@@ -5,11 +5,16 @@
 
 #include "results.h"
 
+/* With several queues, each load stream has a replica per queue: "vxlan q1". */
 static const char *
-stream_name(const struct stream *s, char *buf, size_t len)
+stream_name(const struct stream *s, unsigned int queues, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s", s->spec.encap->name,
-			s->spec.inner_proto == IPPROTO_ICMP ? "/icmp" : "", s->latency ? " lat" : "");
+	char q[8] = "";
+
+	if (queues > 1 && !s->latency)
+		snprintf(q, sizeof(q), " q%u", s->queue);
+	snprintf(buf, len, "%s%s%s%s", s->spec.encap->name,
+			s->spec.inner_proto == IPPROTO_ICMP ? "/icmp" : "", s->latency ? " lat" : "", q);
 	return buf;
 }
 
@@ -42,7 +47,7 @@ output_table(FILE *out, const struct run_result *r)
 		const struct stream *st = s->stream;
 
 		fprintf(out, "%-14s %6u %6u %3u %9.4f %9.4f %8.3f %8.3f %8.3f %9.4f %9.3f %9.1f %9.1f %9.1f\n",
-				stream_name(st, name, sizeof(name)), st->lay.frame_size, st->lay.inner_len,
+				stream_name(st, r->n_queues, name, sizeof(name)), st->lay.frame_size, st->lay.inner_len,
 				st->n_frames, s->tx_pps / 1e6, s->rx_pps / 1e6, s->loss_ratio * 100,
 				s->tx_l1_bps / 1e9, s->rx_goodput_bps / 1e9, s->line_rate_pps / 1e6,
 				s->line_goodput_bps / 1e9, s->latency.p50 / 1e3, s->latency.p99 / 1e3,
@@ -55,7 +60,10 @@ output_table(FILE *out, const struct run_result *r)
 
 		if (s->reordered || s->duplicated || s->corrupted)
 			fprintf(out, "%s: %" PRIu64 " reordered, %" PRIu64 " duplicated, %" PRIu64 " corrupted\n",
-					stream_name(s->stream, name, sizeof(name)), s->reordered,
+					stream_name(s->stream, r->n_queues, name, sizeof(name)), s->reordered,
 					s->duplicated, s->corrupted);
 	}
+	if (r->sender != NULL && r->sender->misrouted)
+		fprintf(out, "%" PRIu64 " replies came back on another queue than their stream's and were not measured (sender.misrouted)\n",
+				r->sender->misrouted);
 }

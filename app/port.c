@@ -90,6 +90,50 @@ port_tx_keeps_frames(uint16_t id, const char **why)
 	return 1;
 }
 
+/*
+ * Drivers that fill each RX queue from a source of its own, no hashing involved: net_ring and
+ * net_memif (what the peer sent on its TX queue q), net_pcap (its q-th rx_pcap), net_null.
+ */
+static int
+queues_per_source(const char *driver)
+{
+	static const char *const own[] = { "net_ring", "net_memif", "net_pcap", "net_null" };
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(own); i++)
+		if (strcmp(driver, own[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * RSS on the outer headers: IP addresses and UDP ports. An overlay's outer UDP source port
+ * already varies per inner flow (lib/headers.c), so the outer fields spread tunnels' flows.
+ */
+static void
+choose_steering(uint16_t id, const struct rte_eth_dev_info *dev, const struct port_request *req,
+		uint16_t queues, struct rte_eth_conf *conf, struct port_info *info)
+{
+	info->rx_steering = "single";
+	if (queues <= 1)
+		return;
+	if (queues_per_source(dev->driver_name)) {
+		info->rx_steering = "per_queue";
+		return;
+	}
+	info->rss_hf = req->rss ? (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & dev->flow_type_rss_offloads : 0;
+	if (info->rss_hf != 0) {
+		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf->rx_adv_conf.rss_conf.rss_hf = info->rss_hf;
+		info->rx_steering = "rss";
+		return;
+	}
+	info->rx_steering = "none";
+	if (req->rss)
+		fprintf(stderr, "ovlperf: warning: port %u (%s) offers no RSS on IP or UDP: with %u queues all traffic lands on queue 0\n",
+				id, dev->driver_name, queues);
+}
+
 int
 port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 {
@@ -98,6 +142,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	struct ovl_profile prof;
 	char err[512];
 	uint16_t rx_desc = RX_DESC, tx_desc = TX_DESC;
+	uint16_t queues = req->queues ? req->queues : 1, q;
 	unsigned int i;
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info dev;
@@ -144,7 +189,14 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	info->tx_offload_capa = dev.tx_offload_capa;
 	info->socket = rte_eth_dev_socket_id(id);
 
+	if (queues > dev.max_rx_queues || queues > dev.max_tx_queues) {
+		fprintf(stderr, "ovlperf: port %u (%s) has at most %u RX and %u TX queues: --queues %u is too many\n",
+				id, dev.driver_name, dev.max_rx_queues, dev.max_tx_queues, queues);
+		return PORT_TOO_FEW_QUEUES;
+	}
 	memset(&conf, 0, sizeof(conf));
+	choose_steering(id, &dev, req, queues, &conf, info);
+	info->queues = queues;
 	/* Offloads only where advertised: frees happen on the lcore that allocated. */
 	if (req->one_pool && (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE))
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
@@ -177,7 +229,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 				dev.driver_name, dev.max_rx_pktlen, max_frame);
 		return -1;
 	}
-	rc = rte_eth_dev_configure(id, 1, 1, &conf);
+	rc = rte_eth_dev_configure(id, queues, queues, &conf);
 	if (rc != 0) {
 		fprintf(stderr, "ovlperf: port %u: configure failed: %s\n", id, strerror(-rc));
 		return -1;
@@ -188,11 +240,13 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	rte_eth_dev_get_mtu(id, &info->mtu);
 	rte_eth_dev_adjust_nb_rx_tx_desc(id, &rx_desc, &tx_desc);
 	info->tx_desc = tx_desc;
-	rc = rte_eth_rx_queue_setup(id, 0, rx_desc, rte_eth_dev_socket_id(id), NULL, req->pool);
-	if (rc == 0)
-		rc = rte_eth_tx_queue_setup(id, 0, tx_desc, rte_eth_dev_socket_id(id), NULL);
+	for (q = 0, rc = 0; q < queues && rc == 0; q++) {
+		rc = rte_eth_rx_queue_setup(id, q, rx_desc, rte_eth_dev_socket_id(id), NULL, req->pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(id, q, tx_desc, rte_eth_dev_socket_id(id), NULL);
+	}
 	if (rc != 0) {
-		fprintf(stderr, "ovlperf: port %u: queue setup failed: %s\n", id, strerror(-rc));
+		fprintf(stderr, "ovlperf: port %u: queue %u setup failed: %s\n", id, q - 1, strerror(-rc));
 		return -1;
 	}
 	rc = rte_eth_dev_start(id);

@@ -24,6 +24,12 @@ struct port_info {
 	uint64_t rx_offloads, tx_offloads; /* enabled */
 	uint64_t rx_offload_capa, tx_offload_capa;
 	uint16_t tx_desc;             /* the TX ring's size, as the driver adjusted it */
+	uint16_t queues;              /* RX/TX queue pairs started */
+	uint64_t rss_hf;              /* RTE_ETH_RSS_* the port hashes on to pick the RX queue; 0: none */
+	const char *rx_steering;      /* how frames find their RX queue: "single" (one queue),
+				       * "rss", "per_queue" (the driver fills each queue from its own
+				       * source: net_ring, net_memif, net_pcap, net_null), "none"
+				       * (no RSS: all on queue 0) */
 	int socket;
 	char profile[OVL_PROFILE_NAME_MAX]; /* "" when no profile names this driver */
 	/* The profile's [stats] xstats (ENA's allowance counters), read at start: results report
@@ -44,10 +50,15 @@ struct port_request {
 	int one_pool;                 /* every mbuf the TX queue sees comes from pool: the condition
 				       * of the fast-free offload, used where advertised */
 	const struct ovl_profile *forced; /* --profile; NULL: by driver */
+	uint16_t queues;              /* RX/TX queue pairs; 0 counts as 1 */
+	int rss;                      /* with queues > 1: spread received frames by RSS on the
+				       * outer IP addresses and UDP ports (a reflecting port) */
 };
 
-/* Configures and starts port id with one RX and one TX queue. Returns 0, or -1 after printing
- * why on stderr. */
+/* Configures and starts port id with req->queues RX and TX queues. Returns 0, -1 after printing
+ * why on stderr, or PORT_TOO_FEW_QUEUES (also said) when the port has fewer queues than asked:
+ * a usage error. */
+#define PORT_TOO_FEW_QUEUES (-2)
 int port_start(uint16_t id, const struct port_request *req, struct port_info *info);
 
 /*

@@ -25,10 +25,13 @@ void
 results_from_sender(struct run_result *r, const struct sender *snd)
 {
 	unsigned int i;
-	double s = r->seconds > 0 ? r->seconds : 1;
+	double s = snd->measure_end > snd->measure_start ?
+		(double)(snd->measure_end - snd->measure_start) / r->tsc_hz : r->seconds;
 
-	for (i = 0; i < r->n_streams; i++) {
-		struct stream_result *sr = &r->streams[i];
+	if (s <= 0)
+		s = 1;
+	for (i = 0; i < snd->n_streams && snd->first_stream + i < r->n_streams; i++) {
+		struct stream_result *sr = &r->streams[snd->first_stream + i];
 		const struct stream *st = &snd->streams[i];
 		const struct stream_stats *c = &snd->stats[i];
 		double frames_per_dgram = st->n_frames;
@@ -63,6 +66,41 @@ results_from_sender(struct run_result *r, const struct sender *snd)
 		}
 		results_latency(&c->rtt, &sr->latency);
 	}
+}
+
+void
+results_add_sender(struct sender_misc *sum, const struct sender_misc *one)
+{
+	int i;
+
+	sum->rx_frames += one->rx_frames;
+	sum->warmup_replies += one->warmup_replies;
+	sum->other_session += one->other_session;
+	sum->unknown_stream += one->unknown_stream;
+	sum->misrouted += one->misrouted;
+	sum->arp_answered += one->arp_answered;
+	sum->tx_full += one->tx_full;
+	sum->fragments += one->fragments;
+	sum->rx_unstamped += one->rx_unstamped;
+	sum->rx_before_tx += one->rx_before_tx;
+	for (i = 0; i < OVL_DROP_MAX; i++)
+		sum->drops[i] += one->drops[i];
+}
+
+void
+results_add_reflector(struct reflector_stats *sum, const struct reflector_stats *one)
+{
+	int i;
+
+	sum->rx_frames += one->rx_frames;
+	sum->reflected += one->reflected;
+	sum->fragments_reflected += one->fragments_reflected;
+	sum->stamped += one->stamped;
+	sum->arp_answered += one->arp_answered;
+	sum->tx_full += one->tx_full;
+	for (i = 0; i < OVL_DROP_MAX; i++)
+		sum->drops[i] += one->drops[i];
+	ovl_histogram_merge(&sum->interarrival, &one->interarrival);
 }
 
 FILE *

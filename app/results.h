@@ -39,6 +39,13 @@ struct stream_result {
 	struct latency_result latency;
 };
 
+/* One queue's worker: which lcore served it and its counters (one of the two is set). */
+struct queue_result {
+	unsigned int queue, lcore;
+	const struct sender_misc *sender;
+	const struct reflector_stats *reflector;
+};
+
 struct run_result {
 	const char *command;
 	int partial;                 /* stopped by a signal, or by an error, before its end */
@@ -62,12 +69,22 @@ struct run_result {
 		const char *name;
 		unsigned int size, in_use_start, in_use_end;
 	} pools[2];                  /* one per port; in use at launch and after the run */
-	const struct sender_misc *sender;
-	const struct reflector_stats *reflector;
+	const struct sender_misc *sender;     /* summed over the sender's queues */
+	const struct reflector_stats *reflector; /* summed over the reflector's queues */
+	unsigned int n_queues;                /* --queues */
+	struct queue_result sender_queues[OVL_QUEUES_MAX];
+	struct queue_result reflector_queues[OVL_QUEUES_MAX]; /* loop */
 };
 
-/* Computes the stream results from a sender's counters. */
+/*
+ * Computes the results of a sender's streams (r->streams[first_stream...]) from its counters,
+ * over its own measured time.
+ */
 void results_from_sender(struct run_result *r, const struct sender *snd);
+
+/* Adds one lcore's counters into a total (every queue's worker counts its own). */
+void results_add_sender(struct sender_misc *sum, const struct sender_misc *one);
+void results_add_reflector(struct reflector_stats *sum, const struct reflector_stats *one);
 
 /* A snapshot's percentiles and moments. */
 void results_latency(const struct ovl_histogram *h, struct latency_result *out);
@@ -78,6 +95,8 @@ void output_table(FILE *out, const struct run_result *r);
 struct json_t;
 struct json_t *results_host_json(void);
 int output_json(const char *path, const struct run_result *r);
+/* reflector.queues: [{queue, lcore, rx_frames, reflected, ...}] */
+struct json_t *results_reflector_queues(const struct queue_result *qs, unsigned int n);
 int output_csv(const char *path, const struct run_result *r);
 
 /* One line per second on stderr: per stream tx/rx packets/s, Gbit/s, loss, p50/p99. */
@@ -86,7 +105,8 @@ struct live_state {
 	uint64_t *last_tx, *last_rx, *last_tx_bytes;
 };
 int live_init(struct live_state *ls, unsigned int n_streams);
-void live_line(FILE *out, struct live_state *ls, const struct sender *snd, double elapsed_s);
+void live_line(FILE *out, struct live_state *ls, const struct sender *senders, unsigned int n_senders,
+		double elapsed_s);
 void live_free(struct live_state *ls);
 
 /* Opens path + ".tmp.PID" for an atomic write, or stdout for "-". */

@@ -260,6 +260,7 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 	struct stream_state *st;
 	struct stream_stats *stats;
 	uint64_t seq, rtt;
+	unsigned int idx;
 
 	if (ovl_probe_read(buf + l->probe, l->payload_len, &p) < 0)
 		return;
@@ -267,12 +268,16 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 		snd->misc.other_session++;
 		return;
 	}
-	if (unlikely(p.stream >= snd->n_streams)) {
-		snd->misc.unknown_stream++;
+	idx = (unsigned int)p.stream - snd->first_stream;
+	if (unlikely(idx >= snd->n_streams)) {
+		if (p.stream < snd->all_streams)
+			snd->misc.misrouted++;
+		else
+			snd->misc.unknown_stream++;
 		return;
 	}
-	st = &snd->state[p.stream];
-	stats = &snd->stats[p.stream];
+	st = &snd->state[idx];
+	stats = &snd->stats[idx];
 	seq = p.form == OVL_PROBE_FULL ? p.seq : ovl_probe_seq_extend(st->highest_rx_seq, (uint32_t)p.seq);
 	if (seq < st->first_measured_seq) {
 		snd->misc.warmup_replies++;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The sender lcore: sends its streams' probes on one port queue, paced, and receives the
- * replies on the same queue: sequence, loss, reordering, duplicates, corruption and round-trip
+ * replies on the same queue (with several queues, one sender per queue, each owning its
+ * streams; a reply to another queue's stream is counted as misrouted, never measured): sequence, loss, reordering, duplicates, corruption and round-trip
  * latency per stream. It also answers ARP for its own addresses, as a tunnel endpoint must.
  */
 #ifndef OVL_APP_SENDER_H
@@ -56,6 +57,7 @@ struct sender_misc {
 	uint64_t warmup_replies;
 	uint64_t other_session;
 	uint64_t unknown_stream;
+	uint64_t misrouted;           /* replies to a stream another queue's sender owns */
 	uint64_t arp_answered;
 	uint64_t tx_full;
 	uint64_t fragments;
@@ -68,8 +70,10 @@ struct sender {
 	/* Set up before launch, read-only after. */
 	uint16_t port;
 	uint16_t queue;
-	struct stream *streams;
+	struct stream *streams;       /* this sender's: ids first_stream .. first_stream + n_streams - 1 */
 	unsigned int n_streams;
+	unsigned int first_stream;
+	unsigned int all_streams;     /* every queue's: ids beyond are unknown, not misrouted */
 	struct rte_mempool *pool;
 	uint32_t session;
 	struct ovl_rx_config rx;

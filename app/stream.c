@@ -84,8 +84,9 @@ prepare_offload(struct stream *s)
 
 static int
 stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
-		const struct app_config *cfg, double link_bps, int latency,
-		struct rte_mempool *direct, struct rte_mempool *indirect, char *err, size_t errlen)
+		const struct app_config *cfg, double link_bps, int latency, unsigned int queue,
+		unsigned int queues, struct rte_mempool *direct, struct rte_mempool *indirect,
+		char *err, size_t errlen)
 {
 	struct ovl_probe probe = { .session = cfg->probe.session, .stream = id,
 		.flags = cfg->keyed ? OVL_PROBE_FLAG_KEYED : 0 };
@@ -95,6 +96,7 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 	memset(s, 0, sizeof(*s));
 	s->id = id;
 	s->latency = (uint8_t)latency;
+	s->queue = (uint8_t)queue;
 	s->spec = *spec;
 	if (ovl_frame_layout(&s->spec, &s->lay, err, errlen) < 0)
 		return -EINVAL;
@@ -153,7 +155,8 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 		s->rate_pps = cfg->latency_rate;
 		s->burst = 1;
 	} else {
-		s->rate_pps = rate_to_pps(&cfg->rate, (uint32_t)(s->wire_bytes / s->n_frames), link_bps);
+		s->rate_pps = rate_to_pps(&cfg->rate, (uint32_t)(s->wire_bytes / s->n_frames), link_bps) /
+			queues;
 		s->burst = cfg->rate.unit == RATE_UNLIMITED ? 32 : 0;
 	}
 	/* Bursts of one for every paced stream up to 2 Mpps keep departures evenly spread. */
@@ -166,30 +169,32 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 
 int
 streams_build(const struct app_config *cfg, double link_bps, struct rte_mempool *direct,
-		struct rte_mempool *indirect, struct stream **out, char *err, size_t errlen)
+		struct rte_mempool *indirect, unsigned int queues, struct stream **out, char *err,
+		size_t errlen)
 {
-	unsigned int n = cfg->n_encaps * (cfg->latency_rate ? 2 : 1), i, id = 0;
+	unsigned int n = cfg->n_encaps * (queues + (cfg->latency_rate ? 1 : 0)), i, q, id = 0;
 	struct stream *streams = calloc(n, sizeof(*streams));
 
 	if (streams == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < cfg->n_encaps; i++) {
-		struct ovl_frame_spec spec;
+	for (q = 0; q < queues; q++)
+		for (i = 0; i < cfg->n_encaps; i++) {
+			struct ovl_frame_spec spec;
 
-		config_spec_for(cfg, i, &spec);
-		if (stream_init(&streams[id], (uint16_t)id, &spec, cfg, link_bps, 0, direct, indirect,
-				err, errlen) < 0)
-			goto fail;
-		id++;
-		if (cfg->latency_rate) {
-			if (stream_init(&streams[id], (uint16_t)id, &spec, cfg, link_bps, 1, direct,
-					indirect, err, errlen) < 0)
+			config_spec_for(cfg, i, &spec);
+			if (stream_init(&streams[id], (uint16_t)id, &spec, cfg, link_bps, 0, q, queues,
+					direct, indirect, err, errlen) < 0)
 				goto fail;
 			id++;
+			if (q == 0 && cfg->latency_rate) {
+				if (stream_init(&streams[id], (uint16_t)id, &spec, cfg, link_bps, 1, 0,
+						queues, direct, indirect, err, errlen) < 0)
+					goto fail;
+				id++;
+			}
 		}
-	}
 	*out = streams;
 	return (int)n;
 fail:

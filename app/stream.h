@@ -19,6 +19,7 @@
 struct stream {
 	uint16_t id;                /* the probe's stream id: index in the stream array */
 	uint8_t latency;            /* the low-rate latency stream: sent in bursts of one */
+	uint8_t queue;              /* the port queue (and so the sender lcore) that sends it */
 	struct ovl_frame_spec spec;
 	struct ovl_frame_layout lay;
 	uint32_t n_flows;
@@ -43,12 +44,15 @@ struct stream {
 };
 
 /*
- * Builds the streams of a send or loop run: one load stream per listed encapsulation, plus one
- * latency stream each when asked. Pools are needed only for fragmented layouts. Returns the
- * number of streams, or -1 with a message in err (bad sizes: status 2 is the caller's choice).
+ * Builds the streams of a send or loop run: one load stream per listed encapsulation and queue
+ * (each replica at 1/queues of the rate), plus one latency stream each, on queue 0 only, when
+ * asked. Streams are grouped by queue, queue 0 first, so a queue's streams are consecutive.
+ * Pools are needed only for fragmented layouts. Returns the number of streams, or -1 with a
+ * message in err (bad sizes: status 2 is the caller's choice).
  */
 int streams_build(const struct app_config *cfg, double link_bps, struct rte_mempool *direct,
-		struct rte_mempool *indirect, struct stream **out, char *err, size_t errlen);
+		struct rte_mempool *indirect, unsigned int queues, struct stream **out, char *err,
+		size_t errlen);
 void streams_free(struct stream *streams, unsigned int n);
 
 /*

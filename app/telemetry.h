@@ -11,9 +11,11 @@
 #include "reflector.h"
 #include "sender.h"
 
-/* Registers the commands (once per process) and points them at this run's state. */
+/* Registers the commands (once per process) and points them at this run's state: a sender and
+ * a reflector per queue (NULL: none). */
 void telemetry_attach(const char *command, const struct app_config *cfg,
-		const struct sender *snd, const struct reflector *refl);
+		const struct sender *snd, unsigned int n_snd, const struct reflector *refl,
+		unsigned int n_refl);
 void telemetry_detach(void);
 
 #endif
