@@ -193,7 +193,10 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 	struct stream_state *st = &snd->state[si];
 	struct stream_stats *stats = &snd->stats[si];
 	struct rte_mbuf *pkts[TX_MBUFS_MAX];
-	uint32_t n_dgrams = RTE_MIN(s->burst, (uint32_t)TX_MBUFS_MAX / s->n_frames);
+	uint32_t most = RTE_MIN(RTE_MAX(s->burst, 32u), (uint32_t)TX_MBUFS_MAX / s->n_frames);
+	/* Latency probes leave one at a time; load bursts grow when the lcore falls behind. */
+	uint32_t n_dgrams = s->latency ? 1 :
+		RTE_MIN(RTE_MAX(s->burst, ovl_pacer_owed(&st->pacer, now, most)), most);
 	uint32_t n_mbufs, k, sent, dgrams_sent;
 	uint64_t ts;
 	int rc;

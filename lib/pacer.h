@@ -56,6 +56,25 @@ ovl_pacer_sent(struct ovl_pacer *p, uint32_t n, uint64_t now)
 	}
 }
 
+/*
+ * How many packets are due at now: those whose deadlines (start + k * hz / rate) have passed,
+ * at least 1 and at most max. A sender that sends them all in one burst keeps the rate even
+ * when each burst costs more than the gap between packets: the bursts grow instead.
+ */
+static inline uint32_t
+ovl_pacer_owed(const struct ovl_pacer *p, uint64_t now, uint32_t max)
+{
+	uint64_t due;
+
+	if (p->rate == 0 || now < p->start)
+		return max;
+	due = (uint64_t)((unsigned __int128)(now - p->start) * p->rate / p->hz) + 1;
+	if (due <= p->sent)
+		return 1;
+	due -= p->sent;
+	return due > max ? max : (uint32_t)due;
+}
+
 /* How many packets one deadline releases, so that bursts stay well under a microsecond apart. */
 static inline uint32_t
 ovl_pacer_burst(uint64_t rate_pps, uint32_t max_burst)
