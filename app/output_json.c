@@ -65,7 +65,18 @@ interarrival_object(const struct run_result *r)
 		json_object_set_new(o, "ideal_ns", json_integer((json_int_t)ideal));
 		json_object_set_new(o, "within_1us_of_ideal", json_real(
 				(double)ovl_histogram_count_range(h, lo, ideal + 1000) / (double)h->count));
+		/* Tighter windows, since +-1 us around a 1 us ideal also takes back-to-back frames. */
+		json_object_set_new(o, "within_250ns_of_ideal", json_real(
+				(double)ovl_histogram_count_range(h, ideal > 250 ? ideal - 250 : 0, ideal + 250) /
+				(double)h->count));
+		json_object_set_new(o, "within_100ns_of_ideal", json_real(
+				(double)ovl_histogram_count_range(h, ideal > 100 ? ideal - 100 : 0, ideal + 100) /
+				(double)h->count));
 	}
+	/* Frames that arrived in one RX burst with the one before: the observer saw no gap. */
+	if (h->count > 0)
+		json_object_set_new(o, "same_burst", json_real(
+				(double)ovl_histogram_count_range(h, 0, 0) / (double)h->count));
 	return o;
 }
 
