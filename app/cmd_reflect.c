@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "config.h"
 #include "eal.h"
+#include "ovl_commit.h"
 #include "ovl_version.h"
 #include "port.h"
 #include "queue_lcores.h"
@@ -44,6 +45,7 @@ struct reflect_run {
 	struct port_info port;
 	struct reflector r[OVL_QUEUES_MAX];
 	struct reflector_stats sum;
+	time_t started;
 };
 
 static void
@@ -98,6 +100,16 @@ write_json(const char *path, const struct reflect_run *run, double seconds, int 
 		json_object_set_new(jport, "queues", json_integer(port->queues));
 		json_object_set_new(jport, "rss_hf", json_integer((json_int_t)port->rss_hf));
 		json_object_set_new(jport, "rx_steering", json_string(port->rx_steering));
+		char started[32];
+		struct tm tm;
+
+		gmtime_r(&run->started, &tm);
+		strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_set_new(root, "started_at", json_string(started));
+		/* The dwell stamps come from the reflector lcore's TSC. */
+		json_object_set_new(root, "timestamps", json_pack("{s:s, s:s, s:I}", "rx", "tsc",
+				"tx", "tsc", "tsc_hz", (json_int_t)rte_get_tsc_hz()));
+		json_object_set_new(root, "config", results_config_json(&run->cfg));
 		json_object_set_new(root, "host", results_host_json());
 		json_object_set_new(root, "eal_args", json_string(eal_args));
 		json_object_set_new(root, "stop_reason", partial ? json_string("signal") : json_null());
@@ -207,6 +219,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	for (q = 0; q < n; q++)
 		warn_numa(run->lcores.reflect[q], &run->port);
 	telemetry_attach("reflect", cfg, NULL, 0, run->r, n);
+	run->started = time(NULL);
 	start = rte_rdtsc();
 	next_line = start + hz;
 	if (cfg->duration_s > 0)

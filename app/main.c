@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "ovl_commit.h"
 #include "ovl_version.h"
 
 struct command {

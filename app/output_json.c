@@ -14,6 +14,7 @@
 #include <rte_version.h>
 
 #include "histogram.h"
+#include "ovl_commit.h"
 #include "ovl_version.h"
 #include "results.h"
 
@@ -91,8 +92,8 @@ static const char *rate_units[] = {
 	[RATE_L1_BPS] = "l1_bps", [RATE_LINK_PERCENT] = "link_percent",
 };
 
-static json_t *
-config_object(const struct app_config *cfg)
+json_t *
+results_config_json(const struct app_config *cfg)
 {
 	const struct ovl_frame_spec *s = &cfg->spec;
 	json_t *encaps = json_array();
@@ -374,7 +375,7 @@ output_json(const char *path, const struct run_result *r)
 		"eal_args", r->eal_args ? r->eal_args : "",
 		"timestamps", timestamps_object(r),
 		"line_rate", "bps", r->line_rate_bps, "source", r->line_rate_source,
-		"config", config_object(r->cfg), "ports", ports, "streams", streams);
+		"config", results_config_json(r->cfg), "ports", ports, "streams", streams);
 	if (root != NULL) {
 		json_object_set_new(root, "host", results_host_json());
 		if (r->pacing != NULL)

@@ -94,6 +94,8 @@ void output_table(FILE *out, const struct run_result *r);
 /* The machine the figures come from (a jansson object), for every JSON result. */
 struct json_t;
 struct json_t *results_host_json(void);
+/* The options a run was given, as the JSON results' "config" object. */
+struct json_t *results_config_json(const struct app_config *cfg);
 int output_json(const char *path, const struct run_result *r);
 /* reflector.queues: [{queue, lcore, rx_frames, reflected, ...}] */
 struct json_t *results_reflector_queues(const struct queue_result *qs, unsigned int n);
