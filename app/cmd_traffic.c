@@ -95,10 +95,10 @@ check_sizes(const struct app_config *cfg, const char *command)
  * its ring full.
  */
 static int
-make_ring_pair(unsigned int queues)
+make_ring_pair(unsigned int queues, unsigned int mbufs)
 {
 	struct rte_ring *a2b[OVL_QUEUES_MAX], *b2a[OVL_QUEUES_MAX];
-	unsigned int slots = rte_align32pow2(2 * POOL_MBUFS * queues + 1), q;
+	unsigned int slots = rte_align32pow2(2 * mbufs + 1), q;
 
 	for (q = 0; q < queues; q++) {
 		char name[RTE_RING_NAMESIZE];
@@ -118,12 +118,38 @@ make_ring_pair(unsigned int queues)
 
 /* One pool per port, shared by its queues' lcores through their mempool caches. */
 static struct rte_mempool *
-pool_for(const char *name, uint16_t max_frame, int socket, unsigned int queues)
+pool_for(const char *name, uint16_t room, int socket, unsigned int mbufs)
 {
-	uint16_t room = RTE_MAX((uint16_t)RTE_MBUF_DEFAULT_BUF_SIZE,
-			(uint16_t)(RTE_PKTMBUF_HEADROOM + max_frame));
+	return rte_pktmbuf_pool_create(name, mbufs, 256, 0, room, socket);
+}
 
-	return rte_pktmbuf_pool_create(name, POOL_MBUFS * queues, 256, 0, room, socket);
+#define LOOP_DEPTH_MS 10
+#define LOOP_POOL_BYTES_MAX (192u << 20)
+
+/*
+ * The sender's mbufs per queue on loop's own ring pair: 10 ms of its packets. A wire does not
+ * push back on the sender; a ring does when it fills, so a reflector lcore that loses its CPU
+ * for a few milliseconds would otherwise throttle the sender and show as a pacing error. The
+ * packets wait in the ring instead, and the wait shows where it belongs, in the round trip.
+ */
+static unsigned int
+loop_mbufs(const struct app_config *cfg, uint16_t max_frame)
+{
+	uint64_t pps = 0, n;
+	unsigned int i, per_mbuf = 2 * RTE_CACHE_LINE_SIZE + RTE_PKTMBUF_HEADROOM + max_frame;
+
+	for (i = 0; i < cfg->n_encaps; i++) {
+		struct ovl_frame_spec spec;
+		struct ovl_frame_layout lay;
+		char err[256];
+
+		config_spec_for(cfg, i, &spec);
+		if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) == 0)
+			pps += rate_to_pps(&cfg->rate, lay.frame_size, 0);
+	}
+	n = pps * LOOP_DEPTH_MS / 1000 / cfg->queues;
+	n = RTE_MIN(n, (uint64_t)LOOP_POOL_BYTES_MAX / per_mbuf / cfg->queues);
+	return n <= POOL_MBUFS ? POOL_MBUFS : rte_align32pow2((uint32_t)n + 1) - 1;
 }
 
 /* The largest frame of any stream, from the layouts alone (templates come later). */
@@ -254,9 +280,19 @@ setup_ports(struct traffic *t)
 	uint64_t rx_offloads = 0;
 	int rc;
 
-	if (t->loop && rte_eth_dev_count_avail() == 0 && make_ring_pair(t->cfg.queues) < 0) {
-		fprintf(stderr, "ovlperf loop: cannot make the ring pair\n");
-		return -1;
+	/* Frames on our own ring pair are all ours: mbufs just big enough, as many as the rate wants. */
+	unsigned int mbufs = POOL_MBUFS;
+	uint16_t room = RTE_MAX((uint16_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+			(uint16_t)(RTE_PKTMBUF_HEADROOM + max_frame));
+
+	if (t->loop && rte_eth_dev_count_avail() == 0) {
+		mbufs = loop_mbufs(&t->cfg, max_frame);
+		room = (uint16_t)(RTE_PKTMBUF_HEADROOM + RTE_MAX(max_frame, (uint16_t)(RTE_ETHER_MIN_LEN * 2)));
+		if (make_ring_pair(t->cfg.queues, mbufs) < 0) {
+			fprintf(stderr, "ovlperf loop: cannot make the ring pair (%u slots per queue: try more -m)\n",
+					mbufs);
+			return -1;
+		}
 	}
 	if (rte_eth_dev_count_avail() == 0) {
 		fprintf(stderr, "ovlperf %s: no ports found; without a NIC try: ovlperf --no-huge --no-pci --vdev net_null0 -- %s\n",
@@ -283,7 +319,8 @@ setup_ports(struct traffic *t)
 		if (i == 0 && (rc = choose_timestamps(t, &rx_offloads)) != 0)
 			return rc;
 		snprintf(name, sizeof(name), "pool_%u", i);
-		t->pools[i] = pool_for(name, max_frame, rte_eth_dev_socket_id(ids[i]), t->cfg.queues);
+		t->pools[i] = pool_for(name, room, rte_eth_dev_socket_id(ids[i]),
+				(i == 0 ? mbufs : POOL_MBUFS) * t->cfg.queues);
 		if (t->pools[i] == NULL) {
 			fprintf(stderr, "ovlperf %s: cannot create the mbuf pool for port %u (try more -m)\n",
 					t->command, ids[i]);

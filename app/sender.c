@@ -255,9 +255,22 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 		st->done = 1;
 }
 
+/*
+ * A reply whose headers the parse memo matched has the memo frame's IPv4 header checksums:
+ * they are checked once, when the memo takes a frame (receive), and per reply only the
+ * checksums over the probe (inner L4, a tunnel's UDP).
+ */
+static inline int
+verify_cksums(const struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, int memo_hit)
+{
+	if (memo_hit && snd->memo.heads_good)
+		return ovl_frame_verify_l4_cksums(buf, l);
+	return ovl_frame_verify_cksums(buf, l);
+}
+
 static void
 on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uint32_t wire_bytes,
-		uint64_t now)
+		uint64_t now, int memo_hit)
 {
 	struct ovl_probe p;
 	struct stream_state *st;
@@ -293,7 +306,7 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 	stats->rx_datagrams++;
 	stats->rx_bytes += wire_bytes;
 	stats->rx_payload += l->payload_len;
-	if (ovl_frame_verify_cksums(buf, l) != 0 || ovl_frame_verify_fill(buf, l) != 0)
+	if (verify_cksums(snd, buf, l, memo_hit) != 0 || ovl_frame_verify_fill(buf, l) != 0)
 		stats->corrupted++;
 	if (unlikely(now < p.tx_ts)) {
 		/* Only a converted NIC stamp can be: within the conversion's error budget. */
@@ -338,7 +351,7 @@ on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, 
 	inner.encap = l->encap;
 	inner.inner_end = (uint16_t)RTE_MIN(len, (uint32_t)UINT16_MAX);
 	if (data != NULL && ovl_parse_inner(snd->scratch, &inner) == 0)
-		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at);
+		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at, 0);
 	rte_pktmbuf_free(whole);
 }
 
@@ -369,7 +382,9 @@ receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t n
 				snd->misc.rx_unstamped++;
 		}
 		if (likely(rc == 0)) {
-			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at);
+			if (!snd->memo.hit)
+				snd->memo.heads_good = ovl_frame_verify_ip_cksums(data, &l) == 0;
+			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at, snd->memo.hit);
 		} else if (rc == 1) {
 			on_fragment(snd, m, &l, now, at);
 			continue;

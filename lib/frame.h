@@ -151,10 +151,11 @@ int ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cf
 
 /*
  * The headers and layers of the last frame an lcore parsed whole. Probes of one stream differ
- * only in the probe and the inner L4 checksum, and everything ovl_parse decides before the
- * probe depends on the frame's length and those header bytes alone; so a frame whose length
- * and headers (the checksum aside) equal the memo's has the memo's layers, and only its probe
- * is checked. One per lcore; zero it to start empty.
+ * only in the probe and the checksums that cover it (inner L4, and a tunnel's UDP checksum),
+ * and everything ovl_parse decides before the probe depends on the frame's length and the
+ * other header bytes alone; so a frame whose length and headers (those checksums aside) equal
+ * the memo's has the memo's layers, and only its probe is checked. Its IPv4 header checksums
+ * are the memo frame's too. One per lcore; zero it to start empty.
  */
 #define OVL_PARSE_MEMO_WORDS 16 /* headers up to 128 bytes */
 struct ovl_parse_memo {
@@ -162,8 +163,10 @@ struct ovl_parse_memo {
 	uint16_t n_words;      /* 8-byte words up to the probe (the last one masked) */
 	struct ovl_layers l;
 	uint64_t head[OVL_PARSE_MEMO_WORDS];
-	uint64_t mask[OVL_PARSE_MEMO_WORDS]; /* the bytes compared: not the checksum, not the probe */
+	uint64_t mask[OVL_PARSE_MEMO_WORDS]; /* the bytes compared: not the checksums, not the probe */
 	uint64_t hits, misses;
+	uint8_t hit;           /* the last frame was answered from the memo */
+	uint8_t heads_good;    /* the caller's: the memo frame's IPv4 header checksums are good */
 };
 
 /* ovl_parse, answered from the memo when it can be, the memo renewed when not. */
@@ -189,6 +192,10 @@ void ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l);
  * inner UDP or ICMP). Returns 0, or a negative count of bad checksums.
  */
 int ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l);
+
+/* The two halves of ovl_frame_verify_cksums: IPv4 headers; the UDP and ICMP checksums. */
+int ovl_frame_verify_ip_cksums(const uint8_t *frame, const struct ovl_layers *l);
+int ovl_frame_verify_l4_cksums(const uint8_t *frame, const struct ovl_layers *l);
 
 /* Checks the payload fill after the probe; returns 0 or -1 at the first wrong byte. */
 int ovl_frame_verify_fill(const uint8_t *frame, const struct ovl_layers *l);

@@ -173,10 +173,12 @@ ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
 
 	if (memo_matches(m, frame, len)) {
 		m->hits++;
+		m->hit = 1;
 		*l = m->l;
 		return ovl_probe_check(frame + l->probe, l->payload_len);
 	}
 	m->misses++;
+	m->hit = 0;
 	rc = ovl_parse(frame, len, cfg, l);
 	/*
 	 * Only whole probes: a fragment's or a dropped frame's verdict may rest on later bytes.
@@ -194,6 +196,8 @@ ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
 						      : offsetof(struct rte_icmp_hdr, icmp_cksum));
 	for (i = 0; i < 2; i++)
 		((uint8_t *)m->mask)[cksum_off + i] = 0;
+	for (i = 0; l->tunnel != 0 && i < 2; i++)
+		((uint8_t *)m->mask)[l->tunnel + offsetof(struct rte_udp_hdr, dgram_cksum) + i] = 0;
 	m->l = *l;
 	m->len = len;
 	return rc;
@@ -271,7 +275,7 @@ ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
 }
 
 int
-ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l)
+ovl_frame_verify_ip_cksums(const uint8_t *frame, const struct ovl_layers *l)
 {
 	const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(frame + l->l3);
 	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(frame + l->inner_l3);
@@ -279,14 +283,24 @@ ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l)
 
 	if (l->l3 != l->inner_l3 && rte_raw_cksum(outer, OVL_IPV4_HDR_LEN) != 0xFFFF)
 		bad++;
+	if (rte_raw_cksum(inner, OVL_IPV4_HDR_LEN) != 0xFFFF)
+		bad++;
+	return -bad;
+}
+
+int
+ovl_frame_verify_l4_cksums(const uint8_t *frame, const struct ovl_layers *l)
+{
+	const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(frame + l->l3);
+	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(frame + l->inner_l3);
+	int bad = 0;
+
 	if (l->tunnel != 0) {
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(frame + l->tunnel);
 
 		if (udp->dgram_cksum != 0 && rte_ipv4_udptcp_cksum_verify(outer, udp) != 0)
 			bad++;
 	}
-	if (rte_raw_cksum(inner, OVL_IPV4_HDR_LEN) != 0xFFFF)
-		bad++;
 	if (l->fragment || l->l4 == 0)
 		return -bad;
 	if (l->l4_proto == IPPROTO_UDP) {
@@ -298,6 +312,12 @@ ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l)
 		bad++;
 	}
 	return -bad;
+}
+
+int
+ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l)
+{
+	return ovl_frame_verify_ip_cksums(frame, l) + ovl_frame_verify_l4_cksums(frame, l);
 }
 
 /* The fill repeats every 256 bytes: one table, compared a block at a time by memcmp. */

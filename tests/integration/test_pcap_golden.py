@@ -250,6 +250,67 @@ def one_run(tap, ws, empty, name, opts, size_kind, size, count):
            % (name, n_flows, n_flows), bad[:6])
 
 
+def write_pcap(path, frames):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for k, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", 1, k, len(fr), len(fr)))
+            f.write(fr)
+
+
+def corrupted_replies(tap, ws, empty):
+    """The sender checks every reply: replies read from a pcap file, some damaged after their
+    checksums were made, must be counted as corrupted, one each, whichever check catches them:
+    an IPv4 header checksum (the parse memo then misses), the inner UDP checksum or the fill
+    (the memo hits: only the checksums over the probe are checked), a tunnel's UDP checksum."""
+    session = 4242
+    for encap in ("vxlan", "flannel", "raw"):
+        frames = []
+        for seq in range(40):
+            part = ws.path("%s-%d.pcap" % (encap, seq))
+            r = ws.run([OVLPERF, "--", "frames", "--encap", encap, "--seq", str(seq), "--session",
+                        str(session), "--inner-size", "200", "--outer-udp-csum", "compute",
+                        "--pcap", part, "--quiet"]
+                       if encap != "raw" else
+                       [OVLPERF, "--", "frames", "--encap", encap, "--seq", str(seq), "--session",
+                        str(session), "--inner-size", "200", "--pcap", part, "--quiet"], 30)
+            if r.rc != 0:
+                tap.ok(False, "corrupted replies: ovlperf frames --encap %s" % encap, r.diag())
+                return
+            frames.append(bytearray(list(read_pcap(part))[0]))
+        want = 0
+        for seq, fr in enumerate(frames):
+            d = decode(bytes(fr))
+            if seq % 10 == 3:      # the inner IPv4 header checksum
+                fr[d.inner_ip + 10] ^= 0x01
+            elif seq % 10 == 5:    # a byte of the fill: the inner UDP checksum no longer matches
+                fr[d.probe + 100] ^= 0x40
+            elif seq % 10 == 7 and encap != "raw":   # the tunnel's UDP checksum alone
+                fr[d.inner_ip - (16 if encap == "vxlan" else 8) - 14 * (encap == "vxlan") + 6] ^= 0x01
+            else:
+                continue
+            want += 1
+        replies = ws.path("replies-%s.pcap" % encap)
+        write_pcap(replies, [bytes(f) for f in frames])
+        jpath = ws.path("corrupt-%s.json" % encap)
+        eal = ["--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--log-level=error",
+               "--file-prefix", ws.prefix("corrupt"), "--lcores=0@0,1@1",
+               "--vdev=net_pcap0,tx_pcap=%s,rx_pcap=%s" % (ws.path("out-%s.pcap" % encap), replies)]
+        r = ws.run([OVLPERF] + eal + ["--", "send", "--encap", encap, "--session", str(session),
+                                      "--inner-size", "200", "--rate", "1k", "--duration", "1",
+                                      "--dst-mac", DST_MAC, "--inner-dst-mac", INNER_DST_MAC,
+                                      "--json", jpath, "--no-live"], 60)
+        doc, why = load_json(jpath)
+        if not tap.ok(r.rc == 0 and doc is not None, "corrupted replies (%s): send exits 0" % encap,
+                      r.diag() + ([why] if why else [])):
+            continue
+        s = doc["streams"][0]
+        tap.ok(s["rx"]["packets"] == len(frames) and s["corrupted"] == want,
+               "corrupted replies (%s): %d of %d replies counted corrupted (IPv4 header, fill, "
+               "tunnel UDP checksum)" % (encap, want, len(frames)),
+               "rx %d corrupted %d" % (s["rx"]["packets"], s["corrupted"]))
+
+
 def body(tap, ws):
     empty = ws.path("empty.pcap")
     with open(empty, "wb") as f:
@@ -257,6 +318,7 @@ def body(tap, ws):
     tap.ok(os.access(TSHARK, os.X_OK), "tshark is installed at %s" % TSHARK)
     for name, opts, kind, size, count in RUNS:
         one_run(tap, ws, empty, name, opts, kind, size, count)
+    corrupted_replies(tap, ws, empty)
 
 
 if __name__ == "__main__":
