@@ -8,6 +8,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "arp.h"
 #include "cksum.h"
@@ -20,6 +21,7 @@
 #include "sender.h"
 
 #define BURST 32
+#define PREFETCH_AHEAD 3
 
 static int
 bad_source_ip(rte_be32_t be, rte_be32_t own)
@@ -201,11 +203,18 @@ reflector_main(void *arg)
 		st->last_rx_tsc = rx_tsc;
 		st->rx_frames += n;
 		n_out = 0;
+		/* Frames written on another core: ask for their first lines a few frames ahead. */
+		for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
 			uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
 			struct ovl_layers *l = &layers[n_out];
-			int rc = ovl_parse_memo(&r->memo, data, rte_pktmbuf_data_len(m), &r->rx, l);
+			int rc;
+
+			if (i + PREFETCH_AHEAD < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+			rc = ovl_parse_memo(&r->memo, data, rte_pktmbuf_data_len(m), &r->rx, l);
 
 			if (likely(rc >= 0)) {
 				int why = admit(r, data, l, rx_tsc);

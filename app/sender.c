@@ -8,6 +8,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 #include <rte_memcpy.h>
 
 #include "cksum.h"
@@ -20,6 +21,7 @@
 #include "sender.h"
 
 #define RX_BURST 32
+#define PREFETCH_AHEAD 3
 #define TX_MBUFS_MAX 256
 
 int
@@ -367,13 +369,19 @@ receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t n
 	uint16_t i, n_answers = 0, sent;
 
 	snd->misc.rx_frames += n;
+	/* Frames written on another core: ask for their first lines a few frames ahead. */
+	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 		struct ovl_layers l;
-		int rc = ovl_parse_memo(&snd->memo, data, rte_pktmbuf_data_len(m), &snd->rx, &l);
+		int rc;
 		uint64_t at = now;
 
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		rc = ovl_parse_memo(&snd->memo, data, rte_pktmbuf_data_len(m), &snd->rx, &l);
 		if (hw) {
 			if (likely(m->ol_flags & snd->rx_ts_flag))
 				at = ovl_nic_to_tsc(fit, *RTE_MBUF_DYNFIELD(m, snd->rx_ts_offset,
