@@ -123,6 +123,17 @@ pool_for(const char *name, uint16_t room, int socket, unsigned int mbufs)
 	return rte_pktmbuf_pool_create(name, mbufs, 256, 0, room, socket);
 }
 
+/* The layout of the i-th listed encapsulation's frames (sizes were checked before EAL). */
+static int
+layout_of(const struct app_config *cfg, unsigned int i, struct ovl_frame_layout *lay)
+{
+	struct ovl_frame_spec spec;
+	char err[256];
+
+	config_spec_for(cfg, i, &spec);
+	return ovl_frame_layout(&spec, lay, err, sizeof(err));
+}
+
 #define LOOP_DEPTH_MS 10
 #define LOOP_POOL_BYTES_MAX (192u << 20)
 
@@ -139,12 +150,9 @@ loop_mbufs(const struct app_config *cfg, uint16_t max_frame)
 	unsigned int i, per_mbuf = 2 * RTE_CACHE_LINE_SIZE + RTE_PKTMBUF_HEADROOM + max_frame;
 
 	for (i = 0; i < cfg->n_encaps; i++) {
-		struct ovl_frame_spec spec;
 		struct ovl_frame_layout lay;
-		char err[256];
 
-		config_spec_for(cfg, i, &spec);
-		if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) == 0)
+		if (layout_of(cfg, i, &lay) == 0)
 			pps += rate_to_pps(&cfg->rate, lay.frame_size, 0);
 	}
 	n = pps * LOOP_DEPTH_MS / 1000 / cfg->queues;
@@ -160,12 +168,9 @@ max_frame_of(const struct app_config *cfg)
 	unsigned int i;
 
 	for (i = 0; i < cfg->n_encaps; i++) {
-		struct ovl_frame_spec spec;
 		struct ovl_frame_layout lay;
-		char err[256];
 
-		config_spec_for(cfg, i, &spec);
-		if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) == 0)
+		if (layout_of(cfg, i, &lay) == 0)
 			max = RTE_MAX(max, (uint16_t)(lay.frame_size - OVL_FCS_LEN));
 	}
 	return max;
