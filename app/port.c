@@ -70,24 +70,29 @@ port_watch_json(const struct port_info *p, int *shaped)
 	return o;
 }
 
+static int
+driver_listed(const char *driver, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(driver, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 port_tx_keeps_frames(uint16_t id, const char **why)
 {
 	static const char *const handing_on[] = { "net_ring", "net_memif" };
 	struct rte_eth_dev_info dev;
-	size_t i;
 
 	if (rte_eth_dev_info_get(id, &dev) != 0) {
 		*why = "no device info";
 		return 0;
 	}
-	for (i = 0; i < RTE_DIM(handing_on); i++)
-		if (strcmp(dev.driver_name, handing_on[i]) == 0) {
-			*why = handing_on[i];
-			return 0;
-		}
 	*why = dev.driver_name;
-	return 1;
+	return !driver_listed(dev.driver_name, handing_on, RTE_DIM(handing_on));
 }
 
 /*
@@ -98,12 +103,8 @@ static int
 queues_per_source(const char *driver)
 {
 	static const char *const own[] = { "net_ring", "net_memif", "net_pcap", "net_null" };
-	size_t i;
 
-	for (i = 0; i < RTE_DIM(own); i++)
-		if (strcmp(driver, own[i]) == 0)
-			return 1;
-	return 0;
+	return driver_listed(driver, own, RTE_DIM(own));
 }
 
 /*

@@ -158,13 +158,13 @@ static int
 take_copied(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, uint32_t n,
 		uint64_t seq0, uint64_t ts)
 {
-	uint32_t d, k;
+	uint32_t d, k, flow = (uint32_t)(seq0 % s->n_flows);
 
 	if (unlikely(rte_pktmbuf_alloc_bulk(snd->pool, pkts, n * s->n_frames) != 0))
 		return -1;
-	for (d = 0; d < n; d++) {
+	for (d = 0; d < n; d++, flow = flow + 1 == s->n_flows ? 0 : flow + 1) {
 		uint64_t seq = seq0 + d;
-		uint32_t flow = (uint32_t)(seq % s->n_flows), base = flow * s->n_frames;
+		uint32_t base = flow * s->n_frames;
 
 		for (k = 0; k < s->n_frames; k++) {
 			struct rte_mbuf *m = pkts[d * s->n_frames + k];
@@ -258,21 +258,21 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 }
 
 /*
- * A reply whose headers the parse memo matched has the memo frame's IPv4 header checksums:
- * they are checked once, when the memo takes a frame (receive), and per reply only the
- * checksums over the probe (inner L4, a tunnel's UDP).
+ * heads_good: whether the reply's IPv4 header checksums are good, when the caller knows (the
+ * memo checks them once per memo frame, and a reply it matched has the same headers); -1:
+ * check them here. The checksums over the probe (inner L4, a tunnel's UDP) are checked always.
  */
 static inline int
-verify_cksums(const struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, int memo_hit)
+verify_cksums(const uint8_t *buf, const struct ovl_layers *l, int heads_good)
 {
-	if (memo_hit && snd->memo.heads_good)
-		return ovl_frame_verify_l4_cksums(buf, l);
-	return ovl_frame_verify_cksums(buf, l);
+	if (heads_good < 0)
+		return ovl_frame_verify_cksums(buf, l);
+	return (heads_good ? 0 : -1) + ovl_frame_verify_l4_cksums(buf, l);
 }
 
 static void
 on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uint32_t wire_bytes,
-		uint64_t now, int memo_hit)
+		uint64_t now, int heads_good)
 {
 	struct ovl_probe p;
 	struct stream_state *st;
@@ -308,7 +308,7 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 	stats->rx_datagrams++;
 	stats->rx_bytes += wire_bytes;
 	stats->rx_payload += l->payload_len;
-	if (verify_cksums(snd, buf, l, memo_hit) != 0 || ovl_frame_verify_fill(buf, l) != 0)
+	if (verify_cksums(buf, l, heads_good) != 0 || ovl_frame_verify_fill(buf, l) != 0)
 		stats->corrupted++;
 	if (unlikely(now < p.tx_ts)) {
 		/* Only a converted NIC stamp can be: within the conversion's error budget. */
@@ -353,7 +353,7 @@ on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, 
 	inner.encap = l->encap;
 	inner.inner_end = (uint16_t)RTE_MIN(len, (uint32_t)UINT16_MAX);
 	if (data != NULL && ovl_parse_inner(snd->scratch, &inner) == 0)
-		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at, 0);
+		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at, -1);
 	rte_pktmbuf_free(whole);
 }
 
@@ -390,9 +390,11 @@ receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t n
 				snd->misc.rx_unstamped++;
 		}
 		if (likely(rc == 0)) {
+			/* A new memo frame's headers are checked here, once for the replies it matches. */
 			if (!snd->memo.hit)
 				snd->memo.heads_good = ovl_frame_verify_ip_cksums(data, &l) == 0;
-			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at, snd->memo.hit);
+			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at,
+					snd->memo.heads_good);
 		} else if (rc == 1) {
 			on_fragment(snd, m, &l, now, at);
 			continue;

@@ -36,20 +36,19 @@ expected(const struct ovl_rx_config *cfg, int i)
 	return i < 32 && (cfg->encap_mask >> i & 1);
 }
 
-/* The table's encapsulations that are (pass 1) or are not (pass 0) fallbacks, as a bit mask. */
-static uint32_t
-fallback_mask(int pass)
+/*
+ * The table's encapsulations that are (pass 1) or are not (pass 0) fallbacks, as bit masks:
+ * made once at start-up, before any lcore parses, from the constant table.
+ */
+static uint32_t fallback_masks[2];
+
+static void __attribute__((constructor))
+fallback_masks_init(void)
 {
-	static uint32_t masks[2];
-	static int ready;
 	int i;
 
-	if (!ready) {
-		for (i = 0; ovl_encaps[i] != NULL && i < 32; i++)
-			masks[ovl_encaps[i]->fallback != 0] |= 1u << i;
-		ready = 1;
-	}
-	return masks[pass];
+	for (i = 0; ovl_encaps[i] != NULL && i < 32; i++)
+		fallback_masks[ovl_encaps[i]->fallback != 0] |= 1u << i;
 }
 
 /* Non-fallback encapsulations first, then those that claim any IPv4 packet (raw). */
@@ -59,7 +58,7 @@ decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_la
 	int pass, rc;
 
 	for (pass = 0; pass < 2; pass++) {
-		uint32_t todo = cfg->encap_mask & fallback_mask(pass);
+		uint32_t todo = cfg->encap_mask & fallback_masks[pass];
 
 		for (; todo != 0; todo &= todo - 1) {
 			const struct ovl_encap *e = ovl_encaps[__builtin_ctz(todo)];

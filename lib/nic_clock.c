@@ -49,7 +49,7 @@ int
 ovl_nic_fit(const struct ovl_clock_pair *pairs, unsigned int n, struct ovl_nic_fit *fit)
 {
 	uint64_t limit, nic_ref = 0, tsc_ref = 0, widest = 0;
-	double sx = 0, sy = 0, sxx = 0, sxy = 0, mx, my, slope, worst = 0;
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, mx, my, slope;
 	unsigned int i, used = 0;
 	int have_ref = 0;
 
@@ -102,16 +102,7 @@ ovl_nic_fit(const struct ovl_clock_pair *pairs, unsigned int n, struct ovl_nic_f
 	fit->n_used = used;
 	fit->read_cycles = (double)widest / 2;
 	/* Residuals through the fixed-point conversion the packets will get, not the double. */
-	for (i = 0; i < n; i++) {
-		double r;
-
-		if (!kept(&pairs[i], limit))
-			continue;
-		r = fabs((double)(int64_t)(ovl_nic_to_tsc(fit, pairs[i].nic) - midpoint(&pairs[i])));
-		if (r > worst)
-			worst = r;
-	}
-	fit->residual_cycles = worst;
+	fit->residual_cycles = ovl_nic_fit_deviation(fit, pairs, n);
 	return 0;
 }
 
