@@ -49,13 +49,13 @@ if ! pkgflags="$(pkg-config --cflags "${deps[@]}")" || ! pkglibs="$(pkg-config -
 fi
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 cflags="-g -O1 -std=gnu11 -DALLOW_EXPERIMENTAL_API -Wno-address-of-packed-member $sanitize
-	-I$root/lib -I$root/app $pkgflags"
+	$(for d in "$root"/lib/*/ "$root"/app/*/; do printf -- '-I%s ' "$d"; done) -I$root/app $pkgflags"
 
-# The library (and app/config.c for the options harness), instrumented for coverage. Objects are
+# The library (and app/config/ for the options harness), instrumented for coverage. Objects are
 # rebuilt when the source or any header of lib/ or app/ is newer, in parallel.
-sources=("$root"/lib/*.c "$root/app/config.c")
+sources=("$root"/lib/*/*.c "$root"/app/config/*.c)
 newest_header="$here/run.sh"
-for h in "$root"/lib/*.h "$root"/app/*.h; do
+for h in "$root"/lib/*/*.h "$root"/app/*/*.h "$root"/app/*.h; do
 	[ "$h" -nt "$newest_header" ] && newest_header="$h"
 done
 obj_of() {
@@ -83,12 +83,16 @@ if ! printf '%s\n' "${sources[@]}" | xargs -P "$jobs" -I{} bash -c 'build_obj "$
 fi
 # Only the objects of today's sources: a removed or renamed source leaves no stale object in.
 libobjs=()
-for src in "$root"/lib/*.c; do
+for src in "$root"/lib/*/*.c; do
 	libobjs+=("$(obj_of "$src")")
 done
 for h in "${harnesses[@]}"; do
 	extra=()
-	[ "$h" = options ] && extra=("$out/obj/app_config.o")
+	if [ "$h" = options ]; then
+		for src in "$root"/app/config/*.c; do
+			extra+=("$(obj_of "$src")")
+		done
+	fi
 	# shellcheck disable=SC2086
 	if ! "$CC" $cflags -fsanitize=fuzzer "$here/fuzz_$h.c" "${libobjs[@]}" "${extra[@]}" \
 			$pkglibs -lrte_net_ring -lm -o "$out/fuzz_$h" 2>"$out/logs/build_$h.log"; then
