@@ -392,3 +392,14 @@ same_layers(const struct ovl_layers *a, const struct ovl_layers *b)
 		a->l4_proto == b->l4_proto && a->probe == b->probe &&
 		a->payload_len == b->payload_len && a->fragment == b->fragment;
 }
+
+int
+outer_proto_claimed(uint8_t proto)
+{
+	unsigned int e;
+
+	for (e = 0; ovl_encaps[e] != NULL; e++)
+		if (ovl_encaps[e]->ip_proto != 0 && ovl_encaps[e]->ip_proto == proto)
+			return 1;
+	return 0;
+}

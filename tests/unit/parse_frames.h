@@ -139,4 +139,7 @@ int same_layers(const struct ovl_layers *a, const struct ovl_layers *b);
 				for (struct frame f, *fp_ = frame_build(&vs_[i_], &f) == 0 ? &f : NULL; \
 						fp_ != NULL; frame_free(fp_), fp_ = NULL)
 
+/* Whether an encapsulation of the table is carried in outer IPv4 protocol proto (4, 47, 17). */
+int outer_proto_claimed(uint8_t proto);
+
 #endif

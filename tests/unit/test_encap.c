@@ -81,7 +81,8 @@ test_smallest_frames(void **state)
 	static const struct {
 		const char *name;
 		uint32_t min;
-	} known[] = { { "raw", 64 }, { "ipip", 84 }, { "flannel", 92 }, { "vxlan", 114 } };
+	} known[] = { { "raw", 64 }, { "ipip", 84 }, { "flannel", 92 }, { "vxlan", 114 },
+		      { "geneve", 114 }, { "gretap", 102 } };
 	struct ovl_frame_spec spec;
 	unsigned int i, e;
 
@@ -110,8 +111,10 @@ test_overheads(void **state)
 	assert_int_equal(ovl_encap_find("vxlan")->overhead, 50);
 	assert_int_equal(ovl_encap_find("ipip")->overhead, 20);
 	assert_int_equal(ovl_encap_find("flannel")->overhead, 28);
-	assert_null(ovl_encap_find("geneve"));
-	assert_int_equal(ovl_encap_count(), 4);
+	assert_int_equal(ovl_encap_find("geneve")->overhead, 50);
+	assert_int_equal(ovl_encap_find("gretap")->overhead, 38);
+	assert_null(ovl_encap_find("nvgre"));
+	assert_int_equal(ovl_encap_count(), 6);
 }
 
 static void

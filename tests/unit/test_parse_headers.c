@@ -165,7 +165,7 @@ test_non_ipv4_ethertype(void **state)
 	}
 }
 
-/* An outer protocol no encapsulation knows (neither UDP, ICMP nor IPIP) is no-tunnel. */
+/* An outer protocol no encapsulation knows (neither UDP, ICMP nor a tunnel's) is no-tunnel. */
 static void
 test_unknown_outer_protocol(void **state)
 {
@@ -181,6 +181,8 @@ test_unknown_outer_protocol(void **state)
 			uint8_t *ip = frame_scratch(&f) + f.l.l3;
 			struct ovl_layers l;
 
+			if (outer_proto_claimed(protos[p]))
+				continue;
 			ip[IP_PROTO] = protos[p];
 			ipv4_fix_cksum(ip);
 			EXPECT_RC(parse_exact(scratch, f.len, &all, &l), -OVL_DROP_NO_TUNNEL,
@@ -192,6 +194,19 @@ test_unknown_outer_protocol(void **state)
 	}
 }
 
+/* Whether port is the UDP port of an encapsulation cfg expects. */
+static int
+is_tunnel_port(const struct ovl_rx_config *cfg, uint16_t port)
+{
+	unsigned int e;
+
+	for (e = 0; ovl_encaps[e] != NULL; e++)
+		if ((cfg->encap_mask >> e & 1) && ovl_encaps[e]->udp_port_param != 0 &&
+				ovl_encap_udp_port(ovl_encaps[e], &cfg->tunnel[e]) == port)
+			return 1;
+	return 0;
+}
+
 /*
  * A UDP tunnel frame to another destination port: no-tunnel when only that encapsulation is
  * expected. With every encapsulation expected, raw claims it as a plain UDP datagram, whose
@@ -200,7 +215,7 @@ test_unknown_outer_protocol(void **state)
 static void
 test_tunnel_wrong_destination_port(void **state)
 {
-	static const uint16_t ports[] = { 4790, 8472, 6081, 0, 1, 65535 };
+	static const uint16_t ports[] = { 4790, 8472, 6082, 0, 1, 65535 };
 
 	(void)state;
 	FOR_EACH_FRAME(FORMS_AUTO, 1, f) {
@@ -214,8 +229,7 @@ test_tunnel_wrong_destination_port(void **state)
 			struct ovl_layers l;
 			uint8_t *fr = frame_scratch(&f);
 
-			CHECK(rte_cpu_to_be_16(ports[p]) != all.vxlan_port &&
-					rte_cpu_to_be_16(ports[p]) != all.flannel_port, "port %u", ports[p]);
+			CHECK(!is_tunnel_port(&all, ports[p]), "port %u is no tunnel's", ports[p]);
 			put16(fr + f.l.tunnel + UDP_DPORT, ports[p]);
 			if (get16(fr + f.l.tunnel + UDP_CKSUM) != 0)
 				udp_fix_cksum(fr + f.l.l3, fr + f.l.tunnel);
@@ -231,17 +245,25 @@ test_tunnel_wrong_destination_port(void **state)
 	}
 }
 
+/* A UDP tunnel's port in these tests: 20000 + its table index, no default of any. */
+static uint16_t
+moved_port(unsigned int encap_idx)
+{
+	return (uint16_t)(20000 + encap_idx);
+}
+
 /* The rx config's ports are the ones matched: frames built for other ports parse with them. */
 static void
 test_tunnel_ports_from_rx_config(void **state)
 {
 	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
-	unsigned int n, i;
+	unsigned int n, i, e;
 	struct variant *vs = variants(FORMS_AUTO, 0, &n);
 
 	(void)state;
-	cfg.vxlan_port = rte_cpu_to_be_16(8472);
-	cfg.flannel_port = rte_cpu_to_be_16(8286);
+	for (e = 0; ovl_encaps[e] != NULL; e++)
+		if (ovl_encaps[e]->udp_port_param != 0)
+			cfg.tunnel[e].v[ovl_encaps[e]->udp_port_param - 1] = moved_port(e);
 	for (i = 0; i < n; i++) {
 		struct ovl_frame_spec spec;
 		struct ovl_frame_layout lay;
@@ -255,20 +277,19 @@ test_tunnel_ports_from_rx_config(void **state)
 		spec.vlan = vs[i].vlan ? VLAN_ID : 0;
 		spec.inner_proto = vs[i].proto;
 		spec.size = vs[i].size;
-		spec.vxlan_port = 8472;
-		spec.flannel_port = 8286;
+		ovl_frame_spec_encap(&spec, vs[i].encap, &cfg.tunnel[ovl_encap_index(vs[i].encap)]);
 		CHECK(ovl_frame_layout(&spec, &lay, err, sizeof(err)) == 0, "%s", err);
 		probe_values(&probe);
 		len = ovl_frame_build(scratch, sizeof(scratch), &spec, &lay, &probe);
 		CHECK(len > 0, "build %d", len);
 		EXPECT_RC(parse_exact(scratch, (uint32_t)len, &cfg, &l), 0,
-				"%s vlan=%d size=%u built for ports 8472/8286, rx config the same",
+				"%s vlan=%d size=%u built for moved ports, rx config the same",
 				vs[i].encap->name, vs[i].vlan, vs[i].size);
 		CHECK(l.encap == vs[i].encap, "parsed as %s", l.encap->name);
 		rc = parse_exact(scratch, (uint32_t)len, &defaults, &ld);
 		if (l.tunnel != 0)
 			EXPECT_RC(rc, -OVL_DROP_NOT_PROBE,
-					"%s vlan=%d size=%u built for ports 8472/8286, default rx ports",
+					"%s vlan=%d size=%u built for moved ports, default rx ports",
 					vs[i].encap->name, vs[i].vlan, vs[i].size);
 		else
 			EXPECT_RC(rc, 0, "%s: no UDP tunnel, ports do not matter", vs[i].encap->name);

@@ -166,9 +166,20 @@ test_random_mutations(void **state)
 		case 0:
 			cfg.encap_mask = (uint32_t)rng_next();
 			break;
-		case 1:
-			cfg.vni = rng_below(2) ? 42 : 43;
+		case 1: {
+			/* One encapsulation's parameters given and filtered on: defaults, or one moved. */
+			unsigned int e = rng_below(ovl_encap_count());
+			unsigned int np = ovl_encap_param_count(ovl_encaps[e]);
+
+			if (np != 0) {
+				unsigned int p = rng_below(np);
+
+				cfg.tunnel[e].given = (uint8_t)((1u << np) - 1);
+				if (rng_below(2))
+					cfg.tunnel[e].v[p] = ovl_encaps[e]->params[p].min;
+			}
 			break;
+		}
 		default:
 			break;
 		}

@@ -41,11 +41,12 @@ test_inner_protocol_not_udp_or_icmp(void **state)
 			struct ovl_layers l;
 			/*
 			 * raw's IPv4 header is also the outer one: no encapsulation claims other
-			 * protocols (an outer 4 is IPIP, whose "inner packet" is the UDP/ICMP header).
+			 * protocols (an outer 4 is IPIP, whose "inner packet" is the UDP/ICMP header;
+			 * 47 is GRE's).
 			 */
 			int want = !is_raw(&f.l) ? -OVL_DROP_INNER_PROTO : -OVL_DROP_NO_TUNNEL;
 
-			if (is_raw(&f.l) && protos[p] == IPPROTO_IPIP)
+			if (is_raw(&f.l) && outer_proto_claimed(protos[p]))
 				continue;
 			ip[IP_PROTO] = protos[p];
 			ipv4_fix_cksum(ip);
