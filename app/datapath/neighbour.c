@@ -10,8 +10,8 @@
 
 #include "arp.h"
 #include "headers.h"
+#include "drop.h"
 #include "neighbour.h"
-#include "sender.h"
 
 static int
 ours(const struct neighbour_self *self, rte_be32_t ip)
