@@ -206,8 +206,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		}
 	hz = rte_get_tsc_hz();
 
-	for (q = 0; q < n; q++)
-		warn_numa(run->lcores.reflect[q], &run->port);
+	queue_lcores_warn_numa(&run->lcores, NULL, &run->port);
 	telemetry_attach("reflect", cfg, NULL, 0, run->r, n);
 	run->started = time(NULL);
 	start = rte_rdtsc();

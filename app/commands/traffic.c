@@ -614,23 +614,6 @@ watch_links(struct traffic *t, uint64_t hz)
 	}
 }
 
-/* An lcore polling a port on another NUMA socket pays a remote access for every packet. */
-void
-warn_numa(unsigned int lcore, const struct port_info *port)
-{
-	unsigned int socket = rte_lcore_to_socket_id(lcore);
-
-	if (port->socket >= 0 && socket != (unsigned int)SOCKET_ID_ANY && socket != (unsigned int)port->socket)
-		fprintf(stderr, "ovlperf: warning: lcore %u (socket %u) serves port %u on socket %d: pick an lcore on the port's socket\n",
-				lcore, socket, port->id, port->socket);
-}
-
-int
-lcore_usable(unsigned int lcore)
-{
-	return lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore) && lcore != rte_get_main_lcore();
-}
-
 static int
 senders_running(const struct traffic *t)
 {
@@ -651,11 +634,7 @@ launch_and_wait(struct traffic *t)
 	uint64_t start = rte_rdtsc(), hz = rte_get_tsc_hz(), next_line = start + hz, next_fit = start + hz;
 	unsigned int i, q, n = t->cfg.queues;
 
-	for (q = 0; q < n; q++) {
-		warn_numa(t->lcores.send[q], &t->ports[0]);
-		if (t->loop)
-			warn_numa(t->lcores.reflect[q], &t->ports[1]);
-	}
+	queue_lcores_warn_numa(&t->lcores, &t->ports[0], t->loop ? &t->ports[1] : NULL);
 	if (live_init(&live, (unsigned int)t->n_streams) < 0)
 		return -1;
 	for (i = 0; i < t->n_ports; i++)
