@@ -9,9 +9,9 @@
 #include <rte_udp.h>
 
 #include "arp.h"
+#include "drop.h"
 #include "headers.h"
 #include "neighbour.h"
-#include "sender.h"
 
 static int
 ours(const struct neighbour_self *self, rte_be32_t ip)

@@ -8,9 +8,9 @@
 #include <rte_mbuf.h>
 
 #include "arp.h"
+#include "drop.h"
 #include "headers.h"
 #include "neighbour.h"
-#include "sender.h"
 
 static int
 send_frame(uint16_t port, struct rte_mempool *pool, const uint8_t *frame, uint16_t len)
