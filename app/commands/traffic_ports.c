@@ -33,7 +33,6 @@ traffic_check_sizes(const struct app_config *cfg, const char *command)
 	return 0;
 }
 
-
 /* The layout of the i-th listed encapsulation's frames (sizes were checked before EAL). */
 static int
 layout_of(const struct app_config *cfg, unsigned int i, struct ovl_frame_layout *lay)
@@ -86,7 +85,6 @@ max_frame_of(const struct app_config *cfg)
 	}
 	return max;
 }
-
 
 /*
  * Before the sender's port starts: its RX timestamps come from the NIC when the port advertises
@@ -156,7 +154,6 @@ start_rx_clock(struct run *run)
 			run->cfg.timestamps == TS_HW ? ", as asked" : "");
 	return 0;
 }
-
 
 int
 traffic_ports_start(struct run *run, int loop)

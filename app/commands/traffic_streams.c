@@ -211,7 +211,6 @@ apply_pacing(struct run *run)
 	return 0;
 }
 
-
 int
 traffic_streams_setup(struct run *run, int loop)
 {
