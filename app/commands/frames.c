@@ -14,6 +14,7 @@
 #include "config.h"
 #include "dissect.h"
 #include "eal.h"
+#include "encap_list.h"
 #include "frag.h"
 #include "pcap_file.h"
 #include "probe_auth.h"

@@ -14,8 +14,8 @@
 #include "commands.h"
 #include "config.h"
 #include "eal.h"
+#include "output.h"
 #include "port.h"
-#include "results.h"
 
 static json_t *
 bits(uint64_t set, int tx)
@@ -34,6 +34,7 @@ static json_t *
 port_json(uint16_t id, const struct ovl_profile *forced)
 {
 	struct ovl_profile prof;
+	struct port_xstats xstats;
 	char err[512];
 	json_t *o, *caveats = json_array();
 	unsigned int k;
@@ -55,6 +56,8 @@ port_json(uint16_t id, const struct ovl_profile *forced)
 	rte_eth_dev_get_mtu(id, &mtu);
 	/* Reading the NIC clock needs no configuration and changes nothing. */
 	hw_clock = rte_eth_read_clock(id, &clock) == 0;
+	/* A driver that cannot list them shows none. */
+	port_xstats_read(id, &xstats);
 	/* max_rx_pktlen is a uint32_t (UINT32_MAX: no limit, as net_null and net_pcap say): "I". */
 	o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:b, s:i, s:{s:i, s:i, s:i}, s:I,"
 			" s:{s:i, s:i, s:i, s:i}, s:{s:o, s:o},"
@@ -69,7 +72,8 @@ port_json(uint16_t id, const struct ovl_profile *forced)
 		"offloads", "rx", bits(dev.rx_offload_capa, 0), "tx", bits(dev.tx_offload_capa, 1),
 		"timestamps", "rx_hw", (dev.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) != 0,
 		"nic_clock", hw_clock, "fallback", "tsc",
-		"xstats", port_xstats_json(id));
+		"xstats", output_json_xstats(&xstats));
+	port_xstats_free(&xstats);
 	if (o == NULL)
 		return NULL;
 	if (port_profile(id, forced, &prof, err, sizeof(err)) == 0) {

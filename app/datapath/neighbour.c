@@ -9,6 +9,7 @@
 #include <rte_udp.h>
 
 #include "arp.h"
+#include "drop.h"
 #include "headers.h"
 #include "drop.h"
 #include "neighbour.h"

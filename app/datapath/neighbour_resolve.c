@@ -8,6 +8,7 @@
 #include <rte_mbuf.h>
 
 #include "arp.h"
+#include "drop.h"
 #include "headers.h"
 #include "drop.h"
 #include "neighbour.h"

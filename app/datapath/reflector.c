@@ -17,7 +17,7 @@
 #include "neighbour.h"
 #include "probe.h"
 #include "reflector.h"
-#include "run.h"
+#include "run_stop.h"
 #include "sender.h"
 
 #define BURST 32

@@ -17,7 +17,7 @@
 #include "neighbour.h"
 #include "pcap_file.h"
 #include "probe_auth.h"
-#include "run.h"
+#include "run_stop.h"
 #include "sender.h"
 
 #define RX_BURST 32

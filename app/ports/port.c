@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <stdlib.h>
-
-#include <jansson.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 
@@ -49,25 +47,24 @@ xstat_value(uint16_t port, const char *name, int *found)
 	return *found ? value : 0;
 }
 
-json_t *
-port_watch_json(const struct port_info *p, int *shaped)
+void
+port_watch_read(const struct port_info *p, struct port_watch *w)
 {
-	json_t *o = json_object();
 	unsigned int i;
 
+	memset(w, 0, sizeof(*w));
+	w->n = p->n_watch;
 	for (i = 0; i < p->n_watch; i++) {
 		int found;
 		uint64_t now = xstat_value(p->id, p->watch_names[i], &found);
 
-		if (!found || !p->watch_found[i]) {
-			json_object_set_new(o, p->watch_names[i], json_null());
+		w->found[i] = found && p->watch_found[i];
+		if (!w->found[i])
 			continue;
-		}
-		json_object_set_new(o, p->watch_names[i], json_integer((json_int_t)(now - p->watch_start[i])));
-		if (now != p->watch_start[i] && strstr(p->watch_names[i], "allowance_exceeded") != NULL)
-			*shaped = 1;
+		w->delta[i] = now - p->watch_start[i];
+		if (w->delta[i] != 0 && strstr(p->watch_names[i], "allowance_exceeded") != NULL)
+			w->shaped = 1;
 	}
-	return o;
 }
 
 static int
@@ -305,25 +302,43 @@ xstat_matters(const char *name)
 	return 0;
 }
 
-json_t *
-port_xstats_json(uint16_t port)
+int
+port_xstats_read(uint16_t port, struct port_xstats *x)
 {
-	json_t *o = json_object();
 	struct rte_eth_xstat_name *names;
 	struct rte_eth_xstat *values;
-	int n = rte_eth_xstats_get_names(port, NULL, 0), i;
+	int n = rte_eth_xstats_get_names(port, NULL, 0), i, rc = -1;
 
+	memset(x, 0, sizeof(*x));
 	if (n <= 0)
-		return o;
+		return 0;
 	names = calloc((size_t)n, sizeof(*names));
 	values = calloc((size_t)n, sizeof(*values));
-	if (names != NULL && values != NULL && rte_eth_xstats_get_names(port, names, (unsigned int)n) == n &&
-			rte_eth_xstats_get(port, values, (unsigned int)n) == n)
-		for (i = 0; i < n; i++)
-			if (xstat_matters(names[values[i].id].name))
-				json_object_set_new(o, names[values[i].id].name,
-						json_integer((json_int_t)values[i].value));
+	x->s = calloc((size_t)n, sizeof(*x->s));
+	if (names != NULL && values != NULL && x->s != NULL &&
+			rte_eth_xstats_get_names(port, names, (unsigned int)n) == n &&
+			rte_eth_xstats_get(port, values, (unsigned int)n) == n) {
+		for (i = 0; i < n; i++) {
+			const char *name = names[values[i].id].name;
+
+			if (!xstat_matters(name))
+				continue;
+			snprintf(x->s[x->n].name, sizeof(x->s[x->n].name), "%s", name);
+			x->s[x->n++].value = values[i].value;
+		}
+		rc = 0;
+	}
 	free(names);
 	free(values);
-	return o;
+	if (rc != 0)
+		port_xstats_free(x);
+	return rc;
+}
+
+void
+port_xstats_free(struct port_xstats *x)
+{
+	free(x->s);
+	x->s = NULL;
+	x->n = 0;
 }

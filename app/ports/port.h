@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_mempool.h>
 
@@ -75,16 +76,31 @@ int port_tx_keeps_frames(uint16_t id, const char **why);
 int port_profile(uint16_t id, const struct ovl_profile *forced, struct ovl_profile *p,
 		char *err, size_t errlen);
 
-/* The watched xstats' changes since port_start, as a JSON object (null for a missing one). */
-struct json_t *port_watch_json(const struct port_info *p, int *shaped);
+/* The watched xstats' changes since port_start (the profile's [stats], read at the end). */
+struct port_watch {
+	unsigned int n;                     /* as port_info.n_watch, same order as its names */
+	int found[PORT_WATCH_MAX];          /* read at start and now; else the change is unknown */
+	uint64_t delta[PORT_WATCH_MAX];
+	int shaped;                         /* an *_allowance_exceeded counter grew: the cloud shaped */
+};
+void port_watch_read(const struct port_info *p, struct port_watch *w);
 void port_stop(uint16_t id);
 
 /*
- * The port's xstats that tell of drops and of cloud shaping (ENA's *_allowance_exceeded), as a
- * JSON object, so that shaping is never mistaken for overlay cost.
+ * The port's xstats that tell of drops and of cloud shaping (ENA's *_allowance_exceeded), so
+ * that shaping is never mistaken for overlay cost: read once, then printed from here.
  */
-struct json_t;
-struct json_t *port_xstats_json(uint16_t port);
+struct port_xstat {
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	uint64_t value;
+};
+struct port_xstats {
+	unsigned int n;
+	struct port_xstat *s;               /* malloc'd; port_xstats_free */
+};
+/* Returns 0, or -1 (out of memory, or the driver failed to answer) with x empty. */
+int port_xstats_read(uint16_t port, struct port_xstats *x);
+void port_xstats_free(struct port_xstats *x);
 
 /* "ipv4_cksum udp_cksum" for a set of TX (or RX) offload bits. */
 void port_offload_names(uint64_t bits, int tx, char *buf, size_t len);

@@ -4,8 +4,15 @@
 
 #include <rte_lcore.h>
 
-#include "commands.h"
+#include "port.h"
 #include "queue_lcores.h"
+
+/* An enabled worker lcore (not the main one, which only reports). */
+static int
+lcore_usable(unsigned int lcore)
+{
+	return lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore) && lcore != rte_get_main_lcore();
+}
 
 /* "-l 0-4, or --lcores 0@0,1@1,2@0,3@1,4@0 on two CPUs": an EAL core list with enough workers. */
 static void
@@ -103,4 +110,29 @@ queue_lcores_pick(const struct app_config *cfg, const char *command, int senders
 		taken[out->reflect[q]] = 1;
 	}
 	return 0;
+}
+
+/* An lcore polling a port on another NUMA socket pays a remote access for every packet. */
+static void
+warn_numa(unsigned int lcore, const struct port_info *port)
+{
+	unsigned int socket = rte_lcore_to_socket_id(lcore);
+
+	if (port->socket >= 0 && socket != (unsigned int)SOCKET_ID_ANY && socket != (unsigned int)port->socket)
+		fprintf(stderr, "ovlperf: warning: lcore %u (socket %u) serves port %u on socket %d: pick an lcore on the port's socket\n",
+				lcore, socket, port->id, port->socket);
+}
+
+void
+queue_lcores_warn_numa(const struct queue_lcores *l, const struct port_info *send_port,
+		const struct port_info *reflect_port)
+{
+	unsigned int q;
+
+	for (q = 0; q < l->n; q++) {
+		if (send_port != NULL)
+			warn_numa(l->send[q], send_port);
+		if (reflect_port != NULL)
+			warn_numa(l->reflect[q], reflect_port);
+	}
 }

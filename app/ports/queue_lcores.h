@@ -23,4 +23,13 @@ struct queue_lcores {
 int queue_lcores_pick(const struct app_config *cfg, const char *command, int senders,
 		int reflectors, struct queue_lcores *out);
 
+/*
+ * Warns, once per lcore, when a queue's lcore sits on another NUMA socket than the port it
+ * serves: the sender's queues against send_port, the reflector's against reflect_port (NULL:
+ * the command has no such side).
+ */
+struct port_info;
+void queue_lcores_warn_numa(const struct queue_lcores *l, const struct port_info *send_port,
+		const struct port_info *reflect_port);
+
 #endif

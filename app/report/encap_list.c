@@ -9,8 +9,8 @@
 
 #include <jansson.h>
 
-#include "commands.h"
 #include "config.h"
+#include "encap_list.h"
 #include "frame.h"
 
 static uint32_t

@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 
-#include "results.h"
+#include "output.h"
 
 int
 output_csv(const char *path, const struct run_result *r)

@@ -6,18 +6,15 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <rte_ethdev.h>
 #include <rte_version.h>
 
-#include "histogram.h"
+#include "encap_options.h"
+#include "output.h"
 #include "ovl_commit.h"
 #include "ovl_version.h"
-#include "encap_options.h"
-#include "results.h"
 
 static json_t *
 offload_list(uint64_t bits, int tx)
@@ -44,41 +41,24 @@ drops_object(const uint64_t *drops)
 	return o;
 }
 
-/*
- * The gaps between frames as the reflector saw them. With one paced stream, the share of gaps
- * within 1 us of the ideal 1/rate tells how evenly the sender paced, seen from outside.
- */
+/* The gaps between frames as the reflector saw them (results.h says what each share is). */
 static json_t *
-interarrival_object(const struct run_result *r)
+interarrival_object(const struct interarrival_result *ia)
 {
-	const struct ovl_histogram *h = &r->reflector->interarrival;
 	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
-		"count", (json_int_t)h->count, "min", (json_int_t)ovl_histogram_percentile(h, 0),
-		"p0_5", (json_int_t)ovl_histogram_percentile(h, 0.5),
-		"p50", (json_int_t)ovl_histogram_percentile(h, 50),
-		"p99_5", (json_int_t)ovl_histogram_percentile(h, 99.5),
-		"max", (json_int_t)ovl_histogram_percentile(h, 100),
-		"mean", (json_int_t)ovl_histogram_mean(h), "stddev", ovl_histogram_stddev(h));
+		"count", (json_int_t)ia->count, "min", (json_int_t)ia->min,
+		"p0_5", (json_int_t)ia->p0_5, "p50", (json_int_t)ia->p50,
+		"p99_5", (json_int_t)ia->p99_5, "max", (json_int_t)ia->max,
+		"mean", (json_int_t)ia->mean, "stddev", ia->stddev);
 
-	if (r->n_streams == 1 && r->streams[0].stream->rate_pps > 0 && h->count > 0) {
-		uint64_t ideal = 1000000000ull / r->streams[0].stream->rate_pps;
-		uint64_t lo = ideal > 1000 ? ideal - 1000 : 0;
-
-		json_object_set_new(o, "ideal_ns", json_integer((json_int_t)ideal));
-		json_object_set_new(o, "within_1us_of_ideal", json_real(
-				(double)ovl_histogram_count_range(h, lo, ideal + 1000) / (double)h->count));
-		/* Tighter windows, since +-1 us around a 1 us ideal also takes back-to-back frames. */
-		json_object_set_new(o, "within_250ns_of_ideal", json_real(
-				(double)ovl_histogram_count_range(h, ideal > 250 ? ideal - 250 : 0, ideal + 250) /
-				(double)h->count));
-		json_object_set_new(o, "within_100ns_of_ideal", json_real(
-				(double)ovl_histogram_count_range(h, ideal > 100 ? ideal - 100 : 0, ideal + 100) /
-				(double)h->count));
+	if (ia->ideal_ns > 0) {
+		json_object_set_new(o, "ideal_ns", json_integer((json_int_t)ia->ideal_ns));
+		json_object_set_new(o, "within_1us_of_ideal", json_real(ia->within_1us));
+		json_object_set_new(o, "within_250ns_of_ideal", json_real(ia->within_250ns));
+		json_object_set_new(o, "within_100ns_of_ideal", json_real(ia->within_100ns));
 	}
-	/* Frames that arrived in one RX burst with the one before: the observer saw no gap. */
-	if (h->count > 0)
-		json_object_set_new(o, "same_burst", json_real(
-				(double)ovl_histogram_count_range(h, 0, 0) / (double)h->count));
+	if (ia->count > 0)
+		json_object_set_new(o, "same_burst", json_real(ia->same_burst));
 	return o;
 }
 
@@ -93,8 +73,9 @@ static const char *rate_units[] = {
 	[RATE_L1_BPS] = "l1_bps", [RATE_LINK_PERCENT] = "link_percent",
 };
 
-json_t *
-results_config_json(const struct app_config *cfg)
+/* The options a run was given. */
+static json_t *
+config_object(const struct app_config *cfg)
 {
 	const struct ovl_frame_spec *s = &cfg->spec;
 	json_t *encaps = json_array();
@@ -148,11 +129,35 @@ results_config_json(const struct app_config *cfg)
 	return config;
 }
 
-static json_t *
-port_object(const struct port_info *p)
+json_t *
+output_json_xstats(const struct port_xstats *x)
 {
+	json_t *o = json_object();
+	unsigned int i;
+
+	for (i = 0; i < x->n; i++)
+		json_object_set_new(o, x->s[i].name, json_integer((json_int_t)x->s[i].value));
+	return o;
+}
+
+/* The profile's watched counters' changes during the run; null where one was not readable. */
+static json_t *
+shaping_object(const struct port_result *p)
+{
+	json_t *o = json_object();
+	unsigned int i;
+
+	for (i = 0; i < p->watch.n; i++)
+		json_object_set_new(o, p->info.watch_names[i], p->watch.found[i] ?
+				json_integer((json_int_t)p->watch.delta[i]) : json_null());
+	return o;
+}
+
+static json_t *
+port_object(const struct port_result *pr)
+{
+	const struct port_info *p = &pr->info;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
-	int shaped = 0;
 	json_t *o;
 
 	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
@@ -164,19 +169,31 @@ port_object(const struct port_info *p)
 		"tx_enabled", offload_list(p->tx_offloads, 1),
 		"rx_capable", offload_list(p->rx_offload_capa, 0),
 		"tx_capable", offload_list(p->tx_offload_capa, 1),
-		"xstats", port_xstats_json(p->id),
+		"xstats", output_json_xstats(&pr->xstats),
 		"profile", p->profile[0] ? json_string(p->profile) : json_null(),
-		"shaping", port_watch_json(p, &shaped));
+		"shaping", shaping_object(pr));
 	if (o != NULL) {
 		json_object_set_new(o, "queues", json_integer(p->queues));
 		json_object_set_new(o, "rss_hf", json_integer((json_int_t)p->rss_hf));
 		json_object_set_new(o, "rx_steering", json_string(p->rx_steering ? p->rx_steering : "single"));
 	}
-	/* Shaping is the cloud's, not the overlay's: say so where nobody can miss it. */
-	if (shaped)
-		fprintf(stderr, "ovlperf: warning: port %u's allowance counters grew during the run: the cloud shaped this traffic (see ports[].shaping)\n",
-				p->id);
 	return o;
+}
+
+/*
+ * reflect's "port" (schema 1, before it had ports[]): the reflecting port in short. ports[0]
+ * says the same and more.
+ */
+static json_t *
+reflect_port_object(const struct port_info *p)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:s}",
+		"id", p->id, "name", p->name, "driver", p->driver, "mac", mac,
+		"link_speed_mbps", (int)p->link_speed_mbps, "queues", (int)p->queues,
+		"rss_hf", (json_int_t)p->rss_hf, "rx_steering", p->rx_steering ? p->rx_steering : "single");
 }
 
 static json_t *
@@ -257,30 +274,65 @@ encap_totals(const struct run_result *r)
 }
 
 static json_t *
-reflector_counters(const struct reflector_stats *st)
+reflector_counters(const struct reflector_counts *c)
 {
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-		"rx_frames", (json_int_t)st->rx_frames, "reflected", (json_int_t)st->reflected,
-		"fragments_reflected", (json_int_t)st->fragments_reflected,
-		"stamped", (json_int_t)st->stamped, "arp_answered", (json_int_t)st->arp_answered,
-		"not_addressed", (json_int_t)st->drops[OVL_DROP_NOT_ADDRESSED],
-		"tx_full", (json_int_t)st->tx_full, "drops", drops_object(st->drops));
+		"rx_frames", (json_int_t)c->rx_frames, "reflected", (json_int_t)c->reflected,
+		"fragments_reflected", (json_int_t)c->fragments_reflected,
+		"stamped", (json_int_t)c->stamped, "arp_answered", (json_int_t)c->arp_answered,
+		"not_addressed", (json_int_t)c->drops[OVL_DROP_NOT_ADDRESSED],
+		"tx_full", (json_int_t)c->tx_full, "drops", drops_object(c->drops));
 }
 
-json_t *
-results_reflector_queues(const struct queue_result *qs, unsigned int n)
+/* The reflector's counters summed over its queues, its interarrival gaps, and each queue. */
+static json_t *
+reflector_object(const struct run_result *r)
 {
-	json_t *a = json_array();
+	json_t *o = reflector_counters(&r->reflector), *queues = json_array();
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		json_t *o = reflector_counters(qs[i].reflector);
+	for (i = 0; i < r->n_reflector_queues; i++) {
+		const struct reflector_queue_result *q = &r->reflector_queues[i];
+		json_t *qo = reflector_counters(&q->counts);
 
-		json_object_set_new(o, "queue", json_integer(qs[i].queue));
-		json_object_set_new(o, "lcore", json_integer(qs[i].lcore));
-		json_array_append_new(a, o);
+		json_object_set_new(qo, "queue", json_integer(q->queue));
+		json_object_set_new(qo, "lcore", json_integer(q->lcore));
+		json_array_append_new(queues, qo);
 	}
-	return a;
+	json_object_set_new(o, "interarrival_ns", interarrival_object(&r->interarrival));
+	json_object_set_new(o, "queues", queues);
+	return o;
+}
+
+/* The sender's counters beyond the streams', summed over its queues, and each queue's. */
+static json_t *
+sender_object(const struct run_result *r)
+{
+	const struct sender_misc *c = &r->sender;
+	json_t *queues = json_array();
+	unsigned int i;
+
+	for (i = 0; i < r->n_sender_queues; i++) {
+		const struct sender_queue_result *q = &r->sender_queues[i];
+
+		json_array_append_new(queues, json_pack("{s:i, s:i, s:I, s:I, s:I}",
+			"queue", (int)q->queue, "lcore", (int)q->lcore,
+			"rx_frames", (json_int_t)q->counts.rx_frames,
+			"misrouted", (json_int_t)q->counts.misrouted,
+			"tx_full", (json_int_t)q->counts.tx_full));
+	}
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
+		"rx_frames", (json_int_t)c->rx_frames,
+		"warmup_replies", (json_int_t)c->warmup_replies,
+		"other_session", (json_int_t)c->other_session,
+		"unknown_stream", (json_int_t)c->unknown_stream,
+		"misrouted", (json_int_t)c->misrouted,
+		"arp_answered", (json_int_t)c->arp_answered,
+		"tx_full", (json_int_t)c->tx_full,
+		"fragments", (json_int_t)c->fragments,
+		"rx_unstamped", (json_int_t)c->rx_unstamped,
+		"rx_before_tx", (json_int_t)c->rx_before_tx,
+		"drops", drops_object(c->drops), "queues", queues);
 }
 
 static const char *
@@ -294,31 +346,27 @@ ts_request_name(enum ts_request r)
  * by the NIC, the conversion's budget (read latency + fit residual + drift) and its calibration.
  */
 static json_t *
-timestamps_object(const struct run_result *r)
+timestamps_object(const struct timestamps_result *t, uint64_t tsc_hz)
 {
-	const struct port_clock *c = r->rx_clock;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}",
-		"tx", "tsc", "rx", c != NULL ? "nic" : "tsc",
-		"requested", ts_request_name(r->ts_requested),
-		"why", r->ts_why != NULL ? r->ts_why : "", "tsc_hz", (json_int_t)r->tsc_hz);
+		"tx", "tsc", "rx", t->nic ? "nic" : "tsc",
+		"requested", ts_request_name(t->requested),
+		"why", t->why != NULL ? t->why : "", "tsc_hz", (json_int_t)tsc_hz);
 
-	if (c == NULL) {
+	if (!t->nic) {
 		json_object_set_new(o, "nic_clock_hz", json_null());
 		json_object_set_new(o, "error_budget_ns", json_real(0));
 		json_object_set_new(o, "calibration", json_null());
 		json_object_set_new(o, "method", json_string("software: TSC read before the TX burst and after the RX burst; round trip, no clock sync"));
 		return o;
 	}
-	json_object_set_new(o, "nic_clock_hz", json_real(ovl_nic_fit_hz(&c->fit, r->tsc_hz)));
-	json_object_set_new(o, "error_budget_ns", json_real(port_clock_budget_ns(c)));
+	json_object_set_new(o, "nic_clock_hz", json_real(t->nic_clock_hz));
+	json_object_set_new(o, "error_budget_ns", json_real(t->error_budget_ns));
 	json_object_set_new(o, "calibration", json_pack("{s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:f}",
-		"port", c->port, "pairs", (int)c->fit.n_used, "refits", (int)c->refreshes,
-		"failed", (int)c->failed,
-		"read_ns", port_clock_ns(c, c->worst_read_cycles),
-		"residual_ns", port_clock_ns(c, c->worst_residual_cycles),
-		"drift_ns", port_clock_ns(c, c->drift_cycles),
-		"drift_unrefitted_ns", port_clock_ns(c, c->drift_unrefreshed_cycles),
-		"tsc_per_nic_tick", c->fit.slope));
+		"port", t->port, "pairs", (int)t->pairs, "refits", (int)t->refits,
+		"failed", (int)t->failed, "read_ns", t->read_ns, "residual_ns", t->residual_ns,
+		"drift_ns", t->drift_ns, "drift_unrefitted_ns", t->drift_unrefitted_ns,
+		"tsc_per_nic_tick", t->tsc_per_nic_tick));
 	json_object_set_new(o, "method", json_string("TX: TSC read before the TX burst; RX: the NIC's stamp (RTE_ETH_RX_OFFLOAD_TIMESTAMP) converted to TSC by a line fitted to rte_eth_read_clock against rte_rdtsc, refitted each second"));
 	return o;
 }
@@ -336,111 +384,104 @@ pacing_object(const struct pacing_choice *p)
 	return o;
 }
 
-/* Where the figures come from: the machine and kernel they were measured on. */
-json_t *
-results_host_json(void)
+static json_t *
+host_object(const struct host_result *h)
 {
-	struct utsname u;
-	char line[256], cpu[256] = "unknown";
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		char *colon = strchr(line, ':');
-
-		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
-			snprintf(cpu, sizeof(cpu), "%s", colon + 2);
-			cpu[strcspn(cpu, "\n")] = '\0';
-			break;
-		}
-	}
-	if (f != NULL)
-		fclose(f);
-	if (uname(&u) != 0)
-		memset(&u, 0, sizeof(u));
-	return json_pack("{s:s, s:s, s:s, s:s, s:i}", "hostname", u.nodename, "kernel", u.release,
-			"machine", u.machine, "cpu_model", cpu, "cpus", (int)sysconf(_SC_NPROCESSORS_ONLN));
+	return json_pack("{s:s, s:s, s:s, s:s, s:i}", "hostname", h->hostname, "kernel", h->kernel,
+			"machine", h->machine, "cpu_model", h->cpu_model, "cpus", h->cpus);
 }
 
-int
-output_json(const char *path, const struct run_result *r)
+static json_t *
+pools_array(const struct run_result *r)
 {
-	json_t *root, *ports = json_array(), *streams = json_array();
-	char started[32], tmp[4096];
+	json_t *pools = json_array();
+	unsigned int i;
+
+	for (i = 0; i < r->n_ports; i++)
+		json_array_append_new(pools, json_pack("{s:s, s:i, s:i, s:i}",
+			"name", r->pools[i].name, "size", (int)r->pools[i].size,
+			"in_use_start", (int)r->pools[i].in_use_start,
+			"in_use_end", (int)r->pools[i].in_use_end));
+	return pools;
+}
+
+/* What every command writes: where the figures come from, the ports and their pools. */
+static json_t *
+provenance(const struct run_result *r)
+{
+	json_t *root, *ports = json_array();
+	char started[32];
 	struct tm tm;
 	unsigned int i;
-	FILE *f;
-	int rc;
 
 	gmtime_r(&r->started, &tm);
 	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	for (i = 0; i < r->n_ports; i++)
 		json_array_append_new(ports, port_object(&r->ports[i]));
-	for (i = 0; i < r->n_streams; i++)
-		json_array_append_new(streams, stream_object(&r->streams[i]));
-	root = json_pack("{s:s, s:i, s:b, s:s, s:{s:s, s:s}, s:s, s:s, s:f, s:s,"
-			" s:o, s:{s:f, s:s}, s:o, s:o, s:o}",
+	root = json_pack("{s:s, s:i, s:b, s:s, s:{s:s, s:s}, s:s, s:s, s:f, s:s, s:o, s:o, s:o, s:o}",
 		"schema", "ovlperf.results", "schema_version", RESULTS_SCHEMA_VERSION,
 		"partial", r->partial, "command", r->command,
 		"ovlperf", "version", OVL_VERSION, "commit", OVL_COMMIT,
 		"dpdk", rte_version(), "started_at", started, "seconds", r->seconds,
 		"eal_args", r->eal_args ? r->eal_args : "",
-		"timestamps", timestamps_object(r),
-		"line_rate", "bps", r->line_rate_bps, "source", r->line_rate_source,
-		"config", results_config_json(r->cfg), "ports", ports, "streams", streams);
-	if (root != NULL) {
-		json_object_set_new(root, "host", results_host_json());
-		if (r->pacing != NULL)
-			json_object_set_new(root, "pacing", pacing_object(r->pacing));
+		"config", config_object(r->cfg), "host", host_object(&r->host), "ports", ports,
+		"mempools", pools_array(r));
+	if (root != NULL)
 		json_object_set_new(root, "stop_reason", r->stop_reason ? json_string(r->stop_reason)
 								   : json_null());
-	}
+	return root;
+}
+
+/* The sender's side: timestamps, pacing, line rate, the streams and their totals, counters. */
+static void
+add_sender(json_t *root, const struct run_result *r)
+{
+	json_t *streams = json_array();
+	unsigned int i;
+
+	for (i = 0; i < r->n_streams; i++)
+		json_array_append_new(streams, stream_object(&r->streams[i]));
+	json_object_set_new(root, "timestamps", timestamps_object(&r->timestamps, r->tsc_hz));
+	json_object_set_new(root, "line_rate", json_pack("{s:f, s:s}", "bps", r->line_rate_bps,
+			"source", r->line_rate_source));
+	json_object_set_new(root, "streams", streams);
+	json_object_set_new(root, "pacing", pacing_object(&r->pacing));
+	json_object_set_new(root, "encap_totals", encap_totals(r));
+	json_object_set_new(root, "sender", sender_object(r));
+}
+
+/*
+ * reflect alone: its dwell stamps come from the reflector lcore's TSC; "port" and "dwell" are
+ * its schema 1 fields, kept beside ports[] and config.dwell.
+ */
+static void
+add_reflect_only(json_t *root, const struct run_result *r)
+{
+	json_object_set_new(root, "timestamps", json_pack("{s:s, s:s, s:I}", "rx", "tsc",
+			"tx", "tsc", "tsc_hz", (json_int_t)r->tsc_hz));
+	if (r->n_ports > 0)
+		json_object_set_new(root, "port", reflect_port_object(&r->ports[0].info));
+	json_object_set_new(root, "dwell", json_boolean(r->cfg->dwell));
+}
+
+int
+output_json(const char *path, const struct run_result *r)
+{
+	json_t *root = provenance(r);
+	char tmp[4096];
+	FILE *f;
+	int rc;
+
 	if (root == NULL) {
 		fprintf(stderr, "ovlperf: building the JSON results failed\n");
 		return -1;
 	}
-	{
-		json_t *pools = json_array();
-
-		for (i = 0; i < r->n_ports; i++)
-			json_array_append_new(pools, json_pack("{s:s, s:i, s:i, s:i}",
-				"name", r->pools[i].name ? r->pools[i].name : "", "size", (int)r->pools[i].size,
-				"in_use_start", (int)r->pools[i].in_use_start,
-				"in_use_end", (int)r->pools[i].in_use_end));
-		json_object_set_new(root, "mempools", pools);
-	}
-	json_object_set_new(root, "encap_totals", encap_totals(r));
-	if (r->sender != NULL) {
-		json_t *queues = json_array();
-
-		for (i = 0; i < r->n_queues; i++) {
-			const struct queue_result *q = &r->sender_queues[i];
-
-			json_array_append_new(queues, json_pack("{s:i, s:i, s:I, s:I, s:I}",
-				"queue", (int)q->queue, "lcore", (int)q->lcore,
-				"rx_frames", (json_int_t)q->sender->rx_frames,
-				"misrouted", (json_int_t)q->sender->misrouted,
-				"tx_full", (json_int_t)q->sender->tx_full));
-		}
-		json_object_set_new(root, "sender", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
-			"rx_frames", (json_int_t)r->sender->rx_frames,
-			"warmup_replies", (json_int_t)r->sender->warmup_replies,
-			"other_session", (json_int_t)r->sender->other_session,
-			"unknown_stream", (json_int_t)r->sender->unknown_stream,
-			"misrouted", (json_int_t)r->sender->misrouted,
-			"arp_answered", (json_int_t)r->sender->arp_answered,
-			"tx_full", (json_int_t)r->sender->tx_full,
-			"fragments", (json_int_t)r->sender->fragments,
-			"rx_unstamped", (json_int_t)r->sender->rx_unstamped,
-			"rx_before_tx", (json_int_t)r->sender->rx_before_tx,
-			"drops", drops_object(r->sender->drops), "queues", queues));
-	}
-	if (r->reflector != NULL) {
-		json_t *o = reflector_counters(r->reflector);
-
-		json_object_set_new(o, "interarrival_ns", interarrival_object(r));
-		json_object_set_new(o, "queues", results_reflector_queues(r->reflector_queues, r->n_queues));
-		json_object_set_new(root, "reflector", o);
-	}
+	if (r->n_sender_queues > 0)
+		add_sender(root, r);
+	else
+		add_reflect_only(root, r);
+	if (r->n_reflector_queues > 0)
+		json_object_set_new(root, "reflector", reflector_object(r));
 	f = output_open(path, tmp, sizeof(tmp));
 	if (f == NULL) {
 		json_decref(root);

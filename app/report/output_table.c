@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The summary table on stdout: measured rates beside what the wire allows, and latency. */
+/*
+ * The summary on stdout: per stream, measured rates beside what the wire allows, and latency
+ * (send, loop); the reflector's counters (reflect).
+ */
 #include <inttypes.h>
 #include <netinet/in.h>
 
-#include "results.h"
+#include "output.h"
 
 /* With several queues, each load stream has a replica per queue: "<encap> q1". */
 static const char *
@@ -18,8 +21,8 @@ stream_name(const struct stream *s, unsigned int queues, char *buf, size_t len)
 	return buf;
 }
 
-void
-output_table(FILE *out, const struct run_result *r)
+static void
+streams_table(FILE *out, const struct run_result *r)
 {
 	unsigned int i;
 	char name[32], line[32];
@@ -30,15 +33,13 @@ output_table(FILE *out, const struct run_result *r)
 		snprintf(line, sizeof(line), "unknown");
 	fprintf(out, "\novlperf %s: %.2f s measured%s, line rate %s\n",
 			r->command, r->seconds, r->partial ? " (PARTIAL: stopped early)" : "", line);
-	if (r->rx_clock != NULL)
-		fprintf(out, "round trip: TX stamped by the TSC, RX by the NIC's clock (within %.0f ns)", port_clock_budget_ns(r->rx_clock));
+	if (r->timestamps.nic)
+		fprintf(out, "round trip: TX stamped by the TSC, RX by the NIC's clock (within %.0f ns)",
+				r->timestamps.error_budget_ns);
 	else
 		fprintf(out, "round trip: TX and RX stamped by the TSC");
-	if (r->pacing != NULL)
-		fprintf(out, "; pacing: %s%s%s%s\n", r->pacing->hardware ? "hardware" : "software",
-				r->pacing->why[0] ? " (" : "", r->pacing->why, r->pacing->why[0] ? ")" : "");
-	else
-		fputc('\n', out);
+	fprintf(out, "; pacing: %s%s%s%s\n", r->pacing.hardware ? "hardware" : "software",
+			r->pacing.why[0] ? " (" : "", r->pacing.why, r->pacing.why[0] ? ")" : "");
 	fprintf(out, "%-14s %6s %6s %3s %9s %9s %8s %8s %8s %9s %9s %9s %9s %9s\n",
 			"stream", "frame", "inner", "frg", "tx Mpps", "rx Mpps", "loss %", "tx Gb/s",
 			"goodput", "wire Mpps", "wire good", "p50 us", "p99 us", "p99.9 us");
@@ -63,7 +64,40 @@ output_table(FILE *out, const struct run_result *r)
 					stream_name(s->stream, r->n_queues, name, sizeof(name)), s->reordered,
 					s->duplicated, s->corrupted);
 	}
-	if (r->sender != NULL && r->sender->misrouted)
+	if (r->sender.misrouted)
 		fprintf(out, "%" PRIu64 " replies came back on another queue than their stream's and were not measured (sender.misrouted)\n",
-				r->sender->misrouted);
+				r->sender.misrouted);
+}
+
+/* The reflector's queues summed, what it dropped by reason, and each queue when several. */
+static void
+reflector_summary(FILE *out, const struct run_result *r)
+{
+	const struct reflector_counts *c = &r->reflector;
+	unsigned int q;
+	int i;
+
+	fprintf(out, "ovlperf %s: %.2f s%s%s%s: rx %" PRIu64 ", reflected %" PRIu64 " (%" PRIu64
+			" stamped, %" PRIu64 " fragments), arp %" PRIu64 ", not ours %" PRIu64 ", tx full %" PRIu64 "; drops:",
+			r->command, r->seconds, r->stop_reason ? " (stopped by " : "",
+			r->stop_reason ? r->stop_reason : "", r->stop_reason ? ")" : "",
+			c->rx_frames, c->reflected, c->stamped, c->fragments_reflected, c->arp_answered,
+			c->drops[OVL_DROP_NOT_ADDRESSED], c->tx_full);
+	for (i = 1; i < OVL_DROP_MAX; i++)
+		if (c->drops[i])
+			fprintf(out, " %s %" PRIu64, ovl_drop_name(i), c->drops[i]);
+	fputc('\n', out);
+	for (q = 0; r->n_reflector_queues > 1 && q < r->n_reflector_queues; q++)
+		fprintf(out, "  queue %u (lcore %u): rx %" PRIu64 ", reflected %" PRIu64 "\n",
+				r->reflector_queues[q].queue, r->reflector_queues[q].lcore,
+				r->reflector_queues[q].counts.rx_frames, r->reflector_queues[q].counts.reflected);
+}
+
+void
+output_table(FILE *out, const struct run_result *r)
+{
+	if (r->n_sender_queues > 0)
+		streams_table(out, r);
+	else if (r->n_reflector_queues > 0)
+		reflector_summary(out, r);
 }

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include <errno.h>
+/*
+ * The results model computed from counters: rates over the measured time, loss, latency and
+ * interarrival percentiles, the RX clock's figures. Nothing here reads a port.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "histogram.h"
@@ -88,7 +93,7 @@ results_add_sender(struct sender_misc *sum, const struct sender_misc *one)
 }
 
 void
-results_add_reflector(struct reflector_stats *sum, const struct reflector_stats *one)
+results_add_reflector(struct reflector_counts *sum, const struct reflector_stats *one)
 {
 	int i;
 
@@ -100,40 +105,92 @@ results_add_reflector(struct reflector_stats *sum, const struct reflector_stats 
 	sum->tx_full += one->tx_full;
 	for (i = 0; i < OVL_DROP_MAX; i++)
 		sum->drops[i] += one->drops[i];
-	ovl_histogram_merge(&sum->interarrival, &one->interarrival);
 }
 
-FILE *
-output_open(const char *path, char *tmp, size_t tmplen)
+static double
+share(const struct ovl_histogram *h, uint64_t lo, uint64_t hi)
 {
-	FILE *f;
-
-	if (strcmp(path, "-") == 0)
-		return stdout;
-	snprintf(tmp, tmplen, "%s.tmp.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
-	if (f == NULL)
-		fprintf(stderr, "ovlperf: %s: %s\n", path, strerror(errno));
-	return f;
+	return (double)ovl_histogram_count_range(h, lo, hi) / (double)h->count;
 }
 
-int
-output_commit(FILE *f, const char *path, const char *tmp)
+void
+results_interarrival(const struct ovl_histogram *h, uint64_t ideal_pps,
+		struct interarrival_result *out)
 {
-	int bad;
+	memset(out, 0, sizeof(*out));
+	out->count = h->count;
+	out->min = ovl_histogram_percentile(h, 0);
+	out->p0_5 = ovl_histogram_percentile(h, 0.5);
+	out->p50 = ovl_histogram_percentile(h, 50);
+	out->p99_5 = ovl_histogram_percentile(h, 99.5);
+	out->max = ovl_histogram_percentile(h, 100);
+	out->mean = ovl_histogram_mean(h);
+	out->stddev = ovl_histogram_stddev(h);
+	if (h->count == 0)
+		return;
+	out->same_burst = share(h, 0, 0);
+	if (ideal_pps == 0)
+		return;
+	out->ideal_ns = 1000000000ull / ideal_pps;
+	out->within_1us = share(h, out->ideal_ns > 1000 ? out->ideal_ns - 1000 : 0, out->ideal_ns + 1000);
+	/* Tighter windows, since +-1 us around a 1 us ideal also takes back-to-back frames. */
+	out->within_250ns = share(h, out->ideal_ns > 250 ? out->ideal_ns - 250 : 0, out->ideal_ns + 250);
+	out->within_100ns = share(h, out->ideal_ns > 100 ? out->ideal_ns - 100 : 0, out->ideal_ns + 100);
+}
 
-	if (f == stdout)
-		return fflush(stdout) == 0 ? 0 : -1;
-	bad = ferror(f);
-	if (fclose(f) != 0 || bad) {
-		fprintf(stderr, "ovlperf: %s: write failed\n", path);
-		unlink(tmp);
-		return -1;
+void
+results_clock(const struct port_clock *c, uint64_t tsc_hz, struct timestamps_result *out)
+{
+	out->nic = 1;
+	out->port = c->port;
+	out->nic_clock_hz = ovl_nic_fit_hz(&c->fit, tsc_hz);
+	out->error_budget_ns = port_clock_budget_ns(c);
+	out->pairs = c->fit.n_used;
+	out->refits = c->refreshes;
+	out->failed = c->failed;
+	out->read_ns = port_clock_ns(c, c->worst_read_cycles);
+	out->residual_ns = port_clock_ns(c, c->worst_residual_cycles);
+	out->drift_ns = port_clock_ns(c, c->drift_cycles);
+	out->drift_unrefitted_ns = port_clock_ns(c, c->drift_unrefreshed_cycles);
+	out->tsc_per_nic_tick = c->fit.slope;
+}
+
+void
+results_host(struct host_result *out)
+{
+	struct utsname u;
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->cpu_model, sizeof(out->cpu_model), "unknown");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+			snprintf(out->cpu_model, sizeof(out->cpu_model), "%s", colon + 2);
+			out->cpu_model[strcspn(out->cpu_model, "\n")] = '\0';
+			break;
+		}
 	}
-	if (rename(tmp, path) != 0) {
-		fprintf(stderr, "ovlperf: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
+	if (f != NULL)
+		fclose(f);
+	if (uname(&u) == 0) {
+		snprintf(out->hostname, sizeof(out->hostname), "%s", u.nodename);
+		snprintf(out->kernel, sizeof(out->kernel), "%s", u.release);
+		snprintf(out->machine, sizeof(out->machine), "%s", u.machine);
 	}
-	return 0;
+	out->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+void
+results_free(struct run_result *r)
+{
+	unsigned int i;
+
+	free(r->streams);
+	r->streams = NULL;
+	r->n_streams = 0;
+	for (i = 0; i < r->n_ports; i++)
+		port_xstats_free(&r->ports[i].xstats);
 }

@@ -2,107 +2,84 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_telemetry.h>
 
-#include "histogram.h"
 #include "encap_options.h"
 #include "telemetry.h"
 
 static struct {
-	const char *command;
-	const struct app_config *cfg;
-	const struct sender *snd;    /* one per queue */
-	unsigned int n_snd;
-	const struct reflector *refl; /* one per queue */
-	unsigned int n_refl;
+	telemetry_snapshot_fn snapshot;  /* NULL: nothing runs */
+	void *ctx;
 } run;
 
 static int registered;
 /*
  * Handlers run on rte_telemetry's client threads while the command's thread detaches and frees
- * what they read: the lock keeps a query from reading a sender that is being freed.
+ * what they read: the lock keeps a query from reading a run that is being freed.
  */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int
-stats_locked(struct rte_tel_data *d)
+stream_stats(struct rte_tel_data *d, const struct stream_result *sr, unsigned int k)
 {
-	uint64_t rx = 0, reflected = 0, arp = 0, drops[OVL_DROP_MAX] = { 0 };
-	unsigned int q, i;
+	struct rte_tel_data *s = rte_tel_data_alloc();
+	char name[48];
 
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "command", run.command ? run.command : "none");
-	for (q = 0; q < run.n_snd; q++) {
-		const struct sender *snd = &run.snd[q];
-
-		for (i = 0; snd->stats != NULL && i < snd->n_streams; i++) {
-			const struct stream_stats *c = &snd->stats[i];
-			struct rte_tel_data *s = rte_tel_data_alloc();
-			char name[48];
-
-			if (s == NULL)
-				return -ENOMEM;
-			rte_tel_data_start_dict(s);
-			rte_tel_data_add_dict_string(s, "encap", snd->streams[i].spec.encap->name);
-			rte_tel_data_add_dict_u64(s, "queue", snd->streams[i].queue);
-			rte_tel_data_add_dict_u64(s, "tx_packets", c->tx_datagrams);
-			rte_tel_data_add_dict_u64(s, "rx_packets", c->rx_datagrams);
-			rte_tel_data_add_dict_u64(s, "tx_bytes", c->tx_bytes);
-			rte_tel_data_add_dict_u64(s, "reordered", c->seq.reordered);
-			rte_tel_data_add_dict_u64(s, "duplicated", c->seq.duplicated);
-			rte_tel_data_add_dict_u64(s, "corrupted", c->corrupted);
-			rte_tel_data_add_dict_u64(s, "latency_p50_ns", ovl_histogram_percentile(&c->rtt, 50));
-			rte_tel_data_add_dict_u64(s, "latency_p99_ns", ovl_histogram_percentile(&c->rtt, 99));
-			snprintf(name, sizeof(name), "stream%u", snd->first_stream + i);
-			rte_tel_data_add_dict_container(d, name, s, 0);
-		}
-	}
-	if (run.n_refl == 0)
-		return 0;
-	/* The reflector's queues summed: one reflector to a client, however many lcores it has. */
-	for (q = 0; q < run.n_refl; q++) {
-		const struct reflector_stats *st = &run.refl[q].stats;
-
-		rx += st->rx_frames;
-		reflected += st->reflected;
-		arp += st->arp_answered;
-		for (i = 1; i < OVL_DROP_MAX; i++)
-			drops[i] += st->drops[i];
-	}
-	rte_tel_data_add_dict_u64(d, "reflector_rx_frames", rx);
-	rte_tel_data_add_dict_u64(d, "reflector_reflected", reflected);
-	rte_tel_data_add_dict_u64(d, "reflector_arp_answered", arp);
-	rte_tel_data_add_dict_u64(d, "reflector_queues", run.n_refl);
-	for (i = 1; i < OVL_DROP_MAX; i++)
-		if (drops[i] != 0)
-			rte_tel_data_add_dict_u64(d, ovl_drop_name((int)i), drops[i]);
+	if (s == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(s);
+	rte_tel_data_add_dict_string(s, "encap", sr->stream->spec.encap->name);
+	rte_tel_data_add_dict_u64(s, "queue", sr->stream->queue);
+	rte_tel_data_add_dict_u64(s, "tx_packets", sr->tx_datagrams);
+	rte_tel_data_add_dict_u64(s, "rx_packets", sr->rx_datagrams);
+	rte_tel_data_add_dict_u64(s, "tx_bytes", sr->tx_bytes);
+	rte_tel_data_add_dict_u64(s, "reordered", sr->reordered);
+	rte_tel_data_add_dict_u64(s, "duplicated", sr->duplicated);
+	rte_tel_data_add_dict_u64(s, "corrupted", sr->corrupted);
+	rte_tel_data_add_dict_u64(s, "latency_p50_ns", sr->latency.p50);
+	rte_tel_data_add_dict_u64(s, "latency_p99_ns", sr->latency.p99);
+	snprintf(name, sizeof(name), "stream%u", k);
+	rte_tel_data_add_dict_container(d, name, s, 0);
 	return 0;
 }
 
 static int
-stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
+stats_of(struct rte_tel_data *d, const struct run_result *r)
 {
-	int rc;
+	const struct reflector_counts *c = &r->reflector;
+	unsigned int k;
+	int i;
 
-	(void)cmd;
-	(void)params;
-	pthread_mutex_lock(&lock);
-	rc = stats_locked(d);
-	pthread_mutex_unlock(&lock);
-	return rc;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "command", r->command ? r->command : "none");
+	for (k = 0; k < r->n_streams; k++)
+		if (stream_stats(d, &r->streams[k], k) < 0)
+			return -ENOMEM;
+	if (r->n_reflector_queues == 0)
+		return 0;
+	/* The reflector's queues summed: one reflector to a client, however many lcores it has. */
+	rte_tel_data_add_dict_u64(d, "reflector_rx_frames", c->rx_frames);
+	rte_tel_data_add_dict_u64(d, "reflector_reflected", c->reflected);
+	rte_tel_data_add_dict_u64(d, "reflector_arp_answered", c->arp_answered);
+	rte_tel_data_add_dict_u64(d, "reflector_queues", r->n_reflector_queues);
+	for (i = 1; i < OVL_DROP_MAX; i++)
+		if (c->drops[i] != 0)
+			rte_tel_data_add_dict_u64(d, ovl_drop_name(i), c->drops[i]);
+	return 0;
 }
 
 static int
-config_locked(struct rte_tel_data *d)
+config_of(struct rte_tel_data *d, const struct run_result *r)
 {
-	const struct app_config *c = run.cfg;
-	unsigned int i, q;
+	const struct app_config *c = r->cfg;
+	unsigned int i;
 	char encaps[128] = "";
 
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "command", run.command ? run.command : "none");
+	rte_tel_data_add_dict_string(d, "command", r->command ? r->command : "none");
 	if (c == NULL)
 		return 0;
 	for (i = 0; i < c->n_encaps; i++)
@@ -123,40 +100,55 @@ config_locked(struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "keyed", (uint64_t)c->keyed);
 	rte_tel_data_add_dict_u64(d, "max_pps", c->max_pps);
 	rte_tel_data_add_dict_u64(d, "queues", c->queues);
-	for (q = 0; q < run.n_snd; q++)
-		for (i = 0; i < run.snd[q].n_streams; i++) {
-			char name[48];
+	for (i = 0; i < r->n_streams; i++) {
+		char name[48];
 
-			snprintf(name, sizeof(name), "stream%u_rate_pps", run.snd[q].first_stream + i);
-			rte_tel_data_add_dict_u64(d, name, run.snd[q].streams[i].rate_pps);
-		}
+		snprintf(name, sizeof(name), "stream%u_rate_pps", i);
+		rte_tel_data_add_dict_u64(d, name, r->streams[i].stream->rate_pps);
+	}
 	return 0;
+}
+
+/* Takes a snapshot of the run under the lock and prints it with print. */
+static int
+answer(struct rte_tel_data *d, int (*print)(struct rte_tel_data *, const struct run_result *))
+{
+	struct run_result *r = calloc(1, sizeof(*r));
+	int rc = -ENOMEM;
+
+	if (r == NULL)
+		return rc;
+	pthread_mutex_lock(&lock);
+	if (run.snapshot == NULL || run.snapshot(run.ctx, r) == 0)
+		rc = print(d, r);
+	results_free(r);
+	pthread_mutex_unlock(&lock);
+	free(r);
+	return rc;
+}
+
+static int
+stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return answer(d, stats_of);
 }
 
 static int
 config_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	int rc;
-
 	(void)cmd;
 	(void)params;
-	pthread_mutex_lock(&lock);
-	rc = config_locked(d);
-	pthread_mutex_unlock(&lock);
-	return rc;
+	return answer(d, config_of);
 }
 
 void
-telemetry_attach(const char *command, const struct app_config *cfg, const struct sender *snd,
-		unsigned int n_snd, const struct reflector *refl, unsigned int n_refl)
+telemetry_attach(telemetry_snapshot_fn snapshot, void *ctx)
 {
 	pthread_mutex_lock(&lock);
-	run.command = command;
-	run.cfg = cfg;
-	run.snd = snd;
-	run.refl = refl;
-	run.n_snd = snd != NULL ? n_snd : 0;
-	run.n_refl = refl != NULL ? n_refl : 0;
+	run.snapshot = snapshot;
+	run.ctx = ctx;
 	pthread_mutex_unlock(&lock);
 	if (registered)
 		return;

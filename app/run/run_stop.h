@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* What every running command shares: the stop flag that SIGINT and SIGTERM raise. */
-#ifndef OVL_APP_RUN_H
-#define OVL_APP_RUN_H
+/* What every running command and its lcores share: the stop flag that SIGINT and SIGTERM raise. */
+#ifndef OVL_APP_RUN_STOP_H
+#define OVL_APP_RUN_STOP_H
 
 extern volatile int run_quit;
 

@@ -2,7 +2,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "run.h"
+#include "run_stop.h"
 
 volatile int run_quit;
 

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Every way a run's results are printed: the summary table, JSON, CSV and the per-second live
+ * line (output_*.c). Each formats what the results model (results.h) holds and nothing else:
+ * no port is queried, no counter of a running lcore read.
+ */
+#ifndef OVL_APP_OUTPUT_H
+#define OVL_APP_OUTPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "results.h"
+
+/* The summary: the streams' table (send, loop), or the reflector's counters (reflect). */
+void output_table(FILE *out, const struct run_result *r);
+
+/* README, "Results JSON". Returns 0, or -1 after saying why on stderr. */
+int output_json(const char *path, const struct run_result *r);
+
+/* One row per stream. Returns 0, or -1 after saying why on stderr. */
+int output_csv(const char *path, const struct run_result *r);
+
+/*
+ * One line per second on stderr, from two snapshots' difference: per stream tx/rx packets/s,
+ * Gbit/s, loss, p50/p99 (send, loop), or what the reflector received and reflected (reflect).
+ */
+struct live_state {
+	uint64_t last_tsc;
+	uint64_t *last_tx, *last_rx, *last_tx_bytes; /* per stream */
+	uint64_t last_refl_rx, last_reflected;
+};
+/* tsc: when the run was launched, the first line's start. */
+int live_init(struct live_state *ls, unsigned int n_streams, uint64_t tsc);
+void live_line(FILE *out, struct live_state *ls, const struct run_result *now);
+void live_free(struct live_state *ls);
+
+/* A port's xstats as a JSON object {name: value}, for ovlperf ports too. */
+struct json_t;
+struct json_t *output_json_xstats(const struct port_xstats *x);
+
+/* Opens path + ".tmp.PID" for an atomic write, or stdout for "-". */
+FILE *output_open(const char *path, char *tmp, size_t tmplen);
+/* Closes and renames into place; returns 0 or -1 after saying why on stderr. */
+int output_commit(FILE *f, const char *path, const char *tmp);
+
+#endif

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A run's workers launched and joined. The main lcore only watches while they run: once a
+ * second a snapshot of the results for the live line, the links, and the RX clock's refit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+
+#include "output.h"
+#include "results.h"
+#include "run.h"
+#include "run_stop.h"
+#include "telemetry.h"
+
+#define LINK_DOWN_LIMIT_S 3
+#define WATCH_US 20000
+
+/*
+ * A port whose link goes down is reported at once; one that stays down ends the run (marked
+ * partial) rather than leaving the sender to wait for a queue that never drains.
+ */
+static void
+watch_links(struct run *run, uint64_t hz, uint64_t down_since[2])
+{
+	unsigned int i;
+
+	for (i = 0; i < run->n_ports; i++) {
+		struct rte_eth_link link;
+		int up;
+
+		if (rte_eth_link_get_nowait(run->ports[i].id, &link) != 0)
+			continue;
+		up = link.link_status == RTE_ETH_LINK_UP;
+		if (!up && down_since[i] == 0) {
+			down_since[i] = rte_rdtsc();
+			fprintf(stderr, "ovlperf %s: port %u (%s) link down\n", run->command,
+					run->ports[i].id, run->ports[i].name);
+		} else if (up && down_since[i] != 0) {
+			down_since[i] = 0;
+			fprintf(stderr, "ovlperf %s: port %u (%s) link up again\n", run->command,
+					run->ports[i].id, run->ports[i].name);
+		}
+		if (down_since[i] != 0 && run->stop_reason == NULL &&
+				rte_rdtsc() - down_since[i] > LINK_DOWN_LIMIT_S * hz) {
+			unsigned int q;
+
+			fprintf(stderr, "ovlperf %s: port %u link down for %d s: stopping, results so far marked partial\n",
+					run->command, run->ports[i].id, LINK_DOWN_LIMIT_S);
+			run->stop_reason = "link down";
+			for (q = 0; q < run->n_senders; q++)
+				run->senders[q].stop = 1;
+		}
+	}
+}
+
+/* With senders, until each is done; reflect alone, until --duration or a signal. */
+static int
+running(const struct run *run, uint64_t now)
+{
+	unsigned int q;
+
+	if (run->n_senders == 0)
+		return !run_quit && (run->cfg.duration_s <= 0 ||
+				now < run->start_tsc + (uint64_t)(run->cfg.duration_s * rte_get_tsc_hz()));
+	for (q = 0; q < run->n_senders; q++)
+		if (run->senders[q].phase != PHASE_DONE &&
+				rte_eal_get_lcore_state(run->lcores.send[q]) != WAIT)
+			return 1;
+	return 0;
+}
+
+/* The live line, from a snapshot of the results taken as the final ones are. */
+static void
+live(const struct run *run, struct live_state *ls)
+{
+	struct run_result *r = calloc(1, sizeof(*r));
+
+	if (r != NULL && run_results(run, 0, r) == 0)
+		live_line(stderr, ls, r);
+	if (r != NULL)
+		results_free(r);
+	free(r);
+}
+
+/* Frees what the ports still hold in flight (a ring pair keeps mbufs between the lcores). */
+static void
+drain_ports(struct run *run)
+{
+	struct rte_mbuf *pkts[64];
+	unsigned int i, q, rounds;
+	uint16_t n;
+
+	for (i = 0; i < run->n_ports; i++)
+		for (q = 0; q < run->ports[i].queues; q++) {
+			rte_eth_tx_done_cleanup(run->ports[i].id, (uint16_t)q, 0);
+			for (rounds = 0; rounds < 1000; rounds++) {
+				n = rte_eth_rx_burst(run->ports[i].id, (uint16_t)q, pkts, 64);
+				if (n == 0)
+					break;
+				rte_pktmbuf_free_bulk(pkts, n);
+			}
+		}
+}
+
+static int
+snapshot(void *ctx, struct run_result *r)
+{
+	return run_results(ctx, 0, r);
+}
+
+int
+run_launch(struct run *run)
+{
+	const struct port_info *reflect_port = &run->ports[run->n_ports - 1];
+	uint64_t hz = rte_get_tsc_hz(), down_since[2] = { 0, 0 }, next_line, next_fit;
+	struct live_state ls;
+	unsigned int i, q;
+
+	queue_lcores_warn_numa(&run->lcores, run->n_senders ? &run->ports[0] : NULL,
+			run->n_reflectors ? reflect_port : NULL);
+	telemetry_attach(snapshot, run);
+	for (i = 0; i < run->n_ports; i++)
+		run->pool_in_use_start[i] = rte_mempool_in_use_count(run->pools[i]);
+	run->start_tsc = rte_rdtsc();
+	next_line = next_fit = run->start_tsc + hz;
+	if (live_init(&ls, run->n_streams, run->start_tsc) < 0) {
+		live_free(&ls);
+		return -1;
+	}
+	/* Reflectors first, so the first probes find them polling; then a sender per queue. */
+	for (q = 0; q < run->n_reflectors; q++)
+		rte_eal_remote_launch(reflector_main, &run->reflectors[q], run->lcores.reflect[q]);
+	for (q = 0; q < run->n_senders; q++)
+		rte_eal_remote_launch(sender_main, &run->senders[q], run->lcores.send[q]);
+	while (running(run, rte_rdtsc())) {
+		usleep(WATCH_US);
+		if (run->watch_links)
+			watch_links(run, hz, down_since);
+		if (run->rx_hw && rte_rdtsc() >= next_fit) {
+			port_clock_refresh(&run->rx_clock);
+			next_fit += hz;
+		}
+		if (run->cfg.live && !run->cfg.quiet && rte_rdtsc() >= next_line) {
+			live(run, &ls);
+			next_line += hz;
+		}
+	}
+	for (q = 0; q < run->n_senders; q++)
+		rte_eal_wait_lcore(run->lcores.send[q]);
+	if (run->rx_hw)
+		port_clock_finish(&run->rx_clock);
+	for (q = 0; q < run->n_reflectors; q++)
+		run->reflectors[q].stop = 1;
+	for (q = 0; q < run->n_reflectors; q++)
+		rte_eal_wait_lcore(run->lcores.reflect[q]);
+	run->end_tsc = rte_rdtsc();
+	/* What is still in flight (rings, TX queues) is drained back before counting. */
+	drain_ports(run);
+	for (i = 0; i < run->n_ports; i++)
+		run->pool_in_use_end[i] = rte_mempool_in_use_count(run->pools[i]);
+	live_free(&ls);
+	return 0;
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* A run's set-up and tear-down: EAL and lcores, pools and ports, links, reflectors. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+#include "frag.h"
+#include "pcap_file.h"
+#include "run.h"
+#include "run_stop.h"
+#include "telemetry.h"
+
+#define LINK_UP_WAIT_S 5
+
+int
+run_begin(struct run *run, const char *command, const struct eal_args *eal, int senders,
+		int reflectors)
+{
+	unsigned int queues = run->cfg.queues;
+
+	run->command = command;
+	run->started = time(NULL);
+	run->n_senders = senders ? queues : 0;
+	run->n_reflectors = reflectors ? queues : 0;
+	run_signals_install();
+	/* Before EAL starts: rte_eal_init writes over the last argument it parsed. */
+	app_eal_args_text(eal, run->eal_args, sizeof(run->eal_args));
+	if (app_eal_init(eal, (unsigned int)(senders + reflectors) * queues) != 0)
+		return 1;
+	/* Before any port starts: too few lcores for the queues sends nothing. */
+	return queue_lcores_pick(&run->cfg, command, senders, reflectors, &run->lcores);
+}
+
+int
+run_ring_pair(struct run *run, unsigned int mbufs)
+{
+	struct rte_ring *a2b[OVL_QUEUES_MAX], *b2a[OVL_QUEUES_MAX];
+	unsigned int queues = run->cfg.queues, slots = rte_align32pow2(2 * mbufs + 1), q;
+
+	/* What loop_a sends on queue q arrives on loop_b's queue q, and back. */
+	for (q = 0; q < queues; q++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "loop_a2b_%u", q);
+		a2b[q] = rte_ring_create(name, slots, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "loop_b2a_%u", q);
+		b2a[q] = rte_ring_create(name, slots, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (a2b[q] == NULL || b2a[q] == NULL)
+			goto fail;
+	}
+	if (rte_eth_from_rings("loop_a", b2a, queues, a2b, queues, SOCKET_ID_ANY) >= 0 &&
+			rte_eth_from_rings("loop_b", a2b, queues, b2a, queues, SOCKET_ID_ANY) >= 0)
+		return 0;
+fail:
+	fprintf(stderr, "ovlperf %s: cannot make the ring pair (%u slots per queue: try more -m)\n",
+			run->command, mbufs);
+	return -1;
+}
+
+int
+run_port_exists(const struct run *run, uint16_t id)
+{
+	if (rte_eth_dev_count_avail() == 0) {
+		fprintf(stderr, "ovlperf %s: no ports found; without a NIC try: ovlperf --no-huge --no-pci --vdev net_null0 -- %s\n",
+				run->command, run->command);
+		return -1;
+	}
+	if (!rte_eth_dev_is_valid_port(id)) {
+		fprintf(stderr, "ovlperf %s: port %u does not exist (%u found); %s\n", run->command,
+				id, rte_eth_dev_count_avail(),
+				run->n_senders && run->n_reflectors ?
+					"loop needs two: give two --vdev, or none for a ring pair" : "give --port");
+		return -1;
+	}
+	return 0;
+}
+
+int
+run_port_start(struct run *run, uint16_t id, const struct port_request *req, unsigned int mbufs,
+		uint16_t room)
+{
+	unsigned int i = run->n_ports;
+	struct port_request r = *req;
+	char name[32];
+	int rc;
+
+	/* One pool per port, shared by its queues' lcores through their mempool caches. */
+	snprintf(name, sizeof(name), "pool_%u", i);
+	run->pools[i] = rte_pktmbuf_pool_create(name, mbufs, 256, 0, room, rte_eth_dev_socket_id(id));
+	if (run->pools[i] == NULL) {
+		fprintf(stderr, "ovlperf %s: cannot create the mbuf pool for port %u (try more -m)\n",
+				run->command, id);
+		return 1;
+	}
+	r.pool = run->pools[i];
+	rc = port_start(id, &r, &run->ports[i]);
+	if (rc < 0)
+		return rc == PORT_TOO_FEW_QUEUES ? OVL_EXIT_USAGE : 1;
+	run->n_ports = i + 1;
+	return 0;
+}
+
+/* A port whose link is still coming up would take the first probes' loss for the network's. */
+int
+run_links_wait(struct run *run)
+{
+	uint64_t hz = rte_get_tsc_hz(), deadline = rte_rdtsc() + LINK_UP_WAIT_S * hz;
+	unsigned int i;
+
+	for (i = 0; i < run->n_ports; i++) {
+		struct port_info *p = &run->ports[i];
+		struct rte_eth_link link;
+
+		for (;;) {
+			memset(&link, 0, sizeof(link));
+			rte_eth_link_get_nowait(p->id, &link);
+			if (link.link_status == RTE_ETH_LINK_UP)
+				break;
+			if (rte_rdtsc() > deadline) {
+				fprintf(stderr, "ovlperf %s: port %u (%s) link still down after %d s: check the cable, the peer (memif: is the other side running?), or the profile\n",
+						run->command, p->id, p->name, LINK_UP_WAIT_S);
+				return -1;
+			}
+			usleep(10000);
+		}
+		p->link_up = 1;
+		p->link_speed_mbps = link.link_speed == RTE_ETH_SPEED_NUM_UNKNOWN ? 0 : link.link_speed;
+	}
+	return 0;
+}
+
+int
+run_reflectors_setup(struct run *run, uint32_t mask)
+{
+	const struct app_config *cfg = &run->cfg;
+	const struct port_info *port = &run->ports[run->n_ports - 1];
+	unsigned int q;
+
+	for (q = 0; q < run->n_reflectors; q++) {
+		struct reflector *r = &run->reflectors[q];
+
+		memset(r, 0, sizeof(*r));
+		r->port = port->id;
+		r->queue = (uint16_t)q;
+		config_rx(cfg, mask, 1, &r->rx);
+		r->mac = port->mac;
+		r->inner_mac = cfg->spec.inner_dst_mac;
+		r->ip = cfg->spec.dst_ip;
+		r->inner_ip = cfg->spec.inner_dst_ip;
+		if (reflector_configure(r, cfg) < 0) {
+			fprintf(stderr, "ovlperf %s: out of memory for the replay window\n", run->command);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+run_end(struct run *run)
+{
+	unsigned int i;
+
+	telemetry_detach();
+	if (run->senders[0].capture != NULL)
+		ovl_pcap_abort(run->senders[0].capture);
+	run->senders[0].capture = NULL;
+	for (i = 0; i < OVL_QUEUES_MAX; i++) {
+		ovl_reasm_free(run->senders[i].reasm);
+		run->senders[i].reasm = NULL;
+		sender_free(&run->senders[i]);
+		reflector_release(&run->reflectors[i]);
+	}
+	for (i = 0; i < run->n_ports; i++)
+		port_stop(run->ports[i].id);
+	run->n_ports = 0;
+	streams_free(run->streams, run->n_streams);
+	run->streams = NULL;
+	run->n_streams = 0;
+	app_eal_cleanup();
+}
