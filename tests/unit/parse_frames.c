@@ -213,6 +213,37 @@ variants(enum forms forms, int all_outer_csums, unsigned int *n)
 	return vs;
 }
 
+/* The variants of e alone, each with the parameters *tunnel (NULL: e's defaults). */
+struct variant *
+variants_of(const struct ovl_encap *e, const struct ovl_encap_values *tunnel, int all_outer_csums,
+		unsigned int *n)
+{
+	struct variant *vs = variants(FORMS_AUTO, all_outer_csums, n);
+	unsigned int i, k = 0;
+
+	for (i = 0; i < *n; i++)
+		if (vs[i].encap == e) {
+			vs[k] = vs[i];
+			vs[k++].tunnel = tunnel;
+		}
+	*n = k;
+	return vs;
+}
+
+/* " --option value" for each parameter given or not at its default, for names. */
+static void
+tunnel_name(const struct variant *v, char *buf, size_t n)
+{
+	unsigned int i, np = ovl_encap_param_count(v->encap);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; v->tunnel != NULL && i < np && used < n; i++)
+		if ((v->tunnel->given >> i & 1) || v->tunnel->v[i] != v->encap->params[i].def)
+			used += (size_t)snprintf(buf + used, n - used, " --%s %" PRIu32,
+					v->encap->params[i].option, v->tunnel->v[i]);
+}
+
 void
 probe_values(struct ovl_probe *p)
 {
@@ -225,7 +256,8 @@ probe_values(struct ovl_probe *p)
 
 /*
  * Builds the variant and parses it. Returns 0, or -1 when the layout refuses it (only a full
- * probe in a frame too small for one may be refused).
+ * probe in a frame too small for one, or a frame size too small for the variant's tunnel
+ * parameters, may be refused).
  */
 int
 frame_build(const struct variant *v, struct frame *f)
@@ -233,16 +265,19 @@ frame_build(const struct variant *v, struct frame *f)
 	struct ovl_frame_spec spec;
 	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
 	struct ovl_probe probe;
-	char err[256], sz[16];
+	char err[256], sz[16], params[64];
 	uint32_t cap;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
 	f->v = *v;
-	snprintf(f->name, sizeof(f->name), "%s vlan=%d %s size=%s probe=%s outer-udp-csum=%s",
-			v->encap->name, v->vlan, v->proto == IPPROTO_UDP ? "udp" : "icmp",
+	tunnel_name(v, params, sizeof(params));
+	snprintf(f->name, sizeof(f->name), "%s%s vlan=%d %s size=%s probe=%s outer-udp-csum=%s",
+			v->encap->name, params, v->vlan, v->proto == IPPROTO_UDP ? "udp" : "icmp",
 			size_name(v->size, sz, sizeof(sz)), form_name(v->form), csum_name(v->outer_csum));
 	ovl_frame_spec_defaults(&spec, v->encap);
+	if (v->tunnel != NULL)
+		ovl_frame_spec_encap(&spec, v->encap, v->tunnel);
 	spec.vlan = v->vlan ? VLAN_ID : 0;
 	spec.inner_proto = v->proto;
 	spec.size_kind = OVL_SIZE_FRAME;
@@ -250,7 +285,9 @@ frame_build(const struct variant *v, struct frame *f)
 	spec.probe_form = v->form;
 	spec.outer_udp_csum = v->outer_csum;
 	if (ovl_frame_layout(&spec, &f->lay, err, sizeof(err)) != 0) {
-		CHECK(v->form == OVL_PROBE_FULL, "%s: layout refused: %s", f->name, err);
+		/* A fixed size may be too small for a full probe, or for the parameters' headers. */
+		CHECK(v->form == OVL_PROBE_FULL || (v->tunnel != NULL && v->size != 0 &&
+				v->size < ovl_frame_min_size(&spec)), "%s: layout refused: %s", f->name, err);
 		return -1;
 	}
 	cap = f->lay.frame_size - OVL_FCS_LEN;

@@ -61,6 +61,7 @@ struct variant {
 	uint32_t size;
 	enum ovl_probe_form form;
 	enum ovl_outer_udp_csum outer_csum;
+	const struct ovl_encap_values *tunnel; /* the encapsulation's parameters; NULL: defaults */
 };
 
 /* A built, valid frame and where its layers sit (from ovl_parse). */
@@ -120,6 +121,8 @@ int parse_exact_keep(const uint8_t *src, uint32_t len, const struct ovl_rx_confi
 int parse_exact(const uint8_t *src, uint32_t len, const struct ovl_rx_config *cfg,
 		struct ovl_layers *l);
 struct variant *variants(enum forms forms, int all_outer_csums, unsigned int *n);
+struct variant *variants_of(const struct ovl_encap *e, const struct ovl_encap_values *tunnel,
+		int all_outer_csums, unsigned int *n);
 void probe_values(struct ovl_probe *p);
 int frame_build(const struct variant *v, struct frame *f);
 void frame_free(struct frame *f);
@@ -134,6 +137,18 @@ int same_layers(const struct ovl_layers *a, const struct ovl_layers *b);
 #define FOR_EACH_FRAME(forms, csums, f) \
 	for (unsigned int n_ = 0, i_ = 0, once_ = 1; once_; once_ = 0) \
 		for (struct variant *vs_ = variants((forms), (csums), &n_); vs_ != NULL; \
+				free(vs_), vs_ = NULL) \
+			for (i_ = 0; i_ < n_; i_++) \
+				for (struct frame f, *fp_ = frame_build(&vs_[i_], &f) == 0 ? &f : NULL; \
+						fp_ != NULL; frame_free(fp_), fp_ = NULL)
+
+/*
+ * The same over the frames of one encapsulation e built with the parameters *tunnel (NULL:
+ * e's defaults), probe form AUTO; sizes too small for those parameters' headers are left out.
+ */
+#define FOR_EACH_FRAME_OF(e, tunnel, csums, f) \
+	for (unsigned int n_ = 0, i_ = 0, once_ = 1; once_; once_ = 0) \
+		for (struct variant *vs_ = variants_of((e), (tunnel), (csums), &n_); vs_ != NULL; \
 				free(vs_), vs_ = NULL) \
 			for (i_ = 0; i_ < n_; i_++) \
 				for (struct frame f, *fp_ = frame_build(&vs_[i_], &f) == 0 ? &f : NULL; \
