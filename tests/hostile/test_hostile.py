@@ -37,8 +37,8 @@ import time
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "interop"))
-from tap import Tap  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from ovlkit.tap import Tap  # noqa: E402
 
 PYTHON = "/usr/bin/python3"
 DPDK_RUN_DIR = "/var/run/dpdk"

@@ -44,8 +44,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, HERE)
-from tap import Tap  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from ovlkit.tap import Tap  # noqa: E402
 
 try:
     from scapy.all import rdpcap, Ether, Dot1Q, IP, UDP, ICMP, Raw, bind_layers
