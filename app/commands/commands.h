@@ -12,6 +12,9 @@ int cmd_loop(const struct eal_args *eal, int argc, char **argv);
 int cmd_reflect(const struct eal_args *eal, int argc, char **argv);
 int cmd_ports(const struct eal_args *eal, int argc, char **argv);
 
+/* frames --list [--json]: the encapsulations, their sizes and options. */
+int encap_list(int argc, char **argv);
+
 /* An enabled worker lcore (not the main one). */
 int lcore_usable(unsigned int lcore);
 

@@ -93,9 +93,9 @@ int
 cmd_frames(const struct eal_args *eal, int argc, char **argv)
 {
 	struct app_config cfg;
-	struct built built[OVL_MAX_ENCAPS];
-	struct ovl_frame_layout lays[OVL_MAX_ENCAPS];
-	struct ovl_frame_spec specs[OVL_MAX_ENCAPS];
+	struct built built[OVL_ENCAPS_MAX];
+	struct ovl_frame_layout lays[OVL_ENCAPS_MAX];
+	struct ovl_frame_spec specs[OVL_ENCAPS_MAX];
 	struct frag_pools pools = { NULL, NULL };
 	struct ovl_pcap_writer *pcap = NULL;
 	char err[512];
@@ -103,6 +103,9 @@ cmd_frames(const struct eal_args *eal, int argc, char **argv)
 	uint16_t k;
 	int rc, status = 0;
 
+	for (i = 1; i < (unsigned int)argc; i++)
+		if (strcmp(argv[i], "--list") == 0)
+			return encap_list(argc, argv);
 	config_defaults(&cfg);
 	rc = config_parse(&cfg, "frames", argc, argv);
 	if (rc != 0)
@@ -137,9 +140,7 @@ cmd_frames(const struct eal_args *eal, int argc, char **argv)
 	for (i = 0; i < cfg.n_encaps; i++) {
 		struct ovl_rx_config rx;
 
-		ovl_rx_config_defaults(&rx);
-		rx.vxlan_port = rte_cpu_to_be_16(specs[i].vxlan_port);
-		rx.flannel_port = rte_cpu_to_be_16(specs[i].flannel_port);
+		ovl_rx_config_for_spec(&rx, &specs[i]);
 		for (k = 0; k < built[i].n; k++) {
 			struct ovl_layers l;
 

@@ -133,20 +133,10 @@ setup_reflector(struct reflect_run *run, unsigned int q)
 {
 	const struct app_config *cfg = &run->cfg;
 	struct reflector *r = &run->r[q];
-	unsigned int i;
 
 	r->port = cfg->port;
 	r->queue = (uint16_t)q;
-	ovl_rx_config_defaults(&r->rx);
-	if (cfg->n_encaps < ovl_encap_count()) {
-		r->rx.encap_mask = 0;
-		for (i = 0; i < cfg->n_encaps; i++)
-			r->rx.encap_mask |= 1u << ovl_encap_index(cfg->encaps[i]);
-	}
-	r->rx.vxlan_port = rte_cpu_to_be_16(cfg->spec.vxlan_port);
-	r->rx.flannel_port = rte_cpu_to_be_16(cfg->spec.flannel_port);
-	if (cfg->vni_given)
-		r->rx.vni = cfg->spec.vni;
+	config_rx(cfg, config_encap_mask(cfg), 1, &r->rx);
 	r->mac = run->port.mac;
 	r->inner_mac = cfg->spec.inner_dst_mac;
 	r->ip = cfg->spec.dst_ip;

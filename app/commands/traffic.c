@@ -484,7 +484,6 @@ setup_sender(struct traffic *t, unsigned int q)
 	struct app_config *cfg = &t->cfg;
 	uint64_t hz = rte_get_tsc_hz();
 	unsigned int first, n = queue_streams(t, q, &first);
-	int i;
 
 	memset(s, 0, sizeof(*s));
 	if (sender_init(s, n) < 0)
@@ -511,12 +510,8 @@ setup_sender(struct traffic *t, unsigned int q)
 	s->drain_cycles = (uint64_t)(cfg->drain_s * hz);
 	s->count = cfg->count;
 	s->key = cfg->keyed ? &cfg->key : NULL;
-	ovl_rx_config_defaults(&s->rx);
-	s->rx.encap_mask = 0;
-	for (i = 0; i < t->n_streams; i++)
-		s->rx.encap_mask |= 1u << ovl_encap_index(t->streams[i].spec.encap);
-	s->rx.vxlan_port = rte_cpu_to_be_16(cfg->spec.vxlan_port);
-	s->rx.flannel_port = rte_cpu_to_be_16(cfg->spec.flannel_port);
+	/* Replies are matched by the probe: the sender filters on no tunnel identifier. */
+	config_rx(cfg, config_encap_mask(cfg), 0, &s->rx);
 	s->reasm = ovl_reasm_create(REASM_FLOWS, hz, rte_eth_dev_socket_id(cfg->port));
 	/* One pcap file, written by one lcore: queue 0's frames. */
 	if (cfg->capture_path != NULL && q == 0) {
@@ -550,11 +545,7 @@ setup_reflector(struct traffic *t, unsigned int q)
 	memset(r, 0, sizeof(*r));
 	r->port = t->cfg.peer_port;
 	r->queue = (uint16_t)q;
-	ovl_rx_config_defaults(&r->rx);
-	r->rx.vxlan_port = rte_cpu_to_be_16(t->cfg.spec.vxlan_port);
-	r->rx.flannel_port = rte_cpu_to_be_16(t->cfg.spec.flannel_port);
-	if (t->cfg.vni_given)
-		r->rx.vni = t->cfg.spec.vni;
+	config_rx(&t->cfg, OVL_ENCAP_MASK_ALL, 1, &r->rx);
 	r->mac = t->ports[1].mac;
 	r->inner_mac = t->cfg.spec.inner_dst_mac;
 	r->ip = t->cfg.spec.dst_ip;

@@ -13,6 +13,7 @@
 #include <rte_ip.h>
 
 #include "config.h"
+#include "encap_options.h"
 
 /* An option's value is checked and applied by one of these; err gets "what is allowed". */
 typedef int (*apply_fn)(struct app_config *cfg, const char *arg, char *err, size_t errlen);
@@ -101,8 +102,8 @@ add_encap(struct app_config *cfg, const struct ovl_encap *e, char *err, size_t e
 			snprintf(err, errlen, "'%s' is listed twice", e->name);
 			return -1;
 		}
-	if (cfg->n_encaps == OVL_MAX_ENCAPS) {
-		snprintf(err, errlen, "at most %d encapsulations", OVL_MAX_ENCAPS);
+	if (cfg->n_encaps == OVL_ENCAPS_MAX) {
+		snprintf(err, errlen, "at most %d encapsulations", OVL_ENCAPS_MAX);
 		return -1;
 	}
 	cfg->encaps[cfg->n_encaps++] = e;
@@ -224,18 +225,6 @@ apply_inner_proto(struct app_config *cfg, const char *arg, char *err, size_t err
 }
 
 static int
-apply_vni(struct app_config *cfg, const char *arg, char *err, size_t errlen)
-{
-	uint64_t v;
-
-	if (number(arg, 0, 0xFFFFFF, &v, err, errlen) < 0)
-		return -1;
-	cfg->spec.vni = (uint32_t)v;
-	cfg->vni_given = 1;
-	return 0;
-}
-
-static int
 port_value(const char *arg, uint16_t *out, char *err, size_t errlen)
 {
 	uint64_t v;
@@ -244,18 +233,6 @@ port_value(const char *arg, uint16_t *out, char *err, size_t errlen)
 		return -1;
 	*out = (uint16_t)v;
 	return 0;
-}
-
-static int
-apply_vxlan_port(struct app_config *cfg, const char *arg, char *err, size_t errlen)
-{
-	return port_value(arg, &cfg->spec.vxlan_port, err, errlen);
-}
-
-static int
-apply_flannel_port(struct app_config *cfg, const char *arg, char *err, size_t errlen)
-{
-	return port_value(arg, &cfg->spec.flannel_port, err, errlen);
 }
 
 static int
@@ -832,24 +809,31 @@ rate_to_pps(const struct rate *r, uint32_t frame_size, double link_bps)
 	return pps < 1 ? 1 : (uint64_t)(pps + 0.5);
 }
 
+/* frames --list is answered before the options are parsed (commands/frames.c). */
+static int
+apply_list(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	(void)cfg;
+	(void)arg;
+	snprintf(err, errlen, "give it alone or with --json");
+	return -1;
+}
+
 static const struct option_entry options[] = {
-	{ C_ALL, "encap", "LIST", "raw, vxlan, ipip, flannel, all, or a comma list (default all; reflect: those it answers)", apply_encap },
+	{ C_ALL, "encap", "LIST", "encapsulations (frames --list), all, or a comma list (default all; reflect: those it answers)", apply_encap },
 	{ C_BUILD, "frame-size", "N", "outer frame size with FCS, 64..9216 (default: smallest per encap)", apply_frame_size },
 	{ C_BUILD, "inner-size", "N", "inner IP packet size, 46..65535", apply_inner_size },
 	{ C_BUILD, "mtu", "N", "underlay MTU; alone: fill the outer IP packet to it; with --inner-size: fragment", apply_mtu },
 	{ C_ALL, "vlan", "ID", "add an 802.1Q tag, 1..4094", apply_vlan },
 	{ C_BUILD, "inner-proto", "P", "udp or icmp (echo request) (default udp)", apply_inner_proto },
-	{ C_ALL, "vni", "N", "VXLAN network identifier, 0..16777215 (default 42; reflect: answers only this VNI, default any)", apply_vni },
-	{ C_ALL, "vxlan-port", "P", "VXLAN UDP port (default 4789; Linux and flannel use 8472)", apply_vxlan_port },
-	{ C_ALL, "flannel-port", "P", "flannel UDP port (default 8285)", apply_flannel_port },
-	{ C_BUILD, "outer-udp-csum", "M", "zero or compute (default: vxlan zero, flannel compute)", apply_outer_udp_csum },
+	{ C_BUILD, "outer-udp-csum", "M", "a UDP tunnel's outer checksum: zero or compute (default: what the tunnel's endpoints send, docs/wire-format.md)", apply_outer_udp_csum },
 	{ C_BUILD, "probe", "FORM", "auto, compact or full (default auto)", apply_probe },
 	{ C_BUILD, "ttl", "N", "outer TTL, 1..255 (default 64)", apply_ttl },
 	{ C_BUILD, "inner-ttl", "N", "inner TTL, 1..255 (default 64)", apply_inner_ttl },
 	{ C_ALL, "src-mac", "MAC", "outer source MAC", apply_src_mac },
 	{ C_ALL, "dst-mac", "MAC", "outer destination MAC", apply_dst_mac },
-	{ C_ALL, "inner-src-mac", "MAC", "inner source MAC (vxlan)", apply_inner_src_mac },
-	{ C_ALL, "inner-dst-mac", "MAC", "inner destination MAC (vxlan)", apply_inner_dst_mac },
+	{ C_ALL, "inner-src-mac", "MAC", "inner source MAC (tunnels that carry Ethernet)", apply_inner_src_mac },
+	{ C_ALL, "inner-dst-mac", "MAC", "inner destination MAC (tunnels that carry Ethernet)", apply_inner_dst_mac },
 	{ C_ALL, "src-ip", "ADDR", "outer source IPv4 (default 192.0.2.1)", apply_src_ip },
 	{ C_ALL, "dst-ip", "ADDR", "outer destination IPv4 (default 192.0.2.2)", apply_dst_ip },
 	{ C_ALL, "inner-src-ip", "ADDR", "inner source IPv4 (default 198.51.100.1)", apply_inner_src_ip },
@@ -860,6 +844,7 @@ static const struct option_entry options[] = {
 	{ C_BUILD, "stream", "ID", "probe stream id, 0..65535 (default 0)", apply_stream },
 	{ C_BUILD, "seq", "N", "probe sequence number (default 0)", apply_seq },
 	{ C_BUILD, "timestamp", "N", "probe transmit timestamp (default 0)", apply_timestamp },
+	{ C_FRAMES, "list", NULL, "list the encapsulations, their sizes and options, and exit (with --json: as JSON)", apply_list },
 	{ C_FRAMES, "pcap", "FILE", "write the frames to a pcap file", apply_pcap },
 	{ C_FRAMES, "hex", NULL, "add a hex dump of every frame", apply_hex },
 	{ C_ALL, "quiet", NULL, "print nothing on success", apply_quiet },
@@ -869,7 +854,7 @@ static const struct option_entry options[] = {
 	{ C_TRAFFIC, "warmup", "S", "seconds sent before measuring, kept out of the statistics (default 0)", apply_warmup },
 	{ C_TRAFFIC, "drain", "MS", "milliseconds to wait for replies after the last send (default 100)", apply_drain },
 	{ C_TRAFFIC, "latency-rate", "PPS", "add a latency stream per encap at this rate, sent in bursts of one", apply_latency_rate },
-	{ C_TRAFFIC, "flows", "N", "flows per stream, 1..4096 (vxlan, flannel, raw: inner ports; ipip: address pairs)", apply_flows },
+	{ C_TRAFFIC, "flows", "N", "flows per stream, 1..4096 (what differs per flow: frames --list)", apply_flows },
 	{ C_RUN | C_PORTS, "json", "FILE", "write the results as JSON (- for stdout)", apply_json },
 	{ C_RUN, "csv", "FILE", "write the results as CSV (- for stdout)", apply_csv },
 	{ C_TRAFFIC, "capture", "FILE", "write the transmitted frames to a pcap file (bounded by --capture-max)", apply_capture },
@@ -898,12 +883,16 @@ static const struct option_entry options[] = {
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 #define OPTION_VAL(i) (256 + (int)(i))
+/* The encapsulations' options follow the table's in getopt's list. */
+#define ENCAP_OPTIONS_MAX (OVL_ENCAPS_MAX * OVL_ENCAP_PARAMS_MAX)
+#define ENCAP_OPTIONS_COMMANDS C_ALL
 
 void
 config_defaults(struct app_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	ovl_frame_spec_defaults(&cfg->spec, NULL);
+	encap_options_defaults(cfg);
 	cfg->rate.unit = RATE_UNLIMITED;
 	cfg->drain_s = 0.1;
 	cfg->flows = 1;
@@ -947,6 +936,18 @@ config_usage(FILE *out, const char *command)
 				options[i].value ? " " : "", options[i].value ? options[i].value : "");
 		fprintf(out, "  %-24s %s\n", left, options[i].help);
 	}
+	if (ENCAP_OPTIONS_COMMANDS & command_mask(command)) {
+		unsigned int k, n = encap_options_count();
+
+		for (k = 0; k < n; k++) {
+			const struct ovl_encap_param *p = encap_option(k);
+			char left[40], owners[128];
+
+			encap_option_owners(k, owners, sizeof(owners));
+			snprintf(left, sizeof(left), "--%s %s", p->option, p->metavar);
+			fprintf(out, "  %-24s %s [%s]\n", left, p->help, owners);
+		}
+	}
 	fprintf(out, "  %-24s %s\n", "--help", "this text");
 }
 
@@ -983,7 +984,8 @@ check_queue_map(struct app_config *cfg, const char *command)
 int
 config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 {
-	struct option longopts[N_OPTIONS + 2];
+	struct option longopts[N_OPTIONS + ENCAP_OPTIONS_MAX + 2];
+	unsigned int n_encap_opts = encap_options_count();
 	char err[512];
 	size_t i;
 	int c, idx;
@@ -993,8 +995,11 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 		longopts[i] = (struct option){ options[i].name,
 			options[i].value ? required_argument : no_argument, NULL, OPTION_VAL(i) };
 	}
-	longopts[N_OPTIONS] = (struct option){ "help", no_argument, NULL, 'h' + 1000 };
-	longopts[N_OPTIONS + 1] = (struct option){ NULL, 0, NULL, 0 };
+	for (i = 0; i < n_encap_opts && i < ENCAP_OPTIONS_MAX; i++)
+		longopts[N_OPTIONS + i] = (struct option){ encap_option((unsigned int)i)->option,
+			required_argument, NULL, OPTION_VAL(N_OPTIONS + i) };
+	longopts[N_OPTIONS + i] = (struct option){ "help", no_argument, NULL, 'h' + 1000 };
+	longopts[N_OPTIONS + i + 1] = (struct option){ NULL, 0, NULL, 0 };
 
 	optind = 0; /* 0, not 1: glibc then also forgets its place inside a short-option word */
 	opterr = 0;
@@ -1016,6 +1021,20 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 			return OVL_EXIT_USAGE;
 		}
 		c -= OPTION_VAL(0);
+		if ((size_t)c >= N_OPTIONS) {
+			unsigned int k = (unsigned int)c - N_OPTIONS;
+
+			if (!(ENCAP_OPTIONS_COMMANDS & command_mask(command))) {
+				fprintf(stderr, "ovlperf %s: --%s is not an option of %s; see --help\n",
+						command, encap_option(k)->option, command);
+				return OVL_EXIT_USAGE;
+			}
+			if (encap_option_apply(cfg, k, optarg, err, sizeof(err)) < 0) {
+				fprintf(stderr, "ovlperf %s: --%s: %s\n", command, encap_option(k)->option, err);
+				return OVL_EXIT_USAGE;
+			}
+			continue;
+		}
 		if (!(options[c].commands & command_mask(command))) {
 			fprintf(stderr, "ovlperf %s: --%s is not an option of %s; see --help\n", command,
 					options[c].name, command);
@@ -1044,7 +1063,7 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 	if (check_queue_map(cfg, command) != 0)
 		return OVL_EXIT_USAGE;
 	if (cfg->n_encaps == 0) {
-		for (i = 0; ovl_encaps[i] != NULL && i < OVL_MAX_ENCAPS; i++)
+		for (i = 0; ovl_encaps[i] != NULL && i < OVL_ENCAPS_MAX; i++)
 			cfg->encaps[cfg->n_encaps++] = ovl_encaps[i];
 	}
 	if (!cfg->session_given && getrandom(&cfg->probe.session, sizeof(cfg->probe.session), 0) < 0)
@@ -1056,7 +1075,7 @@ void
 config_spec_for(const struct app_config *cfg, unsigned int i, struct ovl_frame_spec *spec)
 {
 	*spec = cfg->spec;
-	spec->encap = cfg->encaps[i];
+	ovl_frame_spec_encap(spec, cfg->encaps[i], &cfg->tunnel[ovl_encap_index(cfg->encaps[i])]);
 	if (cfg->sizes_given & (1u << OVL_SIZE_FRAME)) {
 		spec->size_kind = OVL_SIZE_FRAME;
 		spec->size = cfg->frame_size;

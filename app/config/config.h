@@ -16,7 +16,6 @@
 #include "profile.h"
 
 #define OVL_EXIT_USAGE 2
-#define OVL_MAX_ENCAPS 16
 #define OVL_QUEUES_MAX 16
 
 enum rate_unit {
@@ -45,9 +44,10 @@ struct rate {
 };
 
 struct app_config {
-	const struct ovl_encap *encaps[OVL_MAX_ENCAPS];
+	const struct ovl_encap *encaps[OVL_ENCAPS_MAX];
 	unsigned int n_encaps;
 	struct ovl_frame_spec spec;      /* applied to every listed encapsulation */
+	struct ovl_encap_values tunnel[OVL_ENCAPS_MAX]; /* each encapsulation's options, by table index */
 	unsigned int sizes_given;        /* OVL_SIZE_* bits of the size options seen */
 	uint32_t frame_size, inner_size, mtu;
 	struct ovl_probe probe;
@@ -73,7 +73,6 @@ struct app_config {
 	uint16_t port;               /* send, reflect: the port; loop: the sender's */
 	uint16_t peer_port;          /* loop: the reflector's */
 	int dst_mac_given;
-	int vni_given;
 	const char *dst_mac_source;  /* "option", "arp" or "peer port" */
 	int inner_dst_mac_given;
 	int promiscuous;
@@ -110,5 +109,14 @@ void config_defaults(struct app_config *cfg);
 void config_spec_for(const struct app_config *cfg, unsigned int i, struct ovl_frame_spec *spec);
 
 void config_usage(FILE *out, const char *command);
+
+/* The listed encapsulations as bits of ovl_encaps' indices. */
+uint32_t config_encap_mask(const struct app_config *cfg);
+
+/*
+ * A receiver of the encapsulations in mask with the options' values; filter: answer only
+ * what carries a given filter option (a reflector given --vni).
+ */
+void config_rx(const struct app_config *cfg, uint32_t mask, int filter, struct ovl_rx_config *rx);
 
 #endif

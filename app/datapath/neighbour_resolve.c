@@ -62,9 +62,7 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 	struct neighbour_self self = { .mac = spec->src_mac, .ip = spec->src_ip, .ip_count = 1,
 		.inner_mac = spec->inner_src_mac, .inner_ip = spec->inner_src_ip };
 
-	ovl_rx_config_defaults(&rx);
-	rx.vxlan_port = rte_cpu_to_be_16(spec->vxlan_port);
-	rx.flannel_port = rte_cpu_to_be_16(spec->flannel_port);
+	ovl_rx_config_for_spec(&rx, spec);
 	while (rte_rdtsc() < deadline) {
 		struct rte_mbuf *pkts[32];
 		uint16_t n, i;

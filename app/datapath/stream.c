@@ -116,15 +116,13 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 	if (cfg->keyed && s->n_frames > 1) {
 		snprintf(err, errlen,
 			"keyed probes are not fragmented: the reflector checks every frame's tag; give an MTU of at least %u for %s",
-			s->lay.inner_len + spec->encap->overhead, spec->encap->name);
+			s->lay.inner_len + ovl_frame_spec_overhead(spec), spec->encap->name);
 		return -EINVAL;
 	}
 	if (build_templates(s, &probe, direct, indirect, err, errlen) < 0)
 		return -ENOMEM;
 	s->keyed = (uint8_t)cfg->keyed;
-	ovl_rx_config_defaults(&rx);
-	rx.vxlan_port = rte_cpu_to_be_16(spec->vxlan_port);
-	rx.flannel_port = rte_cpu_to_be_16(spec->flannel_port);
+	ovl_rx_config_for_spec(&rx, spec);
 	if (s->n_frames == 1 && ovl_parse(s->frames[0], s->lens[0], &rx, &s->layers) != 0) {
 		snprintf(err, errlen, "the %s template does not parse back", spec->encap->name);
 		return -EPROTO;

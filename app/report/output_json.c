@@ -16,6 +16,7 @@
 #include "histogram.h"
 #include "ovl_commit.h"
 #include "ovl_version.h"
+#include "encap_options.h"
 #include "results.h"
 
 static json_t *
@@ -104,9 +105,12 @@ results_config_json(const struct app_config *cfg)
 		json_array_append_new(encaps, json_string(cfg->encaps[i]->name));
 	char mac[2][RTE_ETHER_ADDR_FMT_SIZE];
 
+	json_t *config;
+	unsigned int k, n_opts = encap_options_count();
+
 	rte_ether_format_addr(mac[0], sizeof(mac[0]), &s->dst_mac);
 	rte_ether_format_addr(mac[1], sizeof(mac[1]), &s->inner_dst_mac);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
+	config = json_pack("{s:s, s:s, s:s, s:s, s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
 		"tx_offload", cfg->tx_offloads ? "cksum" : "none",
 		"dst_mac", mac[0], "inner_dst_mac", mac[1],
 		"dst_mac_source", cfg->dst_mac_source ? cfg->dst_mac_source : "option",
@@ -123,9 +127,6 @@ results_config_json(const struct app_config *cfg)
 		"mtu", (json_int_t)cfg->mtu,
 		"vlan", (int)s->vlan,
 		"inner_proto", s->inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
-		"vni", (int)s->vni,
-		"vxlan_port", (int)s->vxlan_port,
-		"flannel_port", (int)s->flannel_port,
 		"src_ip", addr(s->src_ip, a[0]),
 		"dst_ip", addr(s->dst_ip, a[1]),
 		"inner_src_ip", addr(s->inner_src_ip, a[2]),
@@ -135,6 +136,16 @@ results_config_json(const struct app_config *cfg)
 		"session", (json_int_t)cfg->probe.session,
 		"dwell", cfg->dwell,
 		"promiscuous", cfg->promiscuous);
+	/* The encapsulations' options (vni, vxlan_port, ...); null where optional and not given. */
+	for (k = 0; config != NULL && k < n_opts; k++) {
+		char key[64];
+		uint32_t v;
+
+		encap_option_key(k, key, sizeof(key));
+		json_object_set_new(config, key, encap_option_value(cfg, k, &v) ?
+				json_integer((json_int_t)v) : json_null());
+	}
+	return config;
 }
 
 static json_t *

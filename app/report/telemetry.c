@@ -7,6 +7,7 @@
 #include <rte_telemetry.h>
 
 #include "histogram.h"
+#include "encap_options.h"
 #include "telemetry.h"
 
 static struct {
@@ -110,8 +111,14 @@ config_locked(struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "encaps", encaps);
 	rte_tel_data_add_dict_u64(d, "session", c->probe.session);
 	rte_tel_data_add_dict_u64(d, "flows", c->flows);
-	rte_tel_data_add_dict_u64(d, "vni", c->spec.vni);
-	rte_tel_data_add_dict_u64(d, "vxlan_port", c->spec.vxlan_port);
+	for (i = 0; i < encap_options_count(); i++) {
+		char key[64];
+		uint32_t v;
+
+		encap_option_key(i, key, sizeof(key));
+		if (encap_option_value(c, i, &v))
+			rte_tel_data_add_dict_u64(d, key, v);
+	}
 	rte_tel_data_add_dict_u64(d, "port", c->port);
 	rte_tel_data_add_dict_u64(d, "keyed", (uint64_t)c->keyed);
 	rte_tel_data_add_dict_u64(d, "max_pps", c->max_pps);

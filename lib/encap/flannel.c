@@ -3,12 +3,16 @@
  * flannel: flannel's UDP backend. flanneld reads inner IPv4 packets from a TUN device and
  * sends each as the payload of a UDP datagram from and to port 8285: no inner Ethernet.
  */
+#include <stddef.h>
+
 #include <rte_ip.h>
 #include <rte_udp.h>
 
 #include "encap.h"
 #include "frame.h"
 #include "headers.h"
+
+enum { FLANNEL_PORT };
 
 static void
 flannel_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
@@ -19,16 +23,18 @@ flannel_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec
 
 	ovl_ipv4_write(ip, spec->src_ip, spec->dst_ip, IPPROTO_UDP, OVL_IPV4_HDR_LEN + udp_len,
 			spec->ttl, 1);
-	ovl_udp_write(udp, spec->flannel_port, spec->flannel_port, udp_len);
+	uint16_t port = (uint16_t)spec->tunnel.v[FLANNEL_PORT];
+
+	ovl_udp_write(udp, port, port, udp_len);
 	/* flanneld sends through a kernel socket, which computes the checksum. */
 	if (spec->outer_udp_csum != OVL_OUTER_UDP_CSUM_ZERO)
 		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 }
 
 static int
-flannel_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_layers *l)
+flannel_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct ovl_layers *l)
 {
-	int rc = ovl_udp_tunnel_find(frame, cfg->flannel_port, l);
+	int rc = ovl_udp_tunnel_find(frame, rte_cpu_to_be_16((uint16_t)v->v[FLANNEL_PORT]), l);
 
 	if (rc != 0)
 		return rc;
@@ -45,7 +51,16 @@ flannel_turnaround(uint8_t *frame, const struct ovl_layers *l)
 const struct ovl_encap ovl_encap_flannel = {
 	.name = "flannel",
 	.summary = "Eth / IPv4 / UDP 8285 / inner IPv4: flannel's UDP backend",
+	.flows = "inner UDP source ports",
 	.overhead = OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN,
+	.ip_proto = IPPROTO_UDP,
+	.udp_port_param = 1 + FLANNEL_PORT,
+	.params = {
+		[FLANNEL_PORT] = { "flannel-port", "P", "flannel UDP port (default 8285)", 8285, 1, 65535 },
+	},
+	.varies = {
+		{ OVL_IPV4_HDR_LEN + offsetof(struct rte_udp_hdr, dgram_cksum), 2, OVL_VARY_PACKET },
+	},
 	.inner_ethernet = 0,
 	.fallback = 0,
 	.encapsulate = flannel_encapsulate,

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ipip: IPv4 in IPv4, outer protocol 4 (RFC 2003), as Calico's IPIP mode sends. */
+#include <stddef.h>
+
 #include <rte_ip.h>
 
 #include "encap.h"
@@ -14,11 +16,11 @@ ipip_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *s
 }
 
 static int
-ipip_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_layers *l)
+ipip_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct ovl_layers *l)
 {
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + l->l3);
 
-	(void)cfg;
+	(void)v;
 	if (ip->next_proto_id != IPPROTO_IPIP)
 		return 1;
 	l->inner_l3 = l->l3 + OVL_IPV4_HDR_LEN;
@@ -46,7 +48,13 @@ ipip_vary_flow(struct ovl_frame_spec *spec, uint32_t flow)
 const struct ovl_encap ovl_encap_ipip = {
 	.name = "ipip",
 	.summary = "Eth / IPv4 (protocol 4) / inner IPv4: Calico IPIP",
+	.flows = "pairs of source addresses, outer and inner",
 	.overhead = OVL_IPV4_HDR_LEN,
+	.ip_proto = IPPROTO_IPIP,
+	.varies = {
+		{ offsetof(struct rte_ipv4_hdr, hdr_checksum), 2, OVL_VARY_FLOW },
+		{ offsetof(struct rte_ipv4_hdr, src_addr), 4, OVL_VARY_FLOW },
+	},
 	.inner_ethernet = 0,
 	.fallback = 0,
 	.encapsulate = ipip_encapsulate,

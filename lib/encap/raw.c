@@ -17,11 +17,11 @@ raw_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *sp
 }
 
 static int
-raw_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_layers *l)
+raw_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct ovl_layers *l)
 {
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + l->l3);
 
-	(void)cfg;
+	(void)v;
 	if (ip->next_proto_id != IPPROTO_UDP && ip->next_proto_id != IPPROTO_ICMP)
 		return 1;
 	l->inner_l3 = l->l3;
@@ -32,7 +32,9 @@ raw_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ov
 const struct ovl_encap ovl_encap_raw = {
 	.name = "raw",
 	.summary = "Eth / IPv4 / UDP or ICMP: no tunnel (host networking)",
+	.flows = "inner UDP source ports",
 	.overhead = 0,
+	.ip_proto = 0,
 	.inner_ethernet = 0,
 	.fallback = 1,
 	.encapsulate = raw_encapsulate,

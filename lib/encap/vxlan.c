@@ -4,6 +4,7 @@
  * flannel's vxlan backend, Calico VXLAN and Linux's vxlan device send.
  */
 #include <inttypes.h>
+#include <stddef.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -19,6 +20,8 @@
 #define VXLAN_HDR_LEN ((uint16_t)sizeof(struct rte_vxlan_hdr))
 #define VXLAN_INNER_OFF (OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN + VXLAN_HDR_LEN)
 
+enum { VXLAN_PORT, VXLAN_VNI }; /* the order of .params below */
+
 static void
 vxlan_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
 {
@@ -28,26 +31,23 @@ vxlan_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)(vx + 1);
 	uint16_t udp_len = OVL_UDP_HDR_LEN + VXLAN_HDR_LEN + RTE_ETHER_HDR_LEN + inner_len;
 
-	eth->dst_addr = spec->inner_dst_mac;
-	eth->src_addr = spec->inner_src_mac;
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ovl_inner_ether_write(eth, spec);
 	vx->vx_flags = rte_cpu_to_be_32(VXLAN_FLAGS_I);
-	vx->vx_vni = rte_cpu_to_be_32(spec->vni << 8);
+	vx->vx_vni = rte_cpu_to_be_32(spec->tunnel.v[VXLAN_VNI] << 8);
 	ovl_ipv4_write(ip, spec->src_ip, spec->dst_ip, IPPROTO_UDP, OVL_IPV4_HDR_LEN + udp_len,
 			spec->ttl, 1);
-	ovl_udp_write(udp, ovl_tunnel_src_port(spec), spec->vxlan_port, udp_len);
+	ovl_udp_write(udp, ovl_tunnel_src_port(spec), (uint16_t)spec->tunnel.v[VXLAN_PORT], udp_len);
 	/* Zero is allowed over IPv4 and is Linux's default (no udpcsum). */
 	if (spec->outer_udp_csum == OVL_OUTER_UDP_CSUM_COMPUTE)
 		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 }
 
 static int
-vxlan_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_layers *l)
+vxlan_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct ovl_layers *l)
 {
 	const struct rte_vxlan_hdr *vx;
-	const struct rte_ether_hdr *eth;
 	uint16_t off;
-	int rc = ovl_udp_tunnel_find(frame, cfg->vxlan_port, l);
+	int rc = ovl_udp_tunnel_find(frame, rte_cpu_to_be_16((uint16_t)v->v[VXLAN_PORT]), l);
 
 	if (rc != 0)
 		return rc;
@@ -59,28 +59,10 @@ vxlan_decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct 
 	if (vx->vx_flags != rte_cpu_to_be_32(VXLAN_FLAGS_I) ||
 			(vx->vx_vni & rte_cpu_to_be_32(0xFF)) != 0)
 		return -OVL_DROP_TUNNEL_FLAGS;
-	if (cfg->vni >= 0 && vx->vx_vni != rte_cpu_to_be_32(((uint32_t)cfg->vni & 0xFFFFFF) << 8))
+	if ((v->given & 1u << VXLAN_VNI) &&
+			vx->vx_vni != rte_cpu_to_be_32((v->v[VXLAN_VNI] & 0xFFFFFF) << 8))
 		return -OVL_DROP_TUNNEL_ID;
-	off += VXLAN_HDR_LEN;
-	if ((uint32_t)off + RTE_ETHER_HDR_LEN > l->inner_end)
-		return -OVL_DROP_TRUNC_INNER_ETH;
-	eth = (const struct rte_ether_hdr *)(frame + off);
-	/* Set before the type check: an inner ARP is answered from here (neighbour.c). */
-	l->inner_l2 = off;
-	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
-		return -OVL_DROP_INNER_NOT_IPV4;
-	l->inner_l3 = off + RTE_ETHER_HDR_LEN;
-	return 0;
-}
-
-/*
- * A VTEP answers from its own port to the VXLAN port, so the outer ports stay as they are;
- * the inner Ethernet header is turned around like the outer one.
- */
-static void
-vxlan_turnaround(uint8_t *frame, const struct ovl_layers *l)
-{
-	ovl_swap_ether((struct rte_ether_hdr *)(frame + l->inner_l2));
+	return ovl_inner_ether_find(frame, off + VXLAN_HDR_LEN, l);
 }
 
 static void
@@ -96,11 +78,29 @@ vxlan_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
 const struct ovl_encap ovl_encap_vxlan = {
 	.name = "vxlan",
 	.summary = "Eth / IPv4 / UDP 4789 / VXLAN / Eth / inner IPv4: Docker overlay, flannel vxlan, Calico VXLAN",
+	.flows = "inner UDP source ports (and with them the outer UDP source port)",
 	.overhead = VXLAN_INNER_OFF + RTE_ETHER_HDR_LEN,
+	.ip_proto = IPPROTO_UDP,
+	.udp_port_param = 1 + VXLAN_PORT,
 	.inner_ethernet = 1,
 	.fallback = 0,
+	.params = {
+		[VXLAN_PORT] = { "vxlan-port", "P",
+			"VXLAN UDP port (default 4789; Linux and flannel use 8472)", 4789, 1, 65535 },
+		[VXLAN_VNI] = { "vni", "N",
+			"VXLAN or GENEVE network identifier, 0..16777215 (default 42; reflect: answer only it)",
+			42, 0, 0xFFFFFF, .filter = 1 },
+	},
+	.varies = {
+		{ OVL_IPV4_HDR_LEN + offsetof(struct rte_udp_hdr, src_port), 2, OVL_VARY_FLOW },
+		{ OVL_IPV4_HDR_LEN + offsetof(struct rte_udp_hdr, dgram_cksum), 2, OVL_VARY_PACKET },
+	},
 	.encapsulate = vxlan_encapsulate,
 	.decapsulate = vxlan_decapsulate,
-	.turnaround = vxlan_turnaround,
+	/*
+	 * A VTEP answers from its own port to the VXLAN port, so the outer ports stay as they
+	 * are; the inner Ethernet header is turned around like the outer one.
+	 */
+	.turnaround = ovl_inner_ether_turnaround,
 	.describe = vxlan_describe,
 };

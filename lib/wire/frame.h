@@ -33,7 +33,7 @@ enum ovl_size_kind {
 };
 
 enum ovl_outer_udp_csum {
-	OVL_OUTER_UDP_CSUM_DEFAULT, /* vxlan: zero; flannel: computed */
+	OVL_OUTER_UDP_CSUM_DEFAULT, /* the encapsulation's own habit (a VTEP's zero, a socket's sum) */
 	OVL_OUTER_UDP_CSUM_ZERO,
 	OVL_OUTER_UDP_CSUM_COMPUTE,
 };
@@ -50,9 +50,7 @@ struct ovl_frame_spec {
 	uint8_t inner_proto;                   /* IPPROTO_UDP or IPPROTO_ICMP */
 	uint16_t vlan;                         /* 0: untagged, else VLAN ID 1..4094 */
 	uint8_t ttl, inner_ttl;
-	uint32_t vni;
-	uint16_t vxlan_port;
-	uint16_t flannel_port;
+	struct ovl_encap_values tunnel;        /* the encapsulation's parameters (ports, VNI, key) */
 	enum ovl_outer_udp_csum outer_udp_csum;
 
 	enum ovl_size_kind size_kind;
@@ -83,7 +81,7 @@ struct ovl_layers {
 	uint16_t l3;           /* outer IPv4 */
 	uint16_t l3_end;       /* end of the outer IP packet (Ethernet padding follows) */
 	uint16_t tunnel;       /* outer UDP header, when the tunnel has one */
-	uint16_t inner_l2;     /* inner Ethernet, vxlan only */
+	uint16_t inner_l2;     /* inner Ethernet, in tunnels that carry it */
 	uint16_t inner_l3;     /* inner IPv4 (raw: equals l3) */
 	uint16_t inner_end;    /* end of the inner IP packet */
 	uint16_t l4;           /* inner UDP or ICMP header */
@@ -93,18 +91,36 @@ struct ovl_layers {
 	uint8_t fragment;      /* the inner packet is a fragment: reassemble before the probe */
 };
 
-/* What a receiver accepts. */
+/*
+ * What a receiver accepts: the expected encapsulations and, for each, its parameters (ports
+ * always matched; a filter parameter such as the VNI only where `given`).
+ */
 struct ovl_rx_config {
 	uint32_t encap_mask;   /* bit i: ovl_encaps[i] is expected */
-	rte_be16_t vxlan_port;
-	rte_be16_t flannel_port;
-	int64_t vni;           /* -1: any */
+	struct ovl_encap_values tunnel[OVL_ENCAPS_MAX]; /* by table index */
 };
 
 #define OVL_ENCAP_MASK_ALL 0xFFFFFFFFu
 
+/* A spec of encap's defaults (encap may be NULL: set it with ovl_frame_spec_encap later). */
 void ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *encap);
+/* Sets the spec's encapsulation and its parameters (NULL values: encap's defaults). */
+void ovl_frame_spec_encap(struct ovl_frame_spec *spec, const struct ovl_encap *encap,
+		const struct ovl_encap_values *values);
+/* The spec's bytes from the outer IPv4 header to the inner one. */
+uint16_t ovl_frame_spec_overhead(const struct ovl_frame_spec *spec);
+
+/* Every encapsulation expected, each with its defaults, no filter. */
 void ovl_rx_config_defaults(struct ovl_rx_config *cfg);
+/*
+ * A receiver of the encapsulations in mask, expecting values[i] of ovl_encaps[i] (by table
+ * index). filter: match the filter parameters that were given (a reflector given --vni);
+ * else match ports only (a sender takes replies whatever the far end answered with).
+ */
+void ovl_rx_config_init(struct ovl_rx_config *cfg, uint32_t mask,
+		const struct ovl_encap_values *values, int filter);
+/* Every encapsulation expected with its defaults, but the spec's with the spec's values. */
+void ovl_rx_config_for_spec(struct ovl_rx_config *cfg, const struct ovl_frame_spec *spec);
 
 /* Turns a stream's spec into that of its flow number `flow` (0 is the spec itself). */
 void ovl_frame_spec_flow(struct ovl_frame_spec *spec, uint32_t flow);

@@ -19,8 +19,8 @@ ovl_inner_build(uint8_t *ip_start, const struct ovl_frame_spec *spec,
 	uint8_t *payload = l4 + OVL_UDP_HDR_LEN;
 	uint32_t k;
 	/* With no tunnel headers the inner packet travels on the underlay's addresses. */
-	rte_be32_t src = spec->encap->overhead ? spec->inner_src_ip : spec->src_ip;
-	rte_be32_t dst = spec->encap->overhead ? spec->inner_dst_ip : spec->dst_ip;
+	rte_be32_t src = ovl_frame_spec_overhead(spec) != 0 ? spec->inner_src_ip : spec->src_ip;
+	rte_be32_t dst = ovl_frame_spec_overhead(spec) != 0 ? spec->inner_dst_ip : spec->dst_ip;
 
 	/* DF clear: a container's kernel fragments what exceeds the tunnel MTU. */
 	ovl_ipv4_write(ip, src, dst, spec->inner_proto, (uint16_t)lay->inner_len,

@@ -61,9 +61,10 @@ decapsulate(const uint8_t *frame, const struct ovl_rx_config *cfg, struct ovl_la
 		uint32_t todo = cfg->encap_mask & fallback_masks[pass];
 
 		for (; todo != 0; todo &= todo - 1) {
-			const struct ovl_encap *e = ovl_encaps[__builtin_ctz(todo)];
+			int i = __builtin_ctz(todo);
+			const struct ovl_encap *e = ovl_encaps[i];
 
-			rc = e->decapsulate(frame, cfg, l);
+			rc = e->decapsulate(frame, &cfg->tunnel[i], l);
 			if (rc == 1)
 				continue;
 			l->encap = e;

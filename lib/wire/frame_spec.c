@@ -25,7 +25,7 @@ void
 ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *encap)
 {
 	memset(spec, 0, sizeof(*spec));
-	spec->encap = encap;
+	ovl_frame_spec_encap(spec, encap, NULL);
 	spec->src_mac = default_src_mac;
 	spec->dst_mac = default_dst_mac;
 	spec->inner_src_mac = default_inner_src_mac;
@@ -39,14 +39,30 @@ ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *enc
 	spec->inner_proto = IPPROTO_UDP;
 	spec->ttl = 64;
 	spec->inner_ttl = 64;
-	spec->vni = 42;
-	spec->vxlan_port = 4789;
-	spec->flannel_port = 8285;
 	spec->outer_udp_csum = OVL_OUTER_UDP_CSUM_DEFAULT;
 	spec->size_kind = OVL_SIZE_FRAME;
 	spec->size = 0; /* the smallest frame of the encapsulation */
 	spec->mtu = 0;
 	spec->probe_form = OVL_PROBE_AUTO;
+}
+
+void
+ovl_frame_spec_encap(struct ovl_frame_spec *spec, const struct ovl_encap *encap,
+		const struct ovl_encap_values *values)
+{
+	spec->encap = encap;
+	if (values != NULL)
+		spec->tunnel = *values;
+	else if (encap != NULL)
+		ovl_encap_values_defaults(encap, &spec->tunnel);
+	else
+		memset(&spec->tunnel, 0, sizeof(spec->tunnel));
+}
+
+uint16_t
+ovl_frame_spec_overhead(const struct ovl_frame_spec *spec)
+{
+	return ovl_encap_overhead(spec->encap, &spec->tunnel);
 }
 
 void
@@ -63,10 +79,39 @@ ovl_frame_spec_flow(struct ovl_frame_spec *spec, uint32_t flow)
 void
 ovl_rx_config_defaults(struct ovl_rx_config *cfg)
 {
+	unsigned int i;
+
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->encap_mask = OVL_ENCAP_MASK_ALL;
-	cfg->vxlan_port = rte_cpu_to_be_16(4789);
-	cfg->flannel_port = rte_cpu_to_be_16(8285);
-	cfg->vni = -1;
+	for (i = 0; ovl_encaps[i] != NULL && i < OVL_ENCAPS_MAX; i++)
+		ovl_encap_values_defaults(ovl_encaps[i], &cfg->tunnel[i]);
+}
+
+void
+ovl_rx_config_init(struct ovl_rx_config *cfg, uint32_t mask,
+		const struct ovl_encap_values *values, int filter)
+{
+	unsigned int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->encap_mask = mask;
+	for (i = 0; ovl_encaps[i] != NULL && i < OVL_ENCAPS_MAX; i++) {
+		cfg->tunnel[i] = values[i];
+		if (!filter)
+			cfg->tunnel[i].given = 0;
+	}
+}
+
+void
+ovl_rx_config_for_spec(struct ovl_rx_config *cfg, const struct ovl_frame_spec *spec)
+{
+	int i = ovl_encap_index(spec->encap);
+
+	ovl_rx_config_defaults(cfg);
+	if (i >= 0 && i < OVL_ENCAPS_MAX) {
+		cfg->tunnel[i] = spec->tunnel;
+		cfg->tunnel[i].given = 0;
+	}
 }
 
 static uint16_t
@@ -79,7 +124,7 @@ l2_len(const struct ovl_frame_spec *spec)
 static uint32_t
 fixed_len(const struct ovl_frame_spec *spec)
 {
-	return l2_len(spec) + spec->encap->overhead + OVL_FCS_LEN;
+	return l2_len(spec) + ovl_frame_spec_overhead(spec) + OVL_FCS_LEN;
 }
 
 uint32_t
@@ -115,7 +160,8 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	uint32_t min = ovl_frame_min_size(spec);
 	uint32_t min_inner = min - fixed;
 	uint32_t max_mtu = OVL_FRAME_MAX - l2_len(spec) - OVL_FCS_LEN;
-	uint32_t min_mtu = spec->encap->overhead + min_inner;
+	uint16_t overhead = ovl_frame_spec_overhead(spec);
+	uint32_t min_mtu = overhead + min_inner;
 	uint32_t inner, mtu = spec->mtu;
 
 	memset(lay, 0, sizeof(*lay));
@@ -137,10 +183,10 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 			return -EINVAL;
 		}
 		inner = spec->size - fixed;
-		if (mtu != 0 && spec->encap->overhead + inner > mtu) {
+		if (mtu != 0 && overhead + inner > mtu) {
 			snprintf(err, errlen,
 				"frame size %u needs an MTU of at least %u for %s%s, but the MTU is %u",
-				spec->size, spec->encap->overhead + inner, name, tagged(spec), mtu);
+				spec->size, overhead + inner, name, tagged(spec), mtu);
 			return -EINVAL;
 		}
 		break;
@@ -166,7 +212,7 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 			return -EINVAL;
 		}
 		mtu = spec->size;
-		inner = mtu - spec->encap->overhead;
+		inner = mtu - overhead;
 		break;
 	default:
 		snprintf(err, errlen, "unknown size kind %d", (int)spec->size_kind);
@@ -174,10 +220,10 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	}
 
 	lay->l2_len = l2_len(spec);
-	lay->inner_off = lay->l2_len + spec->encap->overhead;
+	lay->inner_off = lay->l2_len + overhead;
 	lay->inner_len = inner;
 	lay->payload_len = inner - OVL_INNER_HDR_LEN;
-	lay->tunnel_mtu = mtu != 0 ? mtu - spec->encap->overhead : inner;
+	lay->tunnel_mtu = mtu != 0 ? mtu - overhead : inner;
 	lay->n_frames = 1;
 	if (inner > lay->tunnel_mtu) {
 		lay->n_frames = count_fragments(inner, lay->tunnel_mtu);
@@ -213,7 +259,7 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 		snprintf(err, errlen,
 			"MTU %u leaves no room for the probe in the first fragment of %s%s: allowed %u..%u",
 			mtu, name, tagged(spec),
-			spec->encap->overhead + OVL_IPV4_HDR_LEN +
+			overhead + OVL_IPV4_HDR_LEN +
 				((OVL_UDP_HDR_LEN + lay->probe_len + 7) & ~7u),
 			max_mtu);
 		return -EINVAL;

@@ -108,6 +108,35 @@ ovl_tunnel_src_port(const struct ovl_frame_spec *spec)
 }
 
 void
+ovl_inner_ether_write(struct rte_ether_hdr *eth, const struct ovl_frame_spec *spec)
+{
+	eth->dst_addr = spec->inner_dst_mac;
+	eth->src_addr = spec->inner_src_mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+}
+
+int
+ovl_inner_ether_find(const uint8_t *frame, uint16_t off, struct ovl_layers *l)
+{
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)(frame + off);
+
+	if ((uint32_t)off + RTE_ETHER_HDR_LEN > l->inner_end)
+		return -OVL_DROP_TRUNC_INNER_ETH;
+	/* Set before the type check: an inner ARP is answered from here (neighbour.c). */
+	l->inner_l2 = off;
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return -OVL_DROP_INNER_NOT_IPV4;
+	l->inner_l3 = off + RTE_ETHER_HDR_LEN;
+	return 0;
+}
+
+void
+ovl_inner_ether_turnaround(uint8_t *frame, const struct ovl_layers *l)
+{
+	ovl_swap_ether((struct rte_ether_hdr *)(frame + l->inner_l2));
+}
+
+void
 ovl_swap_ether(struct rte_ether_hdr *eth)
 {
 	struct rte_ether_addr tmp = eth->src_addr;

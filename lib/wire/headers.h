@@ -47,6 +47,16 @@ int ovl_udp_tunnel_find(const uint8_t *frame, rte_be16_t port, struct ovl_layers
  */
 uint16_t ovl_tunnel_src_port(const struct ovl_frame_spec *spec);
 
+/*
+ * For tunnels that carry Ethernet: writes the inner Ethernet header (type IPv4) in front of
+ * the inner packet; on receipt, finds it at off, sets l->inner_l2 and, when it carries IPv4,
+ * l->inner_l3. Returns 0 or a negative drop reason.
+ */
+void ovl_inner_ether_write(struct rte_ether_hdr *eth, const struct ovl_frame_spec *spec);
+int ovl_inner_ether_find(const uint8_t *frame, uint16_t off, struct ovl_layers *l);
+/* Their turnaround: the inner Ethernet header's addresses swapped, as a tunnel endpoint answers. */
+void ovl_inner_ether_turnaround(uint8_t *frame, const struct ovl_layers *l);
+
 void ovl_swap_ether(struct rte_ether_hdr *eth);
 void ovl_swap_ipv4(struct rte_ipv4_hdr *ip);
 void ovl_swap_udp_ports(struct rte_udp_hdr *udp);

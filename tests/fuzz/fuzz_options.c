@@ -95,11 +95,9 @@ round_trip(const struct app_config *cfg, const struct ovl_frame_spec *spec,
 		return;
 	rc = ovl_frame_build(buf, len, spec, lay, &cfg->probe);
 	CHECK(rc == (int)len);
-	ovl_rx_config_defaults(&rx);
+	ovl_rx_config_for_spec(&rx, spec);
 	rx.encap_mask = 1u << ovl_encap_index(spec->encap);
-	rx.vxlan_port = rte_cpu_to_be_16(spec->vxlan_port);
-	rx.flannel_port = rte_cpu_to_be_16(spec->flannel_port);
-	rx.vni = spec->vni;
+	rx.tunnel[ovl_encap_index(spec->encap)].given = spec->tunnel.given;
 	rc = ovl_parse(buf, len, &rx, &l);
 	CHECK(rc == 0);
 	CHECK(l.encap == spec->encap && l.inner_end - l.inner_l3 == lay->inner_len);
@@ -167,7 +165,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(rc == 0 || rc == 1 || rc == OVL_EXIT_USAGE);
 		if (rc != 0)
 			continue;
-		CHECK(cfg.n_encaps >= 1 && cfg.n_encaps <= OVL_MAX_ENCAPS);
+		CHECK(cfg.n_encaps >= 1 && cfg.n_encaps <= OVL_ENCAPS_MAX);
 		for (e = 0; e < cfg.n_encaps; e++) {
 			struct ovl_frame_spec spec;
 			struct ovl_frame_layout lay;

@@ -42,7 +42,7 @@ static const struct ovl_key fixed_key = { {
 	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
 } };
 
-#define MAX_CONFIGS 8
+#define MAX_CONFIGS (1 + 2 * OVL_ENCAPS_MAX)
 static struct ovl_rx_config configs[MAX_CONFIGS];
 static unsigned int n_configs;
 static FILE *devnull;
@@ -63,16 +63,26 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* Every encapsulation, as a reflector with default options expects. */
 	ovl_rx_config_defaults(&configs[n_configs++]);
 	/* Each encapsulation alone (reflect --encap NAME). */
-	for (i = 0; ovl_encaps[i] != NULL && n_configs < MAX_CONFIGS - 2; i++) {
+	for (i = 0; ovl_encaps[i] != NULL && n_configs < MAX_CONFIGS; i++) {
 		ovl_rx_config_defaults(&configs[n_configs]);
 		configs[n_configs++].encap_mask = 1u << i;
 	}
-	/* Linux's VXLAN port. */
-	ovl_rx_config_defaults(&configs[n_configs]);
-	configs[n_configs++].vxlan_port = rte_cpu_to_be_16(8472);
-	/* A fixed VNI (reflect --vni 42). */
-	ovl_rx_config_defaults(&configs[n_configs]);
-	configs[n_configs++].vni = 42;
+	/*
+	 * Each encapsulation with options given: every parameter at the low end of its range and
+	 * filtered on (another port, reflect --vni 0, a key).
+	 */
+	for (i = 0; ovl_encaps[i] != NULL && n_configs < MAX_CONFIGS; i++) {
+		unsigned int p, n = ovl_encap_param_count(ovl_encaps[i]);
+
+		if (n == 0)
+			continue;
+		ovl_rx_config_defaults(&configs[n_configs]);
+		for (p = 0; p < n; p++) {
+			configs[n_configs].tunnel[i].v[p] = ovl_encaps[i]->params[p].min;
+			configs[n_configs].tunnel[i].given |= (uint8_t)(1u << p);
+		}
+		n_configs++;
+	}
 	return 0;
 }
 
@@ -148,15 +158,17 @@ probe_frame(const uint8_t *buf, uint32_t len, const struct ovl_rx_config *cfg,
 	/*
 	 * The reply parses as the same encapsulation with the same layers. Checked with a receiver
 	 * that expects only that encapsulation: with several, a reply can be claimed by another one
-	 * (a raw UDP probe from port 4789 comes back to port 4789). A flannel reply goes to the
-	 * sender's source port, which is the flannel port only when the sender used it.
+	 * (a raw UDP probe from port 4789 comes back to port 4789). A UDP tunnel whose endpoints
+	 * swap ports (flannel) answers to the sender's source port, which is the tunnel's port only
+	 * when the sender used it: the receiver of the reply expects the port it was sent to.
 	 */
 	same = *cfg;
 	same.encap_mask = 1u << ovl_encap_index(l->encap);
-	if (l->tunnel != 0 && !l->encap->inner_ethernet) {
+	if (l->tunnel != 0 && l->encap->udp_port_param != 0) {
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(copy + l->tunnel);
 
-		same.flannel_port = udp->dst_port;
+		same.tunnel[ovl_encap_index(l->encap)].v[l->encap->udp_port_param - 1] =
+			rte_be_to_cpu_16(udp->dst_port);
 	}
 	rc = ovl_parse(copy, len, &same, &again);
 	CHECK(rc == 0);

@@ -2,9 +2,10 @@
 """Independent golden-frame builder for ovlperf, written from docs/wire-format.md only.
 
 Builds the frames with scapy's layers (never from ovlperf's output) and writes, for each
-encapsulation in (raw, vxlan, ipip, flannel), <outdir>/<encap>.pcap (linktype Ethernet, one
+encapsulation in (raw, vxlan, ipip, flannel, geneve, gretap), <outdir>/<encap>.pcap (linktype Ethernet, one
 packet per case) and <outdir>/<encap>.cases (one line per packet, same order, e.g.
-"proto=udp vlan=0 size=frame:128").
+"proto=udp vlan=0 size=frame:128", followed by the encapsulation's options where a case sets
+them, e.g. "gre-key=7").
 
 Usage: /usr/bin/python3 tests/golden/make_golden.py [OUTDIR]   (default: this script's directory)
 
@@ -27,6 +28,12 @@ Defaults used (docs/wire-format.md, "Defaults" and "Golden values"):
                         hash (Microsoft default 40-byte RSS key) of the 12 bytes inner src IP,
                         inner dst IP, inner sport, inner dport (ICMP: identifier and 0), all in
                         network byte order
+  geneve                outer UDP dport 6081, sport as vxlan's, checksum 0; GENEVE version 0,
+                        O and C bits 0, protocol 0x6558, VNI 42; with geneve-opt-len=N: N bytes
+                        of options, as few as hold them (up to 124 data bytes each), class
+                        0xFFF0, type 0x01, data zero
+  gretap                outer IPv4 protocol 47; GRE flags 0 (with gre-key=K: the K bit and the
+                        key K), version 0, protocol 0x6558
   probe                 the inner L4 payload (after the 8-byte UDP or ICMP echo header), big-endian;
                         full form (64 bytes, magic 0xA9, 0x12) when the L4 payload is >= 64 bytes,
                         else compact form (18 bytes, magic 0xA9, 0x11)
@@ -38,7 +45,8 @@ Defaults used (docs/wire-format.md, "Defaults" and "Golden values"):
                         for k >= the probe length
   sizes                 frame size = 14 + (4 if VLAN) + overhead + inner size + 4 (FCS);
                         the FCS is not written, so a pcap frame holds frame size - 4 bytes;
-                        overhead raw 0, ipip 20, flannel 28, vxlan 50;
+                        overhead raw 0, ipip 20, flannel 28, vxlan 50, geneve 50 + options,
+                        gretap 38 (42 with a key);
                         mtu:M makes the outer IP packet exactly M bytes (inner size = M - overhead)
 """
 
@@ -48,9 +56,30 @@ import sys
 
 from scapy.all import Ether, Dot1Q, IP, UDP, ICMP, Raw, PcapWriter  # noqa: E402
 from scapy.layers.vxlan import VXLAN  # noqa: E402
+from scapy.layers.l2 import GRE  # noqa: E402
+from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
 
-ENCAPS = ("raw", "vxlan", "ipip", "flannel")
-OVERHEAD = {"raw": 0, "ipip": 20, "flannel": 28, "vxlan": 50}
+ENCAPS = ("raw", "vxlan", "ipip", "flannel", "geneve", "gretap")
+OVERHEAD = {"raw": 0, "ipip": 20, "flannel": 28, "vxlan": 50, "geneve": 50, "gretap": 38}
+
+
+def overhead(encap, o):
+    """Bytes from the outer IPv4 header to the inner one, with a case's options."""
+    if encap == "geneve":
+        return OVERHEAD[encap] + o.get("geneve-opt-len", 0)
+    if encap == "gretap" and "gre-key" in o:
+        return OVERHEAD[encap] + 4
+    return OVERHEAD[encap]
+
+
+def geneve_options(n):
+    """n bytes of options: as few TLVs as hold them, each up to 4 + 124 bytes, data zero."""
+    opts = []
+    while n > 0:
+        data = min(n - 4, 124)
+        opts.append(GeneveOptions(classid=0xFFF0, type=0x01, data=bytes(data)))
+        n -= 4 + data
+    return opts
 ETH_LEN, VLAN_LEN, FCS_LEN = 14, 4, 4
 MIN_INNER = 20 + 8 + 18
 
@@ -73,6 +102,7 @@ DEFAULTS = {
     "vni": 42,
     "vxlan_port": 4789,
     "flannel_port": 8285,
+    "geneve_port": 6081,
     "outer_udp_csum": None,      # None: per-encap default (vxlan zero, flannel compute)
     "vlan_pcp": 0,
     "session": 0x01020304,
@@ -179,6 +209,25 @@ def encapsulate(encap, vlan, inner, o, vxlan_sport_value):
             udp.chksum = 0
         return (eth / outer / udp / VXLAN(flags=0x08, vni=o["vni"], reserved2=0)
                 / Ether(src=o["inner_src_mac"], dst=o["inner_dst_mac"]) / inner)
+    if encap == "geneve":
+        csum = o["outer_udp_csum"] or "zero"
+        udp = UDP(sport=vxlan_sport_value, dport=o["geneve_port"])
+        if csum == "zero":
+            udp.chksum = 0
+        # optionlen given: scapy 2.5.0 computes it masked with 0x2f, wrong from 64 bytes of
+        # options (its post_build); the field counts 4-byte words (RFC 8926 3.4).
+        n = o.get("geneve-opt-len", 0)
+        return (eth / outer / udp
+                / GENEVE(version=0, optionlen=n // 4, oam=0, critical=0, proto=0x6558,
+                         vni=o["vni"], options=geneve_options(n))
+                / Ether(src=o["inner_src_mac"], dst=o["inner_dst_mac"]) / inner)
+    if encap == "gretap":
+        outer.proto = 47
+        if "gre-key" in o:
+            gre = GRE(proto=0x6558, key_present=1, key=o["gre-key"])
+        else:
+            gre = GRE(proto=0x6558)
+        return eth / outer / gre / Ether(src=o["inner_src_mac"], dst=o["inner_dst_mac"]) / inner
     raise ValueError(encap)
 
 
@@ -189,21 +238,28 @@ def build_frame(encap, proto, vlan, inner_size, opts=None):
     inner = inner_packet(encap, proto, inner_size, o)
     frame = encapsulate(encap, vlan, inner, o, flow_sport(proto, o))
     raw = bytes(frame)
-    want = ETH_LEN + (VLAN_LEN if vlan else 0) + OVERHEAD[encap] + inner_size
+    want = ETH_LEN + (VLAN_LEN if vlan else 0) + overhead(encap, o) + inner_size
     assert len(raw) == want, (encap, proto, vlan, inner_size, len(raw), want)
     return raw
 
 
-def min_frame(encap, vlan):
-    return ETH_LEN + (VLAN_LEN if vlan else 0) + OVERHEAD[encap] + MIN_INNER + FCS_LEN
+def min_frame(encap, vlan, o=None):
+    return ETH_LEN + (VLAN_LEN if vlan else 0) + overhead(encap, o or {}) + MIN_INNER + FCS_LEN
 
 
-def inner_size_for(encap, vlan, kind, n):
+def inner_size_for(encap, vlan, kind, n, o=None):
     if kind == "frame":
-        return n - FCS_LEN - ETH_LEN - (VLAN_LEN if vlan else 0) - OVERHEAD[encap]
+        return n - FCS_LEN - ETH_LEN - (VLAN_LEN if vlan else 0) - overhead(encap, o or {})
     if kind == "mtu":
-        return n - OVERHEAD[encap]
+        return n - overhead(encap, o or {})
     raise ValueError(kind)
+
+
+# Cases with the encapsulation's options set, beside those with its defaults.
+OPTION_CASES = {
+    "geneve": ({"geneve-opt-len": 8}, {"geneve-opt-len": 252}),
+    "gretap": ({"gre-key": 7}, {"gre-key": 0xFFFFFFFF}),
+}
 
 
 def cases(encap):
@@ -211,21 +267,30 @@ def cases(encap):
     for vlan in (0, 100):
         for kind, n in (("frame", min_frame(encap, vlan)), ("frame", 128), ("frame", 1518),
                         ("frame", 9018), ("mtu", 1500), ("mtu", 9001)):
-            out.append(("udp", vlan, kind, n))
+            out.append(("udp", vlan, kind, n, {}))
     for vlan in (0, 100):
         for kind, n in (("frame", min_frame(encap, vlan)), ("frame", 1518)):
-            out.append(("icmp", vlan, kind, n))
+            out.append(("icmp", vlan, kind, n, {}))
+    for opts in OPTION_CASES.get(encap, ()):
+        for vlan in (0, 100):
+            for kind, n in (("frame", min_frame(encap, vlan, opts)), ("frame", 1518),
+                            ("mtu", 1500)):
+                out.append(("udp", vlan, kind, n, opts))
+        out.append(("icmp", 0, "frame", min_frame(encap, 0, opts), opts))
     return out
 
 
-def case_line(proto, vlan, kind, n):
-    return "proto=%s vlan=%d size=%s:%d" % (proto, vlan, kind, n)
+def case_line(proto, vlan, kind, n, opts=None):
+    line = "proto=%s vlan=%d size=%s:%d" % (proto, vlan, kind, n)
+    return "".join([line] + [" %s=%d" % kv for kv in sorted((opts or {}).items())])
 
 
 def parse_case_line(line):
+    """(proto, vlan, kind, n, options): options maps an encapsulation's option to its value."""
     d = dict(kv.split("=", 1) for kv in line.split())
-    kind, n = d["size"].split(":")
-    return d["proto"], int(d["vlan"]), kind, int(n)
+    kind, n = d.pop("size").split(":")
+    proto, vlan = d.pop("proto"), int(d.pop("vlan"))
+    return proto, vlan, kind, int(n), {k: int(v, 0) for k, v in d.items()}
 
 
 def expected_frame_size(encap, vlan, kind, n):
@@ -241,15 +306,15 @@ def main(argv):
     for encap in ENCAPS:
         lines = []
         w = PcapWriter(os.path.join(outdir, encap + ".pcap"), linktype=1, sync=True)
-        for i, (proto, vlan, kind, n) in enumerate(cases(encap)):
-            inner = inner_size_for(encap, vlan, kind, n)
-            raw = build_frame(encap, proto, vlan, inner)
+        for i, (proto, vlan, kind, n, opts) in enumerate(cases(encap)):
+            inner = inner_size_for(encap, vlan, kind, n, opts)
+            raw = build_frame(encap, proto, vlan, inner, opts)
             assert len(raw) == expected_frame_size(encap, vlan, kind, n) - FCS_LEN
             # Fixed timestamps so that the files are reproducible byte for byte.
             pkt = Ether(raw)
             pkt.time = i
             w.write(pkt)
-            lines.append(case_line(proto, vlan, kind, n))
+            lines.append(case_line(proto, vlan, kind, n, opts))
         w.close()
         with open(os.path.join(outdir, encap + ".cases"), "w") as f:
             f.write("".join(line + "\n" for line in lines))

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include <pcap/pcap.h>
 #include <rte_ip.h>
@@ -21,9 +26,12 @@ parse_line(struct golden_case *c)
 {
 	char proto[16], kind[16];
 	unsigned int vlan, size;
+	int used = 0;
 
-	if (sscanf(c->line, "proto=%15s vlan=%u size=%15[a-z]:%u", proto, &vlan, kind, &size) != 4)
+	if (sscanf(c->line, "proto=%15s vlan=%u size=%15[a-z]:%u%n", proto, &vlan, kind, &size,
+			&used) != 4)
 		return -1;
+	snprintf(c->options, sizeof(c->options), "%s", c->line + used + (c->line[used] == ' '));
 	c->proto = strcmp(proto, "icmp") == 0 ? IPPROTO_ICMP : IPPROTO_UDP;
 	c->vlan = (uint16_t)vlan;
 	c->size = size;
@@ -109,6 +117,22 @@ golden_spec(const struct golden_case *c, const struct ovl_encap *e, struct ovl_f
 	spec->vlan = c->vlan;
 	spec->size_kind = c->kind;
 	spec->size = c->size;
+	if (c->options[0] != '\0') {
+		char opts[sizeof(c->options)], *save = NULL, *tok;
+
+		strcpy(opts, c->options);
+		for (tok = strtok_r(opts, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
+			char *eq = strchr(tok, '=');
+			int p;
+
+			assert_non_null(eq);
+			*eq = '\0';
+			p = ovl_encap_param_index(e, tok);
+			assert_true(p >= 0);
+			spec->tunnel.v[p] = (uint32_t)strtoul(eq + 1, NULL, 0);
+			spec->tunnel.given |= (uint8_t)(1u << p);
+		}
+	}
 	memset(probe, 0, sizeof(*probe));
 	probe->session = 0x01020304;
 	probe->stream = 1;

@@ -18,6 +18,7 @@ struct golden_case {
 	uint16_t vlan;
 	enum ovl_size_kind kind;
 	uint32_t size;
+	char options[64];      /* the encapsulation's options: "gre-key=7 ...", or empty */
 	uint8_t *frame;
 	uint32_t len;
 };
@@ -26,7 +27,7 @@ struct golden_case {
 int golden_load(const char *dir, const char *name, struct golden_case *cases, int max);
 void golden_free(struct golden_case *cases, int n);
 
-/* The spec and probe values that make_golden.py uses for a case. */
+/* The spec and probe values that make_golden.py uses for a case (asserts its options are e's). */
 void golden_spec(const struct golden_case *c, const struct ovl_encap *e, struct ovl_frame_spec *spec,
 		struct ovl_probe *probe);
 

@@ -81,7 +81,8 @@ test_smallest_frames(void **state)
 	static const struct {
 		const char *name;
 		uint32_t min;
-	} known[] = { { "raw", 64 }, { "ipip", 84 }, { "flannel", 92 }, { "vxlan", 114 } };
+	} known[] = { { "raw", 64 }, { "ipip", 84 }, { "flannel", 92 }, { "vxlan", 114 },
+		      { "geneve", 114 }, { "gretap", 102 } };
 	struct ovl_frame_spec spec;
 	unsigned int i, e;
 
@@ -110,8 +111,10 @@ test_overheads(void **state)
 	assert_int_equal(ovl_encap_find("vxlan")->overhead, 50);
 	assert_int_equal(ovl_encap_find("ipip")->overhead, 20);
 	assert_int_equal(ovl_encap_find("flannel")->overhead, 28);
-	assert_null(ovl_encap_find("geneve"));
-	assert_int_equal(ovl_encap_count(), 4);
+	assert_int_equal(ovl_encap_find("geneve")->overhead, 50);
+	assert_int_equal(ovl_encap_find("gretap")->overhead, 38);
+	assert_null(ovl_encap_find("nvgre"));
+	assert_int_equal(ovl_encap_count(), 6);
 }
 
 static void
@@ -212,27 +215,43 @@ test_build_parse_round_trip(void **state)
 				}
 }
 
-/* Non-default ports, VNI and checksum modes parse back when the receiver expects them. */
+/* A value of p other than its default, within its limits (a third of the way from the top). */
+static uint32_t
+nondefault(const struct ovl_encap_param *p)
+{
+	uint32_t step = p->multiple_of > 1 ? p->multiple_of : 1;
+	uint32_t v = p->max - (p->max - p->min) / 3;
+
+	v -= v % step;
+	if (v == p->def)
+		v = v - step >= p->min ? v - step : v + step;
+	return v;
+}
+
+/*
+ * Every parameter of every encapsulation at a value other than its default (ports, VNI, key,
+ * option length), with each outer checksum mode, parses back when the receiver expects those
+ * values and filters on them.
+ */
 static void
 test_round_trip_options(void **state)
 {
 	struct ovl_frame_spec spec;
 	struct ovl_rx_config rx;
-	unsigned int e, c;
+	unsigned int e, c, p;
 
 	(void)state;
 	for (e = 0; ovl_encaps[e] != NULL; e++)
 		for (c = 0; c < 3; c++) {
 			ovl_frame_spec_defaults(&spec, ovl_encaps[e]);
-			spec.vni = 0xABCDEF;
-			spec.vxlan_port = 8472;
-			spec.flannel_port = 18285;
+			for (p = 0; p < ovl_encap_param_count(ovl_encaps[e]); p++) {
+				spec.tunnel.v[p] = nondefault(&ovl_encaps[e]->params[p]);
+				spec.tunnel.given |= (uint8_t)(1u << p);
+			}
 			spec.outer_udp_csum = (enum ovl_outer_udp_csum)c;
-			spec.size = 256;
+			spec.size = 512;
 			ovl_rx_config_defaults(&rx);
-			rx.vxlan_port = rte_cpu_to_be_16(8472);
-			rx.flannel_port = rte_cpu_to_be_16(18285);
-			rx.vni = 0xABCDEF;
+			rx.tunnel[e] = spec.tunnel;
 			round_trip_one(&spec, &rx);
 		}
 }

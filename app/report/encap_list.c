@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ovlperf frames --list: the encapsulation table as a reader (or a test script) needs it: each
+ * tunnel's overhead, smallest frames, outer protocol and port, what varies per flow, and its
+ * options. Scripts ask this instead of keeping their own list.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "config.h"
+#include "frame.h"
+
+static uint32_t
+smallest(const struct ovl_encap *e, enum ovl_probe_form form)
+{
+	struct ovl_frame_spec spec;
+
+	ovl_frame_spec_defaults(&spec, e);
+	if (form == OVL_PROBE_COMPACT)
+		return ovl_frame_min_size(&spec);
+	/* The full probe (keyed probes use it) needs 64 bytes of payload. */
+	return RTE_MAX(ovl_frame_min_size(&spec),
+			(uint32_t)(RTE_ETHER_HDR_LEN + e->overhead + OVL_INNER_HDR_LEN +
+				   OVL_PROBE_FULL_LEN + OVL_FCS_LEN));
+}
+
+static json_t *
+encap_json(const struct ovl_encap *e)
+{
+	json_t *opts = json_array();
+	struct ovl_encap_values v;
+	unsigned int p, n = ovl_encap_param_count(e);
+
+	ovl_encap_values_defaults(e, &v);
+	for (p = 0; p < n; p++) {
+		const struct ovl_encap_param *a = &e->params[p];
+
+		json_array_append_new(opts, json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:b, s:b, s:s}",
+				"name", a->option, "metavar", a->metavar,
+				"default", a->optional ? json_null() : json_integer(a->def),
+				"min", (json_int_t)a->min, "max", (json_int_t)a->max,
+				"multiple_of", (json_int_t)(a->multiple_of > 1 ? a->multiple_of : 1),
+				"optional", a->optional, "filter", a->filter, "help", a->help));
+	}
+	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:b, s:o, s:o, s:s, s:o}",
+			"name", e->name, "summary", e->summary,
+			"overhead", (int)e->overhead,
+			"min_frame", (int)smallest(e, OVL_PROBE_COMPACT),
+			"min_frame_keyed", (int)smallest(e, OVL_PROBE_FULL),
+			"inner_ethernet", e->inner_ethernet,
+			"ip_proto", e->ip_proto ? json_integer(e->ip_proto) : json_null(),
+			"udp_port", e->udp_port_param ? json_integer(ovl_encap_udp_port(e, &v)) : json_null(),
+			"flows", e->flows, "options", opts);
+}
+
+static void
+print_table(FILE *out)
+{
+	unsigned int i, p;
+
+	fprintf(out, "%-8s %8s %9s %9s  %s\n", "encap", "overhead", "smallest", "keyed", "what");
+	for (i = 0; ovl_encaps[i] != NULL; i++) {
+		const struct ovl_encap *e = ovl_encaps[i];
+
+		fprintf(out, "%-8s %8u %9u %9u  %s\n", e->name, e->overhead,
+				smallest(e, OVL_PROBE_COMPACT), smallest(e, OVL_PROBE_FULL), e->summary);
+		fprintf(out, "%-8s %28s  flows differ in %s\n", "", "", e->flows);
+		for (p = 0; p < ovl_encap_param_count(e); p++)
+			fprintf(out, "%-8s %28s  --%s %s: %s\n", "", "", e->params[p].option,
+					e->params[p].metavar, e->params[p].help);
+	}
+	fprintf(out, "overhead: bytes from the outer IPv4 header to the inner one, with the defaults;\n"
+			"smallest: frame with FCS holding a 46-byte inner packet (keyed: the full probe)\n");
+}
+
+int
+encap_list(int argc, char **argv)
+{
+	int json = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--list") == 0)
+			continue;
+		if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+			continue;
+		}
+		fprintf(stderr, "ovlperf frames: --list takes only --json, not '%s'\n", argv[i]);
+		return OVL_EXIT_USAGE;
+	}
+	if (json) {
+		json_t *list = json_array(), *root;
+
+		for (i = 0; ovl_encaps[i] != NULL; i++)
+			json_array_append_new(list, encap_json(ovl_encaps[i]));
+		root = json_pack("{s:o}", "encaps", list);
+		if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(1)) < 0) {
+			fprintf(stderr, "ovlperf frames: --list: could not write the JSON\n");
+			json_decref(root);
+			return 1;
+		}
+		json_decref(root);
+		fputc('\n', stdout);
+		return 0;
+	}
+	print_table(stdout);
+	return 0;
+}
