@@ -73,6 +73,29 @@ def vxlan_header(row, raw, mine):
     return None
 
 
+def geneve_header(row, raw, mine):
+    """GENEVE (RFC 8926): version 0, no options (the default), O and C clear, protocol 0x6558
+    (Ethernet), VNI 42, reserved zero."""
+    t = mine.layers.tunnel
+    want = bytes([0, 0]) + b"\x65\x58" + VNI.to_bytes(3, "big") + b"\0"
+    got = (row["geneve.version"], row["geneve.option.length"], row["geneve.flags"],
+           row["geneve.proto_type"], row["geneve.vni"])
+    if got != (["0"], ["0"], ["0x00"], ["0x6558"], ["0x%06x" % VNI]) or raw[t:t + 8] != want:
+        return "geneve version, option length, flags, protocol, vni %s; header %s" % (
+            got, raw[t:t + 8].hex())
+    return None
+
+
+def gretap_header(row, raw, mine):
+    """GRE-TAP (RFC 2784): no checksum, key or sequence number (no --gre-key), version 0,
+    protocol 0x6558 (transparent Ethernet bridging)."""
+    t = mine.layers.tunnel
+    got = (row["gre.flags_and_version"], row["gre.proto"])
+    if got != (["0x0000"], ["0x6558"]) or raw[t:t + 4] != b"\0\0\x65\x58":
+        return "gre flags and version, protocol %s; header %s" % (got, raw[t:t + 4].hex())
+    return None
+
+
 # A tunnel's own header, checked against tshark's fields: name -> (tshark fields, check(row, raw,
 # decoded frame) -> None or what is wrong). An encapsulation without a header of its own has
 # None. Every encapsulation the binary lists must be here: a new one fails the suite until its
@@ -82,6 +105,9 @@ TUNNEL_CHECKS = {
     "ipip": None,
     "flannel": None,
     "vxlan": (["vxlan.vni", "vxlan.flags"], vxlan_header),
+    "geneve": (["geneve.version", "geneve.option.length", "geneve.flags", "geneve.proto_type",
+                "geneve.vni"], geneve_header),
+    "gretap": (["gre.flags_and_version", "gre.proto"], gretap_header),
 }
 
 
@@ -109,7 +135,9 @@ def tshark(pcap):
     # dissector can claim some payloads (with session 0x8000, DNS took the probes from
     # sequence 11 on), depending on the random session's bytes.
     fields = FIELDS + tunnel_fields()
+    # hipercontracer: a heuristic dissector that claims some ICMP echo payloads (probes too).
     cmd = [ts.TSHARK, "-n", "-r", pcap] + ts.decode_as(CAT) + ["-d", "udp.port==7000,data",
+           "--disable-protocol", "hipercontracer",
            "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"]
     for f in fields:
