@@ -33,9 +33,10 @@ def decode_as(cat, ports=None, dissectors=None):
 
 def protocols(e, vlan, l4):
     """tshark's frame.protocols for a frame of encapsulation e (vlan tagged or not) whose inner
-    packet carries l4 ("udp" or "icmp") with its payload shown as data. The tunnel's own header
-    appears as its dissector (tunnel_dissector) when it has one: a UDP tunnel with an inner
-    Ethernet header is named by tshark for what it is (vxlan, geneve), GRE as gre."""
+    packet carries l4 ("udp" or "icmp") with its payload shown as data. A UDP tunnel with an
+    inner Ethernet header appears as tshark's dissector of that name (vxlan, geneve: the
+    encapsulation's name is the protocol's), GRE as gre; IP-in-IP and a UDP tunnel of IPv4
+    (flannel, decoded as ip) have no layer of their own."""
     eth = "eth:ethertype:vlan:ethertype" if vlan else "eth:ethertype"
     parts = [eth, "ip"]
     if e.tunnel:
