@@ -115,7 +115,7 @@ uint32_t config_encap_mask(const struct app_config *cfg);
 
 /*
  * A receiver of the encapsulations in mask with the options' values; filter: answer only
- * what carries a given filter option (a reflector given --vni).
+ * what carries the filter options given (a reflector told one network identifier).
  */
 void config_rx(const struct app_config *cfg, uint32_t mask, int filter, struct ovl_rx_config *rx);
 

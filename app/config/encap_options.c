@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The options the encapsulations declare (--vxlan-port, --vni, ...): made from the table, so
- * a new encapsulation's options are parsed, checked, listed in --help and reported in results
- * without a line here. An option declared by several encapsulations (--vni) is one option
- * that sets them all.
+ * The options the encapsulations declare (UDP ports, network identifiers, keys): made from the
+ * table, so a new encapsulation's options are parsed, checked, listed in --help and reported in
+ * results without a line here. An option declared by several encapsulations (two tunnels'
+ * network identifier) is one option that sets them all.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -14,7 +14,7 @@ struct app_config;
 unsigned int encap_options_count(void);
 const struct ovl_encap_param *encap_option(unsigned int k);
 
-/* The encapsulations that declare option k, as "vxlan, geneve". */
+/* The encapsulations that declare option k, their names joined by ", ". */
 void encap_option_owners(unsigned int k, char *buf, size_t len);
 
 /* Every encapsulation's parameters at their defaults. */
@@ -27,10 +27,10 @@ void encap_options_defaults(struct app_config *cfg);
 int encap_option_apply(struct app_config *cfg, unsigned int k, const char *arg, char *err,
 		size_t errlen);
 
-/* Option k's value in cfg: 1 and *value, or 0 for an optional one not given (a GRE key). */
+/* Option k's value in cfg: 1 and *value, or 0 for an optional one (no default) not given. */
 int encap_option_value(const struct app_config *cfg, unsigned int k, uint32_t *value);
 
-/* Option k's name in results: "vxlan_port" for --vxlan-port. */
+/* Option k's name in results: its option name with each '-' turned into '_'. */
 void encap_option_key(unsigned int k, char *buf, size_t len);
 
 #endif

@@ -10,8 +10,8 @@
 
 #include "arp.h"
 #include "headers.h"
+#include "drop.h"
 #include "neighbour.h"
-#include "sender.h"
 
 static int
 ours(const struct neighbour_self *self, rte_be32_t ip)
@@ -35,18 +35,21 @@ neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
 		ovl_arp_answer(data, &a, &self->mac);
 		return 1;
 	}
-	if (parse_rc == -OVL_DROP_INNER_NOT_IPV4 && l->inner_l2 != 0 && l->tunnel != 0) {
-		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(data + l->tunnel);
-
+	if (parse_rc == -OVL_DROP_INNER_NOT_IPV4 && l->inner_l2 != 0) {
 		if (ovl_arp_read(data + l->inner_l2, l->inner_end - l->inner_l2, &a) < 0 ||
 				a.op != RTE_ARP_OP_REQUEST || a.tip != self->inner_ip)
 			return 0;
 		ovl_arp_answer(data + l->inner_l2, &a, &self->inner_mac);
-		/* Back to the VTEP that asked, from our underlay address, to the tunnel's port. */
+		/*
+		 * Back to the endpoint that asked, from our underlay address; the tunnel header as it
+		 * came (a UDP tunnel's ports: to the tunnel's port; a GRE key). A UDP checksum over
+		 * the old payload would be wrong: zero is allowed over IPv4.
+		 */
 		ovl_swap_ether((struct rte_ether_hdr *)data);
 		((struct rte_ether_hdr *)data)->src_addr = self->mac;
 		ovl_swap_ipv4((struct rte_ipv4_hdr *)(data + l->l3));
-		udp->dgram_cksum = 0;
+		if (l->tunnel != 0)
+			((struct rte_udp_hdr *)(data + l->tunnel))->dgram_cksum = 0;
 		return 1;
 	}
 	return 0;

@@ -9,8 +9,8 @@
 
 #include "arp.h"
 #include "headers.h"
+#include "drop.h"
 #include "neighbour.h"
-#include "sender.h"
 
 static int
 send_frame(uint16_t port, struct rte_mempool *pool, const uint8_t *frame, uint16_t len)
@@ -44,8 +44,9 @@ build_request(uint8_t *frame, const struct ovl_frame_spec *spec, int inner)
 	len = ovl_frame_encapsulate(frame, spec, &lay, (uint16_t)sizeof(struct rte_arp_hdr));
 	ovl_arp_request(frame + lay.inner_off - RTE_ETHER_HDR_LEN, &spec->inner_src_mac,
 			spec->inner_src_ip, spec->inner_dst_ip, 0);
-	/* The tunnel header was checksummed for an IPv4 payload; zero is allowed over IPv4. */
-	((struct rte_udp_hdr *)(frame + lay.l2_len + OVL_IPV4_HDR_LEN))->dgram_cksum = 0;
+	/* A UDP tunnel's checksum was made for an IPv4 payload; zero is allowed over IPv4. */
+	if (spec->encap->ip_proto == IPPROTO_UDP)
+		((struct rte_udp_hdr *)(frame + lay.l2_len + OVL_IPV4_HDR_LEN))->dgram_cksum = 0;
 	return len;
 }
 

@@ -136,7 +136,7 @@ results_config_json(const struct app_config *cfg)
 		"session", (json_int_t)cfg->probe.session,
 		"dwell", cfg->dwell,
 		"promiscuous", cfg->promiscuous);
-	/* The encapsulations' options (vni, vxlan_port, ...); null where optional and not given. */
+	/* The encapsulations' options, by their names; null where optional and not given. */
 	for (k = 0; config != NULL && k < n_opts; k++) {
 		char key[64];
 		uint32_t v;

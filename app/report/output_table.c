@@ -5,7 +5,7 @@
 
 #include "results.h"
 
-/* With several queues, each load stream has a replica per queue: "vxlan q1". */
+/* With several queues, each load stream has a replica per queue: "<encap> q1". */
 static const char *
 stream_name(const struct stream *s, unsigned int queues, char *buf, size_t len)
 {

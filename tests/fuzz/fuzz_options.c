@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer harness: ovlperf's option parsing (app/config.c).
+ * libFuzzer harness: ovlperf's option parsing (app/config/).
  *
  * The input is a command line: words separated by NUL bytes. Each word is copied into a heap
  * string of exactly its length. The same words are parsed as the options of every command
