@@ -175,16 +175,18 @@ def plain_arp_answer(frame, refl_mac):
 
 
 def tunnel_arp_answer(frame, refl_mac):
-    """Inner ARP in a UDP tunnel with an inner Ethernet header: answered inside, back to the
-    VTEP from our underlay address (neighbour.c): inner reply; outer MACs swapped with ours as
-    source; outer IPs swapped; outer UDP checksum zero."""
+    """Inner ARP in a tunnel with an inner Ethernet header: answered inside, back to the
+    endpoint from our underlay address (neighbour.c): inner reply; outer MACs swapped with ours
+    as source; outer IPs swapped; the tunnel header as it came, but a UDP tunnel's outer UDP
+    checksum zero."""
     L = layers(frame)
     f = bytearray(frame)
     arp_answer(f, L.inner_l2, L.inner_l2 + 14, REFL_INNER_MAC)
     f[0:6], f[6:12] = f[6:12], mac_bytes(refl_mac)
     a = L.l3 + 12
     f[a:a + 4], f[a + 4:a + 8] = f[a + 4:a + 8], f[a:a + 4]
-    f[L.udp + 6:L.udp + 8] = b"\0\0"
+    if L.udp is not None:
+        f[L.udp + 6:L.udp + 8] = b"\0\0"
     return bytes(f)
 
 
@@ -534,8 +536,8 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
     base = CAT.baseline().name                        # raw: no tunnel
     T = [e.name for e in CAT.tunnels()]               # every tunnel
     U = [e.name for e in CAT.tunnels() if e.udp]      # UDP tunnels
-    # UDP tunnels with an inner Ethernet header: ARP inside is answered (neighbour.c)
-    UE = [e.name for e in CAT.tunnels() if e.udp and e.inner_ethernet]
+    # tunnels with an inner Ethernet header: ARP inside is answered (neighbour.c)
+    UE = [e.name for e in CAT.tunnels() if e.inner_ethernet]
     big = max(CAT.tunnels(), key=lambda e: (e.overhead, e.inner_ethernet)).name
     enc2 = (base, T[0])
     full200 = lambda: payload(probe_bytes("full"), 172)  # noqa: E731  (200-byte inner packet)
@@ -583,7 +585,8 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
          D("bad-source", "not-ipv4"),
          bug="ARP answered to a multicast sender MAC")
     for e in UE:
-        kind("%s-inner-arp-for-us" % e, lambda r, e=e: b.tunnel_arp(e, sport=49000 + r), A)
+        kind("%s-inner-arp-for-us" % e, lambda r, e=e: b.tunnel_arp(
+            e, **({"sport": 49000 + r} if CAT[e].udp else {})), A)
         kind("%s-inner-arp-for-another-ip" % e,
              lambda r, e=e: b.tunnel_arp(e, tip="198.51.100.%d" % (50 + r)), D("inner-not-ipv4"))
         kind("%s-inner-arp-outer-source-outside-allow" % e,
@@ -913,7 +916,7 @@ def hypothetical_out(frame, refl_mac):
         if is_arp(frame):
             return plain_arp_answer(frame, refl_mac) if len(frame) >= 42 else None
         L = layers(frame)
-        if L.udp is not None and L.inner_l2 is not None and be16(frame, L.inner_l2 + 12) == 0x0806:
+        if L.inner_l2 is not None and be16(frame, L.inner_l2 + 12) == 0x0806:
             return tunnel_arp_answer(frame, refl_mac)
         return turnaround(frame)
     except (IndexError, struct.error, KeyError):
