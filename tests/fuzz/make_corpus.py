@@ -6,7 +6,7 @@ Usage: /usr/bin/python3 tests/fuzz/make_corpus.py [PATH_TO_OVLPERF]   (default b
 parse: the frames `ovlperf frames --pcap` builds for every encapsulation the binary lists
 (`ovlperf -- frames --list --json`) under several options (smallest, sized, ICMP, VLAN, full
 probe, keyed, fragmented, each tunnel's own options off their defaults with the outer UDP
-checksum computed), ARP requests and replies (plain, tagged, inside each UDP tunnel that carries
+checksum computed), ARP requests and replies (plain, tagged, inside each tunnel that carries
 Ethernet), a few foreign frames (IPv6, LLDP) and truncations of a frame of each encapsulation at
 every header boundary (from the catalogue's layout of it).
 options: NUL-separated command lines, valid and invalid (fuzz_options.c reads the first word as
@@ -110,11 +110,11 @@ def foreign_frames(cat, frames):
         Raw(bytes.fromhex("0207040200000000010403020001060200780000")),
     }
     out = {k: bytes(v) for k, v in out.items()}
-    # An ARP request inside each UDP tunnel that carries Ethernet (the reflector answers it).
+    # An ARP request inside each tunnel that carries Ethernet (the reflector answers it).
     arp = bytes(Ether(type=0x0806) / ARP(op=1, hwsrc="02:00:00:00:01:01", psrc="198.51.100.1",
                                          pdst="198.51.100.2"))[12:]
     for i, e in enumerate(cat):
-        if e.udp and e.inner_ethernet:
+        if e.inner_ethernet:
             f = frames["small-%d" % i]
             out["arp-in-%s" % e.name] = in_tunnel(f, wire.layers(f, cat), arp)
     return out
