@@ -6,7 +6,10 @@
  */
 #include <stdlib.h>
 
+#include <rte_ethdev.h>
+
 #include "commands.h"
+#include "eal.h"
 #include "run.h"
 
 /* The reflector answers any frame size that arrives: mbufs hold the largest. */
@@ -34,11 +37,21 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 	if (status == 0 && run_port_exists(run, cfg->port) < 0)
 		status = 1;
 	if (status == 0) {
+		char name[RTE_ETH_NAME_MAX_LEN] = "";
+		long replayed;
+
+		/* A replayed capture lives in the pool: room for it beside the queues' own. */
+		rte_eth_dev_get_name_by_port(cfg->port, name);
+		replayed = app_eal_replayed_frames(name);
+		if (replayed < 0)
+			status = OVL_EXIT_USAGE;
 		/* max_frame 0: as large as the port takes. RSS spreads the queues' work. */
 		req = (struct port_request){ .promiscuous = cfg->promiscuous, .one_pool = 1,
 			.forced = cfg->profile_given ? &cfg->profile : NULL,
 			.queues = (uint16_t)cfg->queues, .rss = 1 };
-		status = run_port_start(run, cfg->port, &req, REFLECT_MBUFS * cfg->queues, REFLECT_ROOM);
+		if (status == 0)
+			status = run_port_start(run, cfg->port, &req,
+					REFLECT_MBUFS * cfg->queues + (unsigned int)replayed, REFLECT_ROOM);
 	}
 	if (status == 0 && run_reflectors_setup(run, config_encap_mask(cfg)) < 0)
 		status = 1;

@@ -71,7 +71,7 @@ static const struct option_entry options[] = {
 	{ C_TRAFFIC, "warmup", "S", "seconds sent before measuring, kept out of the statistics (default 0)", apply_warmup },
 	{ C_TRAFFIC, "drain", "MS", "milliseconds to wait for replies after the last send (default 100)", apply_drain },
 	{ C_TRAFFIC, "latency-rate", "PPS", "add a latency stream per encap at this rate, sent in bursts of one", apply_latency_rate },
-	{ C_TRAFFIC, "flows", "N", "flows per stream, 1..4096 (what differs per flow: frames --list)", apply_flows },
+	{ C_TRAFFIC, "flows", "N", "flows per stream, 1..65536 (what differs per flow: frames --list)", apply_flows },
 	{ C_RUN | C_PORTS, "json", "FILE", "write the results as JSON (- for stdout)", apply_json },
 	{ C_RUN, "csv", "FILE", "write the results as CSV (- for stdout)", apply_csv },
 	{ C_TRAFFIC, "capture", "FILE", "write the transmitted frames to a pcap file (bounded by --capture-max)", apply_capture },

@@ -72,7 +72,7 @@ apply_flows(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	uint64_t v;
 
-	if (value_number(arg, 1, 4096, &v, err, errlen) < 0)
+	if (value_number(arg, 1, 65536, &v, err, errlen) < 0)
 		return -1;
 	cfg->flows = (uint32_t)v;
 	return 0;

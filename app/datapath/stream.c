@@ -19,7 +19,7 @@ build_templates(struct stream *s, const struct ovl_probe *probe, struct rte_memp
 		struct rte_mempool *indirect, char *err, size_t errlen)
 {
 	uint32_t f, n = s->n_flows * s->n_frames;
-	uint16_t k;
+	uint32_t k;
 
 	s->frames = calloc(n, sizeof(*s->frames));
 	s->lens = calloc(n, sizeof(*s->lens));
@@ -91,7 +91,7 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 	struct ovl_probe probe = { .session = cfg->probe.session, .stream = id,
 		.flags = cfg->keyed ? OVL_PROBE_FLAG_KEYED : 0 };
 	struct ovl_rx_config rx;
-	uint16_t k;
+	uint32_t k;
 
 	memset(s, 0, sizeof(*s));
 	s->id = id;

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_pdump.h>
 
 #include "eal.h"
+#include "pcap_file.h"
 
 static int eal_started;
+/* The EAL arguments as given: rte_eal_init reorders and overwrites its argv. */
+static char *given[64];
+static int n_given;
 
 int
 app_eal_init(const struct eal_args *eal, unsigned int workers)
@@ -22,6 +28,8 @@ app_eal_init(const struct eal_args *eal, unsigned int workers)
 
 	if (eal_started)
 		return 0;
+	for (n_given = 0; n_given < eal->argc && n_given < (int)RTE_DIM(given); n_given++)
+		given[n_given] = strdup(eal->argv[n_given]);
 	if (eal->argc > 1) {
 		rc = rte_eal_init(eal->argc, eal->argv);
 	} else {
@@ -71,6 +79,8 @@ app_eal_cleanup(void)
 		rte_eal_cleanup();
 	}
 	eal_started = 0;
+	while (n_given > 0)
+		free(given[--n_given]);
 }
 
 const char *
@@ -85,4 +95,56 @@ app_eal_args_text(const struct eal_args *eal, char *buf, size_t len)
 	if (eal->argc <= 1)
 		snprintf(buf, len, "%s (defaults)", OVL_EAL_DEFAULTS);
 	return buf;
+}
+
+/* The value of key in a vdev's "name,key=value,..." arguments, copied to out; NULL after the last. */
+static const char *
+next_value(const char *args, const char *key, char *out, size_t len)
+{
+	size_t klen = strlen(key);
+
+	for (; args != NULL && *args != '\0'; args = strchr(args, ',') ? strchr(args, ',') + 1 : NULL) {
+		if (strncmp(args, key, klen) == 0 && args[klen] == '=') {
+			const char *v = args + klen + 1, *end = strchr(v, ',');
+			size_t n = end != NULL ? (size_t)(end - v) : strlen(v);
+
+			snprintf(out, len, "%.*s", (int)n, v);
+			return end != NULL ? end + 1 : v + n;
+		}
+	}
+	return NULL;
+}
+
+long
+app_eal_replayed_frames(const char *dev_name)
+{
+	size_t nlen = strlen(dev_name);
+	long total = 0;
+	int i;
+
+	for (i = 1; i < n_given; i++) {
+		const char *a = given[i], *args;
+		char file[4096], flag[8], err[512];
+
+		if (strncmp(a, "--vdev=", 7) == 0)
+			a += 7;
+		else if (strcmp(a, "--vdev") == 0 && i + 1 < n_given)
+			a = given[++i];
+		else
+			continue;
+		if (strncmp(a, dev_name, nlen) != 0 || (a[nlen] != ',' && a[nlen] != '\0'))
+			continue;
+		if (next_value(a, "infinite_rx", flag, sizeof(flag)) == NULL || atoi(flag) == 0)
+			return 0;
+		for (args = a; (args = next_value(args, "rx_pcap", file, sizeof(file))) != NULL;) {
+			long n = ovl_pcap_count(file, err, sizeof(err));
+
+			if (n < 0) {
+				fprintf(stderr, "ovlperf: --vdev %s: %s\n", dev_name, err);
+				return -1;
+			}
+			total += n;
+		}
+	}
+	return total;
 }

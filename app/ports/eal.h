@@ -20,4 +20,12 @@ void app_eal_cleanup(void);
 #include <stddef.h>
 const char *app_eal_args_text(const struct eal_args *eal, char *buf, size_t len);
 
+/*
+ * Frames a replaying vdev holds in mbufs of its port's pool: net_pcap with infinite_rx=1 reads
+ * every rx_pcap file into the pool when its queues are set up, so the pool must hold them on
+ * top of the descriptors. The sum over dev_name's rx_pcap files (in the EAL arguments as
+ * given to app_eal_init), 0 for any other port, or -1 after saying why a capture could not be read.
+ */
+long app_eal_replayed_frames(const char *dev_name);
+
 #endif

@@ -72,8 +72,11 @@ ovl_frame_spec_flow(struct ovl_frame_spec *spec, uint32_t flow)
 		return;
 	if (spec->encap->vary_flow != NULL)
 		spec->encap->vary_flow(spec, flow);
-	else
+	else {
+		/* Past the 64,512 source ports above 1023, the destination port moves on too. */
+		spec->dst_port = (uint16_t)(spec->dst_port + (spec->src_port - 1024 + flow) / (65536 - 1024));
 		spec->src_port = (uint16_t)(1024 + (spec->src_port - 1024 + flow) % (65536 - 1024));
+	}
 }
 
 void

@@ -93,3 +93,27 @@ ovl_pcap_abort(struct ovl_pcap_writer *w)
 	unlink(w->tmp);
 	free(w);
 }
+
+long
+ovl_pcap_count(const char *path, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_t *p = pcap_open_offline(path, perr);
+	long n = 0;
+	int rc;
+
+	if (p == NULL) {
+		snprintf(err, errlen, "%s: %s", path, perr);
+		return -EINVAL;
+	}
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1)
+		n++;
+	if (rc == PCAP_ERROR) {
+		snprintf(err, errlen, "%s: %s", path, pcap_geterr(p));
+		n = -EIO;
+	}
+	pcap_close(p);
+	return n;
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Writing frames to a pcap file with libpcap. The file appears under its name only when it is
+ * Writing frames to a pcap file with libpcap (and counting a file's frames). The file appears under its name only when it is
  * complete: it is written to a temporary name beside it and renamed on commit.
  */
 #ifndef OVL_PCAP_FILE_H
@@ -18,5 +18,8 @@ int ovl_pcap_write(struct ovl_pcap_writer *w, const uint8_t *frame, uint32_t len
 int ovl_pcap_commit(struct ovl_pcap_writer *w, char *err, size_t errlen);
 /* Closes and removes the temporary file. */
 void ovl_pcap_abort(struct ovl_pcap_writer *w);
+
+/* The number of frames in a pcap file, or a negative errno (err says why). */
+long ovl_pcap_count(const char *path, char *err, size_t errlen);
 
 #endif
