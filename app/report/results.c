@@ -93,10 +93,13 @@ results_add_sender(struct sender_misc *sum, const struct sender_misc *one)
 }
 
 void
-results_add_reflector(struct reflector_counts *sum, const struct reflector_stats *one)
+results_add_reflector(struct reflector_counts *sum, const struct reflector *r)
 {
+	const struct reflector_stats *one = &r->stats;
 	int i;
 
+	sum->memo_hits += r->memo.hits;
+	sum->memo_misses += r->memo.misses;
 	sum->rx_frames += one->rx_frames;
 	sum->reflected += one->reflected;
 	sum->fragments_reflected += one->fragments_reflected;

@@ -45,6 +45,7 @@ struct stream_result {
 /* A reflector's counters, copied from its lcore (its interarrival histogram summed apart). */
 struct reflector_counts {
 	uint64_t rx_frames, reflected, fragments_reflected, stamped, arp_answered, tx_full;
+	uint64_t memo_hits, memo_misses;  /* frames parsed from a memo shape, and parsed whole */
 	uint64_t drops[OVL_DROP_MAX];
 };
 
@@ -151,7 +152,7 @@ void results_from_sender(struct run_result *r, const struct sender *snd);
 
 /* Adds one lcore's counters into a total (every queue's worker counts its own). */
 void results_add_sender(struct sender_misc *sum, const struct sender_misc *one);
-void results_add_reflector(struct reflector_counts *sum, const struct reflector_stats *one);
+void results_add_reflector(struct reflector_counts *sum, const struct reflector *one);
 
 /* A histogram's percentiles and moments. */
 void results_latency(const struct ovl_histogram *h, struct latency_result *out);

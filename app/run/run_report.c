@@ -55,12 +55,12 @@ gather_reflectors(const struct run *run, int final, struct run_result *r)
 
 	r->n_reflector_queues = run->n_reflectors;
 	for (q = 0; q < run->n_reflectors; q++) {
-		const struct reflector_stats *st = &run->reflectors[q].stats;
+		const struct reflector *one = &run->reflectors[q];
 
 		r->reflector_queues[q].queue = q;
 		r->reflector_queues[q].lcore = run->lcores.reflect[q];
-		results_add_reflector(&r->reflector_queues[q].counts, st);
-		results_add_reflector(&r->reflector, st);
+		results_add_reflector(&r->reflector_queues[q].counts, one);
+		results_add_reflector(&r->reflector, one);
 	}
 	/* The gaps' percentiles, which no snapshot prints, spare the main lcore each second. */
 	if (!final)
