@@ -133,6 +133,10 @@ def read_log(path):
     return tests
 
 
+def plural(n, word):
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
 def count(checks):
     n = {"pass": 0, "fail": 0, "skip": 0}
     for c in checks.values():
@@ -188,10 +192,12 @@ def main(argv):
         all_checks = sum(len(c) for c in tests.values())
         suites = sorted({name.split(" / ")[0] for name in tests})
         if i == 0:
-            print("%s (%s): %d tests, %d checks" % (label, bdir, len(tests), all_checks))
+            print("%s (%s): %s, %s" % (label, bdir, plural(len(tests), "test"),
+                                        plural(all_checks, "check")))
         else:
-            print("%s (%s): the same checks again (suites %s), %d tests, %d checks;"
-                  % (label, bdir, " and ".join(suites), len(tests), all_checks))
+            print("%s (%s): the same checks again (suites %s), %s, %s;"
+                  % (label, bdir, " and ".join(suites), plural(len(tests), "test"),
+                     plural(all_checks, "check")))
             print("  it adds no check to the last line's total, only its failures")
         width = max([len(n) for n in tests] + [10])
         sums = {"pass": 0, "fail": 0, "skip": 0}
@@ -227,8 +233,9 @@ def main(argv):
                 if len(wheres) > 3:
                     skipped_lines.append("%s  %s  and %d more point(s): %s"
                                          % (bdir, name, len(wheres) - 3, reason))
-        totals.append("%s (%s): %d tests, %d checks: %s"
-                      % (label, bdir, len(tests), all_checks, fmt(sums)))
+        totals.append("%s (%s): %s, %s: %s"
+                      % (label, bdir, plural(len(tests), "test"), plural(all_checks, "check"),
+                         fmt(sums)))
 
     if skipped_lines:
         print("Skipped (test or point: reason):")
