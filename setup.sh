@@ -9,7 +9,7 @@ packages=(
 	gcc meson ninja-build pkg-config git
 	libdpdk-dev dpdk-dev dpdk libnuma-dev libpcap-dev libcmocka-dev libsodium-dev libjansson-dev
 	tshark python3 python3-scapy iproute2 ethtool
-	clang libclang-rt-14-dev valgrind gnuplot
+	clang libclang-rt-14-dev valgrind gnuplot stress-ng
 )
 
 missing=()
@@ -20,6 +20,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "setup.sh: missing Debian packages: ${missing[*]}; run as root to install them" >&2
 		exit 1
+	fi
+	# A machine left with half-configured packages (an interrupted dpkg) refuses every install
+	# with "dpkg was interrupted": finish configuring them first.
+	if [ -n "$(dpkg --audit 2>&1)" ]; then
+		echo "setup.sh: dpkg --audit reports unfinished packages; running dpkg --configure -a" >&2
+		DEBIAN_FRONTEND=noninteractive dpkg --configure -a >/dev/null
 	fi
 	echo "setup.sh: installing ${missing[*]}" >&2
 	apt-get update -qq

@@ -38,11 +38,25 @@ failure names what to fix:
    descriptor (const struct ovl_encap NAME = ...), listed exactly once (&NAME) in table.c's
    ovl_encaps[] and built by exactly one 'encap/FILE.c' line of lib/meson.build. One point per
    file that breaks it.
+
+5. Markdown links resolve. In every markdown file git tracks (git ls-files '*.md'), every
+   relative link and image (inline [text](target) and ![alt](target), reference definitions
+   [label]: target, HTML href= and src=), outside fenced code blocks and code spans, and every
+   result a code span cites (one token with a results/ component, no placeholder such as
+   <date>, NAME or *: `bench/results/perf-20261122-043343/results.md`) must name a file git
+   tracks, or a directory holding one. Targets with a scheme (https:, mailto:) and bare
+   #anchors are not checked; #anchor and ?query are cut off the others; a target starting with
+   / is taken from the repository's root, a citation starting with a top-level directory of
+   the tree (bench/...) too, anything else from the markdown file's directory. One point per
+   markdown file, naming each target that does not resolve and its line. Skipped when
+   SOURCE_ROOT is not a git checkout (git ls-files fails).
 """
 
 import os
 import re
+import subprocess
 import sys
+import urllib.parse
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -380,6 +394,127 @@ def check_encap_plugins(tap, root):
                % (len(files), ", ".join(os.path.basename(f) for f in files)))
 
 
+# ---------------------------------------------------------------------------------------------
+# 5. Markdown links
+# ---------------------------------------------------------------------------------------------
+
+MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+MD_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+MD_INLINE = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^\s)]+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+MD_REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)")
+MD_HTML = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+PLACEHOLDER = re.compile(r"[<>*?{}$\[\]]|(^|/)[A-Z][A-Z0-9_]*(/|$)")
+
+
+def git_files(root):
+    """The files git tracks under root, as paths relative to it; None when not a checkout."""
+    try:
+        r = subprocess.run(["git", "-C", root, "ls-files", "-z"], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if r.returncode != 0:
+        return None
+    return set(p for p in r.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
+
+
+def md_targets(text):
+    """(line number, kind, target) of every link, image and cited result of a markdown text."""
+    out = []
+    fence = None
+    for n, line in enumerate(text.splitlines(), 1):
+        m = MD_FENCE.match(line)
+        if fence:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        for span in MD_CODE_SPAN.finditer(line):
+            tok = span.group(2).strip()
+            if (tok and not re.search(r"\s", tok) and re.search(r"(^|/)results(/|$)", tok)
+                    and not SCHEME.match(tok) and not PLACEHOLDER.search(tok)):
+                out.append((n, "cited", tok))
+        plain = MD_CODE_SPAN.sub(lambda mm: " " * len(mm.group(0)), line)
+        for rx, kind in ((MD_INLINE, "link"), (MD_REFDEF, "link"), (MD_HTML, "link")):
+            for mm in rx.finditer(plain):
+                target = mm.group(1).strip("<>")
+                out.append((n, "image" if kind == "link" and mm.group(0).startswith("!") else kind,
+                            target))
+    return out
+
+
+def resolve(root, md, kind, target, top_dirs):
+    """The repository-relative path a target names, or None when it is not checked."""
+    if not target or target.startswith("#") or target.startswith("//") or SCHEME.match(target):
+        return None
+    target = urllib.parse.unquote(target.split("#")[0].split("?")[0])
+    if not target:
+        return None
+    if target.startswith("/"):
+        rel = target.lstrip("/")
+    elif kind == "cited" and target.split("/")[0] in top_dirs:
+        rel = target
+    else:
+        rel = os.path.join(os.path.dirname(md), target)
+    return os.path.normpath(rel)
+
+
+MD_CASES = [
+    ("see [the format](docs/wire-format.md#sizes) and ![plot](a.png \"title\")",
+     [("link", "docs/wire-format.md#sizes"), ("image", "a.png")]),
+    ("[web](https://dpdk.org), [top](#commands), `[not](a/link.md)`", [("link", "https://dpdk.org"),
+                                                                       ("link", "#commands")]),
+    ("[ref]: bench/README.md \"t\"", [("link", "bench/README.md")]),
+    ('<img src="p.svg"> <a href="x/y.md">', [("link", "p.svg"), ("link", "x/y.md")]),
+    ("is `bench/results/perf-1/results.md` from", [("cited", "bench/results/perf-1/results.md")]),
+    ("to `bench/results/perf-<date>`, `bench/studies/results/NAME` or `bench/perf --out results/x`",
+     []),
+    ("```\n[in](fenced.md)\n```\n[after](after.md)", [("link", "after.md")]),
+]
+
+
+def check_markdown_rule(tap):
+    wrong = []
+    for text, want in MD_CASES:
+        got = [(k, t) for _, k, t in md_targets(text)]
+        if got != want:
+            wrong.append("%r: found %r, expected %r" % (text, got, want))
+    tap.ok(not wrong, "the markdown link rule finds what it should in %d examples" % len(MD_CASES),
+           wrong)
+
+
+def check_markdown_links(tap, root):
+    tracked = git_files(root)
+    if tracked is None:
+        tap.skip("markdown links resolve to files git tracks", "%s is not a git checkout" % root)
+        return
+    top_dirs = {p.split("/")[0] for p in tracked if "/" in p}
+    dirs = set()
+    for p in tracked:
+        parts = p.split("/")
+        for i in range(1, len(parts)):
+            dirs.add("/".join(parts[:i]))
+    for md in sorted(p for p in tracked if p.lower().endswith(".md")):
+        targets = md_targets(read(root, md))
+        broken, checked = [], 0
+        for n, kind, target in targets:
+            rel = resolve(root, md, kind, target, top_dirs)
+            if rel is None:
+                continue
+            checked += 1
+            if rel.startswith("..") or not (rel in tracked or rel in dirs):
+                why = ("outside the repository" if rel.startswith("..") else
+                       "exists but git does not track it" if os.path.exists(os.path.join(root, rel))
+                       else "no such file")
+                broken.append("%s:%d: %s %s -> %s: %s" % (md, n, kind, target, rel, why))
+        tap.ok(not broken, "%s: %d relative link(s), image(s) and cited result(s) resolve to files "
+               "git tracks" % (md, checked) if not broken else
+               "%s: %d of %d relative link(s), image(s) and cited result(s) do not resolve to a "
+               "file git tracks" % (md, len(broken), checked), broken)
+
+
 def main():
     if len(sys.argv) != 3:
         print("usage: %s SOURCE_ROOT OVLPERF" % sys.argv[0], file=sys.stderr)
@@ -392,6 +527,8 @@ def main():
     check_names(tap, root, ovlperf)
     check_cycles(tap, root)
     check_encap_plugins(tap, root)
+    check_markdown_rule(tap)
+    check_markdown_links(tap, root)
     return tap.done()
 
 

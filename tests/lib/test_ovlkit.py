@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""ovlkit's own checks: the pcap reader on every magic and byte order, the writer, the
-catalogue as the binary lists it, and the frame decoder on a frame of every encapsulation.
+"""ovlkit's own checks: the TAP producer's pass, skip and failure lines, the pcap reader on every
+magic and byte order, the writer, the catalogue as the binary lists it, and the frame decoder on
+a frame of every encapsulation.
 
 Usage: /usr/bin/python3 tests/lib/test_ovlkit.py PATH_TO_OVLPERF       (TAP on stdout)
 """
@@ -13,6 +14,7 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ovlkit import catalogue, ovlperf, pcap, wire  # noqa: E402
+from ovlkit.tap import Tap  # noqa: E402
 from ovlkit.harness import main  # noqa: E402
 
 OVLPERF = ovlperf.path_from_argv()
@@ -86,7 +88,25 @@ def check_catalogue(tap, ws):
     tap.ok(ok, "a binary that cannot list its encapsulations is an error that says so", why)
 
 
+def check_tap(tap):
+    """A skip is a TAP skip ('ok N - desc # SKIP reason'), never a pass; a '#' in a
+    description is escaped so that it cannot turn a pass into a skip or a TODO."""
+    import io
+    out = io.StringIO()
+    t = Tap(out)
+    t.ok(True, "a pass # SKIP not really")
+    t.skip("a skip", "the reason # here")
+    t.ok(False, "a failure")
+    t.done()
+    want = ["ok 1 - a pass \\# SKIP not really", "ok 2 - a skip # SKIP the reason  here",
+            "not ok 3 - a failure", "1..3", "# failed 1 of 3"]
+    got = out.getvalue().splitlines()
+    tap.ok(got == want, "Tap: ok, skip and a failure print the TAP lines a harness reads",
+           ["got:  %r" % got, "want: %r" % want])
+
+
 def body(tap, ws):
+    check_tap(tap)
     check_pcap(tap, ws)
     check_catalogue(tap, ws)
 
