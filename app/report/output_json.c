@@ -59,6 +59,8 @@ interarrival_object(const struct interarrival_result *ia)
 	}
 	if (ia->count > 0)
 		json_object_set_new(o, "same_burst", json_real(ia->same_burst));
+	json_object_set_new(o, "window_ns", json_integer((json_int_t)ia->window_ns));
+	json_object_set_new(o, "window_frames", json_integer((json_int_t)ia->window_frames));
 	return o;
 }
 
