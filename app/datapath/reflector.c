@@ -199,6 +199,8 @@ reflector_main(void *arg)
 		rx_tsc = rte_rdtsc();
 		if (likely(st->last_rx_tsc != 0))
 			ovl_histogram_record(&st->interarrival, tsc_to_ns(&r->clock, rx_tsc - st->last_rx_tsc));
+		else
+			st->first_rx_tsc = rx_tsc;
 		ovl_histogram_record_zeros(&st->interarrival, n - 1);
 		st->last_rx_tsc = rx_tsc;
 		st->rx_frames += n;

@@ -39,6 +39,7 @@ struct reflector_stats {
 	 * the sender's pacing other than the pacer. Frames of one RX burst share its timestamp.
 	 */
 	uint64_t last_rx_tsc;
+	uint64_t first_rx_tsc; /* the first RX burst's: with last_rx_tsc, its own receive window */
 	struct ovl_histogram interarrival;
 } __rte_cache_aligned;
 

@@ -59,6 +59,8 @@ interarrival_object(const struct interarrival_result *ia)
 	}
 	if (ia->count > 0)
 		json_object_set_new(o, "same_burst", json_real(ia->same_burst));
+	json_object_set_new(o, "window_ns", json_integer((json_int_t)ia->window_ns));
+	json_object_set_new(o, "window_frames", json_integer((json_int_t)ia->window_frames));
 	return o;
 }
 
@@ -359,7 +361,7 @@ timestamps_object(const struct timestamps_result *t, uint64_t tsc_hz)
 		json_object_set_new(o, "nic_clock_hz", json_null());
 		json_object_set_new(o, "error_budget_ns", json_real(0));
 		json_object_set_new(o, "calibration", json_null());
-		json_object_set_new(o, "method", json_string("software: TSC read before the TX burst and after the RX burst; round trip, no clock sync"));
+		json_object_set_new(o, "method", json_string("software: TX: one TSC read per TX burst, before its frames are written; every packet of a load burst carries it, latency probes go in bursts of one so each is stamped as it is handed to the PMD; RX: one TSC read after each RX burst, for every reply in it; round trip, no clock sync"));
 		return o;
 	}
 	json_object_set_new(o, "nic_clock_hz", json_real(t->nic_clock_hz));
@@ -369,7 +371,7 @@ timestamps_object(const struct timestamps_result *t, uint64_t tsc_hz)
 		"failed", (int)t->failed, "read_ns", t->read_ns, "residual_ns", t->residual_ns,
 		"drift_ns", t->drift_ns, "drift_unrefitted_ns", t->drift_unrefitted_ns,
 		"tsc_per_nic_tick", t->tsc_per_nic_tick));
-	json_object_set_new(o, "method", json_string("TX: TSC read before the TX burst; RX: the NIC's stamp (RTE_ETH_RX_OFFLOAD_TIMESTAMP) converted to TSC by a line fitted to rte_eth_read_clock against rte_rdtsc, refitted each second"));
+	json_object_set_new(o, "method", json_string("TX: one TSC read per TX burst, before its frames are written; every packet of a load burst carries it, latency probes go in bursts of one so each is stamped as it is handed to the PMD; RX: the NIC's stamp (RTE_ETH_RX_OFFLOAD_TIMESTAMP) converted to TSC by a line fitted to rte_eth_read_clock against rte_rdtsc, refitted each second"));
 	return o;
 }
 

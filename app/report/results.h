@@ -59,6 +59,9 @@ struct interarrival_result {
 	double same_burst;            /* gaps of 0: arrived in one RX burst with the one before */
 	uint64_t ideal_ns;            /* 1/rate of the one paced stream; 0: not one paced stream */
 	double within_1us, within_250ns, within_100ns;
+	/* The reflector's own receive window: its TSC from the first RX burst to the last (over
+	 * every queue), and the frames received in it; 0 when it saw fewer than two bursts. */
+	uint64_t window_ns, window_frames;
 };
 
 /* One queue's worker: which lcore served it and its counters. */

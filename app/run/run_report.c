@@ -75,6 +75,22 @@ gather_reflectors(const struct run *run, int final, struct run_result *r)
 	results_interarrival(gaps, r->n_streams == 1 ? r->streams[0].stream->rate_pps : 0,
 			&r->interarrival);
 	free(gaps);
+	{
+		uint64_t first = UINT64_MAX, last = 0;
+
+		for (q = 0; q < run->n_reflectors; q++) {
+			const struct reflector_stats *st = &run->reflectors[q].stats;
+
+			if (st->last_rx_tsc == 0)
+				continue;
+			first = RTE_MIN(first, st->first_rx_tsc);
+			last = RTE_MAX(last, st->last_rx_tsc);
+		}
+		if (last > first) {
+			r->interarrival.window_ns = (uint64_t)((double)(last - first) * 1e9 / (double)r->tsc_hz);
+			r->interarrival.window_frames = r->reflector.rx_frames;
+		}
+	}
 	return 0;
 }
 
