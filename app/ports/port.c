@@ -175,7 +175,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 		if (prof.hugepages_required && !rte_eal_has_hugepages()) {
 			fprintf(stderr, "ovlperf: port %u (%s) needs hugepages (profile %s): reserve them with drivers-config/setup --hugepages N --apply, and leave out --no-huge\n",
 					id, dev.driver_name, prof.name);
-			return -1;
+			return PORT_USAGE;
 		}
 		for (i = 0; i < prof.n_stats && i < PORT_WATCH_MAX; i++)
 			snprintf(info->watch_names[i], sizeof(info->watch_names[i]), "%s", prof.stats[i]);
@@ -190,7 +190,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	if (queues > dev.max_rx_queues || queues > dev.max_tx_queues) {
 		fprintf(stderr, "ovlperf: port %u (%s) has at most %u RX and %u TX queues: --queues %u is too many\n",
 				id, dev.driver_name, dev.max_rx_queues, dev.max_tx_queues, queues);
-		return PORT_TOO_FEW_QUEUES;
+		return PORT_USAGE;
 	}
 	memset(&conf, 0, sizeof(conf));
 	choose_steering(id, &dev, req, queues, &conf, info);
@@ -204,7 +204,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 		port_offload_names(tx_offloads & ~dev.tx_offload_capa, 1, want, sizeof(want));
 		fprintf(stderr, "ovlperf: port %u (%s) does not advertise the TX offloads %s: leave out --tx-offload, or use a port that has them (see ovlperf ports)\n",
 				id, dev.driver_name, want);
-		return -1;
+		return PORT_USAGE;
 	}
 	conf.txmode.offloads |= tx_offloads;
 	if ((dev.rx_offload_capa & rx_offloads) != rx_offloads) {
@@ -213,7 +213,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 		port_offload_names(rx_offloads & ~dev.rx_offload_capa, 0, want, sizeof(want));
 		fprintf(stderr, "ovlperf: port %u (%s) does not advertise the RX offloads %s\n", id,
 				dev.driver_name, want);
-		return -1;
+		return PORT_USAGE;
 	}
 	conf.rxmode.offloads |= rx_offloads;
 	/* 0: whatever the port takes (a reflector answers every size it receives). */
@@ -223,9 +223,9 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 			(uint16_t)RTE_MIN(dev.max_mtu, (uint16_t)(OVL_FRAME_MAX_NOFCS - RTE_ETHER_HDR_LEN)) : 0;
 	}
 	if (max_frame > RTE_ETHER_MAX_LEN - 4 && dev.max_rx_pktlen < max_frame) {
-		fprintf(stderr, "ovlperf: port %u (%s) takes frames up to %u bytes, %u needed\n", id,
-				dev.driver_name, dev.max_rx_pktlen, max_frame);
-		return -1;
+		fprintf(stderr, "ovlperf: port %u (%s) takes frames up to %u bytes without FCS, %u needed: use a smaller --frame-size or --mtu\n",
+				id, dev.driver_name, dev.max_rx_pktlen, max_frame);
+		return PORT_USAGE;
 	}
 	rc = rte_eth_dev_configure(id, queues, queues, &conf);
 	if (rc != 0) {
