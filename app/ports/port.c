@@ -146,6 +146,8 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	struct rte_eth_dev_info dev;
 	struct rte_eth_link link;
 	uint16_t mtu = max_frame > RTE_ETHER_HDR_LEN ? max_frame - RTE_ETHER_HDR_LEN : 0;
+	int xsk_before[PORT_XDP_SOCKETS_MAX];
+	unsigned int n_xsk;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -238,6 +240,8 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	rte_eth_dev_get_mtu(id, &info->mtu);
 	rte_eth_dev_adjust_nb_rx_tx_desc(id, &rx_desc, &tx_desc);
 	info->tx_desc = tx_desc;
+	/* AF_XDP: the queues' set-up makes the sockets whose mode is read after the start. */
+	n_xsk = port_xdp_sockets(xsk_before, PORT_XDP_SOCKETS_MAX);
 	for (q = 0, rc = 0; q < queues && rc == 0; q++) {
 		rc = rte_eth_rx_queue_setup(id, q, rx_desc, rte_eth_dev_socket_id(id), NULL, req->pool);
 		if (rc == 0)
@@ -252,6 +256,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 		fprintf(stderr, "ovlperf: port %u: start failed: %s\n", id, strerror(-rc));
 		return -1;
 	}
+	port_xdp_read(id, xsk_before, n_xsk, &info->xdp);
 	if (req->promiscuous)
 		rte_eth_promiscuous_enable(id);
 	for (i = 0; i < info->n_watch; i++)

@@ -9,6 +9,7 @@
 #include <rte_ether.h>
 #include <rte_mempool.h>
 
+#include "port_xdp.h"
 #include "profile.h"
 
 #define PORT_WATCH_MAX 16
@@ -39,6 +40,7 @@ struct port_info {
 	char watch_names[PORT_WATCH_MAX][OVL_PROFILE_WORD_MAX];
 	uint64_t watch_start[PORT_WATCH_MAX];
 	int watch_found[PORT_WATCH_MAX];
+	struct port_xdp xdp;          /* net_af_xdp: how the kernel runs it (xdp.af_xdp 0 otherwise) */
 };
 
 /* What a command asks of a port it starts. */
