@@ -49,9 +49,9 @@ af_xdp_shape(unsigned int queues, struct port_pool_shape *shape)
 	shape->room = room_within_page();
 	shape->max_frame = (uint16_t)(shape->room - RTE_PKTMBUF_HEADROOM - XDP_PACKET_HEADROOM);
 	shape->kernel_mtu = 1;
-	shape->rule = "net_af_xdp (DPDK 22.11) receives into the mbuf pool itself, its UMEM, "
-		"one page per mbuf: the kernel writes a frame after the mbuf, its headroom and "
-		"256 bytes of XDP headroom";
+	shape->rule = "in DPDK 22.11 net_af_xdp receives into its mbuf pool itself (the UMEM), "
+		"one page per mbuf, the frame after the mbuf, its headroom and 256 bytes of XDP "
+		"headroom";
 }
 
 int

@@ -97,7 +97,7 @@ run_port_start(struct run *run, uint16_t id, const struct port_request *req, uns
 		return 1;
 	}
 	if (shape.max_frame != 0 && r.max_frame > shape.max_frame) {
-		fprintf(stderr, "ovlperf %s: port %u cannot take %u-byte frames (with FCS): %s; at most %u bytes fit: give a smaller --frame-size or --mtu\n",
+		fprintf(stderr, "ovlperf %s: port %u cannot take %u-byte frames: %s: at most %u bytes with FCS; give a smaller --frame-size or --mtu\n",
 				run->command, id, r.max_frame + 4u, shape.rule, shape.max_frame + 4u);
 		return OVL_EXIT_USAGE;
 	}
