@@ -122,7 +122,7 @@ test_named_and_dir(void **state)
 	assert_int_equal(ovl_profile_load_named(shipped_dir, "tap", &p, err, sizeof(err)), 0);
 	assert_string_equal(p.names[0], "net_tap");
 	assert_int_equal(ovl_profile_load_named(shipped_dir, "nope", &p, err, sizeof(err)), -ENOENT);
-	snprintf(want, sizeof(want), "%s: no profile 'nope'; allowed: af_packet, af_xdp, ena, i40e, ice, ixgbe, memif, mlx5, null, pcap, tap, virtio, vmxnet3",
+	snprintf(want, sizeof(want), "%s: no profile 'nope'; allowed: af_packet, af_xdp, ena, i40e, ice, ixgbe, memif, mlx5, null, pcap, tap, vhost, virtio, virtio_user, vmxnet3",
 			shipped_dir);
 	assert_string_equal(err, want);
 	/* A name is a name, never a path. */
