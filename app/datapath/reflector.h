@@ -58,7 +58,7 @@ struct reflector {
 	volatile int stop;           /* loop mode: the sender has finished */
 	struct ovl_ratecap cap;
 	struct neighbour_self self;  /* for ARP; set by reflector_configure */
-	struct ovl_parse_memo memo;  /* the last probe's headers: most frames parse from it */
+	struct ovl_parse_memo memo;  /* the shapes of probes: most frames parse from one */
 	struct reflector_stats stats;
 };
 

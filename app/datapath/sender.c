@@ -257,22 +257,9 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 		st->done = 1;
 }
 
-/*
- * heads_good: whether the reply's IPv4 header checksums are good, when the caller knows (the
- * memo checks them once per memo frame, and a reply it matched has the same headers); -1:
- * check them here. The checksums over the probe (inner L4, a tunnel's UDP) are checked always.
- */
-static inline int
-verify_cksums(const uint8_t *buf, const struct ovl_layers *l, int heads_good)
-{
-	if (heads_good < 0)
-		return ovl_frame_verify_cksums(buf, l);
-	return (heads_good ? 0 : -1) + ovl_frame_verify_l4_cksums(buf, l);
-}
-
 static void
 on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uint32_t wire_bytes,
-		uint64_t now, int heads_good)
+		uint64_t now)
 {
 	struct ovl_probe p;
 	struct stream_state *st;
@@ -308,7 +295,8 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 	stats->rx_datagrams++;
 	stats->rx_bytes += wire_bytes;
 	stats->rx_payload += l->payload_len;
-	if (verify_cksums(buf, l, heads_good) != 0 || ovl_frame_verify_fill(buf, l) != 0)
+	/* Every checksum of every reply: replies of many flows share a memo shape, not their headers. */
+	if (ovl_frame_verify_cksums(buf, l) != 0 || ovl_frame_verify_fill(buf, l) != 0)
 		stats->corrupted++;
 	if (unlikely(now < p.tx_ts)) {
 		/* Only a converted NIC stamp can be: within the conversion's error budget. */
@@ -353,7 +341,7 @@ on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, 
 	inner.encap = l->encap;
 	inner.inner_end = (uint16_t)RTE_MIN(len, (uint32_t)UINT16_MAX);
 	if (data != NULL && ovl_parse_inner(snd->scratch, &inner) == 0)
-		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at, -1);
+		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at);
 	rte_pktmbuf_free(whole);
 }
 
@@ -390,11 +378,7 @@ receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t n
 				snd->misc.rx_unstamped++;
 		}
 		if (likely(rc == 0)) {
-			/* A new memo frame's headers are checked here, once for the replies it matches. */
-			if (!snd->memo.hit)
-				snd->memo.heads_good = ovl_frame_verify_ip_cksums(data, &l) == 0;
-			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at,
-					snd->memo.heads_good);
+			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at);
 		} else if (rc == 1) {
 			on_fragment(snd, m, &l, now, at);
 			continue;

@@ -103,7 +103,7 @@ struct sender {
 	struct stream_state *state;
 	struct stream_stats *stats;
 	struct sender_misc misc;
-	struct ovl_parse_memo memo;   /* the last reply's headers: most replies parse from it */
+	struct ovl_parse_memo memo;   /* the shapes of replies: most replies parse from one */
 };
 
 int sender_init(struct sender *s, unsigned int n_streams);

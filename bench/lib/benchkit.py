@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Helpers for bench/perf: child processes that are always reaped, per-thread CPU sampling,
-dpdk-testpmd output parsing, pcap concatenation and callgrind summaries.
+dpdk-testpmd output parsing and callgrind summaries. (pcap files, the encapsulations and
+ovlperf's EAL defaults: tests/lib/ovlkit, shared with the tests.)
 
 Nothing here knows about the figures; bench/perf composes them.
 """
@@ -9,7 +10,6 @@ import os
 import re
 import signal
 import statistics
-import struct
 import subprocess
 import threading
 import time
@@ -228,40 +228,6 @@ def testpmd_accumulated_tx(text):
         return None
     m = _ACC_TX.search(acc[-1])
     return int(m.group(1)) if m else None
-
-
-# --------------------------------------------------------------------------------------------
-# pcap files
-# --------------------------------------------------------------------------------------------
-
-def pcap_concat(paths, out):
-    """Writes the records of every pcap in paths, in order, under the first one's header."""
-    header = None
-    records = []
-    for path in paths:
-        with open(path, "rb") as f:
-            data = f.read()
-        if len(data) < 24:
-            raise RunError("%s: not a pcap file" % path)
-        magic = data[:4]
-        if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-            endian = "<"
-        elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-            endian = ">"
-        else:
-            raise RunError("%s: not a pcap file" % path)
-        if header is None:
-            header = data[:24]
-        off = 24
-        while off + 16 <= len(data):
-            incl = struct.unpack(endian + "IIII", data[off:off + 16])[2]
-            records.append(data[off:off + 16 + incl])
-            off += 16 + incl
-    with open(out, "wb") as f:
-        f.write(header)
-        for r in records:
-            f.write(r)
-    return len(records)
 
 
 # --------------------------------------------------------------------------------------------

@@ -37,6 +37,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RESULTS = os.path.join(HERE, "results")
 TESTBED = os.path.join(ROOT, "tests", "interop", "kernel", "testbed.sh")
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from ovlkit import catalogue as _catalogue  # noqa: E402
+
+
+def catalogue(ovl):
+    """The encapsulations of the ovlperf binary at ovl (`ovlperf -- frames --list --json`)."""
+    return _catalogue.load(ovl)
 
 # Addresses: TEST-NET-1 for the underlay, TEST-NET-2 inside the tunnel.
 IP_A, IP_B = "192.0.2.1", "192.0.2.2"

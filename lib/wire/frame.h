@@ -166,26 +166,36 @@ int ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cf
 		struct ovl_layers *l);
 
 /*
- * The headers and layers of the last frame an lcore parsed whole. Probes of one stream differ
- * only in the probe and the checksums that cover it (inner L4, and a tunnel's UDP checksum),
- * and everything ovl_parse decides before the probe depends on the frame's length and the
- * other header bytes alone; so a frame whose length and headers (those checksums aside) equal
- * the memo's has the memo's layers, and only its probe is checked. Its IPv4 header checksums
- * are the memo frame's too. One per lcore; zero it to start empty.
+ * The parse memo: the shapes of the frames an lcore parsed whole, so that most frames are
+ * parsed by a comparison. Everything ovl_parse decides before the probe depends on the frame's
+ * length and on some of its header bytes only (types, versions, lengths, fragment bits,
+ * protocols, a tunnel's port, flags and identifier); the others it never reads: MAC and IP
+ * addresses, IP ids, TTLs and checksums, the transport ports inside a tunnel, UDP and ICMP
+ * checksums, and what the encapsulation says varies per flow and per packet (its `varies`). A
+ * shape is a parsed frame's length, its decisive header bytes and its layers: a frame that
+ * matches one has those layers, and only its probe is checked. So one shape serves every flow
+ * and every packet of a stream, and a handful serve a mix of encapsulations and sizes; a frame
+ * that matches none is parsed whole and becomes a shape, replacing the oldest.
+ * One per lcore; zero it to start empty.
  */
 #define OVL_PARSE_MEMO_WORDS 16 /* headers up to 128 bytes */
-struct ovl_parse_memo {
+#define OVL_PARSE_SHAPES 8
+struct ovl_parse_shape {
 	uint32_t len;          /* 0: empty */
 	uint16_t n_words;      /* 8-byte words up to the probe (the last one masked) */
 	struct ovl_layers l;
 	uint64_t head[OVL_PARSE_MEMO_WORDS];
-	uint64_t mask[OVL_PARSE_MEMO_WORDS]; /* the bytes compared: not the checksums, not the probe */
+	uint64_t mask[OVL_PARSE_MEMO_WORDS]; /* the decisive bytes */
+};
+struct ovl_parse_memo {
+	struct ovl_parse_shape shape[OVL_PARSE_SHAPES];
+	uint8_t last;          /* the shape that matched last: tried first */
+	uint8_t next;          /* the shape the next miss replaces */
+	uint8_t hit;           /* the last frame was answered from a shape */
 	uint64_t hits, misses;
-	uint8_t hit;           /* the last frame was answered from the memo */
-	uint8_t heads_good;    /* the caller's: the memo frame's IPv4 header checksums are good */
 };
 
-/* ovl_parse, answered from the memo when it can be, the memo renewed when not. */
+/* ovl_parse, answered from a shape when one matches, a new shape made when none does. */
 int ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
 		const struct ovl_rx_config *cfg, struct ovl_layers *l);
 

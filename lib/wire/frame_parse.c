@@ -144,65 +144,6 @@ ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
 	return ovl_parse_inner(frame, l);
 }
 
-/*
- * Word by word under a mask: the headers are short, and a library call per frame would cost
- * more than the comparison. Never reads past len: the memo's words end within its frame, and
- * the frames compared are as long.
- */
-static inline int
-memo_matches(const struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len)
-{
-	uint64_t diff = 0, w;
-	unsigned int i;
-
-	if (m->len != len || len == 0) /* 0: the memo is empty */
-		return 0;
-	for (i = 0; i < m->n_words; i++) {
-		memcpy(&w, frame + 8 * i, 8);
-		diff |= (w ^ m->head[i]) & m->mask[i];
-	}
-	return diff == 0;
-}
-
-int
-ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
-		const struct ovl_rx_config *cfg, struct ovl_layers *l)
-{
-	unsigned int i, cksum_off;
-	int rc;
-
-	if (memo_matches(m, frame, len)) {
-		m->hits++;
-		m->hit = 1;
-		*l = m->l;
-		return ovl_probe_check(frame + l->probe, l->payload_len);
-	}
-	m->misses++;
-	m->hit = 0;
-	rc = ovl_parse(frame, len, cfg, l);
-	/*
-	 * Only whole probes: a fragment's or a dropped frame's verdict may rest on later bytes.
-	 * The words must lie within the frame: the probe is followed by at least its own header.
-	 */
-	m->len = 0;
-	if (rc != 0 || l->probe > 8 * OVL_PARSE_MEMO_WORDS || (l->probe + 7u) / 8 * 8 > len)
-		return rc;
-	m->n_words = (uint16_t)((l->probe + 7) / 8);
-	memset(m->head, 0, sizeof(m->head));
-	memcpy(m->head, frame, 8u * m->n_words);
-	memset(m->mask, 0xFF, sizeof(m->mask));
-	memset((uint8_t *)m->mask + l->probe, 0, sizeof(m->mask) - l->probe);
-	cksum_off = l->l4 + (l->l4_proto == IPPROTO_UDP ? offsetof(struct rte_udp_hdr, dgram_cksum)
-						      : offsetof(struct rte_icmp_hdr, icmp_cksum));
-	for (i = 0; i < 2; i++)
-		((uint8_t *)m->mask)[cksum_off + i] = 0;
-	for (i = 0; l->tunnel != 0 && i < 2; i++)
-		((uint8_t *)m->mask)[l->tunnel + offsetof(struct rte_udp_hdr, dgram_cksum) + i] = 0;
-	m->l = *l;
-	m->len = len;
-	return rc;
-}
-
 int
 ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
 {

@@ -103,7 +103,8 @@ check_probe_layers(const struct ovl_layers *l, uint32_t len)
 		CHECK((uint32_t)l->tunnel + OVL_UDP_HDR_LEN <= l->inner_l3);
 	}
 	if (l->inner_l2 != 0) {
-		CHECK(l->tunnel != 0 && l->inner_l2 > l->tunnel);
+		/* After the outer IPv4 header and the tunnel's own (a UDP tunnel's, or GRE's). */
+		CHECK(l->inner_l2 > l->l3 + OVL_IPV4_HDR_LEN && l->inner_l2 > l->tunnel);
 		CHECK((uint32_t)l->inner_l2 + RTE_ETHER_HDR_LEN == l->inner_l3);
 	}
 	CHECK((uint32_t)l->inner_l3 + OVL_IPV4_HDR_LEN <= l->inner_end && l->inner_end <= l->l3_end);

@@ -14,6 +14,9 @@ value-less option at the end cannot swallow it; frames has no --json) and expect
   * nothing on stdout;
   * no results file (and nothing else) written in that directory.
 
+The size and --encap cases are made for every encapsulation the binary lists
+(`ovlperf -- frames --list --json`) from its smallest frames.
+
 Errors found after EAL start need EAL itself to be quiet: the cases that start it use ovlperf's
 default EAL options (which include --log-level=error) or pass --log-level=error.
 """
@@ -23,10 +26,12 @@ import shutil
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import main, ovlperf_path  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue  # noqa: E402
+from ovlkit.harness import main  # noqa: E402
+from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
+OVLPERF = path_from_argv()
 RATE_WORDS = ["--rate", "100k", "unlimited"]
 
 # (command after "--", extra options after --json, expected status, words stderr must contain)
@@ -75,24 +80,15 @@ CASES = [
     ("loop", ["--frame-size", "9217"], 2, ["--frame-size", "64..9216"]),
     ("loop", ["--inner-size", "45"], 2, ["--inner-size", "46..65535"]),
     ("loop", ["--mtu", "67"], 2, ["--mtu", "68.."]),
-    ("loop", ["--encap", "vxlan", "--frame-size", "113"], 2, ["frame size", "vxlan", "114..9216"]),
-    ("loop", ["--encap", "ipip", "--frame-size", "83"], 2, ["frame size", "ipip", "84..9216"]),
-    ("send", ["--encap", "flannel", "--frame-size", "91"], 2, ["frame size", "flannel", "92..9216"]),
-    ("frames", ["--encap", "raw", "--vlan", "7", "--frame-size", "64"], 2,
-     ["frame size", "raw", "68..9216"]),
-    ("loop", ["--encap", "vxlan", "--mtu", "80"], 2, ["MTU", "vxlan", "96.."]),
+    # (each encapsulation's smallest sizes: per_encap_cases())
     ("loop", ["--frame-size", "128", "--inner-size", "100"], 2, ["--frame-size", "--inner-size"]),
     ("loop", ["--mtu", "1500", "--frame-size", "9000"], 2, ["frame size", "MTU", "1500"]),
-    ("loop", ["--encap", "raw", "--probe", "full", "--frame-size", "64"], 2, ["full probe", "92"]),
     # addresses, names
     ("loop", ["--dst-mac", "02:00:00:00:00"], 2, ["--dst-mac", "02:00:00:00:00:01"]),
     ("send", ["--inner-dst-mac", "02:00:00:00:00:0g"], 2, ["--inner-dst-mac", "hex"]),
     ("loop", ["--src-ip", "192.0.2.256"], 2, ["--src-ip", "IPv4"]),
     ("reflect", ["--ip", "10.0.0"], 2, ["--ip", "IPv4"]),
-    ("loop", ["--encap", "gre"], 2, ["--encap", "gre", "raw", "vxlan", "ipip", "flannel"]),
-    ("loop", ["--encap", "vxlan,bogus"], 2, ["--encap", "bogus", "raw", "vxlan", "ipip", "flannel"]),
-    ("loop", ["--encap", "vxlan,vxlan"], 2, ["--encap", "vxlan", "twice"]),
-    ("loop", ["--encap", ""], 2, ["--encap", "raw", "vxlan", "ipip", "flannel"]),
+    # (unknown, repeated and empty --encap: per_encap_cases())
     ("loop", ["--inner-proto", "tcp"], 2, ["--inner-proto", "udp", "icmp"]),
     ("loop", ["--outer-udp-csum", "maybe"], 2, ["--outer-udp-csum", "zero", "compute"]),
     ("loop", ["--probe", "huge"], 2, ["--probe", "auto", "compact", "full"]),
@@ -117,11 +113,49 @@ CASES = [
      2, ["--pacing hardware", "net_null", "rte_eth_set_queue_rate_limit"]),
 ]
 
-EAL_BASE = ["--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--log-level=error"]
+EAL_BASE = eal(telemetry=True)
+MIN_FRAME = 64        # --frame-size's own lower bound (RFC 2544)
+MIN_MTU = 68          # --mtu's own lower bound (an IPv4 link's minimum)
+FULL_PROBE_INNER = 92  # inner IPv4 20 + UDP 8 + the 64-byte full probe
+
+
+def per_encap_cases(cat):
+    """The size and name cases of every encapsulation the binary lists: its smallest frame
+    less a byte, untagged (where that is not below --frame-size's own bound) and tagged (--vlan
+    adds 4); the smallest MTU less a byte where that is not below --mtu's own bound; a full probe in its smallest compact frame; and --encap values
+    that are unknown, repeated or empty, answered with the list of every name."""
+    cases = []
+    cmds = ("loop", "send", "frames")
+    for i, e in enumerate(cat):
+        cmd = cmds[i % len(cmds)]
+        if e.smallest() > MIN_FRAME:
+            cases.append((cmd, ["--encap", e.name, "--frame-size", str(e.smallest() - 1)], 2,
+                          ["frame size", e.name, "%d..9216" % e.smallest()]))
+        cases.append(("frames", ["--encap", e.name, "--vlan", "7", "--frame-size",
+                                 str(e.smallest(vlan=True) - 1)], 2,
+                      ["frame size", e.name, "VLAN", "%d..9216" % e.smallest(vlan=True)]))
+        min_mtu = e.smallest() - 18   # the outer IPv4 packet of the smallest frame
+        if min_mtu - 1 >= MIN_MTU:
+            cases.append(("loop", ["--encap", e.name, "--mtu", str(min_mtu - 1)], 2,
+                          ["MTU", e.name, "%d.." % min_mtu]))
+        cases.append((cmd, ["--encap", e.name, "--probe", "full", "--frame-size",
+                            str(e.smallest())], 2,
+                      ["full probe", str(FULL_PROBE_INNER), "%s frame %d" % (e.name,
+                                                                     e.smallest(keyed=True))]))
+    names = cat.names()
+    unknown = next(n for n in ("gre", "gre0", "nosuch") if n not in cat)
+    first = cat.tunnels()[0].name if cat.tunnels() else names[0]
+    cases += [
+        ("loop", ["--encap", unknown], 2, ["--encap", unknown] + names),
+        ("loop", ["--encap", first + ",bogus"], 2, ["--encap", "bogus"] + names),
+        ("loop", ["--encap", first + "," + first], 2, ["--encap", first, "twice"]),
+        ("loop", ["--encap", ""], 2, ["--encap"] + names),
+    ]
+    return cases
 
 
 def body(tap, ws):
-    for i, case in enumerate(CASES):
+    for i, case in enumerate(CASES + per_encap_cases(catalogue.load(OVLPERF))):
         if isinstance(case[0], list):
             eal, command, extra, want_rc, words = case
             eal = EAL_BASE + ["--file-prefix", ws.prefix("b")] + eal

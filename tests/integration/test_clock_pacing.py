@@ -21,12 +21,12 @@ import os
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import load_json, main, ovlperf_path  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit.harness import load_json, main  # noqa: E402
+from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
-EAL_NULL = ["--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--log-level=error", "-l", "0-1",
-            "--vdev", "net_null0"]
+OVLPERF = path_from_argv()
+EAL_NULL = eal(lcores="0-1", vdevs=["net_null0"], telemetry=True)
 SEND_NULL = ["send", "--dst-mac", "02:00:00:00:00:02", "--encap", "raw", "--duration", "1",
              "--no-live"]
 RATE = 20000

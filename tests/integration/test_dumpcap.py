@@ -38,16 +38,21 @@ import sys
 import time
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import DPDK_RUN_DIR, TSHARK, load_json, main, ovlperf_path, parse_probe  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue  # noqa: E402
+from ovlkit.harness import DPDK_RUN_DIR, load_json, main  # noqa: E402
+from ovlkit.tshark import TSHARK  # noqa: E402
+from ovlkit.wire import parse_probe  # noqa: E402
+from ovlkit.ovlperf import path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
+OVLPERF = path_from_argv()
 DUMPCAP = "/usr/bin/dpdk-dumpcap"
 HP_DIR = "/sys/kernel/mm/hugepages/hugepages-2048kB"
 NEED = 192  # 2 MB pages: ovlperf's -m 256 and dpdk-dumpcap's pool, with room to spare
 VNI = 4242
-ENCAPS = ["vxlan", "ipip"]
-SIZE = {"vxlan": 110, "ipip": 80}  # captured bytes: smallest frames without the 4-byte FCS
+ENCAPS = ["vxlan", "ipip"]  # VXLAN for tshark's vxlan.vni, IP-in-IP for a protocol filter
+SIZE = {}   # captured bytes: smallest frames without the 4-byte FCS (from the catalogue)
+PROTO = {}  # the outer IPv4 protocol of each (from the catalogue)
 COUNT_A, COUNT_B = 200, 50
 
 
@@ -138,10 +143,10 @@ def classify(row):
     """'vxlan', 'ipip' or why the frame is neither as sent."""
     flen, protos, vni, _, _ = row
     if vni is not None:
-        if protos == [17, 17] and vni == VNI and flen == SIZE["vxlan"]:
+        if protos == [PROTO["vxlan"], 17] and vni == VNI and flen == SIZE["vxlan"]:
             return "vxlan"
         return "VXLAN with VNI %s, ip.proto %s, %d bytes" % (vni, protos, flen)
-    if protos == [4, 17] and flen == SIZE["ipip"]:
+    if protos == [PROTO["ipip"], 17] and flen == SIZE["ipip"]:
         return "ipip"
     return "ip.proto %s, %d bytes" % (protos, flen)
 
@@ -167,6 +172,9 @@ def body(tap, ws):
 
 
 def run(tap, ws, hp):
+    cat = catalogue.load(OVLPERF)
+    for e in ENCAPS:
+        SIZE[e], PROTO[e] = cat[e].min_frame - 4, cat[e].ip_proto
     prefix = ws.prefix("pdump")
     jpath = ws.path("loop.json")
     cmd = [OVLPERF, "--no-pci", "--huge-dir", hp.mnt, "-m", "256", "--file-prefix", prefix,
@@ -197,8 +205,9 @@ def run(tap, ws, hp):
         kinds = [classify(x) for x in rows]
         bad = ["frame %d: %s" % (i + 1, k) for i, k in enumerate(kinds) if k not in ENCAPS]
         tap.ok(not bad and set(kinds) == set(ENCAPS),
-               "capture A: every frame decodes as sent: VXLAN VNI %d in 110 bytes, or IP-in-IP "
-               "carrying UDP in 80 bytes; both present" % VNI, bad[:5])
+               "capture A: every frame decodes as sent: VXLAN VNI %d in %d bytes, or IP-in-IP "
+               "carrying UDP in %d bytes; both present" % (VNI, SIZE["vxlan"], SIZE["ipip"]),
+               bad[:5])
         dirs = {x[3] for x in rows}
         tap.ok({1, 2} <= dirs, "capture A holds both directions of port 0: probes out, "
                "replies in", "directions (1 in, 2 out): %s" % sorted(dirs))
@@ -216,7 +225,8 @@ def run(tap, ws, hp):
     tap.diag("capture A, frames going out per encapsulation: %r" % out_a)
 
     b = ws.path("b.pcapng")
-    r = ws.run([DUMPCAP, "--file-prefix=" + prefix, "-i", "net_ring_loop_b", "-f", "ip proto 4",
+    r = ws.run([DUMPCAP, "--file-prefix=" + prefix, "-i", "net_ring_loop_b",
+                "-f", "ip proto %d" % PROTO["ipip"],
                 "-c", str(COUNT_B), "-q", "-w", b], 30, cwd=ws.dir)
     rows, err = tshark_rows(ws, b, "capture B") if r.rc == 0 and os.path.exists(b) else (None, None)
     kinds = [classify(x) for x in rows or []]

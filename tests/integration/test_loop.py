@@ -5,13 +5,15 @@ Usage: /usr/bin/python3 tests/integration/test_loop.py PATH_TO_OVLPERF
 
 Runs `ovlperf -- loop ...` with ovlperf's default EAL options (--no-huge --no-pci --no-shconf
 -m 512), one run at a time, and checks the JSON results (--json). Byte counts are checked against
-the frames actually sent: the --capture pcap is decoded here (tests/integration/common.py, written
+the frames actually sent: the --capture pcap is decoded here (tests/lib/ovlkit/wire.py, written
 from docs/wire-format.md) and the inner L4 payload summed independently of ovlperf's formulas.
 
-Runs: each encapsulation at 100k packets/s for 3 s; all four with a latency stream each; inner
-3000-byte packets fragmented at MTU 1500; ICMP echo; --dwell; --count; --warmup; --flows 16 for
-vxlan (outer UDP source ports) and ipip (outer source addresses); and an unlimited-rate run whose
-capture must hold only the frames the port took.
+The encapsulations are the binary's (`ovlperf -- frames --list --json`). Runs: each at 100k
+packets/s for 3 s; all with a latency stream each; inner 3000-byte packets fragmented at MTU
+1500; ICMP echo; --dwell; --count; --warmup; --flows 16 for each (16 distinct flows, whatever
+the encapsulation varies; a tunnel's outer UDP source ports, where they vary, in 49152..65535;
+no flow addressed to itself); and an unlimited-rate run whose capture must hold only the frames
+the port took.
 
 The machine is shared: other processes can starve the loop's two polling lcores for
 milliseconds (seen: 20-30% CPU each at load average 5-16), which overflows its rings (loss) and
@@ -25,11 +27,14 @@ import os
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import (ENCAPS, check_ordered, decode, load_json, loadavg, main,  # noqa: E402
-                    ovlperf_path, parse_probe, read_pcap)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue, pcap  # noqa: E402
+from ovlkit.harness import check_ordered, load_json, loadavg, main  # noqa: E402
+from ovlkit.wire import decode, parse_probe  # noqa: E402
+from ovlkit.ovlperf import path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
+OVLPERF = path_from_argv()
+CAT = None  # the binary's catalogue, loaded by body()
 RUN_TIMEOUT = 60
 P50_LIMIT_NS = 1000000
 
@@ -97,10 +102,10 @@ def capture_payload(path, encap=None):
     frames = dgrams = payload = 0
     seqs = collections.defaultdict(list)
     problems = []
-    for raw in read_pcap(path):
+    for _, raw in pcap.read(path):
         frames += 1
         try:
-            f = decode(raw)
+            f = decode(raw, CAT)
             if encap and f.encap != encap:
                 raise ValueError("decoded as %s" % f.encap)
             payload += f.l4_payload
@@ -169,7 +174,7 @@ def latency_streams(tap, ws):
         return
     streams = doc["streams"]
     kinds = sorted((s["encap"], s["kind"]) for s in streams)
-    want = sorted((e, k) for e in ENCAPS for k in ("load", "latency"))
+    want = sorted((e, k) for e in CAT.names() for k in ("load", "latency"))
     tap.ok(kinds == want, "latency run: a load and a latency stream per encapsulation",
            "streams: %r" % kinds)
     lat = [s for s in streams if s["kind"] == "latency"]
@@ -200,7 +205,7 @@ def fragmented(tap, ws):
            (s["encap"], s["fragments"], s["inner_size"], s["tx"]["frames"], s["tx"]["packets"])
            for s in streams if s["fragments"] != 3 or s["inner_size"] != 3000
            or s["tx"]["frames"] != 3 * s["tx"]["packets"]]
-    tap.ok(len(streams) == 4 and not bad,
+    tap.ok(len(streams) == len(CAT) and not bad,
            "fragmented: every stream sends 3 fragments per 3000-byte datagram", bad)
     bad = [d for ok, d in map(no_loss, streams) if not ok]
     bad += ["%s corrupted %d" % (s["encap"], s["corrupted"]) for s in streams if s["corrupted"]]
@@ -215,9 +220,9 @@ def fragmented(tap, ws):
     per = collections.defaultdict(lambda: collections.defaultdict(int))
     too_big = []
     n = 0
-    for raw in read_pcap(cap):
+    for _, raw in pcap.read(cap):
         n += 1
-        f = decode(raw)
+        f = decode(raw, CAT)
         outer_ip_len = int.from_bytes(raw[16:18], "big")  # untagged: outer IPv4 total length
         if outer_ip_len > 1500:
             too_big.append("frame %d (%s): outer IP %d bytes" % (n, f.encap, outer_ip_len))
@@ -252,11 +257,12 @@ def icmp(tap, ws):
     bad = [d for ok, d in map(no_loss, streams) if not ok]
     bad += ["%s: inner_proto %s corrupted %d" % (s["encap"], s["inner_proto"], s["corrupted"])
             for s in streams if s["inner_proto"] != "icmp" or s["corrupted"]]
-    tap.ok(len(streams) == 4 and not bad, "ICMP: four icmp streams, no loss, nothing corrupted", bad)
+    tap.ok(len(streams) == len(CAT) and not bad,
+           "ICMP: an icmp stream per encapsulation, no loss, nothing corrupted", bad)
     bad = []
     per = {}
-    for i, raw in enumerate(read_pcap(cap)):
-        f = decode(raw)
+    for i, raw in enumerate(pcap.frames(cap)):
+        f = decode(raw, CAT)
         icmp_type, code = raw[f.l4], raw[f.l4 + 1]
         ident = int.from_bytes(raw[f.l4 + 4:f.l4 + 6], "big")
         if f.inner_proto != 1 or icmp_type != 8 or code != 0 or ident != 40000:
@@ -285,8 +291,8 @@ def dwell(tap, ws):
     bad = ["%s: dwell_subtracted %d of %d replies" % (s["encap"],
            s["latency_ns"]["dwell_subtracted"], s["rx"]["packets"]) for s in streams
            if s["latency_ns"]["dwell_subtracted"] <= 0]
-    tap.ok(len(streams) == 4 and not bad, "dwell: latency_ns.dwell_subtracted > 0 on every stream",
-           bad)
+    tap.ok(len(streams) == len(CAT) and not bad,
+           "dwell: latency_ns.dwell_subtracted > 0 on every stream", bad)
     bad = [d for ok, d in map(no_loss, streams) if not ok]
     tap.ok(not bad, "dwell: no loss", bad)
     bad = ["%s: corrupted %d of %d" % (s["encap"], s["corrupted"], s["rx"]["packets"])
@@ -302,13 +308,15 @@ def count(tap, ws):
     streams = doc["streams"]
     bad = ["%s: tx.packets %d" % (s["encap"], s["tx"]["packets"]) for s in streams
            if s["tx"]["packets"] != 5000]
-    tap.ok(len(streams) == 4 and not bad, "count: tx.packets == 5000 on every stream", bad)
+    tap.ok(len(streams) == len(CAT) and not bad, "count: tx.packets == 5000 on every stream",
+           bad)
     bad = [d for ok, d in map(no_loss, streams) if not ok]
     tap.ok(not bad, "count: every probe came back", bad)
 
 
 def warmup(tap, ws):
-    r, doc, why = loop(ws, "warmup", ["--encap", "vxlan", "--warmup", "1", "--rate", "100k",
+    encap = CAT.by_overhead()[-1].name  # the largest frames
+    r, doc, why = loop(ws, "warmup", ["--encap", encap, "--warmup", "1", "--rate", "100k",
                                       "--duration", "2"], tap)
     if not ran(tap, "loop --warmup 1: exits 0 with a complete JSON result", r, doc, why):
         return
@@ -324,7 +332,14 @@ def warmup(tap, ws):
            "config.warmup_s %r, sender %r" % (doc["config"].get("warmup_s"), doc.get("sender")))
 
 
-def flows(tap, ws, encap):
+def flow_key(raw, f):
+    """What tells one flow from another: every address and port of the frame."""
+    l4 = raw[f.l4:f.l4 + 4] if f.frag_offset == 0 else b""
+    return (f.outer_src, f.outer_dst, f.outer_sport, f.outer_dport, f.inner_src, f.inner_dst, l4)
+
+
+def flows(tap, ws, e):
+    encap = e.name
     cap = ws.path("flows-%s.pcap" % encap)
     r, doc, why = loop(ws, "flows-" + encap, ["--encap", encap, "--flows", "16", "--rate", "10k",
                                               "--duration", "1", "--capture", cap], tap)
@@ -335,23 +350,29 @@ def flows(tap, ws, encap):
     ok, d = no_loss(s)
     tap.ok(ok and s["flows"] == 16, "flows %s: 16 flows, no loss" % encap,
            [d, "flows %d" % s["flows"]])
-    frames = [decode(raw) for raw in read_pcap(cap)]
-    if encap == "vxlan":
-        ports = collections.Counter(f.outer_sport for f in frames)
+    raws = pcap.frames(cap)
+    frames = [decode(raw, CAT) for raw in raws]
+    keys = collections.Counter(flow_key(raw, f) for raw, f in zip(raws, frames))
+    tap.ok(len(keys) == 16, "flows %s: 16 distinct flows (%s)" % (encap, e.flows),
+           ["flows (outer src, dst, UDP ports, inner src, dst, L4 ports): %d" % len(keys)] +
+           ["  %r: %d frames" % (k, n) for k, n in sorted(keys.items())[:20]])
+    outer = collections.Counter((f.outer_src, f.outer_dst, f.outer_sport, f.outer_dport)
+                                for f in frames)
+    tap.ok(len(outer) in (1, 16), "flows %s: the outer headers are one for all flows, or one "
+           "per flow (16: what spreads a tunnel's flows over paths and queues)" % encap,
+           "%d distinct outer headers: %s" % (len(outer), sorted(outer)[:20]))
+    ports = collections.Counter(f.outer_sport for f in frames)
+    if e.udp and len(ports) > 1:
         out = [p for p in ports if p is None or not 49152 <= p <= 65535]
-        tap.ok(len(ports) == 16 and not out,
-               "flows vxlan: 16 distinct outer UDP source ports, all in 49152..65535",
+        tap.ok(not out, "flows %s: the outer UDP source ports that carry the flows are all in "
+               "49152..65535" % encap,
                "ports: %s" % sorted(ports, key=lambda p: -1 if p is None else p))
-    else:
-        srcs = collections.Counter(f.outer_src for f in frames)
-        tap.ok(len(srcs) == 16, "flows ipip: 16 distinct outer source addresses",
-               "sources: %s" % sorted(srcs))
-        land = sorted({"outer %s -> %s" % (f.outer_src, f.outer_dst) for f in frames
-                       if f.outer_src == f.outer_dst} |
-                      {"inner %s -> %s" % (f.inner_src, f.inner_dst) for f in frames
-                       if f.inner_src == f.inner_dst})
-        tap.ok(not land, "flows ipip: no flow's source address is its destination address "
-               "(a receiving host drops such packets as martians)", land)
+    land = sorted({"outer %s -> %s" % (f.outer_src, f.outer_dst) for f in frames
+                   if f.outer_src == f.outer_dst} |
+                  {"inner %s -> %s" % (f.inner_src, f.inner_dst) for f in frames
+                   if f.inner_src == f.inner_dst})
+    tap.ok(not land, "flows %s: no flow's source address is its destination address "
+           "(a receiving host drops such packets as martians)" % encap, land)
 
 
 def capture_unlimited(tap, ws):
@@ -359,7 +380,7 @@ def capture_unlimited(tap, ws):
     part. --capture is documented as the transmitted frames, so a refused frame (sent again
     later with the same sequence number) must not be in it."""
     cap = ws.path("unlimited.pcap")
-    r, doc, why = loop_once(ws, "unlimited", ["--encap", "raw", "--duration", "0.5",
+    r, doc, why = loop_once(ws, "unlimited", ["--encap", CAT.baseline().name, "--duration", "0.5",
                                               "--capture", cap, "--capture-max", "100000"],
                             RUN_TIMEOUT)
     if not ran(tap, "loop at an unlimited rate with --capture: exits 0 with a complete JSON result",
@@ -367,8 +388,8 @@ def capture_unlimited(tap, ws):
         return
     s = doc["streams"][0]
     seqs = []
-    for raw in read_pcap(cap):
-        seqs.append(parse_probe(decode(raw).payload)["seq"])
+    for _, raw in pcap.read(cap):
+        seqs.append(parse_probe(decode(raw, CAT).payload)["seq"])
     dup = len(seqs) - len(set(seqs))
     want = min(100000, s["tx"]["frames"])
     tap.ok(len(seqs) == want and dup == 0 and seqs == list(range(len(seqs))),
@@ -380,7 +401,9 @@ def capture_unlimited(tap, ws):
 
 
 def body(tap, ws):
-    for encap in ENCAPS:
+    global CAT
+    CAT = catalogue.load(OVLPERF)
+    for encap in CAT.names():
         per_encap(tap, ws, encap)
     latency_streams(tap, ws)
     fragmented(tap, ws)
@@ -388,8 +411,8 @@ def body(tap, ws):
     dwell(tap, ws)
     count(tap, ws)
     warmup(tap, ws)
-    flows(tap, ws, "vxlan")
-    flows(tap, ws, "ipip")
+    for e in CAT:
+        flows(tap, ws, e)
     capture_unlimited(tap, ws)
 
 

@@ -31,15 +31,16 @@ import signal
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ENCAPS, load_json, main, ovlperf_path  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue  # noqa: E402
+from ovlkit.harness import load_json, main  # noqa: E402
+from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
-EAL = ["--no-pci", "--no-huge", "-m", "512", "--log-level=error"]
+OVLPERF = path_from_argv()
 
 
 def memif(role, sock):
-    return "--vdev=net_memif0,role=%s,socket=%s,socket-abstract=no" % (role, sock)
+    return "net_memif0,role=%s,socket=%s,socket-abstract=no" % (role, sock)
 
 
 def one(tap, ws, encap):
@@ -47,18 +48,18 @@ def one(tap, ws, encap):
     rpath = ws.path("reflect-%s.json" % encap)
     spath = ws.path("send-%s.json" % encap)
     refl = ws.start("reflect-" + encap,
-                    [OVLPERF] + EAL + ["--file-prefix", ws.prefix("refl"), "--lcores=0@0,1@0",
-                                       memif("server", sock), "--", "reflect", "--dwell",
-                                       "--json", rpath])
+                    [OVLPERF] + eal(ws.prefix("refl"), "0@0,1@0", [memif("server", sock)],
+                                    shconf=True, telemetry=True) +
+                    ["--", "reflect", "--dwell", "--json", rpath])
     up = refl.wait_for(lambda: os.path.exists(sock) and " s] rx" in refl.stderr(), 20)
     if not tap.ok(up and refl.alive(), "%s: the reflector is up on the memif server port" % encap,
                   refl.diag()):
         refl.stop()
         return
-    r = ws.run([OVLPERF] + EAL + ["--file-prefix", ws.prefix("send"), "--lcores=0@1,1@1",
-                                  memif("client", sock), "--", "send", "--encap", encap,
-                                  "--inner-size", "128", "--rate", "10k", "--duration", "3",
-                                  "--drain", "1000", "--json", spath, "--no-live"], 60)
+    r = ws.run([OVLPERF] + eal(ws.prefix("send"), "0@1,1@1", [memif("client", sock)],
+                               shconf=True, telemetry=True) +
+               ["--", "send", "--encap", encap, "--inner-size", "128", "--rate", "10k",
+                "--duration", "3", "--drain", "1000", "--json", spath, "--no-live"], 60)
     doc, why = load_json(spath)
     sent = None
     if tap.ok(r.rc == 0 and doc is not None and doc["partial"] is False,
@@ -92,7 +93,7 @@ def one(tap, ws, encap):
 
 
 def body(tap, ws):
-    for encap in ENCAPS:
+    for encap in catalogue.load(OVLPERF).names():
         one(tap, ws, encap)
 
 

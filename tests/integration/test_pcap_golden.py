@@ -11,11 +11,14 @@ EMPTY.pcap is a pcap file with its header and no frames: the port receives nothi
 also works with tx_pcap= alone; rx_pcap=/dev/null does not, the vdev probe fails). --dst-mac
 and --inner-dst-mac are given because nothing answers ARP on a pcap file.
 
-For every run: OUT.pcap holds exactly 100 frames per stream; tshark (-d udp.port==8285,ip for
-flannel, -d udp.port==7000,data against its heuristic dissectors, -o ip.check_checksum:TRUE
--o udp.check_checksum:TRUE) decodes each into the layers its
-encapsulation must have, with every checksum good (a VXLAN outer UDP checksum of zero, "not
-present", is allowed for IPv4) and the sizes asked for; the probe bytes (tshark's data field,
+The encapsulations are the binary's (`ovlperf -- frames --list --json`). For every run:
+OUT.pcap holds exactly 100 frames per stream; tshark (-d udp.port==P,ip for each UDP tunnel
+without inner Ethernet, -d udp.port==7000,data against its heuristic dissectors,
+-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE) decodes each into the layers its
+encapsulation must have (tests/lib/ovlkit/tshark.py), with every checksum good (a tunnel's outer
+UDP checksum of zero, "not present", is allowed for IPv4) and the sizes asked for; a tunnel with
+a header of its own has it checked field by field (TUNNEL_CHECKS: an encapsulation missing there
+fails the suite); the probe bytes (tshark's data field,
 decoded here per docs/wire-format.md) carry the run's session, the stream's id and the sequence
 numbers 0..99 in order, and the fill after the probe is k & 0xFF. The JSON results say that
 nothing came back: rx 0, lost 100, loss_ratio 1 on every stream.
@@ -23,20 +26,23 @@ nothing came back: rx 0, lost 100, loss_ratio 1 on every stream.
 
 import collections
 import os
-import struct
 import subprocess
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import (ENCAPS, OVERHEAD, TSHARK, decode, fill_ok, load_json, main,  # noqa: E402
-                    ovlperf_path, parse_probe, read_pcap)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue, pcap, tshark as ts  # noqa: E402
+from ovlkit.harness import load_json, main  # noqa: E402
+from ovlkit.wire import decode, fill_ok, parse_probe  # noqa: E402
+from ovlkit import ovlperf  # noqa: E402
+from ovlkit.ovlperf import path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
+OVLPERF = path_from_argv()
+CAT = None  # the binary's catalogue, loaded by body()
 COUNT = 100
 DST_MAC = "02:00:00:00:00:02"
 INNER_DST_MAC = "02:00:00:00:01:02"
-MIN_FRAME = {"raw": 64, "vxlan": 114, "ipip": 84, "flannel": 92}
+VNI = 42
 
 # name, options, how the size is given ("frame", "inner" or None for the smallest), value,
 # probes per stream. net_pcap leaves the frames it writes as they were, so the sender keeps
@@ -54,40 +60,73 @@ RUNS = [
 ]
 
 FIELDS = ["frame.len", "frame.protocols", "ip.checksum.status", "udp.checksum.status",
-          "icmp.checksum.status", "ip.len", "ip.proto", "udp.dstport", "vlan.id", "vxlan.vni",
-          "vxlan.flags", "data.data"]
+          "icmp.checksum.status", "ip.len", "ip.proto", "udp.dstport", "vlan.id", "data.data"]
 
 
-def expected_protocols(encap, vlan, l4):
-    eth = "eth:ethertype:vlan:ethertype" if vlan else "eth:ethertype"
-    return {
-        "raw": "%s:ip:%s:data" % (eth, l4),
-        "vxlan": "%s:ip:udp:vxlan:eth:ethertype:ip:%s:data" % (eth, l4),
-        "ipip": "%s:ip:ip:%s:data" % (eth, l4),
-        "flannel": "%s:ip:udp:ip:%s:data" % (eth, l4),
-    }[encap]
+def vxlan_header(row, raw, mine):
+    """VXLAN (RFC 7348): flags 0x08 (the I bit), VNI 42; tshark shows the first 16 bits as its
+    flags, so 0x0800 is the I bit alone."""
+    t = mine.layers.tunnel
+    if row["vxlan.vni"] != [str(VNI)] or row["vxlan.flags"] != ["0x0800"] or raw[t] != 0x08:
+        return "vxlan vni %s flags %s (first byte 0x%02x)" % (row["vxlan.vni"], row["vxlan.flags"],
+                                                              raw[t])
+    return None
+
+
+def geneve_header(row, raw, mine):
+    """GENEVE (RFC 8926): version 0, no options (the default), O and C clear, protocol 0x6558
+    (Ethernet), VNI 42, reserved zero."""
+    t = mine.layers.tunnel
+    want = bytes([0, 0]) + b"\x65\x58" + VNI.to_bytes(3, "big") + b"\0"
+    got = (row["geneve.version"], row["geneve.option.length"], row["geneve.flags"],
+           row["geneve.proto_type"], row["geneve.vni"])
+    if got != (["0"], ["0"], ["0x00"], ["0x6558"], ["0x%06x" % VNI]) or raw[t:t + 8] != want:
+        return "geneve version, option length, flags, protocol, vni %s; header %s" % (
+            got, raw[t:t + 8].hex())
+    return None
+
+
+def gretap_header(row, raw, mine):
+    """GRE-TAP (RFC 2784): no checksum, key or sequence number (no --gre-key), version 0,
+    protocol 0x6558 (transparent Ethernet bridging)."""
+    t = mine.layers.tunnel
+    got = (row["gre.flags_and_version"], row["gre.proto"])
+    if got != (["0x0000"], ["0x6558"]) or raw[t:t + 4] != b"\0\0\x65\x58":
+        return "gre flags and version, protocol %s; header %s" % (got, raw[t:t + 4].hex())
+    return None
+
+
+# A tunnel's own header, checked against tshark's fields: name -> (tshark fields, check(row, raw,
+# decoded frame) -> None or what is wrong). An encapsulation without a header of its own has
+# None. Every encapsulation the binary lists must be here: a new one fails the suite until its
+# header's checks are written.
+TUNNEL_CHECKS = {
+    "raw": None,
+    "ipip": None,
+    "flannel": None,
+    "vxlan": (["vxlan.vni", "vxlan.flags"], vxlan_header),
+    "geneve": (["geneve.version", "geneve.option.length", "geneve.flags", "geneve.proto_type",
+                "geneve.vni"], geneve_header),
+    "gretap": (["gre.flags_and_version", "gre.proto"], gretap_header),
+}
+
+
+def tunnel_fields():
+    return [f for c in TUNNEL_CHECKS.values() if c for f in c[0]]
 
 
 def flow_key(raw, mine):
     """The bytes before the inner L4 payload with the IPv4 and L4 checksums blanked: the same
     for every probe of one flow, different between flows."""
     head = bytearray(raw[:len(raw) - len(mine.payload)])
-    ip = 14 + (4 if raw[12:14] == b"\x81\x00" else 0)
-    while ip + 20 <= len(head) and head[ip] >> 4 == 4:
-        ihl = (head[ip] & 0x0F) * 4
-        head[ip + 10:ip + 12] = b"\0\0"
-        proto, nxt = head[ip + 9], ip + ihl
-        if proto == 17 and nxt + 8 <= len(head):
-            head[nxt + 6:nxt + 8] = b"\0\0"
-            nxt += 8
-            if raw[nxt - 6:nxt - 4] == b"\x12\xb5":  # VXLAN: header, inner Ethernet
-                nxt += 8 + 14
-        elif proto == 1 and nxt + 4 <= len(head):
-            head[nxt + 2:nxt + 4] = b"\0\0"
-            break
-        elif proto != 4:
-            break
-        ip = nxt
+    L = mine.layers
+    blank = [mine.inner_ip + 10, mine.l4 + (6 if mine.inner_proto == 17 else 2)]
+    if L.encap.tunnel:
+        blank.append(L.l3 + 10)
+    if L.udp is not None:
+        blank.append(L.udp + 6)
+    for off in blank:
+        head[off:off + 2] = b"\0\0"
     return bytes(head)
 
 
@@ -95,18 +134,21 @@ def tshark(pcap):
     # udp.port==7000 (the inner destination port) as plain data: otherwise a heuristic
     # dissector can claim some payloads (with session 0x8000, DNS took the probes from
     # sequence 11 on), depending on the random session's bytes.
-    cmd = [TSHARK, "-n", "-r", pcap, "-d", "udp.port==8285,ip", "-d", "udp.port==7000,data",
+    fields = FIELDS + tunnel_fields()
+    # hipercontracer: a heuristic dissector that claims some ICMP echo payloads (probes too).
+    cmd = [ts.TSHARK, "-n", "-r", pcap] + ts.decode_as(CAT) + ["-d", "udp.port==7000,data",
+           "--disable-protocol", "hipercontracer",
            "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"]
-    for f in FIELDS:
+    for f in fields:
         cmd += ["-e", f]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=120)
     rows = []
     for line in p.stdout.decode().splitlines():
         vals = line.split("\t")
-        vals += [""] * (len(FIELDS) - len(vals))
-        rows.append(dict(zip(FIELDS, [v.split(",") if v else [] for v in vals])))
+        vals += [""] * (len(fields) - len(vals))
+        rows.append(dict(zip(fields, [v.split(",") if v else [] for v in vals])))
     return p.returncode, rows, p.stderr.decode()
 
 
@@ -115,9 +157,8 @@ def one_run(tap, ws, empty, name, opts, size_kind, size, count):
     jpath = ws.path(name + ".json")
     vlan = "--vlan" in opts
     l4 = "icmp" if "icmp" in opts else "udp"
-    eal = ["--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--log-level=error",
-           "--file-prefix", ws.prefix("pcap"), "--lcores=0@0,1@1",
-           "--vdev=net_pcap0,tx_pcap=%s,rx_pcap=%s" % (out, empty)]
+    eal = ovlperf.eal(ws.prefix("pcap"), "0@0,1@1",
+                      ["net_pcap0,tx_pcap=%s,rx_pcap=%s" % (out, empty)], telemetry=True)
     cmd = [OVLPERF] + eal + ["--", "send", "--encap", "all", "--count", str(count),
                              "--dst-mac", DST_MAC, "--inner-dst-mac", INNER_DST_MAC,
                              "--json", jpath, "--no-live"] + opts
@@ -133,15 +174,15 @@ def one_run(tap, ws, empty, name, opts, size_kind, size, count):
            s["rx"]["packets"], s["lost"], s["loss_ratio"]) for s in streams
            if s["tx"]["packets"] != count or s["rx"]["packets"] != 0 or s["lost"] != count
            or s["loss_ratio"] != 1.0 or s["tx_frames"] != "kept"]
-    tap.ok(sorted(s["encap"] for s in streams) == sorted(ENCAPS) and not bad
+    tap.ok(sorted(s["encap"] for s in streams) == sorted(CAT.names()) and not bad
            and doc["partial"] is False,
            "%s: JSON: %d sent per stream from kept frames, none back, loss 100%%" % (name, count),
            bad)
 
     # The frames, by stream (from the probe) in file order.
-    frames = list(read_pcap(out))
-    tap.ok(len(frames) == count * len(ENCAPS),
-           "%s: the pcap holds exactly %d frames (%d per stream)" % (name, count * len(ENCAPS), count),
+    frames = pcap.frames(out)
+    tap.ok(len(frames) == count * len(CAT),
+           "%s: the pcap holds exactly %d frames (%d per stream)" % (name, count * len(CAT), count),
            "%d frames" % len(frames))
     rc, rows, err = tshark(out)
     if not tap.ok(rc == 0 and len(rows) == len(frames),
@@ -156,48 +197,45 @@ def one_run(tap, ws, empty, name, opts, size_kind, size, count):
     for i, (raw, row) in enumerate(zip(frames, rows)):
         n = i + 1
         try:
-            mine = decode(raw)
+            mine = decode(raw, CAT)
         except (ValueError, IndexError) as exc:
             layer_bad.append("frame %d: own decoder: %s" % (n, exc))
             continue
         encap = mine.encap
+        e = CAT[encap]
         protos = row["frame.protocols"][0] if row["frame.protocols"] else ""
-        if protos != expected_protocols(encap, vlan, l4):
-            layer_bad.append("frame %d (%s): tshark layers %s" % (n, encap, protos))
-        # tshark shows VXLAN's first 16 bits as its flags: 0x0800 is the I bit alone (0x08).
-        if encap == "vxlan" and (row["vxlan.vni"] != ["42"] or row["vxlan.flags"] != ["0x0800"]
-                                 or mine.vxlan_flags != 0x08):
-            layer_bad.append("frame %d: vxlan vni %s flags %s (first byte 0x%02x)"
-                             % (n, row["vxlan.vni"], row["vxlan.flags"], mine.vxlan_flags))
+        if protos != ts.protocols(e, vlan, l4):
+            layer_bad.append("frame %d (%s): tshark layers %s, expected %s"
+                             % (n, encap, protos, ts.protocols(e, vlan, l4)))
+        check = TUNNEL_CHECKS.get(encap)
+        why = check[1](row, raw, mine) if check else None
+        if why:
+            layer_bad.append("frame %d: %s" % (n, why))
         if vlan and row["vlan.id"] != ["100"]:
             layer_bad.append("frame %d: vlan id %s" % (n, row["vlan.id"]))
-        # Checksums: 1 good; 3 "not present" only for vxlan's zero outer UDP checksum.
+        # Checksums: 1 good; 3 "not present" only for a tunnel's zero outer UDP checksum.
         ip_st = row["ip.checksum.status"]
         udp_st = row["udp.checksum.status"]
         icmp_st = row["icmp.checksum.status"]
-        want_udp = {"raw": ["1"], "ipip": ["1"], "flannel": ["1", "1"],
-                    "vxlan": ["3", "1"]}[encap]
-        if l4 == "icmp":
-            want_udp = want_udp[:-1]
-        n_ip = 1 if encap == "raw" else 2
-        if ip_st != ["1"] * n_ip or udp_st != want_udp or \
-                icmp_st != (["1"] if l4 == "icmp" else []):
+        outer_udp = udp_st[:1] if e.udp else []
+        want_udp = (["1"] if l4 == "udp" else [])
+        n_ip = 2 if e.tunnel else 1
+        if ip_st != ["1"] * n_ip or outer_udp not in ([], ["1"], ["3"]) or \
+                udp_st[len(outer_udp):] != want_udp or icmp_st != (["1"] if l4 == "icmp" else []):
             cksum_bad.append("frame %d (%s): ip %s udp %s icmp %s" % (n, encap, ip_st, udp_st,
                                                                      icmp_st))
-        outer_udp_cksum = mine.inner_ip - OVERHEAD["vxlan"] + 20 + 6  # outer IP 20, UDP +6
-        if encap == "vxlan" and udp_st[:1] == ["3"] and \
-                raw[outer_udp_cksum:outer_udp_cksum + 2] != b"\0\0":
-            cksum_bad.append("frame %d: vxlan outer UDP checksum absent but not zero" % n)
+        if outer_udp == ["3"] and raw[mine.layers.udp + 6:mine.layers.udp + 8] != b"\0\0":
+            cksum_bad.append("frame %d: %s outer UDP checksum absent but not zero" % (n, encap))
         # Sizes: frame size includes the 4-byte FCS that is not in the file.
         frame_len = int(row["frame.len"][0]) if row["frame.len"] else -1
         inner_len = int(row["ip.len"][-1]) if row["ip.len"] else -1
         l2 = 18 if vlan else 14
         if size_kind == "frame":
-            want_frame, want_inner = size - 4, size - 4 - l2 - OVERHEAD[encap]
+            want_frame, want_inner = size - 4, size - 4 - l2 - e.overhead
         elif size_kind == "inner":
-            want_frame, want_inner = l2 + OVERHEAD[encap] + size, size
+            want_frame, want_inner = l2 + e.overhead + size, size
         else:
-            want_frame, want_inner = MIN_FRAME[encap] - 4, 46
+            want_frame, want_inner = e.smallest() - 4, e.smallest() - 18 - e.overhead
         if frame_len != want_frame or len(raw) != want_frame or inner_len != want_inner:
             size_bad.append("frame %d (%s): %d bytes (file %d), inner IP %d; expected %d, %d"
                             % (n, encap, frame_len, len(raw), inner_len, want_frame, want_inner))
@@ -221,8 +259,8 @@ def one_run(tap, ws, empty, name, opts, size_kind, size, count):
             flows[p["stream"]].append((p["seq"], flow_key(raw, mine)))
         except ValueError as exc:
             probe_bad.append("frame %d (%s): %s" % (n, encap, exc))
-    tap.ok(not layer_bad, "%s: tshark decodes each encapsulation's layers (vlan 100, vni 42, "
-           "flags 0x08)" % name, layer_bad[:6])
+    tap.ok(not layer_bad, "%s: tshark decodes each encapsulation's layers and tunnel headers "
+           "(vlan 100)" % name, layer_bad[:6])
     tap.ok(not cksum_bad, "%s: every IPv4, UDP and ICMP checksum good per tshark" % name,
            cksum_bad[:6])
     tap.ok(not size_bad, "%s: frame and inner packet sizes as asked" % name, size_bad[:6])
@@ -250,52 +288,44 @@ def one_run(tap, ws, empty, name, opts, size_kind, size, count):
            % (name, n_flows, n_flows), bad[:6])
 
 
-def write_pcap(path, frames):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for k, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1, k, len(fr), len(fr)))
-            f.write(fr)
-
-
 def corrupted_replies(tap, ws, empty):
     """The sender checks every reply: replies read from a pcap file, some damaged after their
     checksums were made, must be counted as corrupted, one each, whichever check catches them:
     an IPv4 header checksum (the parse memo then misses), the inner UDP checksum or the fill
-    (the memo hits: only the checksums over the probe are checked), a tunnel's UDP checksum."""
+    (the memo hits: only the checksums over the probe are checked), a UDP tunnel's own UDP
+    checksum (computed for the purpose)."""
     session = 4242
-    for encap in ("vxlan", "flannel", "raw"):
+    for e in CAT:
+        encap = e.name
         frames = []
+        csum = ["--outer-udp-csum", "compute"] if e.udp else []
         for seq in range(40):
-            part = ws.path("%s-%d.pcap" % (encap, seq))
-            r = ws.run([OVLPERF, "--", "frames", "--encap", encap, "--seq", str(seq), "--session",
-                        str(session), "--inner-size", "200", "--outer-udp-csum", "compute",
-                        "--pcap", part, "--quiet"]
-                       if encap != "raw" else
-                       [OVLPERF, "--", "frames", "--encap", encap, "--seq", str(seq), "--session",
-                        str(session), "--inner-size", "200", "--pcap", part, "--quiet"], 30)
-            if r.rc != 0:
-                tap.ok(False, "corrupted replies: ovlperf frames --encap %s" % encap, r.diag())
+            try:
+                frames += ovlperf.frames(OVLPERF, ["--encap", encap, "--seq", str(seq), "--session",
+                                                   str(session), "--inner-size", "200"] + csum,
+                                         ws.dir, timeout=30)[:1]
+            except ovlperf.FramesError as exc:
+                tap.ok(False, "corrupted replies: ovlperf frames --encap %s" % encap, str(exc))
                 return
-            frames.append(bytearray(list(read_pcap(part))[0]))
+        frames = [bytearray(f) for f in frames]
         want = 0
         for seq, fr in enumerate(frames):
-            d = decode(bytes(fr))
+            d = decode(bytes(fr), CAT)
             if seq % 10 == 3:      # the inner IPv4 header checksum
                 fr[d.inner_ip + 10] ^= 0x01
             elif seq % 10 == 5:    # a byte of the fill: the inner UDP checksum no longer matches
                 fr[d.probe + 100] ^= 0x40
-            elif seq % 10 == 7 and encap != "raw":   # the tunnel's UDP checksum alone
-                fr[d.inner_ip - (16 if encap == "vxlan" else 8) - 14 * (encap == "vxlan") + 6] ^= 0x01
+            elif seq % 10 == 7 and e.udp:   # the tunnel's UDP checksum alone
+                fr[d.layers.udp + 6] ^= 0x01
             else:
                 continue
             want += 1
         replies = ws.path("replies-%s.pcap" % encap)
-        write_pcap(replies, [bytes(f) for f in frames])
+        pcap.write(replies, frames)
         jpath = ws.path("corrupt-%s.json" % encap)
-        eal = ["--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--log-level=error",
-               "--file-prefix", ws.prefix("corrupt"), "--lcores=0@0,1@1",
-               "--vdev=net_pcap0,tx_pcap=%s,rx_pcap=%s" % (ws.path("out-%s.pcap" % encap), replies)]
+        eal = ovlperf.eal(ws.prefix("corrupt"), "0@0,1@1", [
+            "net_pcap0,tx_pcap=%s,rx_pcap=%s" % (ws.path("out-%s.pcap" % encap), replies)],
+            telemetry=True)
         r = ws.run([OVLPERF] + eal + ["--", "send", "--encap", encap, "--session", str(session),
                                       "--inner-size", "200", "--rate", "1k", "--duration", "1",
                                       "--dst-mac", DST_MAC, "--inner-dst-mac", INNER_DST_MAC,
@@ -306,16 +336,20 @@ def corrupted_replies(tap, ws, empty):
             continue
         s = doc["streams"][0]
         tap.ok(s["rx"]["packets"] == len(frames) and s["corrupted"] == want,
-               "corrupted replies (%s): %d of %d replies counted corrupted (IPv4 header, fill, "
-               "tunnel UDP checksum)" % (encap, want, len(frames)),
+               "corrupted replies (%s): %d of %d replies counted corrupted (IPv4 header, fill%s)"
+               % (encap, want, len(frames), ", tunnel UDP checksum" if e.udp else ""),
                "rx %d corrupted %d" % (s["rx"]["packets"], s["corrupted"]))
 
 
 def body(tap, ws):
+    global CAT
+    CAT = catalogue.load(OVLPERF)
+    missing = catalogue.require(TUNNEL_CHECKS, CAT, "tunnel header checks in TUNNEL_CHECKS")
+    tap.ok(not missing, "every encapsulation the binary lists has its tunnel header checks here "
+           "(%s)" % ", ".join(CAT.names()), missing)
     empty = ws.path("empty.pcap")
-    with open(empty, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    tap.ok(os.access(TSHARK, os.X_OK), "tshark is installed at %s" % TSHARK)
+    pcap.write(empty, [])
+    tap.ok(os.access(ts.TSHARK, os.X_OK), "tshark is installed at %s" % ts.TSHARK)
     for name, opts, kind, size, count in RUNS:
         one_run(tap, ws, empty, name, opts, kind, size, count)
     corrupted_replies(tap, ws, empty)

@@ -32,11 +32,12 @@ import subprocess
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import TESTPMD, load_json, main, ovlperf_path  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit.harness import TESTPMD, load_json, main  # noqa: E402
+from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
-EAL = ["--no-huge", "--no-pci", "--no-shconf", "-m", "512", "--log-level=error"]
+OVLPERF = path_from_argv()
+EAL = eal(telemetry=True)
 MEMIF_MAC = "02:00:00:00:00:09"
 TAP_MAC = "02:00:00:00:00:07"
 PCAP_HEADER = bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000")

@@ -14,6 +14,7 @@ this 2-CPU machine, so rates stay low):
   * reflect --queues 2 on net_pcap with two rx_pcap files (one RX queue each): each queue
     reflected exactly its file's probes, and each queue's tx_pcap holds them;
   * bad queue settings: exit status 2 and one line on stderr naming what is wrong.
+The runs use the first two tunnels of the binary's table (`ovlperf -- frames --list --json`).
 Every process is started by ws.run, which kills it by pid when it outlives its timeout.
 """
 
@@ -21,12 +22,12 @@ import os
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import load_json, loadavg, main, ovlperf_path, read_pcap  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue, pcap  # noqa: E402
+from ovlkit.harness import load_json, loadavg, main  # noqa: E402
+from ovlkit.ovlperf import DEFAULT_EAL as EAL, path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
-EAL = ["--no-huge", "--no-pci", "--no-shconf", "-m", "512", "--no-telemetry",
-       "--log-level=error"]
+OVLPERF = path_from_argv()
 # The main lcore and four workers on two CPUs: the main lcore mostly sleeps.
 LCORES_5 = "--lcores=0@0,1@1,2@0,3@1,4@0"
 LCORES_3 = "--lcores=0@0,1@1,2@0"
@@ -49,11 +50,17 @@ def run_json(ws, name, cmd):
     return r, doc, why
 
 
+def two_tunnels():
+    """The first two tunnels of the binary's table: the encapsulations these runs use."""
+    return [e.name for e in catalogue.load(OVLPERF).tunnels()[:2]]
+
+
 def check_loop(tap, ws):
+    two = two_tunnels()
     # --count, not --duration: four polling lcores share two CPUs with whatever else runs here,
     # and a starved sender gives up the slots of a long stall (lib/pacer.h), so only a count
     # pins down what each replica must send; the pace shows in the time it took.
-    cmd = [OVLPERF] + EAL + [LCORES_5, "--", "loop", "--queues", "2", "--encap", "vxlan,ipip",
+    cmd = [OVLPERF] + EAL + [LCORES_5, "--", "loop", "--queues", "2", "--encap", ",".join(two),
                              "--rate", "%d" % RATE, "--latency-rate", "%d" % (RATE // 2),
                              "--count", str(COUNT), "--drain", "500"]
     r, doc, why = run_json(ws, "loop", cmd)
@@ -73,7 +80,7 @@ def check_loop(tap, ws):
     ids = [s["id"] for s in doc["streams"]]
     tap.ok(len(ids) == len(set(ids)) and len(load) == 4 and
            sorted((s["encap"], s["queue"]) for s in load) ==
-           [("ipip", 0), ("ipip", 1), ("vxlan", 0), ("vxlan", 1)],
+           sorted((e, q) for e in two for q in (0, 1)),
            "one load replica per encapsulation and queue, stream ids distinct",
            [str([(s["id"], s["encap"], s["kind"], s["queue"]) for s in doc["streams"]])])
     tap.ok(len(lat) == 2 and all(s["queue"] == 0 for s in lat),
@@ -88,7 +95,7 @@ def check_loop(tap, ws):
            % (RATE // 2, COUNT), bad)
     totals = {t["encap"]: t for t in doc.get("encap_totals", [])}
     tap.ok(all(totals.get(e, {}).get("queues") == 2 and totals[e]["tx"]["packets"] ==
-               sum(s["tx"]["packets"] for s in load if s["encap"] == e) for e in ("vxlan", "ipip")),
+               sum(s["tx"]["packets"] for s in load if s["encap"] == e) for e in two),
            "encap_totals add each encapsulation's replicas", [str(totals)])
     snd = doc["sender"]
     tap.ok(snd["misrouted"] == 0 and snd["unknown_stream"] == 0,
@@ -107,8 +114,9 @@ def check_loop(tap, ws):
 
 
 def check_send(tap, ws):
+    encap = two_tunnels()[0]
     cmd = [OVLPERF] + EAL + [LCORES_3, "--vdev", "net_null0,no-rx=1", "--", "send",
-                             "--queues", "2", "--queue-map", "0@1,1@2", "--encap", "vxlan",
+                             "--queues", "2", "--queue-map", "0@1,1@2", "--encap", encap,
                              "--rate", "%d" % RATE, "--duration", "2"] + DST
     r, doc, why = run_json(ws, "send", cmd)
     if not tap.ok(r.rc == 0 and doc is not None, "send --queues 2 on net_null ran",
@@ -118,7 +126,7 @@ def check_send(tap, ws):
     secs = doc["seconds"]
     tap.ok([x["queue"] for x in s] == [0, 1] and
            all(near(x["tx"]["packets"], RATE / 2 * secs) for x in s),
-           "both vxlan replicas sent about rate/2 x %.2f s" % secs,
+           "both %s replicas sent about rate/2 x %.2f s" % (encap, secs),
            [str([(x["queue"], x["tx"]["packets"]) for x in s])])
     tap.ok([(q["queue"], q["lcore"]) for q in doc["sender"]["queues"]] == [(0, 1), (1, 2)],
            "--queue-map 0@1,1@2 put queue 0 on lcore 1 and queue 1 on lcore 2",
@@ -133,10 +141,10 @@ def write_probes(ws, name, encaps):
 
 def check_reflect(tap, ws):
     q0 = write_probes(ws, "q0.pcap", "all")
-    q1 = write_probes(ws, "q1.pcap", "vxlan")
+    q1 = write_probes(ws, "q1.pcap", two_tunnels()[0])
     if not tap.ok(q0 and q1, "ovlperf frames wrote the probes for two RX queues"):
         return
-    n0, n1 = len(list(read_pcap(q0))), len(list(read_pcap(q1)))
+    n0, n1 = len(pcap.frames(q0)), len(pcap.frames(q1))
     out0, out1 = ws.path("out0.pcap"), ws.path("out1.pcap")
     vdev = "net_pcap0,rx_pcap=%s,rx_pcap=%s,tx_pcap=%s,tx_pcap=%s" % (q0, q1, out0, out1)
     r, doc, why = run_json(ws, "reflect", [OVLPERF] + EAL + [LCORES_3, "--vdev", vdev, "--",
@@ -151,9 +159,9 @@ def check_reflect(tap, ws):
            "each queue reflected its own file's %d and %d probes; totals summed" % (n0, n1),
            [str(qs), str(doc["reflector"])])
     tap.ok(doc["port"]["queues"] == 2, "the port reports 2 queues", [str(doc["port"])])
-    tap.ok(len(list(read_pcap(out0))) == n0 and len(list(read_pcap(out1))) == n1,
-           "each queue's answers left on its own TX queue (tx_pcap)",
-           ["out0 %d out1 %d" % (len(list(read_pcap(out0))), len(list(read_pcap(out1))))])
+    got0, got1 = len(pcap.frames(out0)), len(pcap.frames(out1))
+    tap.ok(got0 == n0 and got1 == n1, "each queue's answers left on its own TX queue (tx_pcap)",
+           ["out0 %d out1 %d" % (got0, got1)])
 
 
 # (EAL lcores or None for a pcap port, command line after "--", words the one line must hold)
@@ -173,7 +181,7 @@ ERRORS = [
 
 
 def check_errors(tap, ws):
-    one = write_probes(ws, "one.pcap", "vxlan")
+    one = write_probes(ws, "one.pcap", two_tunnels()[0])
     for lcores, args, words in ERRORS:
         if lcores is None:
             eal = [LCORES_3, "--vdev", "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (one, ws.path("x.pcap"))]

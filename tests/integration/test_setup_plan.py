@@ -26,8 +26,8 @@ import tempfile
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "interop"))
-from tap import Tap  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from ovlkit.tap import Tap  # noqa: E402
 
 SETUP = os.path.normpath(os.path.join(HERE, "..", "..", "drivers-config", "setup"))
 PROFILES = ["af_packet", "af_xdp", "ena", "i40e", "ice", "ixgbe", "memif", "mlx5", "null",

@@ -16,10 +16,12 @@ import sys
 import time
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import load_json, main, ovlperf_path  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue  # noqa: E402
+from ovlkit.harness import load_json, main  # noqa: E402
+from ovlkit.ovlperf import path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
+OVLPERF = path_from_argv()
 STOP_WITHIN_S = 5
 
 
@@ -61,8 +63,11 @@ def one(tap, ws, sig):
         secs = doc.get("seconds")
         tap.ok(isinstance(secs, (int, float)) and 1 <= secs <= 10,
                "%s: JSON seconds between 1 and 10" % name, "seconds: %r" % secs)
-        tap.ok(n_streams == 4 and all(s["tx"]["packets"] > 0 for s in doc["streams"]),
-               "%s: JSON has the four streams, each with packets sent" % name,
+        want = catalogue.load(OVLPERF).names()
+        tap.ok([s.get("encap") for s in doc.get("streams", [])] == want
+               and all(s["tx"]["packets"] > 0 for s in doc["streams"]),
+               "%s: JSON has a stream per encapsulation (%s), each with packets sent"
+               % (name, ",".join(want)),
                "streams: %r" % [(s.get("encap"), s["tx"]["packets"]) for s in doc.get("streams", [])])
 
     rows = None

@@ -34,10 +34,11 @@ import threading
 import time
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import DPDK_RUN_DIR, load_json, main, ovlperf_path  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit.harness import DPDK_RUN_DIR, load_json, main  # noqa: E402
+from ovlkit.ovlperf import path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
+OVLPERF = path_from_argv()
 TELEMETRY_PY = "/usr/bin/dpdk-telemetry.py"
 RATE = 20000
 VNI = 4321

@@ -17,7 +17,7 @@ testpmd (Debian's dpdk package, /usr/bin/dpdk-testpmd) is the memif server:
 
 ovlperf is the memif client and sends N probes per encapsulation at a moderate rate:
 
-  ovlperf --no-pci --no-huge -m 512 --file-prefix P2 --log-level=error --lcores=0@1,1@1 \
+  ovlperf --no-huge --no-pci -m 512 --log-level=error --file-prefix P2 --lcores=0@1,1@1 \
       --vdev=net_memif0,role=client,socket=SOCK,socket-abstract=no -- \
       send --encap E --count 5000 --rate 20k --warmup 0.5 --drain 1000 --dst-mac TESTPMD_MAC \
       [--inner-dst-mac 02:00:00:00:01:02] --json F --no-live
@@ -30,10 +30,12 @@ only run on a port that is up), and without a warm-up about 1 run in 13 lost the
 testpmd swaps only the Ethernet addresses: the IP addresses, tunnel headers and probe come back
 as sent, and ovlperf matches the replies by the probe (session, stream, sequence), so every probe
 must come back (also for a probe in an ICMP echo request, which comes back still a request).
-testpmd does not answer ARP, so ovlperf cannot learn the next hop's MAC (nor,
-for vxlan, the inner destination's MAC inside the tunnel): --dst-mac (testpmd's port MAC, read
-from its "Port 0: MAC" line) and, for vxlan, --inner-dst-mac are required. Two cases check that
-without them ovlperf gives up after --arp-timeout with a message naming the missing option.
+testpmd does not answer ARP, so ovlperf cannot learn the next hop's MAC (nor, for a tunnel with
+an inner Ethernet header, the inner destination's MAC inside the tunnel): --dst-mac (testpmd's
+port MAC, read from its "Port 0: MAC" line) and, for those tunnels, --inner-dst-mac are required.
+Cases check that without them ovlperf gives up after --arp-timeout with a message naming the
+missing option (the baseline without --dst-mac, each inner-Ethernet tunnel without
+--inner-dst-mac). The encapsulations are the binary's (`ovlperf -- frames --list --json`).
 
 Each ovlperf send gets a testpmd of its own, stopped (SIGTERM) after it: Debian's DPDK 22.11
 testpmd as a memif server sometimes dies of SIGSEGV in its forwarding lcore, inside
@@ -48,10 +50,12 @@ import re
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ENCAPS, TESTPMD, check_ordered, load_json, main, ovlperf_path  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue  # noqa: E402
+from ovlkit.harness import TESTPMD, check_ordered, load_json, main  # noqa: E402
+from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
 
-OVLPERF = ovlperf_path()
+OVLPERF = path_from_argv()
 TESTPMD_MAC = "02:00:00:00:aa:01"
 INNER_DST_MAC = "02:00:00:00:01:02"
 COUNT = 5000
@@ -67,10 +71,10 @@ def start_testpmd(ws, sock, n):
 
 def sender(ws, sock, name, args, timeout=60):
     jpath = ws.path(name + ".json")
-    eal = ["--no-pci", "--no-huge", "-m", "512", "--file-prefix", ws.prefix("send"),
-           "--log-level=error", "--lcores=0@1,1@1",
-           "--vdev=net_memif0,role=client,socket=%s,socket-abstract=no" % sock]
-    r = ws.run([OVLPERF] + eal + ["--", "send", "--json", jpath, "--no-live"] + args, timeout)
+    args_eal = eal(ws.prefix("send"), "0@1,1@1",
+                   ["net_memif0,role=client,socket=%s,socket-abstract=no" % sock],
+                   shconf=True, telemetry=True)
+    r = ws.run([OVLPERF] + args_eal + ["--", "send", "--json", jpath, "--no-live"] + args, timeout)
     doc, why = load_json(jpath)
     return r, doc, why
 
@@ -111,30 +115,39 @@ def body(tap, ws):
     if not tap.ok(os.access(TESTPMD, os.X_OK), "dpdk-testpmd is installed at %s" % TESTPMD):
         return
 
-    # Without the MACs: ovlperf asks by ARP, testpmd only swaps the request's MACs back.
+    cat = catalogue.load(OVLPERF)
+    # Without the MACs: ovlperf asks by ARP, testpmd only swaps the request's MACs back. A
+    # tunnel with an inner Ethernet header also asks for the inner peer's MAC through it.
     sess = Session(tap, ws, "no-dst-mac")
     if sess.ok:
-        r, doc, _ = sess.send(["--encap", "raw", "--count", "10", "--arp-timeout", "1"])
+        r, doc, _ = sess.send(["--encap", cat.baseline().name, "--count", "10",
+                               "--arp-timeout", "1"])
         tap.ok(r.rc == 1 and "--dst-mac" in r.err and r.elapsed < 20 and doc is None,
                "without --dst-mac: no ARP answer from testpmd, send fails naming --dst-mac",
                r.diag())
     sess.close()
-    sess = Session(tap, ws, "no-inner-mac")
-    if sess.ok:
-        r, doc, _ = sess.send(["--encap", "vxlan", "--count", "10", "--arp-timeout", "1",
-                               "--dst-mac", TESTPMD_MAC])
-        tap.ok(r.rc == 1 and "--inner-dst-mac" in r.err and r.elapsed < 20 and doc is None,
-               "vxlan without --inner-dst-mac: send fails naming --inner-dst-mac", r.diag())
-    sess.close()
+    inner_eth = [e.name for e in cat if e.inner_ethernet]
+    for encap in inner_eth:
+        sess = Session(tap, ws, "no-inner-mac-" + encap)
+        if sess.ok:
+            r, doc, _ = sess.send(["--encap", encap, "--count", "10", "--arp-timeout", "1",
+                                   "--dst-mac", TESTPMD_MAC])
+            tap.ok(r.rc == 1 and "--inner-dst-mac" in r.err and r.elapsed < 20 and doc is None,
+                   "%s without --inner-dst-mac: send fails naming --inner-dst-mac" % encap,
+                   r.diag())
+        sess.close()
 
-    # Each encapsulation with UDP; then vxlan with the probe in an ICMP echo request, which
-    # testpmd returns as it came (still a request): the sender matches it by the probe.
-    cases = [(e, e, []) for e in ENCAPS]
-    cases.append(("vxlan-icmp", "vxlan", ["--inner-proto", "icmp", "--inner-size", "128"]))
+    # Each encapsulation with UDP; then the first with an inner Ethernet header with the probe
+    # in an ICMP echo request, which testpmd returns as it came (still a request): the sender
+    # matches it by the probe.
+    cases = [(e, e, []) for e in cat.names()]
+    if inner_eth:
+        cases.append((inner_eth[0] + "-icmp", inner_eth[0],
+                      ["--inner-proto", "icmp", "--inner-size", "128"]))
     for label, encap, extra in cases:
         args = ["--encap", encap, "--count", str(COUNT), "--rate", "20k", "--warmup", "0.5",
                 "--drain", "1000", "--dst-mac", TESTPMD_MAC] + extra
-        if encap == "vxlan":
+        if cat[encap].inner_ethernet:
             args += ["--inner-dst-mac", INNER_DST_MAC]
         sess = Session(tap, ws, label)
         try:

@@ -3,11 +3,16 @@
 the C binary: `test_decoders.py --self-test` runs the whole suite against this script.
 
 It builds frames with tests/golden/make_golden.py's scapy builder and implements the `frames`
-command line of the contract (docs/wire-format.md for the bytes). It is test scaffolding, not an
-oracle: the checks in test_decoders.py compute their expectations on their own.
+command line of the contract (docs/wire-format.md for the bytes), and `frames --list --json`:
+the encapsulations make_golden.py builds, their overheads and smallest frames from it, their
+outer protocol, UDP port and inner Ethernet read from a frame it builds, and the options this
+stand-in takes (OPTIONS, its counterpart of the descriptors' parameters in lib/encap/*.c). It
+is test scaffolding, not an oracle: the checks in test_decoders.py compute their expectations on
+their own.
 """
 
 import argparse
+import json
 import os
 import struct
 import sys
@@ -16,7 +21,34 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import make_golden as mg  # noqa: E402
 from scapy.all import IP, Raw, Ether, PcapWriter  # noqa: E402
 
-ALL = ("raw", "vxlan", "ipip", "flannel")
+# The options this stand-in takes per encapsulation: (name, make_golden.DEFAULTS key or None
+# for one passed to make_golden by its own name, default, min, max).
+OPTIONS = {
+    "vxlan": [("vxlan-port", "vxlan_port", 4789, 1, 65535), ("vni", "vni", 42, 0, 0xFFFFFF)],
+    "flannel": [("flannel-port", "flannel_port", 8285, 1, 65535)],
+    "geneve": [("geneve-port", "geneve_port", 6081, 1, 65535), ("vni", "vni", 42, 0, 0xFFFFFF),
+               ("geneve-opt-len", None, 0, 0, 252)],
+    "gretap": [("gre-key", None, None, 0, 0xFFFFFFFF)],
+}
+
+
+def catalogue():
+    """`frames --list --json`: make_golden.py's encapsulations, read from what it builds."""
+    out = []
+    for e in mg.ENCAPS:
+        ovh = mg.OVERHEAD[e]
+        f = mg.build_frame(e, "udp", 0, mg.MIN_INNER)
+        proto = f[14 + 9] if ovh else None
+        port = struct.unpack(">H", f[14 + 22:14 + 24])[0] if proto == 17 else None
+        inner_mac = bytes(int(x, 16) for x in mg.DEFAULTS["inner_dst_mac"].split(":"))
+        ieth = ovh >= 34 and f[14 + ovh - 14:14 + ovh - 8] == inner_mac
+        out.append({"name": e, "summary": "make_golden.py's " + e, "overhead": ovh,
+                    "min_frame": mg.min_frame(e, 0), "min_frame_keyed": mg.min_frame(e, 0) + 46,
+                    "inner_ethernet": bool(ieth), "ip_proto": proto, "udp_port": port,
+                    "flows": "inner UDP source ports",
+                    "options": [{"name": n, "metavar": "N", "default": d, "min": lo, "max": hi,
+                                 "help": n} for n, _, d, lo, hi in OPTIONS.get(e, [])]})
+    return {"encaps": out}
 
 
 def num(s):
@@ -29,6 +61,11 @@ def fail(msg):
 
 
 def main(argv):
+    if len(argv) > 1 and argv[1] == "--":
+        argv = argv[:1] + argv[2:]
+    if argv[1:] == ["frames", "--list", "--json"]:
+        print(json.dumps(catalogue()))
+        return 0
     if len(argv) < 2 or argv[1] != "frames":
         fail("usage: ovlperf frames ...")
     ap = argparse.ArgumentParser(prog="ovlperf frames")
@@ -38,8 +75,8 @@ def main(argv):
     ap.add_argument("--mtu", type=num)
     ap.add_argument("--vlan", type=num, default=0)
     ap.add_argument("--inner-proto", default="udp", choices=("udp", "icmp"))
-    ap.add_argument("--vni", type=num)
-    ap.add_argument("--vxlan-port", type=num)
+    for opt in sorted({o[0] for opts in OPTIONS.values() for o in opts}):
+        ap.add_argument("--" + opt, type=num)
     ap.add_argument("--outer-udp-csum", choices=("zero", "compute"))
     ap.add_argument("--session", type=num)
     ap.add_argument("--stream", type=num)
@@ -59,13 +96,17 @@ def main(argv):
 
     encaps = []
     for e in a.encap.split(","):
-        encaps.extend(ALL if e == "all" else [e])
+        encaps.extend(mg.ENCAPS if e == "all" else [e])
     for e in encaps:
-        if e not in ALL:
+        if e not in mg.ENCAPS:
             fail("unknown encapsulation %r" % e)
     o = dict(mg.DEFAULTS)
-    for opt, key in (("vni", "vni"), ("vxlan_port", "vxlan_port"),
-                     ("outer_udp_csum", "outer_udp_csum"), ("session", "session"),
+    for opts in OPTIONS.values():
+        for name, key, _, _, _ in opts:
+            v = getattr(a, name.replace("-", "_"))
+            if v is not None:
+                o[key or name] = v
+    for opt, key in (("outer_udp_csum", "outer_udp_csum"), ("session", "session"),
                      ("stream", "stream"), ("seq", "seq"), ("timestamp", "timestamp"),
                      ("src_ip", "src_ip"), ("dst_ip", "dst_ip"), ("inner_src_ip", "inner_src_ip"),
                      ("inner_dst_ip", "inner_dst_ip"), ("src_port", "src_port"),
@@ -84,14 +125,14 @@ def main(argv):
             oe["outer_ttl"] = a.ttl
         if a.inner_ttl is not None:
             oe["inner_ttl"] = a.inner_ttl
-        ovh = mg.OVERHEAD[encap]
-        minf = mg.min_frame(encap, a.vlan)
+        ovh = mg.overhead(encap, oe)
+        minf = mg.min_frame(encap, a.vlan, oe)
         frag_mtu = None
         if a.frame_size is not None:
             if a.frame_size < minf:
                 fail("frame size %d is too small for %s: the minimum is %d"
                      % (a.frame_size, encap, minf))
-            inner = mg.inner_size_for(encap, a.vlan, "frame", a.frame_size)
+            inner = mg.inner_size_for(encap, a.vlan, "frame", a.frame_size, oe)
             if a.mtu is not None and a.mtu < ovh + inner:
                 fail("frame size %d needs an MTU of %d" % (a.frame_size, ovh + inner))
         elif a.inner_size is not None:
@@ -106,7 +147,7 @@ def main(argv):
                 fail("MTU %d is too small for %s: the minimum is %d"
                      % (a.mtu, encap, mg.MIN_INNER + ovh))
         else:
-            inner = mg.inner_size_for(encap, a.vlan, "frame", minf)
+            inner = mg.inner_size_for(encap, a.vlan, "frame", minf, oe)
         sport = mg.flow_sport(a.inner_proto, oe)
         pkt = mg.inner_packet(encap, a.inner_proto, inner, oe)
         if frag_mtu is None:

@@ -5,22 +5,30 @@ Usage:
   /usr/bin/python3 tests/interop/test_decoders.py PATH_TO_OVLPERF      (e.g. build/app/ovlperf)
   /usr/bin/python3 tests/interop/test_decoders.py --self-test
 
-Runs `ovlperf frames ... --pcap FILE --quiet` for every encapsulation, with and without a VLAN
-tag, for UDP and ICMP, at several sizes, with a non-default option set, with fragmentation and
-with invalid sizes, and checks every frame with two decoders that share no code with ovlperf:
-tshark (its JSON output) and scapy (its layers, plus checksums recomputed by scapy). Every
-expectation is computed here from the parameters passed and docs/wire-format.md, never from
-ovlperf's output. Output is TAP; the exit status is non-zero if any check fails. Nothing is
-skipped: a missing tshark or scapy is a failure.
+Runs `ovlperf frames ... --pcap FILE --quiet` for every encapsulation the binary lists
+(`ovlperf -- frames --list --json`: names, overheads, smallest frames, outer protocol, UDP port,
+inner Ethernet), with and without a VLAN tag, for UDP and ICMP, at several sizes, with a
+non-default option set, with fragmentation and with invalid sizes, and checks every frame with
+two decoders that share no code with ovlperf: tshark (its JSON output) and scapy (its layers,
+plus checksums recomputed by scapy). Every expectation is computed here from the parameters
+passed, the catalogue and docs/wire-format.md, never from ovlperf's frames. The outer layers,
+inner Ethernet and inner packet are checked the same way for every encapsulation; what is a
+tunnel's own (its header's fields, its outer UDP source port and checksum, its options) is in
+TUNNELS, keyed by name: an encapsulation the binary lists without an entry there fails the suite
+("NAME: no decoder checks"). Output is TAP; the exit status is non-zero if any check fails.
+Nothing is skipped: a missing tshark or scapy is a failure.
 
 --self-test exercises the checking code without the C binary: it checks tests/golden/*.pcap
 (from tests/golden/make_golden.py) against the same expectations, then runs the whole suite
-against tests/interop/mock_ovlperf.py, a scapy stand-in for the binary.
+against tests/interop/mock_ovlperf.py, a scapy stand-in for the binary (which lists the
+encapsulations make_golden.py builds).
 
 Assumptions where docs/wire-format.md is silent:
   * --ttl sets the outer header's TTL, --inner-ttl the inner header's (an option the binary
     offers beyond the brief's list); raw's only header is "the outer addresses with the inner
     header's other defaults", so its TTL follows --inner-ttl and --ttl does not change it.
+  * --geneve-opt-len N sends options of RFC 8926's experimental class 0xFFF0, type 1 (not
+    critical), with zero data, as few as hold N bytes.
   * --src-ip/--dst-ip are the outer addresses (raw: its only header), --inner-src-ip/
     --inner-dst-ip the inner ones (unused by raw); --src-port/--dst-port the inner UDP ports
     (ICMP identifier = --src-port).
@@ -29,7 +37,7 @@ Assumptions where docs/wire-format.md is silent:
     a VXLAN frame's outer source port is the flow's Toeplitz value for every fragment.
   * A frame shorter than 60 bytes (only a raw last fragment can be) may be written as is or
     padded with zeros to 60 bytes.
-  * `--encap all` means raw,vxlan,ipip,flannel in this order (the order of the usage line).
+  * `--encap all` means every listed encapsulation, in the order of the list.
   * The minimum in the error message for a VLAN-tagged frame is the "with VLAN" minimum.
   * Every size error exits with status 2, including --frame-size with a too small --mtu.
 """
@@ -44,24 +52,25 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, HERE)
-from tap import Tap  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from ovlkit import catalogue, pcap, tshark as ts, wire  # noqa: E402
+from ovlkit.tap import Tap  # noqa: E402
 
 try:
-    from scapy.all import rdpcap, Ether, Dot1Q, IP, UDP, ICMP, Raw, bind_layers
+    from scapy.all import Ether, Dot1Q, IP, UDP, ICMP, GRE, Raw, bind_layers
     from scapy.layers.vxlan import VXLAN
+    from scapy.contrib.geneve import GENEVE
     SCAPY_ERROR = None
 except Exception as exc:  # reported as a failure, never skipped
     SCAPY_ERROR = "scapy is not importable: %s" % exc
 
 TSHARK = shutil.which("tshark")
+CAT = None  # the binary's catalogue (catalogue.load), set by main()
 
 # ---------------------------------------------------------------------------------------------
 # The contract, restated from docs/wire-format.md (independently of make_golden.py)
 # ---------------------------------------------------------------------------------------------
 
-ENCAPS = ("raw", "vxlan", "ipip", "flannel")
-OVERHEAD = {"raw": 0, "ipip": 20, "flannel": 28, "vxlan": 50}
 MIN_INNER = 46
 OUTER_MAC = ("02:00:00:00:00:01", "02:00:00:00:00:02")
 INNER_MAC = ("02:00:00:00:01:01", "02:00:00:00:01:02")
@@ -70,8 +79,6 @@ INNER_IP = ("198.51.100.1", "198.51.100.2")
 TTL = 64
 UDP_PORTS = (40000, 7000)
 VNI = 42
-VXLAN_PORT = 4789
-FLANNEL_PORT = 8285
 RSS_KEY = bytes.fromhex("6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c"
                         "6a42b73bbeac01fa")
 PROBE_MAGIC = 0xA9
@@ -80,7 +87,7 @@ GOLDEN_PROBE = dict(session=0x01020304, stream=1, seq=0x0102030405060708,
 
 
 def min_frame(encap, vlan):
-    return 14 + (4 if vlan else 0) + OVERHEAD[encap] + MIN_INNER + 4
+    return 14 + (4 if vlan else 0) + CAT[encap].overhead + MIN_INNER + 4
 
 
 def toeplitz32(data, key=RSS_KEY):
@@ -103,7 +110,9 @@ def ip_bytes(a):
     return bytes(parts)
 
 
-def vxlan_source_port(src, dst, p1, p2):
+def tunnel_source_port(src, dst, p1, p2):
+    """A UDP tunnel's outer source port from the inner flow (RFC 7348 section 5: in
+    49152..65535): 0xC000 | the Toeplitz hash's low 14 bits."""
     return 0xC000 | (toeplitz32(ip_bytes(src) + ip_bytes(dst) + struct.pack(">HH", p1, p2))
                      & 0x3FFF)
 
@@ -147,7 +156,7 @@ class Case:
                  mtu=None, session=GOLDEN_PROBE["session"], stream=GOLDEN_PROBE["stream"],
                  seq=GOLDEN_PROBE["seq"], timestamp=GOLDEN_PROBE["timestamp"], hexnums=True,
                  ttl=None, inner_ttl=None, src_ip=None, dst_ip=None, inner_src_ip=None, inner_dst_ip=None,
-                 src_port=None, dst_port=None, vni=None, vxlan_port=None, outer_udp_csum=None,
+                 src_port=None, dst_port=None, opts=None, outer_udp_csum=None,
                  encap_arg=None):
         self.name = name
         self.encaps = list(encaps)
@@ -160,7 +169,8 @@ class Case:
         self.src_ip, self.dst_ip = src_ip, dst_ip
         self.inner_src_ip, self.inner_dst_ip = inner_src_ip, inner_dst_ip
         self.src_port, self.dst_port = src_port, dst_port
-        self.vni, self.vxlan_port, self.outer_udp_csum = vni, vxlan_port, outer_udp_csum
+        self.opts = dict(opts or {})   # an encapsulation's own options: name -> value
+        self.outer_udp_csum = outer_udp_csum
 
     # effective values
     def o_src(self):
@@ -181,8 +191,21 @@ class Case:
     def dport(self):
         return UDP_PORTS[1] if self.dst_port is None else self.dst_port
 
-    def vport(self):
-        return VXLAN_PORT if self.vxlan_port is None else self.vxlan_port
+    def opt(self, enc, name):
+        """The value of enc's option `name` in this case: given, else its default."""
+        return self.opts.get(name, (enc.option(name) or {}).get("default"))
+
+    def port(self, enc):
+        """A UDP tunnel's port in this case (its port option, else its default port)."""
+        o = enc.port_option()
+        return self.opts.get(o["name"], enc.udp_port) if o else enc.udp_port
+
+    def ports(self):
+        """{name: port} of the UDP tunnels this case moves off their default port."""
+        return {e.name: self.port(e) for e in CAT if e.udp and self.port(e) != e.udp_port}
+
+    def overhead(self, encap):
+        return CAT[encap].overhead + TUNNELS[encap].extra_len(self)
 
     def args(self):
         def n(v):
@@ -197,8 +220,9 @@ class Case:
         if self.vlan:
             a += ["--vlan", str(self.vlan)]
         a += ["--inner-proto", self.proto]
-        for opt, v in (("--vni", self.vni), ("--vxlan-port", self.vxlan_port),
-                       ("--ttl", self.ttl), ("--inner-ttl", self.inner_ttl),
+        for name, v in sorted(self.opts.items()):
+            a += ["--" + name, str(v)]
+        for opt, v in (("--ttl", self.ttl), ("--inner-ttl", self.inner_ttl),
                        ("--src-port", self.src_port),
                        ("--dst-port", self.dst_port)):
             if v is not None:
@@ -216,11 +240,11 @@ class Case:
     def inner_size_for(self, encap):
         vl = 4 if self.vlan else 0
         if self.frame_size is not None:
-            return self.frame_size - 4 - 14 - vl - OVERHEAD[encap]
+            return self.frame_size - 4 - 14 - vl - self.overhead(encap)
         if self.inner_size is not None:
             return self.inner_size
         if self.mtu is not None:
-            return self.mtu - OVERHEAD[encap]
+            return self.mtu - self.overhead(encap)
         raise ValueError("no size")
 
     def l4_payload(self, length):
@@ -242,8 +266,9 @@ class Case:
         return out
 
     def expected_encap(self, encap):
+        enc, tun = CAT[encap], TUNNELS[encap]
         vl = 4 if self.vlan else 0
-        ovh = OVERHEAD[encap]
+        ovh = self.overhead(encap)
         inner = self.inner_size_for(encap)
         l4len = inner - 20                     # L4 header + L4 payload
         plen = l4len - 8                       # L4 payload (probe + fill)
@@ -254,8 +279,8 @@ class Case:
             pieces = [(0, l4len)]
         fragmented = len(pieces) > 1
         # raw's single header: the outer addresses with the inner header's other fields
-        isrc, idst = (self.o_src(), self.o_dst()) if encap == "raw" else (self.i_src(),
-                                                                           self.i_dst())
+        isrc, idst = (self.i_src(), self.i_dst()) if enc.tunnel else (self.o_src(),
+                                                                       self.o_dst())
         ittl = TTL if self.inner_ttl is None else self.inner_ttl
         ipproto = 17 if self.proto == "udp" else 1
         flow_p2 = self.dport() if self.proto == "udp" else 0
@@ -271,26 +296,22 @@ class Case:
             e["vlan"] = dict(id=self.vlan, pcp=0, dei=0, type=0x0800) if self.vlan else None
             e["outer_ip"] = None
             e["outer_udp"] = None
-            e["vxlan"] = None
+            e["tunnel"] = None
             e["inner_eth"] = None
             csum = {}
-            if encap != "raw":
+            e["csum"] = csum
+            if enc.tunnel:
                 e["outer_ip"] = dict(src=self.o_src(), dst=self.o_dst(),
                                      ttl=TTL if self.ttl is None else self.ttl, df=1, mf=0,
                                      frag=0, id=0, dscp=0, ecn=0, ihl=20, len=ovh + ip_len,
-                                     proto=4 if encap == "ipip" else 17)
+                                     proto=enc.ip_proto)
                 csum["outer ip"] = "good"
-            if encap == "vxlan":
-                e["outer_udp"] = dict(sport=vxlan_source_port(isrc, idst, self.sport(), flow_p2),
-                                      dport=self.vport(), len=ovh - 20 + ip_len)
-                csum["outer udp"] = "good" if self.outer_udp_csum == "compute" else "zero"
-                e["vxlan"] = dict(flags=0x08, reserved1=0, vni=VNI if self.vni is None
-                                  else self.vni, reserved2=0)
+            if enc.udp:
+                e["outer_udp"] = dict(dport=self.port(enc), len=ovh - 20 + ip_len)
+            if enc.inner_ethernet:
                 e["inner_eth"] = dict(src=INNER_MAC[0], dst=INNER_MAC[1], type=0x0800)
-            elif encap == "flannel":
-                e["outer_udp"] = dict(sport=FLANNEL_PORT, dport=FLANNEL_PORT,
-                                      len=ovh - 20 + ip_len)
-                csum["outer udp"] = "zero" if self.outer_udp_csum == "zero" else "good"
+            # the tunnel's own: its outer UDP source port and checksum, its header's fields
+            tun.expect(self, enc, e, (isrc, idst, self.sport(), flow_p2))
             e["inner_ip"] = dict(src=isrc, dst=idst, ttl=ittl, df=0, mf=0 if last else 1,
                                  frag=off // 8, id=0, dscp=0, ecn=0, ihl=20, len=ip_len,
                                  proto=ipproto)
@@ -303,7 +324,6 @@ class Case:
                 csum["l4"] = "good"
             else:
                 e["l4"] = None
-            e["csum"] = csum
             # the L4 payload offsets this frame carries: [k0, k1)
             e["k0"] = max(off, 8) - 8
             e["k1"] = off + n - 8
@@ -328,7 +348,7 @@ class Case:
 # ---------------------------------------------------------------------------------------------
 
 LAYERS = (("eth", "ethernet"), ("vlan", "802.1Q tag"), ("outer_ip", "outer IPv4"),
-          ("outer_udp", "outer UDP"), ("vxlan", "VXLAN header"), ("inner_eth", "inner Ethernet"),
+          ("outer_udp", "outer UDP"), ("tunnel", "tunnel header"), ("inner_eth", "inner Ethernet"),
           ("inner_ip", "inner IPv4"), ("l4", "inner L4 header"))
 
 
@@ -388,12 +408,12 @@ def check_frame(tap, prefix, e, d):
             if d.get(key) is not None:
                 tap.ok(False, prefix + ": no " + name, "decoder found %r" % (d.get(key),))
             continue
-        if key == "inner_ip" and e["encap"] == "raw":
-            name = "IPv4 (raw's only IP header)"
+        if key == "inner_ip" and not CAT[e["encap"]].tunnel:
+            name = "IPv4 (%s's only IP header)" % e["encap"]
+        if key == "tunnel":
+            name = TUNNELS[e["encap"]].header or name
         tap.fields(prefix + ": " + name, compare_dict(e[key], d.get(key)))
-    if e["encap"] == "vxlan" and d.get("outer_udp"):
-        sp = d["outer_udp"].get("sport", -1)
-        tap.ok(49152 <= sp <= 65535, prefix + ": VXLAN source port in 49152..65535", "got %s" % sp)
+    TUNNELS[e["encap"]].check(tap, prefix, e, d)
     tap.fields(prefix + ": checksums", compare_dict(e["csum"], d.get("csum", {})))
     if "payload" in d:   # a decoder may be unable to show a last fragment's own bytes
         check_probe_and_fill(tap, prefix, d["payload"], e["k0"], e["k1"], e["probe"], e["plen"])
@@ -442,11 +462,9 @@ def tshark_run(pcap, case):
     cmd = [TSHARK, "-r", pcap, "-n", "-T", "json", "--no-duplicate-keys",
            "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
            "-o", "ip.defragment:TRUE",
-           "-d", "udp.port==%d,ip" % FLANNEL_PORT,
            # a heuristic dissector that claims some ICMP echo payloads (our probe included)
            "--disable-protocol", "hipercontracer"]
-    if case.vport() != VXLAN_PORT:
-        cmd += ["-d", "udp.port==%d,vxlan" % case.vport()]
+    cmd += ts.decode_as(CAT, case.ports(), {n: t.dissector for n, t in TUNNELS.items()})
     if case.proto == "udp":
         cmd += ["-d", "udp.port==%d,data" % case.dport()]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
@@ -506,8 +524,9 @@ def tshark_frame(layers, e):
         d["errors"].append("tshark reports a malformed packet")
     d["csum"] = {}
     encap = e["encap"]
-    n_outer_udp = 1 if encap in ("vxlan", "flannel") else 0
-    if encap != "raw":
+    enc = CAT[encap]
+    n_outer_udp = 1 if enc.udp else 0
+    if enc.tunnel:
         if ips:
             d["outer_ip"] = _ts_ip(ips[0])
             d["csum"]["outer ip"] = _ts_status(ips[0].get("ip.checksum.status"))
@@ -521,17 +540,8 @@ def tshark_frame(layers, e):
                                   dport=_int(u.get("udp.dstport", -1)),
                                   len=_int(u.get("udp.length", -1)))
             d["csum"]["outer udp"] = _ts_status(u.get("udp.checksum.status"))
-    if encap == "vxlan":
-        if "vxlan" in layers:
-            v = layers["vxlan"][0]
-            flags16 = _int(v.get("vxlan.flags", -1))
-            d["vxlan"] = dict(flags=flags16 >> 8 if flags16 >= 0 else -1,
-                              reserved1=((flags16 & 0xFF) << 16 if flags16 >= 0 else 0)
-                              | _int(v.get("vxlan.gbp", 0)),
-                              vni=_int(v.get("vxlan.vni", -1)),
-                              reserved2=_int(v.get("vxlan.reserved8", -1)))
-            if v.get("vxlan.flag_i") != "1":
-                d["errors"].append("tshark: VXLAN I flag not set")
+    TUNNELS[encap].tshark(layers, d)
+    if enc.inner_ethernet:
         if len(eths) > 1:
             d["inner_eth"] = dict(src=eths[1].get("eth.src"), dst=eths[1].get("eth.dst"),
                                   type=_int(eths[1].get("eth.type", -1)))
@@ -540,8 +550,8 @@ def tshark_frame(layers, e):
         d["csum"]["inner ip"] = _ts_status(inner_ips[0].get("ip.checksum.status"))
         if len(inner_ips) > 1:
             d["errors"].append("tshark shows %d inner IPv4 headers" % len(inner_ips))
-    if e["encap"] == "ipip" and d.get("outer_ip") and not inner_ips:
-        d["errors"].append("tshark did not decode IP-in-IP's inner header")
+    if enc.tunnel and d.get("outer_ip") and not inner_ips:
+        d["errors"].append("tshark did not decode %s's inner header" % encap)
     inner_udp = udps[n_outer_udp] if len(udps) > n_outer_udp else None
     icmp = layers.get("icmp", [None])[0]
     if not e["fragmented"]:
@@ -606,13 +616,17 @@ _SCAPY_BOUND = set()
 
 
 def scapy_bind(case):
-    # scapy does not bind flannel's port; a non-default VXLAN port needs binding too
-    if ("flannel", FLANNEL_PORT) not in _SCAPY_BOUND:
-        bind_layers(UDP, IP, dport=FLANNEL_PORT)
-        _SCAPY_BOUND.add(("flannel", FLANNEL_PORT))
-    if ("vxlan", case.vport()) not in _SCAPY_BOUND:
-        bind_layers(UDP, VXLAN, dport=case.vport())
-        _SCAPY_BOUND.add(("vxlan", case.vport()))
+    """scapy knows VXLAN on 4789 and GENEVE on 6081; a UDP tunnel without inner Ethernet
+    (flannel) carries IPv4 on its port, and a tunnel moved to another port needs binding there
+    (TUNNELS' scapy_layer)."""
+    for e in CAT:
+        if not e.udp:
+            continue
+        port = case.port(e)
+        layer = IP if not e.inner_ethernet else TUNNELS[e.name].scapy_layer()
+        if layer is not None and (layer, port) not in _SCAPY_BOUND:
+            bind_layers(UDP, layer, dport=port)
+            _SCAPY_BOUND.add((layer, port))
 
 
 def _sc_ip(ip):
@@ -671,29 +685,26 @@ def scapy_frame(raw, e):
         d["errors"].append("no IPv4 after Ethernet: %s" % layer.summary())
         return d
     encap = e["encap"]
-    if encap != "raw":
+    enc = CAT[encap]
+    if enc.tunnel:
         outer = layer
         d["outer_ip"] = _sc_ip(outer)
         ob = bytes(outer)[:outer.len]
         d["csum"]["outer ip"] = _sc_status(outer.chksum, _sc_recalc_ip(ob))
         nxt = outer.payload
-        if encap in ("vxlan", "flannel"):
+        if enc.udp:
             if not isinstance(nxt, UDP):
                 d["errors"].append("no outer UDP: %s" % nxt.summary())
                 return d
             d["outer_udp"] = dict(sport=nxt.sport, dport=nxt.dport, len=nxt.len)
             d["csum"]["outer udp"] = _sc_status(nxt.chksum, _sc_recalc_l4(ob), zero_allowed=True)
             nxt = nxt.payload
-        if encap == "vxlan":
-            if not isinstance(nxt, VXLAN):
-                d["errors"].append("UDP payload is not VXLAN: %s" % nxt.summary())
-                return d
-            vb = bytes(nxt)[:8]     # reserved fields straight from the bytes
-            d["vxlan"] = dict(flags=int(nxt.flags), reserved1=int.from_bytes(vb[1:4], "big"),
-                              vni=nxt.vni, reserved2=vb[7])
-            nxt = nxt.payload
+        nxt = TUNNELS[encap].scapy(nxt, d)
+        if nxt is None:
+            return d
+        if enc.inner_ethernet:
             if not isinstance(nxt, Ether):
-                d["errors"].append("VXLAN payload is not Ethernet: %s" % nxt.summary())
+                d["errors"].append("%s payload is not Ethernet: %s" % (encap, nxt.summary()))
                 return d
             d["inner_eth"] = dict(src=nxt.src, dst=nxt.dst, type=nxt.type)
             nxt = nxt.payload
@@ -780,6 +791,208 @@ def scapy_reassemble(decoded):
 
 
 # ---------------------------------------------------------------------------------------------
+# What is a tunnel's own: one entry per encapsulation, keyed by its name
+# ---------------------------------------------------------------------------------------------
+
+class Tunnel:
+    """What the decoders check of an encapsulation beyond the generic layers (outer IPv4, outer
+    UDP's destination port and length, inner Ethernet, the inner packet): nothing more for one
+    with neither a header nor an outer UDP header of its own (raw, IP-in-IP)."""
+    header = None           # its header's name in messages
+    dissector = None        # tshark's dissector for it, when it is moved off its UDP port
+    nondefault = {}         # its own options in the "non-default options" cases
+    nondefault_csum = None  # --outer-udp-csum in those cases
+    nondefault_len = 0      # the bytes those options add to its overhead
+
+    def extra_len(self, case):
+        """Bytes the case's options add to the catalogue's overhead (given at the defaults)."""
+        return 0
+
+    def expect(self, case, enc, e, flow):
+        """Fills in e what is the tunnel's own: e["outer_udp"]["sport"], e["csum"]["outer udp"],
+        e["tunnel"] (its header's fields). flow: inner source, destination, ports."""
+
+    def tshark(self, layers, d):
+        """Reads the tunnel's header from tshark's layers into d["tunnel"]."""
+
+    def scapy_layer(self):
+        """The scapy layer of the header an outer UDP port carries (None: not a UDP tunnel with
+        an inner Ethernet header)."""
+        return None
+
+    def scapy(self, nxt, d):
+        """Reads the tunnel's header at scapy layer nxt into d["tunnel"]; returns the layer
+        after it, or None (with d["errors"] said why)."""
+        return nxt
+
+    def check(self, tap, prefix, e, d):
+        """Checks beyond field equality, as TAP points."""
+
+
+class Flannel(Tunnel):
+    """flannel's UDP backend: IPv4 in UDP from and to its port; the outer UDP checksum is
+    computed unless --outer-udp-csum zero."""
+    nondefault = {"flannel-port": 8286}
+    nondefault_csum = "zero"
+
+    def expect(self, case, enc, e, flow):
+        e["outer_udp"]["sport"] = case.port(enc)
+        e["csum"]["outer udp"] = "zero" if case.outer_udp_csum == "zero" else "good"
+
+
+class HashedSourcePort(Tunnel):
+    """A UDP tunnel whose outer source port is the inner flow's hash (RFC 7348 section 5,
+    RFC 8926 section 3.3): tunnel_source_port(); its outer UDP checksum is zero (allowed over
+    IPv4) unless --outer-udp-csum compute."""
+    title = None
+
+    def expect(self, case, enc, e, flow):
+        e["outer_udp"]["sport"] = tunnel_source_port(*flow)
+        e["csum"]["outer udp"] = "good" if case.outer_udp_csum == "compute" else "zero"
+
+    def check(self, tap, prefix, e, d):
+        if d.get("outer_udp"):
+            sp = d["outer_udp"].get("sport", -1)
+            tap.ok(49152 <= sp <= 65535, prefix + ": %s source port in 49152..65535" % self.title,
+                   "got %s" % sp)
+
+
+class Vxlan(HashedSourcePort):
+    """VXLAN (RFC 7348): flags 0x08 (I), 24 reserved bits, VNI, 8 reserved bits."""
+    title, header, dissector = "VXLAN", "VXLAN header", "vxlan"
+    nondefault = {"vni": 7777, "vxlan-port": 8472}
+    nondefault_csum = "compute"
+
+    def expect(self, case, enc, e, flow):
+        super().expect(case, enc, e, flow)
+        e["tunnel"] = dict(flags=0x08, reserved1=0, vni=case.opt(enc, "vni"), reserved2=0)
+
+    def tshark(self, layers, d):
+        if "vxlan" not in layers:
+            return
+        v = layers["vxlan"][0]
+        flags16 = _int(v.get("vxlan.flags", -1))
+        d["tunnel"] = dict(flags=flags16 >> 8 if flags16 >= 0 else -1,
+                           reserved1=((flags16 & 0xFF) << 16 if flags16 >= 0 else 0)
+                           | _int(v.get("vxlan.gbp", 0)),
+                           vni=_int(v.get("vxlan.vni", -1)),
+                           reserved2=_int(v.get("vxlan.reserved8", -1)))
+        if v.get("vxlan.flag_i") != "1":
+            d["errors"].append("tshark: VXLAN I flag not set")
+
+    def scapy_layer(self):
+        return VXLAN
+
+    def scapy(self, nxt, d):
+        if not isinstance(nxt, VXLAN):
+            d["errors"].append("UDP payload is not VXLAN: %s" % nxt.summary())
+            return None
+        vb = bytes(nxt)[:8]     # reserved fields straight from the bytes
+        d["tunnel"] = dict(flags=int(nxt.flags), reserved1=int.from_bytes(vb[1:4], "big"),
+                           vni=nxt.vni, reserved2=vb[7])
+        return nxt.payload
+
+
+def geneve_options(n):
+    """--geneve-opt-len n: options of RFC 8926's experimental class 0xFFF0, type 1 (not
+    critical), zero data, as few as hold n bytes (an option's data is at most 124 bytes)."""
+    out = b""
+    while n > 0:
+        data = min(n - 4, 124)
+        out += struct.pack(">HBB", 0xFFF0, 0x01, data // 4) + bytes(data)
+        n -= 4 + data
+    return out
+
+
+class Geneve(HashedSourcePort):
+    """GENEVE (RFC 8926): version 0, options length, O and C clear, protocol 0x6558 (Ethernet),
+    VNI, 8 reserved bits, then --geneve-opt-len bytes of options."""
+    title, header, dissector = "GENEVE", "GENEVE header", "geneve"
+    nondefault = {"vni": 7777, "geneve-port": 6082, "geneve-opt-len": 8}
+    nondefault_csum = "compute"
+    nondefault_len = 8
+
+    def extra_len(self, case):
+        return case.opts.get("geneve-opt-len", 0)
+
+    def expect(self, case, enc, e, flow):
+        super().expect(case, enc, e, flow)
+        n = case.opts.get("geneve-opt-len", 0)
+        e["tunnel"] = dict(version=0, opt_len=n, oam=0, critical=0, proto=0x6558,
+                           vni=case.opt(enc, "vni"), reserved2=0, options=geneve_options(n).hex())
+
+    def tshark(self, layers, d):
+        if "geneve" not in layers:
+            return
+        g = layers["geneve"][0]
+        d["tunnel"] = dict(version=_int(g.get("geneve.version", -1)),
+                           opt_len=_int(g.get("geneve.option.length", -1)),
+                           oam=_int(g.get("geneve.flags.oam", -1)),
+                           critical=_int(g.get("geneve.flags.critical", -1)),
+                           proto=_int(g.get("geneve.proto_type", -1)),
+                           vni=_int(g.get("geneve.vni", -1)),
+                           reserved2=_int(g.get("geneve.reserved", -1)),
+                           options=_hexbytes(g.get("geneve.options", "")).hex())
+
+    def scapy_layer(self):
+        return GENEVE
+
+    def scapy(self, nxt, d):
+        if not isinstance(nxt, GENEVE):
+            d["errors"].append("UDP payload is not GENEVE: %s" % nxt.summary())
+            return None
+        gb = bytes(nxt)
+        n = nxt.optionlen * 4
+        d["tunnel"] = dict(version=nxt.version, opt_len=n, oam=nxt.oam, critical=nxt.critical,
+                           proto=nxt.proto, vni=nxt.vni, reserved2=gb[7],
+                           options=gb[8:8 + n].hex())
+        return nxt.payload
+
+
+class Gretap(Tunnel):
+    """GRE-TAP (RFC 2784, RFC 2890's key): flags and version 0 (K, 0x2000, with --gre-key),
+    protocol 0x6558 (transparent Ethernet bridging), the key when given."""
+    header = "GRE header"
+    nondefault = {"gre-key": 0x12345678}
+    nondefault_len = 4
+
+    def extra_len(self, case):
+        return 4 if "gre-key" in case.opts else 0
+
+    def expect(self, case, enc, e, flow):
+        key = case.opts.get("gre-key")
+        e["tunnel"] = dict(flags_version=0 if key is None else 0x2000, proto=0x6558, key=key)
+
+    def tshark(self, layers, d):
+        if "gre" not in layers:
+            return
+        g = layers["gre"][0]
+        d["tunnel"] = dict(flags_version=_int(g.get("gre.flags_and_version", -1)),
+                           proto=_int(g.get("gre.proto", -1)),
+                           key=_int(g["gre.key"]) if "gre.key" in g else None)
+
+    def scapy(self, nxt, d):
+        if not isinstance(nxt, GRE):
+            d["errors"].append("outer IPv4 payload is not GRE: %s" % nxt.summary())
+            return None
+        gb = bytes(nxt)
+        d["tunnel"] = dict(flags_version=int.from_bytes(gb[0:2], "big"), proto=nxt.proto,
+                           key=nxt.key if nxt.key_present else None)
+        return nxt.payload
+
+
+# Every encapsulation the binary lists needs its entry: one missing fails the suite.
+TUNNELS = {
+    "raw": Tunnel(),
+    "ipip": Tunnel(),
+    "flannel": Flannel(),
+    "vxlan": Vxlan(),
+    "geneve": Geneve(),
+    "gretap": Gretap(),
+}
+
+
+# ---------------------------------------------------------------------------------------------
 # Running cases
 # ---------------------------------------------------------------------------------------------
 
@@ -796,27 +1009,12 @@ def check_prereqs(tap):
     return ok
 
 
-def classify(raw):
-    """Which encapsulation a frame is, from its bytes (for --encap all)."""
-    off = 12
-    et = struct.unpack(">H", raw[off:off + 2])[0]
-    if et == 0x8100:
-        off += 4
-        et = struct.unpack(">H", raw[off:off + 2])[0]
-    ip = off + 2
-    if et != 0x0800 or len(raw) < ip + 28:
+def classify(raw, case):
+    """Which encapsulation a frame is, from its bytes (for a list of them)."""
+    try:
+        return wire.layers(raw, CAT, case.ports()).encap.name
+    except (IndexError, struct.error):
         return "?"
-    proto = raw[ip + 9]
-    ihl = (raw[ip] & 0x0F) * 4
-    if proto == 4:
-        return "ipip"
-    if proto == 17:
-        dport = struct.unpack(">H", raw[ip + ihl + 2:ip + ihl + 4])[0]
-        if dport == FLANNEL_PORT:
-            return "flannel"
-        if raw[ip + ihl + 8] == 0x08 and dport != UDP_PORTS[1]:
-            return "vxlan"
-    return "raw"
 
 
 def check_frames(tap, name, case, raws, ts_pkts):
@@ -830,7 +1028,7 @@ def check_frames(tap, name, case, raws, ts_pkts):
     if len(raws) != want or len(ts_pkts) != len(raws):
         return
     if len(groups) > 1:
-        order = [classify(r) for r in raws]
+        order = [classify(r, case) for r in raws]
         want_order = [g for g, frames in groups for _ in frames]
         tap.ok(order == want_order, "%s: encapsulation order %s"
                % (name, ",".join(g for g, _ in groups)),
@@ -855,35 +1053,35 @@ def check_frames(tap, name, case, raws, ts_pkts):
 
 
 def run_case(tap, binary, case, tmp):
-    pcap = os.path.join(tmp, "out.pcap")
-    if os.path.exists(pcap):
-        os.unlink(pcap)
-    cmd = [binary, "frames"] + case.args() + ["--pcap", pcap, "--quiet"]
+    path = os.path.join(tmp, "out.pcap")
+    if os.path.exists(path):
+        os.unlink(path)
+    cmd = [binary, "frames"] + case.args() + ["--pcap", path, "--quiet"]
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
     except Exception as exc:
         tap.ok(False, "%s: ovlperf runs" % case.name, ["$ " + " ".join(cmd), str(exc)])
         return
-    if not tap.ok(r.returncode == 0 and os.path.exists(pcap),
+    if not tap.ok(r.returncode == 0 and os.path.exists(path),
                   "%s: ovlperf exits 0 and writes the pcap" % case.name,
                   ["$ " + " ".join(cmd), "exit status %d" % r.returncode,
                    r.stderr.decode(errors="replace")[-2000:]]):
         return
     try:
-        raws = [bytes(p) for p in rdpcap(pcap)]
-        ts = tshark_run(pcap, case)
+        raws = pcap.frames(path)
+        ts_pkts = tshark_run(path, case)
     except Exception as exc:
         tap.ok(False, "%s: decoders read the pcap" % case.name, ["$ " + " ".join(cmd), str(exc)])
         return
     before = tap.failed
-    check_frames(tap, case.name, case, raws, ts)
+    check_frames(tap, case.name, case, raws, ts_pkts)
     if tap.failed != before:
         tap.diag("command: " + " ".join(cmd))
 
 
 def run_error_case(tap, binary, name, args, minimum, tmp):
-    pcap = os.path.join(tmp, "err.pcap")
-    cmd = [binary, "frames"] + args + ["--pcap", pcap, "--quiet"]
+    path = os.path.join(tmp, "err.pcap")
+    cmd = [binary, "frames"] + args + ["--pcap", path, "--quiet"]
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
     except Exception as exc:
@@ -902,7 +1100,8 @@ def run_error_case(tap, binary, name, args, minimum, tmp):
 
 def suite_cases():
     cases = []
-    for encap in ENCAPS:
+    for encap in CAT.names():
+        tun = TUNNELS[encap]
         for vlan in (0, 100):
             for proto in ("udp", "icmp"):
                 sizes = [("frame", min_frame(encap, vlan)), ("frame", 128), ("frame", 1518),
@@ -913,19 +1112,17 @@ def suite_cases():
                                       [encap], proto=proto, vlan=vlan, **kw))
         cases.append(Case("%s udp vlan=0 frame:9216" % encap, [encap], frame_size=9216))
         cases.append(Case("%s udp vlan=0 inner:1000" % encap, [encap], inner_size=1000))
-        # a non-default option set, decimal numbers
+        # a non-default option set (the tunnel's own options too), decimal numbers
         for proto in ("udp", "icmp"):
             for vlan, kw in ((100, {"frame_size": 1518}), (0, {"mtu": 1500}),
-                             (100, {"frame_size": min_frame(encap, 100)})):
-                csum = {"vxlan": "compute", "flannel": "zero"}.get(encap)
+                             (100, {"frame_size": min_frame(encap, 100) + tun.nondefault_len})):
                 label = "frame:%d" % kw["frame_size"] if "frame_size" in kw else "mtu:1500"
                 cases.append(Case(
                     "%s %s vlan=%d %s non-default options" % (encap, proto, vlan, label),
                     [encap], proto=proto, vlan=vlan, hexnums=False, ttl=33, inner_ttl=77,
-                    vni=7777,
-                    vxlan_port=8472, src_ip="203.0.113.10", dst_ip="203.0.113.20",
+                    opts=tun.nondefault, src_ip="203.0.113.10", dst_ip="203.0.113.20",
                     inner_src_ip="203.0.113.101", inner_dst_ip="203.0.113.102",
-                    src_port=12345, dst_port=5001, outer_udp_csum=csum,
+                    src_port=12345, dst_port=5001, outer_udp_csum=tun.nondefault_csum,
                     session=0xCAFEF00D, stream=4242, seq=0xFFFFFFFF00000005,
                     timestamp=987654321, **kw))
         # fragmentation of the inner packet
@@ -934,24 +1131,36 @@ def suite_cases():
                               proto=proto, inner_size=3000, mtu=1500))
         cases.append(Case("%s udp vlan=100 inner:3000 mtu:1500 fragmented" % encap, [encap],
                           vlan=100, inner_size=3000, mtu=1500))
-    cases.append(Case("encap list flannel,raw,vxlan,ipip inner:100",
-                      ["flannel", "raw", "vxlan", "ipip"], inner_size=100))
-    cases.append(Case("encap all frame:1518", list(ENCAPS), frame_size=1518, encap_arg="all"))
-    cases.append(Case("encap list ipip,vxlan icmp inner:3000 mtu:1500 fragmented",
-                      ["ipip", "vxlan"], proto="icmp", inner_size=3000, mtu=1500))
+    # Lists: the last first, then the rest in order; all; two tunnels, the second first.
+    names = CAT.names()
+    rotated = names[-1:] + names[:-1]
+    cases.append(Case("encap list %s inner:100" % ",".join(rotated), rotated, inner_size=100))
+    cases.append(Case("encap all frame:1518", names, frame_size=1518, encap_arg="all"))
+    two = [e.name for e in CAT.tunnels()[:2]][::-1]
+    cases.append(Case("encap list %s icmp inner:3000 mtu:1500 fragmented" % ",".join(two),
+                      two, proto="icmp", inner_size=3000, mtu=1500))
     return cases
 
 
-ERROR_CASES = [
-    ("error raw frame:63", ["--encap", "raw", "--frame-size", "63"], 64),
-    ("error vxlan frame:113", ["--encap", "vxlan", "--frame-size", "113"], 114),
-    ("error ipip frame:83", ["--encap", "ipip", "--frame-size", "83"], 84),
-    ("error flannel frame:91", ["--encap", "flannel", "--frame-size", "91"], 92),
-    ("error raw vlan=100 frame:67", ["--encap", "raw", "--vlan", "100", "--frame-size", "67"], 68),
-    # "--frame-size with an --mtu smaller than that frame needs is an error" (status assumed 2)
-    ("error raw frame:1518 mtu:1400", ["--encap", "raw", "--frame-size", "1518", "--mtu", "1400"],
-     None),
-]
+def error_cases():
+    """(name, arguments, the minimum the message must name): the first encapsulation's frame
+    below --frame-size's own 64; each encapsulation's smallest frame less a byte (where that is
+    not below 64); the baseline's with a VLAN tag; and --frame-size with a too small --mtu
+    ("--frame-size with an --mtu smaller than that frame needs is an error", status assumed 2)."""
+    first = CAT.names()[0]
+    out = [("error %s frame:63" % first, ["--encap", first, "--frame-size", "63"], 64)]
+    for e in CAT:
+        n = min_frame(e.name, 0)
+        if n > 64:
+            out.append(("error %s frame:%d" % (e.name, n - 1),
+                        ["--encap", e.name, "--frame-size", str(n - 1)], n))
+    base = CAT.baseline().name
+    n = min_frame(base, 100)
+    out.append(("error %s vlan=100 frame:%d" % (base, n - 1),
+                ["--encap", base, "--vlan", "100", "--frame-size", str(n - 1)], n))
+    out.append(("error %s frame:1518 mtu:1400" % base,
+                ["--encap", base, "--frame-size", "1518", "--mtu", "1400"], None))
+    return out
 
 
 def run_suite(tap, binary):
@@ -961,7 +1170,7 @@ def run_suite(tap, binary):
             if SCAPY_ERROR is None:
                 scapy_bind(case)
             run_case(tap, binary, case, tmp)
-        for name, args, minimum in ERROR_CASES:
+        for name, args, minimum in error_cases():
             run_error_case(tap, binary, name, args, minimum, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -969,10 +1178,10 @@ def run_suite(tap, binary):
 
 def run_golden(tap, golden_dir):
     """Check tests/golden/<encap>.pcap against expectations from <encap>.cases."""
-    for encap in ENCAPS:
-        pcap = os.path.join(golden_dir, encap + ".pcap")
+    for encap in CAT.names():
+        path = os.path.join(golden_dir, encap + ".pcap")
         casefile = os.path.join(golden_dir, encap + ".cases")
-        if not tap.ok(os.path.exists(pcap) and os.path.exists(casefile),
+        if not tap.ok(os.path.exists(path) and os.path.exists(casefile),
                       "golden %s: %s.pcap and %s.cases exist" % (encap, encap, encap),
                       "run tests/golden/make_golden.py first"):
             continue
@@ -981,20 +1190,36 @@ def run_golden(tap, golden_dir):
         cases = []
         for ln in lines:
             kv = dict(x.split("=", 1) for x in ln.split())
-            kind, n = kv["size"].split(":")
+            kind, n = kv.pop("size").split(":")
             kw = {"frame_size": int(n)} if kind == "frame" else {"mtu": int(n)}
-            cases.append(Case("golden %s %s" % (encap, ln), [encap], proto=kv["proto"],
-                              vlan=int(kv["vlan"]), **kw))
-        raws = [bytes(p) for p in rdpcap(pcap)]
+            proto, vlan = kv.pop("proto"), int(kv.pop("vlan"))
+            # what remains: the encapsulation's own options (geneve-opt-len=8, gre-key=7)
+            cases.append(Case("golden %s %s" % (encap, ln), [encap], proto=proto, vlan=vlan,
+                              opts={k: int(v, 0) for k, v in kv.items()}, **kw))
+        raws = pcap.frames(path)
         tap.ok(len(raws) == len(cases), "golden %s: %d frames for %d cases"
                % (encap, len(raws), len(cases)))
         by_proto = {}
         for proto in ("udp", "icmp"):
             # tshark's decode-as depends on the case (inner port), so one run per proto
-            by_proto[proto] = tshark_run(pcap, Case("", [encap], proto=proto))
+            by_proto[proto] = tshark_run(path, Case("", [encap], proto=proto))
         for i, case in enumerate(cases[:len(raws)]):
             scapy_bind(case)
             check_frames(tap, case.name, case, [raws[i]], [by_proto[case.proto][i]])
+
+
+def load_catalogue(tap, binary):
+    """The binary's encapsulations, each with its entry in TUNNELS; False when either fails."""
+    global CAT
+    try:
+        CAT = catalogue.load(binary)
+    except catalogue.CatalogueError as exc:
+        tap.ok(False, "ovlperf lists its encapsulations", str(exc))
+        return False
+    missing = catalogue.require(TUNNELS, CAT, "decoder checks (TUNNELS in %s)"
+                                % os.path.relpath(os.path.abspath(__file__), ROOT))
+    return tap.ok(not missing, "every encapsulation ovlperf lists has its decoder checks here "
+                  "(%s)" % ", ".join(CAT.names()), missing)
 
 
 def main(argv):
@@ -1005,11 +1230,14 @@ def main(argv):
     if not check_prereqs(tap):
         return tap.done()
     if argv[1] == "--self-test":
-        run_golden(tap, os.path.join(ROOT, "tests", "golden"))
-        run_suite(tap, os.path.join(HERE, "mock_ovlperf.py"))
+        binary = os.path.join(HERE, "mock_ovlperf.py")
+        if load_catalogue(tap, binary):
+            run_golden(tap, os.path.join(ROOT, "tests", "golden"))
+            run_suite(tap, binary)
     else:
         binary = os.path.abspath(argv[1])
-        if tap.ok(os.access(binary, os.X_OK), "ovlperf binary %s is executable" % binary):
+        if tap.ok(os.access(binary, os.X_OK), "ovlperf binary %s is executable" % binary) and \
+                load_catalogue(tap, binary):
             run_suite(tap, binary)
     return tap.done()
 

@@ -17,8 +17,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from tap import Tap  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from ovlkit import catalogue  # noqa: E402
+from ovlkit.tap import Tap  # noqa: E402
 
 TESTBED = os.path.join(HERE, "kernel", "testbed.sh")
 # The testbed's modes (tests/interop/kernel/testbed.sh), each an encapsulation of ovlperf's.
@@ -34,11 +35,7 @@ L2_MODES = ("vxlan", "geneve", "gretap")   # an inner Ethernet frame: inner MAC 
 INNER_MAC_B = "02:00:00:00:01:22"
 def known_encaps(ovlperf):
     """The encapsulations the binary lists (frames --list --json); fails loudly without it."""
-    p = subprocess.run([ovlperf, "--", "frames", "--list", "--json"], capture_output=True,
-                       text=True, timeout=60)
-    if p.returncode != 0:
-        raise SystemExit("frames --list --json failed (exit %d): %s" % (p.returncode, p.stderr))
-    return {e["name"] for e in json.loads(p.stdout)["encaps"]}, "from frames --list --json"
+    return set(catalogue.load(ovlperf).names()), "from frames --list --json"
 
 
 def run_mode(tap, ovlperf, name, workdir):

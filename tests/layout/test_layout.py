@@ -40,16 +40,15 @@ failure names what to fix:
    file that breaks it.
 """
 
-import json
 import os
 import re
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "interop"))
-from tap import Tap  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from ovlkit import catalogue  # noqa: E402
+from ovlkit.tap import Tap  # noqa: E402
 
 MAX_LINES = 600
 LENGTH_DIRS = ["app", "lib", "tests", "bench"]
@@ -208,22 +207,11 @@ def check_name_rule(tap):
 
 
 def encap_names(ovlperf):
-    """The names the binary lists, or (None, why)."""
-    cmd = [ovlperf, "--", "frames", "--list", "--json"]
+    """The names the binary lists (ovlkit.catalogue), or (None, why)."""
     try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
-                           universal_newlines=True)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return None, "%s: %s" % (" ".join(cmd), exc)
-    if p.returncode != 0:
-        return None, "%s: exit status %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip())
-    try:
-        names = [e["name"] for e in json.loads(p.stdout)["encaps"]]
-    except (ValueError, KeyError, TypeError) as exc:
-        return None, "%s: not the expected JSON (%s)" % (" ".join(cmd), exc)
-    if not names or not all(isinstance(n, str) and n for n in names):
-        return None, "%s: no encapsulation names in %r" % (" ".join(cmd), p.stdout[:200])
-    return names, None
+        return catalogue.load(ovlperf).names(), None
+    except catalogue.CatalogueError as exc:
+        return None, str(exc)
 
 
 def check_lengths(tap, root):

@@ -30,8 +30,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-from tap import Tap  # noqa: E402  (tests/interop/tap.py)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "..", "lib"))
+from ovlkit.tap import Tap  # noqa: E402
 
 from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
 from scapy.layers.inet import IP, ICMP, UDP  # noqa: E402

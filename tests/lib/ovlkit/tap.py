@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """A tiny TAP (Test Anything Protocol) producer.
 
 Results are printed as they come; the plan ("1..N") is printed at the end, which TAP allows.

@@ -1,44 +1,26 @@
-"""Shared helpers for the integration suites (tests/integration/test_*.py).
+# SPDX-License-Identifier: BSD-3-Clause
+"""A test suite's harness (tests/integration/test_*.py and others).
 
-Everything here is written from docs/wire-format.md and the DPDK/tool documentation, never
-from ovlperf's sources: the frame decoder below is the tests' own reading of the wire format.
-
-- Tap: the TAP producer of tests/interop/tap.py.
 - Workspace: a temporary directory, the processes started in it and the DPDK runtime
   directories of the --file-prefix values it handed out; cleanup() removes all of them and is
   also run on SIGTERM/SIGINT (meson's timeout), so nothing is left behind on failure.
 - run(): one process with a bounded wait; Proc: a background process (reflector, testpmd).
-- read_pcap() and decode(): plain struct parsing of the pcap files ovlperf writes.
+- main(suite, body): runs body(tap, ws) and ends the TAP stream whatever happens.
+- load_json(), loadavg(), check_ordered(): small readers of results.
 """
 
 import json
 import os
 import shutil
 import signal
-import struct
 import subprocess
-import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "interop"))
-from tap import Tap  # noqa: E402,F401
+from .tap import Tap
 
-ENCAPS = ("raw", "vxlan", "ipip", "flannel")
-OVERHEAD = {"raw": 0, "ipip": 20, "flannel": 28, "vxlan": 50}
-VXLAN_PORT = 4789
-FLANNEL_PORT = 8285
 DPDK_RUN_DIR = "/var/run/dpdk"
 TESTPMD = "/usr/bin/dpdk-testpmd"
-TSHARK = "/usr/bin/tshark"
-
-
-def ovlperf_path():
-    if len(sys.argv) < 2:
-        sys.stderr.write("usage: %s PATH_TO_OVLPERF\n" % sys.argv[0])
-        sys.exit(2)
-    return os.path.abspath(sys.argv[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,152 +230,6 @@ def loadavg():
             return f.read().strip()
     except OSError:
         return "?"
-
-
-# ---------------------------------------------------------------------------------------------
-# pcap files and frames, decoded here from docs/wire-format.md
-# ---------------------------------------------------------------------------------------------
-
-def read_pcap(path):
-    """Yields the frames (bytes) of a classic pcap file (microsecond or nanosecond)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        raise ValueError("%s: %d bytes, no pcap header" % (path, len(data)))
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        endian = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        endian = ">"
-    else:
-        raise ValueError("%s: not a pcap file (magic %s)" % (path, magic.hex()))
-    linktype = struct.unpack(endian + "I", data[20:24])[0]
-    if linktype != 1:
-        raise ValueError("%s: link type %d, not Ethernet" % (path, linktype))
-    rec = struct.Struct(endian + "IIII")
-    off = 24
-    n = len(data)
-    while off + 16 <= n:
-        _, _, incl, _ = rec.unpack_from(data, off)
-        off += 16
-        if off + incl > n:
-            raise ValueError("%s: truncated record at byte %d" % (path, off - 16))
-        yield data[off:off + incl]
-        off += incl
-
-
-class Frame:
-    """One frame's decoded fields (None where a layer is absent)."""
-    __slots__ = ("encap", "vlan", "outer_src", "outer_dst", "outer_proto", "outer_sport",
-                 "outer_dport", "vni", "vxlan_flags", "inner_ip", "inner_src", "inner_dst",
-                 "inner_proto", "frag_offset", "more_frags", "inner_total", "ip_id",
-                 "l4_payload", "l4", "probe", "payload", "udp_len", "wire_len")
-
-
-def _ip4(b):
-    return "%d.%d.%d.%d" % (b[0], b[1], b[2], b[3])
-
-
-def decode(frame, vxlan_port=VXLAN_PORT, flannel_port=FLANNEL_PORT):
-    """Decodes an ovlperf frame into a Frame, or raises ValueError saying what is wrong.
-
-    l4_payload: inner L4 payload bytes carried by this frame (for a first fragment: after the
-    8-byte UDP/ICMP header; for a later fragment: all of its IP payload).
-    """
-    f = Frame()
-    f.wire_len = len(frame)
-    off = 12
-    ethertype = struct.unpack_from("!H", frame, off)[0]
-    f.vlan = None
-    if ethertype == 0x8100:
-        f.vlan = struct.unpack_from("!H", frame, 14)[0] & 0x0FFF
-        off += 4
-        ethertype = struct.unpack_from("!H", frame, off)[0]
-    off += 2
-    if ethertype != 0x0800:
-        raise ValueError("ethertype 0x%04x is not IPv4" % ethertype)
-    l3 = off
-    ihl = (frame[l3] & 0x0F) * 4
-    if frame[l3] >> 4 != 4 or ihl < 20:
-        raise ValueError("outer header is not IPv4")
-    f.outer_proto = frame[l3 + 9]
-    f.outer_src, f.outer_dst = _ip4(frame[l3 + 12:l3 + 16]), _ip4(frame[l3 + 16:l3 + 20])
-    f.outer_sport = f.outer_dport = f.vni = f.vxlan_flags = None
-    inner = None
-    f.encap = "raw"
-    if f.outer_proto == 4:
-        f.encap = "ipip"
-        inner = l3 + ihl
-    elif f.outer_proto == 17:
-        sport, dport = struct.unpack_from("!HH", frame, l3 + ihl)
-        if dport == vxlan_port:
-            f.encap = "vxlan"
-            f.outer_sport, f.outer_dport = sport, dport
-            vx = l3 + ihl + 8
-            f.vxlan_flags = frame[vx]
-            f.vni = struct.unpack_from("!I", frame, vx + 4)[0] >> 8
-            ieth = vx + 8
-            if struct.unpack_from("!H", frame, ieth + 12)[0] != 0x0800:
-                raise ValueError("vxlan inner ethertype is not IPv4")
-            inner = ieth + 14
-        elif dport == flannel_port:
-            f.encap = "flannel"
-            f.outer_sport, f.outer_dport = sport, dport
-            inner = l3 + ihl + 8
-    if inner is None:
-        inner = l3
-    f.inner_ip = inner
-    iihl = (frame[inner] & 0x0F) * 4
-    if frame[inner] >> 4 != 4 or iihl < 20:
-        raise ValueError("inner header is not IPv4")
-    f.inner_total = struct.unpack_from("!H", frame, inner + 2)[0]
-    f.ip_id = struct.unpack_from("!H", frame, inner + 4)[0]
-    fl = struct.unpack_from("!H", frame, inner + 6)[0]
-    f.more_frags = bool(fl & 0x2000)
-    f.frag_offset = (fl & 0x1FFF) * 8
-    f.inner_proto = frame[inner + 9]
-    f.inner_src, f.inner_dst = _ip4(frame[inner + 12:inner + 16]), _ip4(frame[inner + 16:inner + 20])
-    if inner + f.inner_total > len(frame):
-        raise ValueError("inner IP length %d runs past the frame" % f.inner_total)
-    ip_payload = f.inner_total - iihl
-    f.l4 = inner + iihl
-    f.probe = f.payload = f.udp_len = None
-    if f.frag_offset == 0:
-        f.l4_payload = ip_payload - 8
-        if f.inner_proto == 17:
-            f.udp_len = struct.unpack_from("!H", frame, f.l4 + 4)[0]
-        f.probe = f.l4 + 8
-        f.payload = frame[f.probe:inner + f.inner_total]
-    else:
-        f.l4_payload = ip_payload
-    return f
-
-
-def parse_probe(p):
-    """The probe fields from the L4 payload's first bytes (docs/wire-format.md, "The probe")."""
-    if len(p) < 18 or p[0] != 0xA9:
-        raise ValueError("no probe magic")
-    form = p[1] & 0x0F
-    if p[1] >> 4 != 1:
-        raise ValueError("probe version %d" % (p[1] >> 4))
-    if form == 1:
-        tag, stream, seq, ts = struct.unpack_from("!HHIQ", p, 2)
-        return dict(form="compact", session=tag, stream=stream, seq=seq, ts=ts, length=18)
-    if form == 2:
-        if len(p) < 64:
-            raise ValueError("full probe in %d bytes" % len(p))
-        flags, session, stream, plen, _, seq, ts, rrx, rtx = struct.unpack_from("!HIHHIQQQQ", p, 2)
-        return dict(form="full", flags=flags, session=session, stream=stream, seq=seq, ts=ts,
-                    length=plen, reflector_rx=rrx, reflector_tx=rtx)
-    raise ValueError("probe form %d" % form)
-
-
-def fill_ok(payload, probe_len):
-    """True if every byte after the probe holds its offset & 0xFF."""
-    for k in range(probe_len, len(payload)):
-        if payload[k] != (k & 0xFF):
-            return False
-    return True
 
 
 def check_ordered(lat):
