@@ -93,13 +93,15 @@ port_tx_keeps_frames(uint16_t id, const char **why)
 }
 
 /*
- * Drivers that fill each RX queue from a source of its own, no hashing involved: net_ring and
- * net_memif (what the peer sent on its TX queue q), net_pcap (its q-th rx_pcap), net_null.
+ * Drivers that fill each RX queue from a source of its own, no hashing involved: net_ring,
+ * net_memif, net_vhost and net_virtio_user (what the peer sent on its TX queue q: a vhost-user
+ * queue pair is one virtqueue each way), net_pcap (its q-th rx_pcap), net_null.
  */
 static int
 queues_per_source(const char *driver)
 {
-	static const char *const own[] = { "net_ring", "net_memif", "net_pcap", "net_null" };
+	static const char *const own[] = { "net_ring", "net_memif", "net_pcap", "net_null",
+		"net_vhost", "net_virtio_user" };
 
 	return driver_listed(driver, own, RTE_DIM(own));
 }
@@ -130,6 +132,26 @@ choose_steering(uint16_t id, const struct rte_eth_dev_info *dev, const struct po
 	if (req->rss)
 		fprintf(stderr, "ovlperf: warning: port %u (%s) offers no RSS on IP or UDP: with %u queues all traffic lands on queue 0\n",
 				id, dev->driver_name, queues);
+}
+
+/* Where a virtual device's queue count comes from, for the message that it has too few. */
+static const char *
+queues_hint(const char *driver)
+{
+	static const struct {
+		const char *driver, *hint;
+	} hints[] = {
+		{ "net_af_xdp", " (net_af_xdp: queue_count=N in its --vdev, and N channels on the interface)" },
+		{ "net_virtio_user", " (net_virtio_user: queues=N in its --vdev, and as many on the vhost side)" },
+		{ "net_vhost", " (net_vhost: queues=N in its --vdev)" },
+		{ "net_memif", " (net_memif: the peers' queues)" },
+	};
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(hints); i++)
+		if (strcmp(driver, hints[i].driver) == 0)
+			return hints[i].hint;
+	return "";
 }
 
 int
@@ -190,8 +212,9 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	info->socket = rte_eth_dev_socket_id(id);
 
 	if (queues > dev.max_rx_queues || queues > dev.max_tx_queues) {
-		fprintf(stderr, "ovlperf: port %u (%s) has at most %u RX and %u TX queues: --queues %u is too many\n",
-				id, dev.driver_name, dev.max_rx_queues, dev.max_tx_queues, queues);
+		fprintf(stderr, "ovlperf: port %u (%s) has at most %u RX and %u TX queues: --queues %u is too many%s\n",
+				id, dev.driver_name, dev.max_rx_queues, dev.max_tx_queues, queues,
+				queues_hint(dev.driver_name));
 		return PORT_USAGE;
 	}
 	memset(&conf, 0, sizeof(conf));
