@@ -13,13 +13,14 @@
 #define XDP_PACKET_HEADROOM 256
 
 /*
- * mbufs an AF_XDP queue may hold at once: the fill ring's 2048 handed over at set-up, as many
- * sent frames waiting in the completion ring, the RX and TX rings (up to 2048 between them
- * with ovlperf's ring sizes), and two lcores' caches with a burst each.
+ * mbufs an AF_XDP queue may hold at once: the fill ring's 2048 handed over at set-up (a frame
+ * received moves to the RX ring and is replaced only once the lcore takes it, so the two hold
+ * 2048 together), the TX ring (2048 with the profile's tx_desc) and as many sent frames
+ * waiting in the completion ring, and two lcores' caches with a burst each: 6720, so 8191.
  */
 #define AF_XDP_FILL 2048
+#define AF_XDP_TX 2048
 #define AF_XDP_COMPLETION 2048
-#define AF_XDP_RINGS 2048
 #define AF_XDP_SLACK (2 * 256 + 2 * 32)
 
 /* The largest data room whose mempool object (header, mbuf, room, padding) fits one page. */
@@ -42,7 +43,7 @@ room_within_page(void)
 static void
 af_xdp_shape(unsigned int queues, struct port_pool_shape *shape)
 {
-	unsigned int per_queue = rte_align32pow2(AF_XDP_FILL + AF_XDP_COMPLETION + AF_XDP_RINGS +
+	unsigned int per_queue = rte_align32pow2(AF_XDP_FILL + AF_XDP_TX + AF_XDP_COMPLETION +
 			AF_XDP_SLACK) - 1;
 
 	shape->mbufs = RTE_MAX(shape->mbufs, per_queue * queues);

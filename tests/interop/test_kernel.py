@@ -17,8 +17,6 @@ without AF_XDP sockets.
 
 usage: test_kernel.py OVLPERF [--port af_packet|af_xdp] [MODE ...]
 """
-import errno
-import socket
 import json
 import os
 import subprocess
@@ -28,6 +26,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from ovlkit import catalogue  # noqa: E402
+from ovlkit.netns import af_xdp_missing  # noqa: E402
 from ovlkit.tap import Tap  # noqa: E402
 
 TESTBED = os.path.join(HERE, "kernel", "testbed.sh")
@@ -55,16 +54,6 @@ PORTS = {
 }
 USERSPACE_RATE = 2000
 DURATION = 2
-
-
-def af_xdp_missing():
-    """Why this kernel cannot run AF_XDP sockets, or None."""
-    try:
-        socket.socket(44, socket.SOCK_RAW, 0).close()   # AF_XDP
-    except OSError as e:
-        if e.errno in (errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT, errno.ESOCKTNOSUPPORT):
-            return f"this kernel has no AF_XDP sockets (socket(AF_XDP): {e.strerror})"
-    return None
 
 
 def run_mode(tap, ovlperf, name, workdir, port="af_packet"):
