@@ -81,7 +81,12 @@ driver_listed(const char *driver, const char *const *list, size_t n)
 int
 port_tx_keeps_frames(uint16_t id, const char **why)
 {
-	static const char *const handing_on[] = { "net_ring", "net_memif" };
+	/*
+	 * net_af_xdp keeps them too, but copies each into an mbuf of its UMEM pool first (one
+	 * allocation and free per frame): frames copied into that pool by the sender leave as
+	 * they are.
+	 */
+	static const char *const handing_on[] = { "net_ring", "net_memif", "net_af_xdp" };
 	struct rte_eth_dev_info dev;
 
 	if (rte_eth_dev_info_get(id, &dev) != 0) {
