@@ -90,8 +90,14 @@ port_json(uint16_t id, const struct ovl_profile *forced)
 	rte_eth_dev_get_mtu(id, &mtu);
 	/* Reading the NIC clock needs no configuration and changes nothing. */
 	hw_clock = rte_eth_read_clock(id, &clock) == 0;
-	/* A driver that cannot list them shows none. */
-	port_xstats_read(id, &xstats);
+	/*
+	 * A driver that cannot list them shows none. DPDK 22.11's net_vhost reads every queue's
+	 * counters, set up or not: before its queues exist (here) that is a NULL dereference.
+	 */
+	if (strcmp(dev.driver_name, "net_vhost") != 0)
+		port_xstats_read(id, &xstats);
+	else
+		memset(&xstats, 0, sizeof(xstats));
 	/* max_rx_pktlen is a uint32_t (UINT32_MAX: no limit, as net_null and net_pcap say): "I". */
 	o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:b, s:i, s:{s:i, s:i, s:i}, s:I,"
 			" s:{s:i, s:i, s:i, s:i}, s:{s:o, s:o},"
