@@ -16,6 +16,7 @@
 #include "eal.h"
 #include "output.h"
 #include "port.h"
+#include "port_pool.h"
 
 static json_t *
 bits(uint64_t set, int tx)
@@ -28,6 +29,39 @@ bits(uint64_t set, int tx)
 			json_array_append_new(a, json_string(tx ? rte_eth_dev_tx_offload_name(1ull << i)
 								: rte_eth_dev_rx_offload_name(1ull << i)));
 	return a;
+}
+
+/*
+ * An AF_XDP port's mode exists only while its sockets are bound: the port is started for a
+ * moment with one queue and a pool it accepts, its mode read, and it is closed again (which
+ * detaches the XDP program). JSON null for every other port, or when it does not start.
+ */
+static json_t *
+xdp_probe(uint16_t id, const struct ovl_profile *forced)
+{
+	struct port_request req = { .max_frame = RTE_ETHER_MAX_LEN - RTE_ETHER_CRC_LEN,
+		.forced = forced, .queues = 1 };
+	struct rte_eth_dev_info dev;
+	struct port_pool_shape shape;
+	struct port_info info;
+	json_t *o = json_null();
+
+	if (rte_eth_dev_info_get(id, &dev) != 0 || strcmp(dev.driver_name, "net_af_xdp") != 0 ||
+			port_pool_shape(id, 1, 0, RTE_MBUF_DEFAULT_BUF_SIZE, &shape) < 0)
+		return o;
+	req.pool = rte_pktmbuf_pool_create("ports_xdp", shape.mbufs, 256, 0, shape.room,
+			rte_eth_dev_socket_id(id));
+	if (req.pool == NULL) {
+		fprintf(stderr, "ovlperf ports: port %u: no memory for a pool to start it with (try more -m): its XDP mode is unknown\n", id);
+		return o;
+	}
+	if (port_start(id, &req, &info) == 0) {
+		json_decref(o);
+		o = output_json_xdp(&info.xdp);
+	}
+	port_stop(id);
+	rte_mempool_free(req.pool);
+	return o;
 }
 
 static json_t *
@@ -56,8 +90,14 @@ port_json(uint16_t id, const struct ovl_profile *forced)
 	rte_eth_dev_get_mtu(id, &mtu);
 	/* Reading the NIC clock needs no configuration and changes nothing. */
 	hw_clock = rte_eth_read_clock(id, &clock) == 0;
-	/* A driver that cannot list them shows none. */
-	port_xstats_read(id, &xstats);
+	/*
+	 * A driver that cannot list them shows none. DPDK 22.11's net_vhost reads every queue's
+	 * counters, set up or not: before its queues exist (here) that is a NULL dereference.
+	 */
+	if (strcmp(dev.driver_name, "net_vhost") != 0)
+		port_xstats_read(id, &xstats);
+	else
+		memset(&xstats, 0, sizeof(xstats));
 	/* max_rx_pktlen is a uint32_t (UINT32_MAX: no limit, as net_null and net_pcap say): "I". */
 	o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:b, s:i, s:{s:i, s:i, s:i}, s:I,"
 			" s:{s:i, s:i, s:i, s:i}, s:{s:o, s:o},"
@@ -86,7 +126,28 @@ port_json(uint16_t id, const struct ovl_profile *forced)
 		json_decref(caveats);
 		json_object_set_new(o, "profile", json_null());
 	}
+	json_object_set_new(o, "xdp", xdp_probe(id, forced));
 	return o;
+}
+
+/* "  xdp: veth-a: XDP program native (in the driver), 1 socket(s) bound in copy mode, ..." */
+static void
+print_xdp(const json_t *x)
+{
+	struct port_xdp xdp = { .af_xdp = 1, .sockets = 0, .busy_budget = -1 };
+	json_t *budget = json_object_get(x, "busy_budget");
+	char line[256];
+
+	if (!json_is_object(x))
+		return;
+	snprintf(xdp.iface, sizeof(xdp.iface), "%s", json_string_value(json_object_get(x, "iface")));
+	xdp.attach = json_string_value(json_object_get(x, "attach"));
+	xdp.bind = json_string_value(json_object_get(x, "bind"));
+	xdp.sockets = (unsigned int)json_integer_value(json_object_get(x, "sockets"));
+	if (json_is_integer(budget))
+		xdp.busy_budget = (int)json_integer_value(budget);
+	port_xdp_describe(&xdp, line, sizeof(line));
+	printf("  xdp: %s (while ovlperf ports held it open)\n", line);
 }
 
 static void
@@ -120,6 +181,7 @@ print_port(const json_t *p)
 	printf("  timestamps: rx hardware %s, NIC clock %s (TSC otherwise)\n",
 			json_is_true(json_object_get(json_object_get(p, "timestamps"), "rx_hw")) ? "yes" : "no",
 			json_is_true(json_object_get(json_object_get(p, "timestamps"), "nic_clock")) ? "readable" : "no");
+	print_xdp(json_object_get(p, "xdp"));
 	printf("  profile: %s\n", json_is_string(prof) ? json_string_value(prof) : "none for this driver");
 	json_array_foreach(json_object_get(p, "profile_caveats"), i, v)
 		printf("    caveat: %s\n", json_string_value(v));

@@ -155,6 +155,27 @@ start_rx_clock(struct run *run)
 	return 0;
 }
 
+/*
+ * --tx-offload cksum on a port that fills UDP checksums but not IPv4 header ones (virtio: the
+ * virtio-net header has no field for it): the port takes the inner UDP checksum and ovlperf
+ * keeps computing the inner IPv4 one, which it says once. A port without UDP_CKSUM is refused
+ * when it starts.
+ */
+static void
+offloads_for_port(struct run *run)
+{
+	const uint64_t ip = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM, udp = RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	struct app_config *cfg = &run->cfg;
+	struct rte_eth_dev_info dev;
+
+	if (!(cfg->tx_offloads & ip) || rte_eth_dev_info_get(cfg->port, &dev) != 0 ||
+			(dev.tx_offload_capa & ip) || !(dev.tx_offload_capa & udp))
+		return;
+	cfg->tx_offloads &= ~ip;
+	fprintf(stderr, "ovlperf %s: port %u (%s) has no IPv4 header checksum offload: --tx-offload cksum leaves the inner UDP checksums to it, ovlperf computes the inner IPv4 ones\n",
+			run->command, cfg->port, dev.driver_name);
+}
+
 int
 traffic_ports_start(struct run *run, int loop)
 {
@@ -183,6 +204,7 @@ traffic_ports_start(struct run *run, int loop)
 	if (run_port_exists(run, ids[0]) < 0)
 		return 1;
 	run->keep_frames = port_tx_keeps_frames(ids[0], &keep_why);
+	offloads_for_port(run);
 	rc = choose_timestamps(run, &rx_offloads);
 	if (rc != 0)
 		return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -71,7 +72,8 @@ prepare_offload(struct stream *s)
 		uint8_t *f = s->frames[k];
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + s->layers.inner_l3);
 
-		ip->hdr_checksum = 0;
+		if (s->tx_ol_flags & RTE_MBUF_F_TX_IP_CKSUM)
+			ip->hdr_checksum = 0;
 		if (s->spec.inner_proto == IPPROTO_UDP) {
 			struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(f + s->layers.l4);
 
@@ -134,7 +136,9 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 				"--tx-offload cksum is not used on fragmented streams: the port would checksum each fragment alone");
 			return -EINVAL;
 		}
-		s->tx_ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+		/* Without the port's IPv4 checksum (virtio) the template keeps the one it has. */
+		s->tx_ol_flags = RTE_MBUF_F_TX_IPV4 |
+			(cfg->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM ? RTE_MBUF_F_TX_IP_CKSUM : 0) |
 			(s->l4_is_udp ? RTE_MBUF_F_TX_UDP_CKSUM : 0);
 		s->l4_cksum_sw = !s->l4_is_udp; /* ICMP has no offload */
 		prepare_offload(s);

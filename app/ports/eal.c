@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,93 @@
 
 #include "eal.h"
 #include "pcap_file.h"
+#include "profile.h"
 
 static int eal_started;
 /* The EAL arguments as given: rte_eal_init reorders and overwrites its argv. */
 static char *given[64];
 static int n_given;
+
+/* The EAL arguments as rte_eal_init gets them: the user's, each --vdev completed. */
+static char **eal_argv;
+static char **eal_made;   /* the completed --vdev values, freed at cleanup */
+static int eal_argc;
+
+/*
+ * A --vdev value with the device arguments its driver's profile adds when they are not given
+ * ([eal] vdev_defaults: net_af_xdp's start_queue and busy_budget), malloc'd; NULL when none
+ * apply. The driver is the device's name up to its instance number (net_af_xdp0).
+ */
+static char *
+vdev_completed(const char *value)
+{
+	char driver[OVL_PROFILE_WORD_MAX], err[512], out[1024];
+	size_t len = strcspn(value, ",");
+	struct ovl_profile p;
+
+	if (len == 0 || len >= sizeof(driver))
+		return NULL;
+	memcpy(driver, value, len);
+	while (len > 0 && isdigit((unsigned char)driver[len - 1]))
+		len--;
+	driver[len] = '\0';
+	if (ovl_profile_find(ovl_profile_dir(), driver, &p, err, sizeof(err)) != 0 ||
+			p.bus != OVL_BUS_VDEV || ovl_profile_vdev_complete(&p, value, out, sizeof(out)) <= 0)
+		return NULL;
+	return strdup(out);
+}
+
+static void
+completed_free(void)
+{
+	int i;
+
+	for (i = 0; eal_made != NULL && i < eal_argc; i++)
+		free(eal_made[i]);
+	free(eal_made);
+	free(eal_argv);
+	eal_made = NULL;
+	eal_argv = NULL;
+	eal_argc = 0;
+}
+
+/* eal_argv: the user's arguments with every --vdev VALUE and --vdev=VALUE completed. */
+static int
+complete_vdevs(const struct eal_args *eal)
+{
+	int i;
+
+	completed_free();
+	eal_argv = calloc((size_t)eal->argc + 1, sizeof(*eal_argv));
+	eal_made = calloc((size_t)eal->argc + 1, sizeof(*eal_made));
+	if (eal_argv == NULL || eal_made == NULL) {
+		completed_free();
+		return -1;
+	}
+	eal_argc = eal->argc;
+	for (i = 0; i < eal->argc; i++) {
+		const char *a = eal->argv[i], *value = NULL;
+
+		eal_argv[i] = eal->argv[i];
+		if (strncmp(a, "--vdev=", 7) == 0)
+			value = a + 7;
+		else if (i > 0 && strcmp(eal->argv[i - 1], "--vdev") == 0)
+			value = a;
+		if (value == NULL || (eal_made[i] = vdev_completed(value)) == NULL)
+			continue;
+		if (value != a) {
+			char *both = malloc(strlen(eal_made[i]) + 8);
+
+			if (both == NULL)
+				continue;
+			snprintf(both, strlen(eal_made[i]) + 8, "--vdev=%s", eal_made[i]);
+			free(eal_made[i]);
+			eal_made[i] = both;
+		}
+		eal_argv[i] = eal_made[i];
+	}
+	return 0;
+}
 
 int
 app_eal_init(const struct eal_args *eal, unsigned int workers)
@@ -31,7 +114,11 @@ app_eal_init(const struct eal_args *eal, unsigned int workers)
 	for (n_given = 0; n_given < eal->argc && n_given < (int)RTE_DIM(given); n_given++)
 		given[n_given] = strdup(eal->argv[n_given]);
 	if (eal->argc > 1) {
-		rc = rte_eal_init(eal->argc, eal->argv);
+		if (complete_vdevs(eal) < 0) {
+			fprintf(stderr, "ovlperf: out of memory for the EAL arguments\n");
+			return 1;
+		}
+		rc = rte_eal_init(eal_argc, eal_argv);
 	} else {
 		char *save = NULL, *tok;
 
@@ -79,6 +166,7 @@ app_eal_cleanup(void)
 		rte_eal_cleanup();
 	}
 	eal_started = 0;
+	completed_free();
 	while (n_given > 0)
 		free(given[--n_given]);
 }
@@ -90,8 +178,15 @@ app_eal_args_text(const struct eal_args *eal, char *buf, size_t len)
 	int i;
 
 	buf[0] = '\0';
-	for (i = 1; i < eal->argc && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i > 1 ? " " : "", eal->argv[i]);
+	for (i = 1; i < eal->argc && off < len; i++) {
+		const char *a = eal->argv[i];
+		char *made = strncmp(a, "--vdev=", 7) == 0 ? vdev_completed(a + 7) :
+			strcmp(eal->argv[i - 1], "--vdev") == 0 ? vdev_completed(a) : NULL;
+
+		off += snprintf(buf + off, len - off, "%s%s%s", i > 1 ? " " : "",
+				made != NULL && a[0] == '-' ? "--vdev=" : "", made != NULL ? made : a);
+		free(made);
+	}
 	if (eal->argc <= 1)
 		snprintf(buf, len, "%s (defaults)", OVL_EAL_DEFAULTS);
 	return buf;

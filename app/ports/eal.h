@@ -11,12 +11,16 @@ struct eal_args {
 /* Defaults when no EAL option was given: no hugepages, no PCI probing, no shared files. */
 #define OVL_EAL_DEFAULTS "--no-huge --no-pci --no-shconf -m 512 --no-telemetry --log-level=error"
 
-/* Returns 0, or prints what went wrong with a hint and returns a non-zero exit status. */
-/* workers: how many worker lcores the command needs, for the default lcore list. */
+/*
+ * Returns 0, or prints what went wrong with a hint and returns a non-zero exit status.
+ * workers: how many worker lcores the command needs, for the default lcore list. Each
+ * --vdev gets the device arguments its driver's profile adds when they are not given
+ * ([eal] vdev_defaults in drivers-config/).
+ */
 int app_eal_init(const struct eal_args *eal, unsigned int workers);
 void app_eal_cleanup(void);
 
-/* The EAL arguments as one line, for results. */
+/* The EAL arguments as one line, for results: the --vdev values as completed. */
 #include <stddef.h>
 const char *app_eal_args_text(const struct eal_args *eal, char *buf, size_t len);
 

@@ -81,7 +81,12 @@ driver_listed(const char *driver, const char *const *list, size_t n)
 int
 port_tx_keeps_frames(uint16_t id, const char **why)
 {
-	static const char *const handing_on[] = { "net_ring", "net_memif" };
+	/*
+	 * net_af_xdp keeps them too, but copies each into an mbuf of its UMEM pool first (one
+	 * allocation and free per frame): frames copied into that pool by the sender leave as
+	 * they are.
+	 */
+	static const char *const handing_on[] = { "net_ring", "net_memif", "net_af_xdp" };
 	struct rte_eth_dev_info dev;
 
 	if (rte_eth_dev_info_get(id, &dev) != 0) {
@@ -93,13 +98,15 @@ port_tx_keeps_frames(uint16_t id, const char **why)
 }
 
 /*
- * Drivers that fill each RX queue from a source of its own, no hashing involved: net_ring and
- * net_memif (what the peer sent on its TX queue q), net_pcap (its q-th rx_pcap), net_null.
+ * Drivers that fill each RX queue from a source of its own, no hashing involved: net_ring,
+ * net_memif, net_vhost and net_virtio_user (what the peer sent on its TX queue q: a vhost-user
+ * queue pair is one virtqueue each way), net_pcap (its q-th rx_pcap), net_null.
  */
 static int
 queues_per_source(const char *driver)
 {
-	static const char *const own[] = { "net_ring", "net_memif", "net_pcap", "net_null" };
+	static const char *const own[] = { "net_ring", "net_memif", "net_pcap", "net_null",
+		"net_vhost", "net_virtio_user" };
 
 	return driver_listed(driver, own, RTE_DIM(own));
 }
@@ -132,6 +139,26 @@ choose_steering(uint16_t id, const struct rte_eth_dev_info *dev, const struct po
 				id, dev->driver_name, queues);
 }
 
+/* Where a virtual device's queue count comes from, for the message that it has too few. */
+static const char *
+queues_hint(const char *driver)
+{
+	static const struct {
+		const char *driver, *hint;
+	} hints[] = {
+		{ "net_af_xdp", " (net_af_xdp: queue_count=N in its --vdev, and N channels on the interface)" },
+		{ "net_virtio_user", " (net_virtio_user: queues=N in its --vdev, and as many on the vhost side)" },
+		{ "net_vhost", " (net_vhost: queues=N in its --vdev)" },
+		{ "net_memif", " (net_memif: the peers' queues)" },
+	};
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(hints); i++)
+		if (strcmp(driver, hints[i].driver) == 0)
+			return hints[i].hint;
+	return "";
+}
+
 int
 port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 {
@@ -146,6 +173,8 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	struct rte_eth_dev_info dev;
 	struct rte_eth_link link;
 	uint16_t mtu = max_frame > RTE_ETHER_HDR_LEN ? max_frame - RTE_ETHER_HDR_LEN : 0;
+	int xsk_before[PORT_XDP_SOCKETS_MAX];
+	unsigned int n_xsk;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -175,7 +204,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 		if (prof.hugepages_required && !rte_eal_has_hugepages()) {
 			fprintf(stderr, "ovlperf: port %u (%s) needs hugepages (profile %s): reserve them with drivers-config/setup --hugepages N --apply, and leave out --no-huge\n",
 					id, dev.driver_name, prof.name);
-			return -1;
+			return PORT_USAGE;
 		}
 		for (i = 0; i < prof.n_stats && i < PORT_WATCH_MAX; i++)
 			snprintf(info->watch_names[i], sizeof(info->watch_names[i]), "%s", prof.stats[i]);
@@ -188,9 +217,10 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	info->socket = rte_eth_dev_socket_id(id);
 
 	if (queues > dev.max_rx_queues || queues > dev.max_tx_queues) {
-		fprintf(stderr, "ovlperf: port %u (%s) has at most %u RX and %u TX queues: --queues %u is too many\n",
-				id, dev.driver_name, dev.max_rx_queues, dev.max_tx_queues, queues);
-		return PORT_TOO_FEW_QUEUES;
+		fprintf(stderr, "ovlperf: port %u (%s) has at most %u RX and %u TX queues: --queues %u is too many%s\n",
+				id, dev.driver_name, dev.max_rx_queues, dev.max_tx_queues, queues,
+				queues_hint(dev.driver_name));
+		return PORT_USAGE;
 	}
 	memset(&conf, 0, sizeof(conf));
 	choose_steering(id, &dev, req, queues, &conf, info);
@@ -204,7 +234,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 		port_offload_names(tx_offloads & ~dev.tx_offload_capa, 1, want, sizeof(want));
 		fprintf(stderr, "ovlperf: port %u (%s) does not advertise the TX offloads %s: leave out --tx-offload, or use a port that has them (see ovlperf ports)\n",
 				id, dev.driver_name, want);
-		return -1;
+		return PORT_USAGE;
 	}
 	conf.txmode.offloads |= tx_offloads;
 	if ((dev.rx_offload_capa & rx_offloads) != rx_offloads) {
@@ -213,7 +243,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 		port_offload_names(rx_offloads & ~dev.rx_offload_capa, 0, want, sizeof(want));
 		fprintf(stderr, "ovlperf: port %u (%s) does not advertise the RX offloads %s\n", id,
 				dev.driver_name, want);
-		return -1;
+		return PORT_USAGE;
 	}
 	conf.rxmode.offloads |= rx_offloads;
 	/* 0: whatever the port takes (a reflector answers every size it receives). */
@@ -223,9 +253,9 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 			(uint16_t)RTE_MIN(dev.max_mtu, (uint16_t)(OVL_FRAME_MAX_NOFCS - RTE_ETHER_HDR_LEN)) : 0;
 	}
 	if (max_frame > RTE_ETHER_MAX_LEN - 4 && dev.max_rx_pktlen < max_frame) {
-		fprintf(stderr, "ovlperf: port %u (%s) takes frames up to %u bytes, %u needed\n", id,
-				dev.driver_name, dev.max_rx_pktlen, max_frame);
-		return -1;
+		fprintf(stderr, "ovlperf: port %u (%s) takes frames up to %u bytes without FCS, %u needed: use a smaller --frame-size or --mtu\n",
+				id, dev.driver_name, dev.max_rx_pktlen, max_frame);
+		return PORT_USAGE;
 	}
 	rc = rte_eth_dev_configure(id, queues, queues, &conf);
 	if (rc != 0) {
@@ -238,6 +268,8 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	rte_eth_dev_get_mtu(id, &info->mtu);
 	rte_eth_dev_adjust_nb_rx_tx_desc(id, &rx_desc, &tx_desc);
 	info->tx_desc = tx_desc;
+	/* AF_XDP: the queues' set-up makes the sockets whose mode is read after the start. */
+	n_xsk = port_xdp_sockets(xsk_before, PORT_XDP_SOCKETS_MAX);
 	for (q = 0, rc = 0; q < queues && rc == 0; q++) {
 		rc = rte_eth_rx_queue_setup(id, q, rx_desc, rte_eth_dev_socket_id(id), NULL, req->pool);
 		if (rc == 0)
@@ -252,6 +284,7 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 		fprintf(stderr, "ovlperf: port %u: start failed: %s\n", id, strerror(-rc));
 		return -1;
 	}
+	port_xdp_read(id, xsk_before, n_xsk, &info->xdp);
 	if (req->promiscuous)
 		rte_eth_promiscuous_enable(id);
 	for (i = 0; i < info->n_watch; i++)

@@ -9,6 +9,7 @@
 #include <rte_ether.h>
 #include <rte_mempool.h>
 
+#include "port_xdp.h"
 #include "profile.h"
 
 #define PORT_WATCH_MAX 16
@@ -39,6 +40,7 @@ struct port_info {
 	char watch_names[PORT_WATCH_MAX][OVL_PROFILE_WORD_MAX];
 	uint64_t watch_start[PORT_WATCH_MAX];
 	int watch_found[PORT_WATCH_MAX];
+	struct port_xdp xdp;          /* net_af_xdp: how the kernel runs it (xdp.af_xdp 0 otherwise) */
 };
 
 /* What a command asks of a port it starts. */
@@ -56,10 +58,13 @@ struct port_request {
 				       * outer IP addresses and UDP ports (a reflecting port) */
 };
 
-/* Configures and starts port id with req->queues RX and TX queues. Returns 0, -1 after printing
- * why on stderr, or PORT_TOO_FEW_QUEUES (also said) when the port has fewer queues than asked:
- * a usage error. */
-#define PORT_TOO_FEW_QUEUES (-2)
+/*
+ * Configures and starts port id with req->queues RX and TX queues. Returns 0, -1 after printing
+ * why on stderr, or PORT_USAGE (also said) when the request is one the port cannot honour
+ * (fewer queues than asked, offloads it does not advertise, frames larger than it takes,
+ * hugepages its profile requires): a usage error.
+ */
+#define PORT_USAGE (-2)
 int port_start(uint16_t id, const struct port_request *req, struct port_info *info);
 
 /*

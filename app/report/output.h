@@ -38,6 +38,8 @@ void live_free(struct live_state *ls);
 /* A port's xstats as a JSON object {name: value}, for ovlperf ports too. */
 struct json_t;
 struct json_t *output_json_xstats(const struct port_xstats *x);
+/* An AF_XDP port's mode ({iface, attach, bind, sockets, busy_budget}), or JSON null. */
+struct json_t *output_json_xdp(const struct port_xdp *x);
 
 /* Opens path + ".tmp.PID" for an atomic write, or stdout for "-". */
 FILE *output_open(const char *path, char *tmp, size_t tmplen);

@@ -142,6 +142,16 @@ output_json_xstats(const struct port_xstats *x)
 	return o;
 }
 
+json_t *
+output_json_xdp(const struct port_xdp *x)
+{
+	if (!x->af_xdp)
+		return json_null();
+	return json_pack("{s:s, s:s, s:s, s:i, s:o}", "iface", x->iface, "attach", x->attach,
+			"bind", x->bind, "sockets", (int)x->sockets,
+			"busy_budget", x->busy_budget >= 0 ? json_integer(x->busy_budget) : json_null());
+}
+
 /* The profile's watched counters' changes during the run; null where one was not readable. */
 static json_t *
 shaping_object(const struct port_result *p)
@@ -178,6 +188,7 @@ port_object(const struct port_result *pr)
 		json_object_set_new(o, "queues", json_integer(p->queues));
 		json_object_set_new(o, "rss_hf", json_integer((json_int_t)p->rss_hf));
 		json_object_set_new(o, "rx_steering", json_string(p->rx_steering ? p->rx_steering : "single"));
+		json_object_set_new(o, "xdp", output_json_xdp(&p->xdp));
 	}
 	return o;
 }

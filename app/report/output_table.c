@@ -93,6 +93,21 @@ reflector_summary(FILE *out, const struct run_result *r)
 				r->reflector_queues[q].counts.rx_frames, r->reflector_queues[q].counts.reflected);
 }
 
+/* AF_XDP ports: how the kernel ran them (the figures depend on it: copy mode costs a copy). */
+static void
+xdp_lines(FILE *out, const struct run_result *r)
+{
+	unsigned int i;
+	char line[256];
+
+	for (i = 0; i < r->n_ports; i++) {
+		if (!r->ports[i].info.xdp.af_xdp)
+			continue;
+		port_xdp_describe(&r->ports[i].info.xdp, line, sizeof(line));
+		fprintf(out, "port %u (%s): %s\n", r->ports[i].info.id, r->ports[i].info.name, line);
+	}
+}
+
 void
 output_table(FILE *out, const struct run_result *r)
 {
@@ -100,4 +115,5 @@ output_table(FILE *out, const struct run_result *r)
 		streams_table(out, r);
 	else if (r->n_reflector_queues > 0)
 		reflector_summary(out, r);
+	xdp_lines(out, r);
 }

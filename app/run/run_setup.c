@@ -11,6 +11,7 @@
 
 #include "frag.h"
 #include "pcap_file.h"
+#include "port_pool.h"
 #include "run.h"
 #include "run_stop.h"
 #include "telemetry.h"
@@ -86,12 +87,27 @@ run_port_start(struct run *run, uint16_t id, const struct port_request *req, uns
 {
 	unsigned int i = run->n_ports;
 	struct port_request r = *req;
+	struct port_pool_shape shape;
 	char name[32];
 	int rc;
 
+	/* The driver's rules for the pool that fills its RX queues (AF_XDP: the pool is its UMEM). */
+	if (port_pool_shape(id, r.queues, mbufs, room, &shape) < 0) {
+		fprintf(stderr, "ovlperf %s: port %u: cannot read device info\n", run->command, id);
+		return 1;
+	}
+	if (shape.max_frame != 0 && r.max_frame > shape.max_frame) {
+		fprintf(stderr, "ovlperf %s: port %u cannot take %u-byte frames: %s: at most %u bytes with FCS; give a smaller --frame-size or --mtu\n",
+				run->command, id, r.max_frame + 4u, shape.rule, shape.max_frame + 4u);
+		return OVL_EXIT_USAGE;
+	}
+	/* An MTU there is the kernel interface's: raised only for frames the command sends. */
+	if (shape.kernel_mtu && r.max_frame == 0)
+		r.max_frame = RTE_ETHER_MAX_LEN - RTE_ETHER_CRC_LEN;
 	/* One pool per port, shared by its queues' lcores through their mempool caches. */
 	snprintf(name, sizeof(name), "pool_%u", i);
-	run->pools[i] = rte_pktmbuf_pool_create(name, mbufs, 256, 0, room, rte_eth_dev_socket_id(id));
+	run->pools[i] = rte_pktmbuf_pool_create(name, shape.mbufs, 256, 0, shape.room,
+			rte_eth_dev_socket_id(id));
 	if (run->pools[i] == NULL) {
 		fprintf(stderr, "ovlperf %s: cannot create the mbuf pool for port %u (try more -m)\n",
 				run->command, id);
@@ -100,7 +116,7 @@ run_port_start(struct run *run, uint16_t id, const struct port_request *req, uns
 	r.pool = run->pools[i];
 	rc = port_start(id, &r, &run->ports[i]);
 	if (rc < 0)
-		return rc == PORT_TOO_FEW_QUEUES ? OVL_EXIT_USAGE : 1;
+		return rc == PORT_USAGE ? OVL_EXIT_USAGE : 1;
 	run->n_ports = i + 1;
 	return 0;
 }

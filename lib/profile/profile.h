@@ -86,6 +86,7 @@ struct ovl_profile {
 	/* [eal] */
 	char eal_args[OVL_PROFILE_TEXT_MAX];        /* template: {bdf} {iface} {n} {path} {out} */
 	int hugepages_required;
+	char vdev_defaults[OVL_PROFILE_TEXT_MAX];   /* "key=value,..." added to a --vdev; "" none */
 
 	/* [queues]: 0 means the driver's default (descriptors) or the device's (queues) */
 	uint16_t rx_desc, tx_desc;
@@ -150,6 +151,14 @@ const char *ovl_profile_dir(void);
 int ovl_profile_eal_args(const struct ovl_profile *p, const char *bdf, const char *iface,
 		unsigned int n, const char *path, const char *out_file, char *out, size_t outlen,
 		char *err, size_t errlen);
+
+/*
+ * A --vdev value ("net_af_xdp0,iface=eth1") with each of the profile's [eal] vdev_defaults that
+ * it does not set appended. Returns how many were appended (0: out holds vdev as it was), or
+ * -EINVAL when out is too small.
+ */
+int ovl_profile_vdev_complete(const struct ovl_profile *p, const char *vdev, char *out,
+		size_t outlen);
 
 /* Prints the profile, a few lines, each starting with indent. */
 void ovl_profile_describe(FILE *out, const struct ovl_profile *p, const char *indent);

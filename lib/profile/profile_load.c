@@ -123,6 +123,9 @@ check_consistent(const struct ovl_ini_scan *s, const char *path, const struct ov
 	if (p->bus == OVL_BUS_VDEV && strstr(p->eal_args, "--vdev") == NULL)
 		return ovl_ini_fail(err, errlen, path, ovl_ini_key_line(s, "eal", "args"),
 				"[eal] args: a vdev profile's arguments make no device; allowed: arguments with --vdev=...");
+	if (p->bus == OVL_BUS_PCI && p->vdev_defaults[0] != '\0')
+		return ovl_ini_fail(err, errlen, path, ovl_ini_key_line(s, "eal", "vdev_defaults"),
+				"[eal] vdev_defaults: a pci profile's device comes from -a, not --vdev; allowed: vdev_defaults only with [driver] bus = vdev");
 	if (p->bus == OVL_BUS_VDEV && p->bind != OVL_BIND_NONE)
 		return ovl_ini_fail(err, errlen, path, ovl_ini_key_line(s, "binding", "method"),
 				"[binding] method: '%s' binds a PCI device but [driver] bus is vdev; allowed: none",

@@ -4,10 +4,12 @@
  * what it allows (for messages) and the apply function that checks its value and stores it in
  * struct ovl_profile; and the names of the enum values as the files write them.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "ini_scan.h"
 #include "profile.h"
 #include "profile_rules.h"
 #include "profile_values.h"
@@ -197,6 +199,71 @@ apply_hugepages(struct ovl_profile *p, const char *key, const char *value, char 
 	return ovl_profile_choose(hugepage_choices, value, &p->hugepages_required, why, whylen);
 }
 
+#define VDEV_DEFAULTS_MAX 8
+
+/* One vdev_defaults item: "key=value", key a word, value without ',', '=', spaces or braces. */
+static int
+vdev_default_ok(const char *item, char *why, size_t whylen)
+{
+	const char *eq = strchr(item, '=');
+	char key[OVL_PROFILE_WORD_MAX];
+	const char *c;
+
+	if (eq == NULL || eq == item || eq[1] == '\0' || (size_t)(eq - item) >= sizeof(key)) {
+		snprintf(why, whylen, "'%s' is not key=value", item);
+		return -1;
+	}
+	memcpy(key, item, (size_t)(eq - item));
+	key[eq - item] = '\0';
+	if (!ovl_ini_is_word(key, 0)) {
+		snprintf(why, whylen, "'%s': the key is not [a-z0-9_]", item);
+		return -1;
+	}
+	for (c = eq + 1; *c != '\0'; c++)
+		if (!isalnum((unsigned char)*c) && strchr("_.:/-", *c) == NULL) {
+			snprintf(why, whylen, "'%s': '%c' may not be in a value", item, *c);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+apply_vdev_defaults(struct ovl_profile *p, const char *key, const char *value, char *why,
+		size_t whylen)
+{
+	char copy[OVL_PROFILE_TEXT_MAX], *save = NULL, *tok;
+	char keys[VDEV_DEFAULTS_MAX][OVL_PROFILE_WORD_MAX];
+	unsigned int n = 0, i;
+	size_t off = 0;
+
+	(void)key;
+	snprintf(copy, sizeof(copy), "%s", value);
+	if (copy[0] == ',' || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,") != NULL) {
+		snprintf(why, whylen, "'%s' has an empty item", value);
+		return -1;
+	}
+	p->vdev_defaults[0] = '\0';
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		tok = ovl_ini_strip(tok);
+		if (vdev_default_ok(tok, why, whylen) < 0)
+			return -1;
+		if (n == VDEV_DEFAULTS_MAX) {
+			snprintf(why, whylen, "more than %d items", VDEV_DEFAULTS_MAX);
+			return -1;
+		}
+		snprintf(keys[n], sizeof(keys[n]), "%.*s", (int)(strchr(tok, '=') - tok), tok);
+		for (i = 0; i < n; i++)
+			if (strcmp(keys[i], keys[n]) == 0) {
+				snprintf(why, whylen, "'%s' is set twice", keys[n]);
+				return -1;
+			}
+		n++;
+		off += (size_t)snprintf(p->vdev_defaults + off, sizeof(p->vdev_defaults) - off, "%s%s",
+				off ? "," : "", tok);
+	}
+	return 0;
+}
+
 static int
 apply_desc(struct ovl_profile *p, const char *key, const char *value, char *why, size_t whylen)
 {
@@ -339,6 +406,8 @@ static const struct ovl_profile_key_rule rules[] = {
 	{ "eal", "args", 1, "EAL arguments with the placeholders {bdf}, {iface}, {n}, {path}, {out}; pci: -a {bdf}..., vdev: --vdev=...",
 		apply_args },
 	{ "eal", "hugepages", 1, "required, optional", apply_hugepages },
+	{ "eal", "vdev_defaults", 0, "device arguments key=value ([a-z0-9_]=[A-Za-z0-9_.:/-]), comma-separated, 1 to 8, added to a --vdev of the driver that does not set them",
+		apply_vdev_defaults },
 	{ "queues", "rx_desc", 1, "0 (the driver's default), 16..32768", apply_desc },
 	{ "queues", "tx_desc", 1, "0 (the driver's default), 16..32768", apply_desc },
 	{ "queues", "max_queues", 1, "0 (the device's), 1..4096", apply_max_queues },

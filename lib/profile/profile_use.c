@@ -58,6 +58,45 @@ ovl_profile_eal_args(const struct ovl_profile *p, const char *bdf, const char *i
 	return (int)off;
 }
 
+/* Whether the device arguments in vdev (after its name) set key. */
+static int
+vdev_sets(const char *vdev, const char *key, size_t keylen)
+{
+	const char *c = strchr(vdev, ',');
+
+	for (; c != NULL; c = strchr(c + 1, ','))
+		if (strncmp(c + 1, key, keylen) == 0 && c[1 + keylen] == '=')
+			return 1;
+	return 0;
+}
+
+int
+ovl_profile_vdev_complete(const struct ovl_profile *p, const char *vdev, char *out,
+		size_t outlen)
+{
+	const char *item = p->vdev_defaults;
+	size_t off = (size_t)snprintf(out, outlen, "%s", vdev);
+	int added = 0;
+
+	if (off >= outlen)
+		return -EINVAL;
+	while (*item != '\0') {
+		size_t len = strcspn(item, ","), keylen = strcspn(item, "=");
+
+		if (!vdev_sets(vdev, item, keylen)) {
+			if (off + 1 + len >= outlen)
+				return -EINVAL;
+			out[off++] = ',';
+			memcpy(out + off, item, len);
+			off += len;
+			out[off] = '\0';
+			added++;
+		}
+		item += len + (item[len] == ',');
+	}
+	return added;
+}
+
 static void
 print_offloads(FILE *out, uint64_t bits, int tx)
 {
@@ -94,6 +133,9 @@ ovl_profile_describe(FILE *out, const struct ovl_profile *p, const char *indent)
 	fprintf(out, "%s  EAL: %s; hugepages %s; descriptors rx %u tx %u (0: driver's); queues %u (0: device's)\n",
 			indent, p->eal_args, p->hugepages_required ? "required" : "optional", p->rx_desc,
 			p->tx_desc, p->max_queues);
+	if (p->vdev_defaults[0] != '\0')
+		fprintf(out, "%s  device arguments added to a --vdev that does not set them: %s\n",
+				indent, p->vdev_defaults);
 	fprintf(out, "%s  offloads tx:", indent);
 	print_offloads(out, p->tx_offloads, 1);
 	fprintf(out, "; rx:");

@@ -33,7 +33,6 @@ and at least as many probes sent as were captured going out.
 
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -41,85 +40,19 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit import catalogue  # noqa: E402
 from ovlkit.harness import DPDK_RUN_DIR, load_json, main  # noqa: E402
+from ovlkit.hugepages import Hugepages  # noqa: E402
 from ovlkit.tshark import TSHARK  # noqa: E402
 from ovlkit.wire import parse_probe  # noqa: E402
 from ovlkit.ovlperf import path_from_argv  # noqa: E402
 
 OVLPERF = path_from_argv()
 DUMPCAP = "/usr/bin/dpdk-dumpcap"
-HP_DIR = "/sys/kernel/mm/hugepages/hugepages-2048kB"
 NEED = 192  # 2 MB pages: ovlperf's -m 256 and dpdk-dumpcap's pool, with room to spare
 VNI = 4242
 ENCAPS = ["vxlan", "ipip"]  # VXLAN for tshark's vxlan.vni, IP-in-IP for a protocol filter
 SIZE = {}   # captured bytes: smallest frames without the 4-byte FCS (from the catalogue)
 PROTO = {}  # the outer IPv4 protocol of each (from the catalogue)
 COUNT_A, COUNT_B = 200, 50
-
-
-def read_int(path):
-    with open(path) as f:
-        return int(f.read().strip())
-
-
-def write_int(path, v):
-    with open(path, "w") as f:
-        f.write("%d\n" % v)
-
-
-class Hugepages:
-    """Reserves NEED free 2 MB pages and a private hugetlbfs mount; undo() puts all back."""
-
-    def __init__(self, mnt):
-        self.mnt = mnt
-        self.old_nr = None
-        self.mounted = False
-
-    def setup(self):
-        """None when ready, else why not (the suite then skips)."""
-        if os.geteuid() != 0:
-            return "not root: cannot reserve hugepages or mount hugetlbfs"
-        if not os.path.isdir(HP_DIR):
-            return "%s does not exist (no 2 MB hugepages in this kernel)" % HP_DIR
-        with open("/proc/filesystems") as f:
-            if "hugetlbfs" not in f.read():
-                return "the kernel has no hugetlbfs"
-        free = read_int(os.path.join(HP_DIR, "free_hugepages"))
-        if free < NEED:
-            self.old_nr = read_int(os.path.join(HP_DIR, "nr_hugepages"))
-            try:
-                write_int(os.path.join(HP_DIR, "nr_hugepages"), self.old_nr + NEED - free)
-            except OSError as exc:
-                return "writing nr_hugepages failed: %s" % exc
-            free = read_int(os.path.join(HP_DIR, "free_hugepages"))
-            if free < NEED:
-                return "the kernel gave only %d free 2 MB pages of the %d needed" % (free, NEED)
-        os.makedirs(self.mnt, exist_ok=True)
-        r = subprocess.run(["mount", "-t", "hugetlbfs", "-o", "pagesize=2M", "nodev", self.mnt],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if r.returncode != 0:
-            return "mount -t hugetlbfs failed: %s" % r.stdout.decode().strip()
-        self.mounted = True
-        return None
-
-    def undo(self):
-        problems = []
-        if self.mounted:
-            r = subprocess.run(["umount", self.mnt], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)
-            if r.returncode != 0:
-                problems.append("umount %s: %s; lazy unmount" % (self.mnt, r.stdout.decode().strip()))
-                subprocess.run(["umount", "-l", self.mnt])
-            self.mounted = False
-        if self.old_nr is not None:
-            try:
-                write_int(os.path.join(HP_DIR, "nr_hugepages"), self.old_nr)
-            except OSError as exc:
-                problems.append("restoring nr_hugepages to %d: %s" % (self.old_nr, exc))
-            now = read_int(os.path.join(HP_DIR, "nr_hugepages"))
-            if now != self.old_nr:
-                problems.append("nr_hugepages is %d, was %d before the suite" % (now, self.old_nr))
-            self.old_nr = None
-        return problems
 
 
 def tshark_rows(ws, path, tag):
@@ -156,7 +89,7 @@ def body(tap, ws):
         if not os.access(tool, os.X_OK):
             tap.skip("dpdk-dumpcap captures ovlperf", "%s is not installed" % tool)
             return
-    hp = Hugepages(ws.path("huge"))
+    hp = Hugepages(NEED, ws.path("huge"))
     try:
         why = hp.setup()
         if why:

@@ -61,6 +61,8 @@ static const char *const base_lines[] = {
 #define SECTIONS "[driver], [binding], [eal], [queues], [offloads], [timestamps], [pacing], [stats], [caveats]"
 #define NAMES_ALLOWED "DPDK driver names as rte_eth_dev_info reports them ([a-z0-9_], e.g. net_ena, mlx5_pci), comma-separated, 1 to 8"
 
+#define VDEV_ALLOWED "device arguments key=value ([a-z0-9_]=[A-Za-z0-9_.:/-]), comma-separated, 1 to 8, added to a --vdev of the driver that does not set them"
+
 struct error_case {
 	const char *name;
 	unsigned int line;      /* the base line replaced; 0: text is added at the end */
@@ -149,6 +151,14 @@ static const struct error_case error_cases[] = {
 		"%s:7: [binding] fallback: 'none' is not allowed; allowed: vfio-pci, igb_uio (and not the method)", 0 },
 	{ "stats name", 0, "[stats]\nreport = rx_missed_errors, Bad-Name", -EINVAL,
 		"%s:26: [stats] report: 'Bad-Name' is not allowed; allowed: xstat names ([a-z0-9_]), comma-separated, 1 to 16", 0 },
+	{ "vdev_defaults without =", 10, "hugepages = required\nvdev_defaults = start_queue", -EINVAL,
+		"%s:11: [eal] vdev_defaults: 'start_queue' is not key=value; allowed: " VDEV_ALLOWED, 0 },
+	{ "vdev_defaults key twice", 10, "hugepages = required\nvdev_defaults = a=1, b=2, a=3", -EINVAL,
+		"%s:11: [eal] vdev_defaults: 'a' is set twice; allowed: " VDEV_ALLOWED, 0 },
+	{ "vdev_defaults bad value", 10, "hugepages = required\nvdev_defaults = iface={iface}", -EINVAL,
+		"%s:11: [eal] vdev_defaults: 'iface={iface}': '{' may not be in a value; allowed: " VDEV_ALLOWED, 0 },
+	{ "vdev_defaults on pci", 10, "hugepages = required\nvdev_defaults = busy_budget=0", -EINVAL,
+		"%s:11: [eal] vdev_defaults: a pci profile's device comes from -a, not --vdev; allowed: vdev_defaults only with [driver] bus = vdev", 0 },
 };
 #define N_ERRORS (sizeof(error_cases) / sizeof(error_cases[0]))
 

@@ -122,7 +122,7 @@ test_named_and_dir(void **state)
 	assert_int_equal(ovl_profile_load_named(shipped_dir, "tap", &p, err, sizeof(err)), 0);
 	assert_string_equal(p.names[0], "net_tap");
 	assert_int_equal(ovl_profile_load_named(shipped_dir, "nope", &p, err, sizeof(err)), -ENOENT);
-	snprintf(want, sizeof(want), "%s: no profile 'nope'; allowed: af_packet, af_xdp, ena, i40e, ice, ixgbe, memif, mlx5, null, pcap, tap, virtio, vmxnet3",
+	snprintf(want, sizeof(want), "%s: no profile 'nope'; allowed: af_packet, af_xdp, ena, i40e, ice, ixgbe, memif, mlx5, null, pcap, tap, vhost, virtio, virtio_user, vmxnet3",
 			shipped_dir);
 	assert_string_equal(err, want);
 	/* A name is a name, never a path. */
@@ -169,6 +169,39 @@ test_eal_args(void **state)
 	assert_string_equal(out, "--vdev=net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap");
 }
 
+/* [eal] vdev_defaults: added to a --vdev value for each key it does not set, in order. */
+static void
+test_vdev_complete(void **state)
+{
+	static const struct {
+		const char *vdev, *out;
+		int added;
+	} cases[] = {
+		{ "net_af_xdp0,iface=eth1", "net_af_xdp0,iface=eth1,start_queue=0,busy_budget=0", 2 },
+		{ "net_af_xdp0", "net_af_xdp0,start_queue=0,busy_budget=0", 2 },
+		{ "net_af_xdp1,iface=eth1,busy_budget=64", "net_af_xdp1,iface=eth1,busy_budget=64,start_queue=0", 1 },
+		{ "net_af_xdp0,start_queue=3,busy_budget=16,iface=eth1", "net_af_xdp0,start_queue=3,busy_budget=16,iface=eth1", 0 },
+		/* A key that only starts like one of them is another key. */
+		{ "net_af_xdp0,start_queue_x=1", "net_af_xdp0,start_queue_x=1,start_queue=0,busy_budget=0", 2 },
+	};
+	char out[256], err[512];
+	struct ovl_profile p;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ovl_profile_load_named(shipped_dir, "af_xdp", &p, err, sizeof(err)), 0);
+	assert_string_equal(p.vdev_defaults, "start_queue=0,busy_budget=0");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(ovl_profile_vdev_complete(&p, cases[i].vdev, out, sizeof(out)), cases[i].added);
+		assert_string_equal(out, cases[i].out);
+	}
+	assert_int_equal(ovl_profile_vdev_complete(&p, "net_af_xdp0,iface=eth1", out, 30), -EINVAL);
+	/* A profile without vdev_defaults leaves the value alone. */
+	assert_int_equal(ovl_profile_load_named(shipped_dir, "memif", &p, err, sizeof(err)), 0);
+	assert_int_equal(ovl_profile_vdev_complete(&p, "net_memif0,role=client", out, sizeof(out)), 0);
+	assert_string_equal(out, "net_memif0,role=client");
+}
+
 static void
 test_describe(void **state)
 {
@@ -203,6 +236,7 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_duplicate_names);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_named_and_dir);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_eal_args);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_vdev_complete);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_describe);
 	return _cmocka_run_group_tests("profile_files", tests, n, make_tmp, remove_tmp);
 }

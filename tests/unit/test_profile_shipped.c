@@ -27,7 +27,7 @@
 
 static const char *const expected_profiles[] = {
 	"af_packet", "af_xdp", "ena", "i40e", "ice", "ixgbe", "memif", "mlx5", "null", "pcap",
-	"tap", "virtio", "vmxnet3",
+	"tap", "vhost", "virtio", "virtio_user", "vmxnet3",
 };
 #define N_PROFILES (sizeof(expected_profiles) / sizeof(expected_profiles[0]))
 
@@ -119,6 +119,8 @@ static const struct find_case find_cases[] = {
 	{ "net_virtio", "virtio", OVL_BIND_VFIO_PCI },
 	{ "net_vmxnet3", "vmxnet3", OVL_BIND_VFIO_PCI },
 	{ "net_af_xdp", "af_xdp", OVL_BIND_NONE },
+	{ "net_virtio_user", "virtio_user", OVL_BIND_NONE },
+	{ "net_vhost", "vhost", OVL_BIND_NONE },
 	{ "net_af_packet", "af_packet", OVL_BIND_NONE },
 	{ "net_memif", "memif", OVL_BIND_NONE },
 	{ "net_tap", "tap", OVL_BIND_NONE },

@@ -5,6 +5,7 @@ sources: the tests' own reading of the wire format.
   layers(frame, cat)   where a well-formed frame's layers are (offsets only, nothing checked)
   decode(frame, cat)   its fields, or ValueError saying what is wrong
   parse_probe(bytes)   the probe at the start of an L4 payload
+  inner_checksums(frame, layers)   whether the inner IPv4 and L4 checksums are right
 """
 
 import struct
@@ -85,6 +86,31 @@ def layers(frame, cat, ports=None):
     L.l4_proto = frame[il3 + 9]
     L.probe = L.l4 + 8
     return L
+
+
+def ones_sum(data):
+    """The 16-bit ones' complement sum of data (RFC 1071), not yet complemented."""
+    if len(data) % 2:
+        data = bytes(data) + b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return total
+
+
+def inner_checksums(frame, L):
+    """(IPv4 header checksum right, L4 checksum right) of the inner packet at L (layers()):
+    what a receiver checks, computed here from RFC 791, 768 and 792. A UDP checksum of 0 (none)
+    counts as right."""
+    il3, end = L.inner_l3, L.inner_end
+    ip_ok = ones_sum(frame[il3:L.l4]) == 0xFFFF
+    l4 = frame[L.l4:end]
+    if L.l4_proto == 17:
+        if be16(frame, L.l4 + 6) == 0:
+            return ip_ok, True
+        pseudo = frame[il3 + 12:il3 + 20] + struct.pack("!BBH", 0, 17, len(l4))
+        return ip_ok, ones_sum(pseudo + l4) == 0xFFFF
+    return ip_ok, ones_sum(l4) == 0xFFFF
 
 
 class Frame:
