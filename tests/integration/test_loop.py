@@ -19,7 +19,9 @@ The machine is shared: other processes can starve the loop's two polling lcores 
 milliseconds (seen: 20-30% CPU each at load average 5-16), which overflows its rings (loss) and
 queues (median latency of several ms). A run that shows loss, or a per-encapsulation run whose
 median is above 1 ms, is repeated once (with the load average printed) before its checks judge
-it.
+it. The latency check itself is a sanity bound (50 ms: a pipeline that holds replies back, or
+stamps them wrongly, is far above it), never a performance figure: a busy machine must not
+fail it. Latency figures are bench/perf's.
 """
 
 import collections
@@ -36,7 +38,8 @@ from ovlkit.ovlperf import path_from_argv  # noqa: E402
 OVLPERF = path_from_argv()
 CAT = None  # the binary's catalogue, loaded by body()
 RUN_TIMEOUT = 60
-P50_LIMIT_NS = 1000000
+P50_RETRY_NS = 1_000_000   # a median above this is worth one more run
+P50_LIMIT_NS = 50_000_000  # the check's sanity bound
 
 
 def loop_once(ws, name, args, timeout):
@@ -126,7 +129,7 @@ def close(a, b, rel=1e-6):
 def per_encap(tap, ws, encap):
     cap = ws.path("%s.pcap" % encap)
     args = ["--encap", encap, "--rate", "100k", "--duration", "3", "--capture", cap]
-    r, doc, why = loop(ws, encap, args, tap, P50_LIMIT_NS)
+    r, doc, why = loop(ws, encap, args, tap, P50_RETRY_NS)
     s = doc["streams"][0] if doc and len(doc.get("streams", [])) == 1 else None
     if not ran(tap, "loop %s: exits 0 with a complete JSON result" % encap, r, doc, why):
         return
@@ -138,7 +141,7 @@ def per_encap(tap, ws, encap):
     ok, d = no_loss(s)
     tap.ok(ok, "loop %s: no loss, rx packets == tx packets" % encap, d)
     lat = s["latency_ns"]
-    tap.ok(lat["p50"] < P50_LIMIT_NS, "loop %s: median round trip under 1 ms" % encap,
+    tap.ok(lat["p50"] < P50_LIMIT_NS, "loop %s: median round trip under 50 ms (a sanity bound)" % encap,
            "p50 %d ns (load average %s)" % (lat["p50"], loadavg()))
     ok, d = check_ordered(lat)
     tap.ok(ok and lat["count"] == s["rx"]["packets"],
