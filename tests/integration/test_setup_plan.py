@@ -31,7 +31,7 @@ from ovlkit.tap import Tap  # noqa: E402
 
 SETUP = os.path.normpath(os.path.join(HERE, "..", "..", "drivers-config", "setup"))
 PROFILES = ["af_packet", "af_xdp", "ena", "i40e", "ice", "ixgbe", "memif", "mlx5", "null",
-            "pcap", "tap", "virtio", "vmxnet3"]
+            "pcap", "tap", "vhost", "virtio", "virtio_user", "vmxnet3"]
 STUBS = ["modprobe", "insmod", "rmmod", "mount", "umount", "dpdk-devbind.py", "sysctl", "ip",
          "tee", "dd", "ethtool"]
 KVER = os.uname().release
