@@ -63,9 +63,34 @@ fail:
 	return -1;
 }
 
+/* What a virtual device that did not start most often lacks, by driver. */
+static const char *
+vdev_hint(const char *eal_args)
+{
+	static const struct {
+		const char *driver, *hint;
+	} hints[] = {
+		{ "net_af_xdp", "; net_af_xdp: iface= must name an interface in this network namespace, on a kernel with AF_XDP" },
+		{ "net_virtio_user", "; net_virtio_user: path= must be a vhost-user socket already served (start the net_vhost side first), and on hugepages give --single-file-segments" },
+		{ "net_vhost", "; net_vhost: iface= is the socket it creates: remove a stale one" },
+		{ "net_af_packet", "; net_af_packet: iface= must name an interface in this network namespace" },
+	};
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(hints); i++)
+		if (strstr(eal_args, hints[i].driver) != NULL)
+			return hints[i].hint;
+	return "";
+}
+
 int
 run_port_exists(const struct run *run, uint16_t id)
 {
+	if (rte_eth_dev_count_avail() == 0 && strstr(run->eal_args, "--vdev") != NULL) {
+		fprintf(stderr, "ovlperf %s: no ports: the --vdev device did not start (EAL says why above)%s\n",
+				run->command, vdev_hint(run->eal_args));
+		return -1;
+	}
 	if (rte_eth_dev_count_avail() == 0) {
 		fprintf(stderr, "ovlperf %s: no ports found; without a NIC try: ovlperf --no-huge --no-pci --vdev net_null0 -- %s\n",
 				run->command, run->command);

@@ -24,7 +24,8 @@ Checks:
     back whole, no mbuf leaks in either pool, eal_args show the added device arguments.
   * the largest frame a UMEM chunk holds (3460 bytes with FCS) goes and comes back; one byte
     more, a 9001-byte MTU, --tx-offload cksum and --queues 2 on one socket are refused in one
-    line each with status 2.
+    line each with status 2; an interface the namespace lacks gets one line saying what to
+    check (status 1: found once EAL runs).
 The whole suite is one TAP skip, naming the reason, on a kernel without AF_XDP sockets.
 """
 
@@ -182,6 +183,14 @@ def check_refusals(tap, ws, pair):
         tap.ok(r.rc == 2 and len(ours) == 1 and all(w in ours[0] for w in words),
                "refused with one line and status 2: %s" % what,
                r.diag() + ["ovlperf's lines: %r" % ours])
+    # An interface this namespace does not have: EAL cannot make the port (status 1, as for
+    # any port missing once EAL runs), and ovlperf says what to check.
+    r = ws.run(pair.in_a([OVLPERF] + eal(ws.prefix("bad"), "0@1,1@1", [vdev("nosuch0")]) +
+                         ["--", "send", "--encap", "raw", "--duration", "1", "--no-live"]), 60)
+    ours = [l for l in r.err.splitlines() if l.startswith("ovlperf")]
+    tap.ok(r.rc == 1 and len(ours) == 1 and "iface= must name an interface" in ours[0],
+           "an interface that is not there: one line of ovlperf's saying what to check, status 1",
+           r.diag() + ["ovlperf's lines: %r" % ours])
 
 
 def body(tap, ws):

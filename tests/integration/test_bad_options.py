@@ -7,8 +7,9 @@ Every case runs in a fresh directory and passes --json to a path there (first, s
 value-less option at the end cannot swallow it; frames has no --json) and expects:
   * exit status 2 for anything found while reading the command line; 1 for what can only be
     found once EAL has started (a port that does not exist, no port at all), except 2 for a
-    --timestamps or --pacing source the port lacks (a bad choice, like a rate beyond the line),
-    and never a crash;
+    --timestamps or --pacing source the port lacks, and for what the port cannot take (queues,
+    offloads, frame sizes: tests/integration/test_af_xdp.py) (bad choices, like a rate beyond
+    the line), and never a crash;
   * exactly one line on stderr, naming the option (or the size/command at fault) and what is
     allowed: each case lists the words that line must contain;
   * nothing on stdout;

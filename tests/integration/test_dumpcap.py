@@ -7,7 +7,7 @@ dpdk-dumpcap is a DPDK secondary process: it maps the primary's memory, so the p
 on hugepages with shared config files. The suite reserves them itself and undoes it all:
 
   * 2 MB pages: if fewer than NEED are free, /sys/kernel/mm/hugepages/hugepages-2048kB/
-    nr_hugepages is raised by the shortfall (and put back to its old value at the end); if the
+    nr_hugepages is raised by the shortfall (and that many given back at the end); if the
     kernel cannot give them, every check is skipped saying why;
   * a hugetlbfs of the suite's own, mounted in its temporary directory and given to EAL with
     --huge-dir (unmounted at the end), so nothing outside the suite changes: /dev/hugepages is

@@ -188,6 +188,12 @@ def check_ports(tap, ws):
            "ports lists a net_vhost port (profile vhost) without crashing", r.diag() + [r.out])
     if os.path.exists(sock):
         os.unlink(sock)
+    r = ws.run([OVLPERF] + eal(ws.prefix("nosock"), "0@1,1@1", ["net_virtio_user0,path=%s" % sock]) +
+               ["--", "send", "--encap", "raw", "--duration", "1", "--no-live"], 60)
+    ours = [l for l in r.err.splitlines() if l.startswith("ovlperf")]
+    tap.ok(r.rc == 1 and len(ours) == 1 and "start the net_vhost side first" in ours[0],
+           "virtio_user with no vhost side: one line of ovlperf's saying what to check, status 1",
+           r.diag() + ["ovlperf's lines: %r" % ours])
 
 
 def body(tap, ws):

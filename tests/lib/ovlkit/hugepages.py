@@ -6,9 +6,11 @@
     ... EAL: --huge-dir hp.mnt ...
     problems = hp.undo()  # unmounts, puts nr_hugepages back to what it was; [] when all is back
 
-Only the shortfall is reserved (nr_hugepages raised by need - free_hugepages), and put back at
-the end; the mount is private to the caller's directory, so /dev/hugepages and other users'
-pages are untouched.
+Only the shortfall is reserved (nr_hugepages raised by need - free_hugepages), and exactly
+that many are given back at the end, whatever others reserved meanwhile: two suites of two
+engineers that overlap each take back their own, never each other's (setting the count back to
+what one of them saw first would). The mount is private to the caller's directory, so
+/dev/hugepages and other users' pages are untouched.
 """
 
 import os
@@ -31,7 +33,7 @@ class Hugepages:
     def __init__(self, need, mnt):
         self.need = need
         self.mnt = mnt
-        self.old_nr = None
+        self.added = 0
         self.mounted = False
 
     def setup(self):
@@ -45,11 +47,12 @@ class Hugepages:
                 return "the kernel has no hugetlbfs"
         free = _read_int(os.path.join(HP_DIR, "free_hugepages"))
         if free < self.need:
-            self.old_nr = _read_int(os.path.join(HP_DIR, "nr_hugepages"))
+            nr = _read_int(os.path.join(HP_DIR, "nr_hugepages"))
             try:
-                _write_int(os.path.join(HP_DIR, "nr_hugepages"), self.old_nr + self.need - free)
+                _write_int(os.path.join(HP_DIR, "nr_hugepages"), nr + self.need - free)
             except OSError as exc:
                 return "writing nr_hugepages failed: %s" % exc
+            self.added = max(_read_int(os.path.join(HP_DIR, "nr_hugepages")) - nr, 0)
             free = _read_int(os.path.join(HP_DIR, "free_hugepages"))
             if free < self.need:
                 return "the kernel gave only %d free 2 MB pages of the %d needed" % (free, self.need)
@@ -71,13 +74,17 @@ class Hugepages:
                 problems.append("umount %s: %s; lazy unmount" % (self.mnt, r.stdout.decode().strip()))
                 subprocess.run(["umount", "-l", self.mnt])
             self.mounted = False
-        if self.old_nr is not None:
+        if self.added:
+            path = os.path.join(HP_DIR, "nr_hugepages")
+            before = _read_int(path)
+            want = max(before - self.added, 0)
             try:
-                _write_int(os.path.join(HP_DIR, "nr_hugepages"), self.old_nr)
+                _write_int(path, want)
             except OSError as exc:
-                problems.append("restoring nr_hugepages to %d: %s" % (self.old_nr, exc))
-            now = _read_int(os.path.join(HP_DIR, "nr_hugepages"))
-            if now != self.old_nr:
-                problems.append("nr_hugepages is %d, was %d before" % (now, self.old_nr))
-            self.old_nr = None
+                problems.append("giving back %d pages (nr_hugepages %d): %s" % (self.added, before, exc))
+            now = _read_int(path)
+            if now != want:
+                problems.append("nr_hugepages is %d after giving back the %d added (wanted %d)"
+                                % (now, self.added, want))
+            self.added = 0
         return problems
