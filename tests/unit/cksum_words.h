@@ -17,17 +17,10 @@
 
 #include <rte_ip.h>
 
+#include "check.h"
 #include "testrand.h"
 
 #define SEED 0x636b73756d303031ull
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		print_error(__VA_ARGS__); \
-		print_error("\n    check failed: %s\n", #cond); \
-		_fail(__FILE__, __LINE__); \
-	} \
-} while (0)
 
 #define CHECK_CKSUM(got, want, ...) do { \
 	uint16_t got_ = (got), want_ = (want); \

@@ -25,6 +25,7 @@
 #include "encap.h"
 #include "frame.h"
 #include "probe.h"
+#include "check.h"
 
 #define VLAN_ID 100
 #define PAD_LEN 20
@@ -93,14 +94,6 @@ const char *rc_name(int rc);
 		print_error(__VA_ARGS__); \
 		print_error("\n    ovl_parse returned %d (%s), expected %d (%s)\n", got_, \
 				rc_name(got_), want_, rc_name(want_)); \
-		_fail(__FILE__, __LINE__); \
-	} \
-} while (0)
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		print_error(__VA_ARGS__); \
-		print_error("\n    check failed: %s\n", #cond); \
 		_fail(__FILE__, __LINE__); \
 	} \
 } while (0)
