@@ -39,6 +39,7 @@ RESULTS = os.path.join(HERE, "results")
 TESTBED = os.path.join(ROOT, "tests", "interop", "kernel", "testbed.sh")
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 from ovlkit import catalogue as _catalogue  # noqa: E402
+from ovlkit import provenance  # noqa: E402
 
 
 def catalogue(ovl):
@@ -242,31 +243,51 @@ def cpu_hz():
 # The machine
 # ------------------------------------------------------------------------------------------
 
-def machine():
+def machine(settle=False):
+    """The machine and its load; settle: first wait for the 1-minute load to fall under
+    provenance.CLEAN_LOAD (the end reading of a clean run; provenance.settle)."""
+    settled = provenance.settle() if settle else None
     model = "?"
     with open("/proc/cpuinfo") as f:
         for line in f:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    with open("/proc/loadavg") as f:
-        load = [float(x) for x in f.read().split()[:3]]
+    load = provenance.loadavg()
     _, up, _ = run(["uptime"], timeout=10, check=False)
-    return {"cpu_model": model, "cpus": cpus(), "cpu_mhz": round(cpu_hz() / 1e6),
+    src = os.path.join(ROOT, "build", "app", "ovlperf")
+    return {"ovlperf_commit": provenance.ovlperf_commit(src) if os.path.exists(src) else None,
+            "settled_after_s": settled["waited_s"] if settled else None,
+            "cpu_model": model, "cpus": cpus(), "cpu_mhz": round(cpu_hz() / 1e6),
             "kernel": os.uname().release, "hostname": os.uname().nodename,
             "load": load, "uptime": up.strip(),
             "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
 
 
+def is_clean(m0, m1):
+    """A study run that may be cited (bench/README.md, "Results")."""
+    return provenance.is_clean(m0.get("ovlperf_commit"), m0["load"], m1["load"])
+
+
 def machine_md(m0, m1):
     noisy = max(m0["load"][0], m1["load"][0]) > NOISY_LOAD
+    commit = m0.get("ovlperf_commit") or "unknown"
+    settled = m1.get("settled_after_s")
     lines = [
         "## Machine",
         "",
         f"- CPU: {m0['cpu_model']}, {m0['cpus']} vCPUs at {m0['cpu_mhz']} MHz (nominal); "
-        f"kernel {m0['kernel']}",
+        f"kernel {m0['kernel']}; ovlperf {commit}",
         f"- `uptime` at the start: `{m0['uptime']}`",
-        f"- `uptime` at the end: `{m1['uptime']}`",
+        f"- `uptime` at the end"
+        f"{f' ({settled:g} s after the last measurement)' if settled is not None else ''}: "
+        f"`{m1['uptime']}`",
+        "- " + ("Clean run: ovlperf built from a commit without uncommitted changes, 1-minute "
+                f"load under {provenance.CLEAN_LOAD:g} at the start and at the end."
+                if is_clean(m0, m1) else
+                "**Not a clean run (uncommitted changes, or load of "
+                f"{provenance.CLEAN_LOAD:g} or more at the start or the end): never cite "
+                "these figures.**"),
     ]
     if noisy:
         lines.append(f"- **The load average was above {NOISY_LOAD:g} (other processes were "
@@ -735,7 +756,8 @@ class Study:
         return os.path.join(self.out, name)
 
     def finish(self):
-        self.m1 = machine()
+        # The end reading waits for the study's own load to decay (quick runs are never cited).
+        self.m1 = machine(settle=self.mode == "full")
         self.elapsed = time.time() - self.t0
         return self.m1
 

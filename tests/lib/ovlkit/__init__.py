@@ -8,6 +8,7 @@
   tshark     tshark's path and the decode-as options the catalogue calls for
   tap        TAP output
   harness    a test suite's workspace: processes with bounded waits, cleanup on every exit
+  provenance where a result came from and whether it may be cited: commit, load, settle
 
 Scripts put this directory's parent on sys.path relative to their own location:
   tests/<dir>/x.py:  sys.path.insert(0, os.path.join(HERE, "..", "lib"))
