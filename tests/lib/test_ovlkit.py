@@ -13,7 +13,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ovlkit import catalogue, ovlperf, pcap, wire  # noqa: E402
+from ovlkit import catalogue, ovlperf, pcap, provenance, wire  # noqa: E402
 from ovlkit.tap import Tap  # noqa: E402
 from ovlkit.harness import main  # noqa: E402
 
@@ -105,8 +105,36 @@ def check_tap(tap):
            ["got:  %r" % got, "want: %r" % want])
 
 
+def check_provenance(tap, ws):
+    """Which runs may be cited: a commit without -dirty and both loads under 0.5; the commit
+    as the binary reports it; an atomic write leaves no temporary file."""
+    low, high = [0.2, 0.5, 0.6], [0.5, 0.5, 0.5]
+    cases = [("abc1234", low, low, True), ("abc1234-dirty", low, low, False),
+             (None, low, low, False), ("abc1234", high, low, False), ("abc1234", low, high, False),
+             ("abc1234", low, None, False)]
+    bad = [c for c in cases if provenance.is_clean(*c[:3]) != c[3]]
+    tap.ok(not bad, "provenance.is_clean: %d cases (dirty, unknown, load at 0.5 before or "
+           "after, no reading after)" % len(cases), ["wrong: %r" % (c,) for c in bad])
+    commit = provenance.ovlperf_commit(OVLPERF)
+    tap.ok(commit is not None and len(commit.split("-")[0]) >= 7,
+           "provenance.ovlperf_commit reads the commit from ovlperf --version", "got %r" % commit)
+    path = os.path.join(ws.dir, "atomic.txt")
+    provenance.write_atomic(path, "one\n")
+    provenance.write_atomic(path, "two\n")
+    with open(path) as f:
+        text = f.read()
+    tap.ok(text == "two\n" and os.listdir(ws.dir).count("atomic.txt") == 1 and
+           not [n for n in os.listdir(ws.dir) if n.endswith(".tmp")],
+           "provenance.write_atomic replaces the file and leaves no temporary file",
+           "content %r, directory %r" % (text, os.listdir(ws.dir)))
+    t0 = provenance.settle(limit=1e9, max_wait=0)
+    tap.ok(t0["settled"] and t0["waited_s"] < 1 and len(t0["load"]) == 3,
+           "provenance.settle returns at once when the load is under the limit", "%r" % t0)
+
+
 def body(tap, ws):
     check_tap(tap)
+    check_provenance(tap, ws)
     check_pcap(tap, ws)
     check_catalogue(tap, ws)
 
