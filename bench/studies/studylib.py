@@ -39,7 +39,7 @@ RESULTS = os.path.join(HERE, "results")
 TESTBED = os.path.join(ROOT, "tests", "interop", "kernel", "testbed.sh")
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 from ovlkit import catalogue as _catalogue  # noqa: E402
-from ovlkit import provenance  # noqa: E402
+from ovlkit import plot, provenance  # noqa: E402
 
 
 def catalogue(ovl):
@@ -660,37 +660,16 @@ def write_text(path, text):
     os.replace(tmp, path)
 
 
-def write_dat(path, header, rows):
-    """Whitespace-separated data for gnuplot; None becomes NaN ('?' is skipped by gnuplot)."""
-    with open(path, "w") as f:
-        f.write("# " + " ".join(header) + "\n")
-        for r in rows:
-            f.write(" ".join("NaN" if x is None else (f'"{x}"' if isinstance(x, str) else f"{x:.6g}")
-                             for x in r) + "\n")
+write_dat = plot.write_dat
+gq = plot.gq
 
 
 def gnuplot(out_base, body, width=1100, height=650):
-    """Renders body (gnuplot commands, no terminal/output) to out_base.png and out_base.svg."""
-    font = "DejaVu Sans,12"
-    paths = []
-    for term, ext in ((f"pngcairo size {width},{height} enhanced font '{font}'", "png"),
-                      (f"svg size {width},{height} dynamic enhanced font '{font}' background '#ffffff'", "svg")):
-        out = f"{out_base}.{ext}"
-        script = f"set terminal {term}\nset output '{out}'\nset encoding utf8\n{body}\nunset output\n"
-        with open(f"{out_base}.gp", "w") as f:
-            f.write(script)
-        rc, _, err = run(["gnuplot", f"{out_base}.gp"], timeout=60, check=False)
-        if rc != 0 or not os.path.exists(out):
-            raise StudyError(f"gnuplot failed for {out}: {err.strip()[-500:]}")
-        paths.append(out)
-    return paths
-
-
-def gq(text):
-    """A gnuplot string expression showing text literally in enhanced mode: single-quoted pieces
-    (underscores escaped, quotes doubled) joined by newlines."""
-    parts = ["'" + p.replace("'", "''").replace("_", "\\_").replace("^", "\\^") + "'" for p in text.split("\n")]
-    return '."\\n".'.join(parts)
+    """Renders body to out_base.png and out_base.svg (ovlkit.plot.gnuplot)."""
+    try:
+        return plot.gnuplot(out_base, body, width, height)
+    except plot.PlotError as ex:
+        raise StudyError(str(ex))
 
 
 def empty_panel(text):

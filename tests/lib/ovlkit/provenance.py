@@ -8,8 +8,11 @@ the end reading is taken after settle(): the average falls by half in about 42 s
 runs, and a reading still high after SETTLE_MAX_S means something else was running.
 """
 
+import datetime
 import os
+import platform
 import re
+import shlex
 import subprocess
 import time
 
@@ -64,3 +67,60 @@ def write_atomic(path, text):
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def _utc():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def machine():
+    """CPU model, CPU count, kernel and the DPDK package this machine runs."""
+    model = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), None)
+    except OSError:
+        pass
+    try:
+        dpdk = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libdpdk-dev"],
+                              capture_output=True, text=True, timeout=20).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        dpdk = None
+    return {"cpu_model": model, "cpus": os.cpu_count(), "kernel": platform.release(),
+            "dpdk_package": dpdk}
+
+
+def run_meta(ovlperf, argv):
+    """What a benchmark records as it starts: its command line, the commit the binary was built
+    from, the machine, the time and the load."""
+    return {"command": shlex.join(argv), "ovlperf_commit": ovlperf_commit(ovlperf),
+            "machine": machine(), "started_utc": _utc(), "load_start": loadavg()}
+
+
+def finish_meta(meta, wait=True):
+    """Completes run_meta's record once the run is over: the time, the load as it ended and once
+    settled (wait=False reads it at once: a short run is never cited), and whether the run is
+    clean."""
+    meta["finished_utc"] = _utc()
+    meta["load_end"] = loadavg()
+    meta["load_after"] = settle(max_wait=SETTLE_MAX_S if wait else 0)
+    meta["clean"] = is_clean(meta["ovlperf_commit"], meta["load_start"], meta["load_after"]["load"])
+    return meta
+
+
+def meta_md(meta):
+    """The markdown lines that head a results summary: command, commit, machine, load, and
+    whether it may be cited."""
+    m = meta["machine"]
+    return [
+        "- command: `%s`" % meta["command"],
+        "- ovlperf %s; %s, %s CPUs; kernel %s; DPDK package %s" % (
+            meta["ovlperf_commit"] or "commit unknown", m["cpu_model"], m["cpus"], m["kernel"],
+            m["dpdk_package"]),
+        "- %s to %s (UTC); 1-minute load %.2f before, %.2f as it ended, %.2f %g s later" % (
+            meta["started_utc"], meta["finished_utc"], meta["load_start"][0], meta["load_end"][0],
+            meta["load_after"]["load"][0], meta["load_after"]["waited_s"]),
+        "- " + ("clean run: may be cited" if meta["clean"] else
+                "**not a clean run (uncommitted changes, or load of %g or more before or after): "
+                "never cite these figures**" % CLEAN_LOAD),
+    ]
