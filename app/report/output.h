@@ -12,13 +12,22 @@
 
 #include "results.h"
 
+/* Where the figures come from: ovlperf's version and commit, DPDK's, the command line, and
+ * when the run started (ISO 8601, UTC). */
+struct provenance {
+	const char *version, *commit, *dpdk, *command_line;
+	char started[32];
+};
+void output_provenance(const struct run_result *r, struct provenance *p);
+
 /* The summary: the streams' table (send, loop), or the reflector's counters (reflect). */
 void output_table(FILE *out, const struct run_result *r);
 
 /* README, "Results JSON". Returns 0, or -1 after saying why on stderr. */
 int output_json(const char *path, const struct run_result *r);
 
-/* One row per stream. Returns 0, or -1 after saying why on stderr. */
+/* One row per stream after a block of '#' lines (the provenance) that spreadsheet tools and
+ * pandas (comment='#') skip. Returns 0, or -1 after saying why on stderr. */
 int output_csv(const char *path, const struct run_result *r);
 
 /*

@@ -123,6 +123,7 @@ struct run_result {
 	int warmup;                  /* the sender is still warming up (queue 0's) */
 	const struct app_config *cfg;
 	const char *eal_args;
+	const char *command_line;    /* as given: EAL's options, "--", the command's */
 	struct host_result host;
 	unsigned int n_ports;
 	struct port_result ports[2];
