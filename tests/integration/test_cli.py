@@ -39,14 +39,14 @@ def hint_command(line):
 
 
 def printed_examples(text):
-    """The example command lines a help text prints (lines starting with 'ovlperf '), as argvs;
-    a trailing backslash joins the next line."""
+    """The example command lines a help text prints (indented lines starting with 'ovlperf '),
+    as argvs; a trailing backslash joins the next line."""
     out, cur = [], ""
     for raw in text.splitlines():
         line = raw.strip()
         if cur:
             cur += " " + line
-        elif line.startswith("ovlperf "):
+        elif raw.startswith("  ovlperf "):
             cur = line
         else:
             continue
@@ -132,10 +132,128 @@ def check_csv(tap, ws):
            "CSV: after the comment block, the header and one row", ["rows: %r" % rows[:2]])
 
 
+# Each command's --help: the headings it must show (those of options it takes), and what its
+# first lines must say (that send and reflect need a port).
+HELP = {
+    "send": (["Encapsulation and frames", "Addresses", "Rate and timing", "Latency", "Output",
+              "Ports and queues"], ["needs a port", "--vdev", "NIC"]),
+    "reflect": (["Encapsulation and frames", "Addresses", "Rate and timing", "Keys and guards",
+                 "Output", "Ports and queues"], ["needs a port"]),
+    "loop": (["Encapsulation and frames", "Addresses", "Rate and timing", "Latency",
+              "Keys and guards", "Output", "Ports and queues"], ["needs no NIC"]),
+    "frames": (["Encapsulation and frames", "Addresses", "Probe fields", "Output"], []),
+    "ports": (["Output", "Ports and queues"], []),
+}
+
+
+def run_example(tap, ws, cmd, what):
+    r = ws.run(cmd, 60, cwd=ws.dir)
+    tap.ok(r.rc == 0 and r.out.strip() and not not_live(r.err),
+           "%s runs as printed and succeeds: %s" % (what, " ".join(cmd[1:])), r.diag())
+
+
+def check_help(tap, ws):
+    r = ws.run([OVLPERF, "--help"], 30)
+    examples = printed_examples(r.out)
+    commands = [c[c.index("--") + 1] for c in examples if "--" in c]
+    tap.ok(r.rc == 0 and all(c in commands for c in ("send", "reflect", "loop", "frames")),
+           "top-level help: examples of send, reflect, loop and frames", r.out.splitlines())
+    for cmd in examples:
+        run_example(tap, ws, cmd, "top-level example")
+    for command, (headings, says) in HELP.items():
+        r = ws.run([OVLPERF, "--", command, "--help"], 30)
+        lines = r.out.splitlines()
+        # A heading: an unindented line ending in ':' with option lines under it.
+        shown = [l[:-1] for l, nxt in zip(lines, lines[1:] + [""])
+                 if l.endswith(":") and not l.startswith(" ") and nxt.startswith("  --")]
+        lacks = [h for h in headings if h not in shown] + [w for w in says if w not in r.out]
+        tap.ok(r.rc == 0 and not lacks,
+               "%s --help: options under %s" % (command, ", ".join(headings)),
+               ["lacks %r; headings shown %r" % (lacks, shown)])
+        options = [l for l in lines if l.startswith("  --")]
+        tap.ok(len(options) >= 3 and all(len(l.split()) >= 2 for l in options),
+               "%s --help: every option line has its help" % command, options[:3])
+        ex = printed_examples(r.out)
+        tap.ok(len(ex) == 1 and command in ex[0], "%s --help: one example of %s" % (command, command),
+               r.out.splitlines()[:8])
+        for cmd in ex:
+            run_example(tap, ws, cmd, "%s --help's example" % command)
+
+
+# Options a command does not use: refused with one line naming the commands that take them.
+NOT_USED = [
+    ("send", ["--stream", "7"], "--stream", "frames"),
+    ("loop", ["--stream", "7"], "--stream", "frames"),
+    ("send", ["--seq", "5"], "--seq", "frames"),
+    ("loop", ["--seq", "5"], "--seq", "frames"),
+    ("send", ["--timestamp", "9"], "--timestamp", "frames"),
+    ("loop", ["--timestamp", "9"], "--timestamp", "frames"),
+    ("reflect", ["--src-mac", "02:00:00:00:00:01"], "--src-mac", "send"),
+    ("reflect", ["--src-ip", "192.0.2.9"], "--src-ip", "send"),
+    ("reflect", ["--dst-ip", "192.0.2.9"], "--dst-ip", "send"),
+    ("ports", ["--vni", "3"], "--vni", "reflect"),
+]
+
+# (command line after --, status, words of the one line)
+TYPOS = [
+    (["loop", "--durtion", "3"], ["unknown option --durtion", "did you mean --duration?"]),
+    (["send", "--durtion=3"], ["unknown option --durtion", "did you mean --duration?"]),
+    (["send", "--inner-dst-mca", "02:00:00:00:00:03"], ["did you mean --inner-dst-mac?"]),
+    (["loop", "--vnii", "3"], ["did you mean --vni?"]),
+    (["frames", "--hexx"], ["did you mean --hex?"]),
+    (["reflect", "--promiscous"], ["did you mean --promiscuous?"]),
+    (["sned"], ["unknown command 'sned'", "did you mean send?", "reflect", "loop"]),
+    (["lopo"], ["did you mean loop?"]),
+]
+
+
+def check_refusals(tap, ws):
+    for command, extra, option, owner in NOT_USED:
+        r = ws.run([OVLPERF, "--", command] + extra, 30)
+        one_line(tap, r, 2, [option, "not an option of " + command, owner],
+                 "%s %s" % (command, " ".join(extra)))
+        h = ws.run([OVLPERF, "--", command, "--help"], 30)
+        tap.ok(option + " " not in h.out, "%s --help does not list %s" % (command, option))
+    for argv, words in TYPOS:
+        r = ws.run([OVLPERF, "--"] + argv, 30)
+        one_line(tap, r, 2, words, " ".join(argv))
+    r = ws.run([OVLPERF, "--hlep"], 30)
+    one_line(tap, r, 2, ["--hlep", "did you mean --help?"], "--hlep")
+    r = ws.run([OVLPERF, "--", "loop", "--bogus"], 30)
+    line = one_line(tap, r, 2, ["--bogus", "--help"], "loop --bogus")
+    tap.ok("did you mean" not in line, "loop --bogus: no far-fetched suggestion", [line])
+
+
+def check_dwell(tap, ws):
+    """--dwell needs the full probe, as --key does: refused where it has no room, naming the
+    smallest frame that has; accepted there, and every reply's dwell subtracted."""
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "vxlan", "--dwell", "--duration", "1"], 60)
+    one_line(tap, r, 2, ["--dwell", "full probe", "vxlan frame 160"],
+             "loop --dwell at the default frame size")
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "raw", "--dwell", "--frame-size", "64"], 60)
+    one_line(tap, r, 2, ["--dwell", "full probe", "raw frame 110"], "loop --dwell --frame-size 64")
+    r = ws.run([OVLPERF, "--", "loop", "--dwell", "--probe", "compact"], 60)
+    one_line(tap, r, 2, ["--probe", "--dwell", "full"], "loop --dwell --probe compact")
+    path = ws.path("dwell.csv")
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "vxlan", "--dwell", "--frame-size", "160",
+                "--rate", "2k", "--duration", "0.5", "--no-live", "--quiet", "--csv", path], 60)
+    rows = []
+    if r.rc == 0:
+        with open(path) as f:
+            rows = list(csv.DictReader(l for l in f if not l.startswith("#")))
+    tap.ok(r.rc == 0 and rows and int(rows[0]["rx_packets"]) > 0 and
+           rows[0]["dwell_subtracted"] == rows[0]["rx_packets"],
+           "loop --dwell at the full probe's frame: every reply's dwell subtracted",
+           ["rows: %r" % [(x["rx_packets"], x["dwell_subtracted"]) for x in rows]] + r.diag())
+
+
 def body(tap, ws):
     check_hints(tap, ws)
     check_eal_quiet(tap, ws)
     check_csv(tap, ws)
+    check_help(tap, ws)
+    check_refusals(tap, ws)
+    check_dwell(tap, ws)
 
 
 if __name__ == "__main__":
