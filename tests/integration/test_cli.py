@@ -247,6 +247,60 @@ def check_dwell(tap, ws):
            ["rows: %r" % [(x["rx_packets"], x["dwell_subtracted"]) for x in rows]] + r.diag())
 
 
+STREAM_LINE = re.compile(
+    r"^ +(?P<name>[a-z0-9/]+) +tx (?P<tx>[0-9.]+) rx [0-9.]+ Mpps (?P<gbps>[0-9.]+) Gb/s loss [0-9.]+% "
+    r"p50/p99 us: second (?P<s50>[0-9.]+)/(?P<s99>[0-9.]+) run (?P<r50>[0-9.]+)/(?P<r99>[0-9.]+)$")
+TIME_LINE = re.compile(r"^\[ *[0-9.]+ s\](?P<rest>.*)$")
+FRAMES = {"raw": 64, "ipip": 84}  # each one's smallest frame, with FCS
+
+
+def live_seconds(err):
+    """stderr's live lines as [(time line's rest, [stream line matches])]."""
+    out = []
+    for line in err.splitlines():
+        m = TIME_LINE.match(line)
+        if m:
+            out.append((m.group("rest"), []))
+            m = STREAM_LINE.match(m.group("rest"))
+            if m:
+                out[-1][1].append(m)
+        elif out and STREAM_LINE.match(line):
+            out[-1][1].append(STREAM_LINE.match(line))
+    return out
+
+
+def check_live(tap, ws):
+    """Several streams: a line each under the time's; Gbit/s at layer 1 (frame with FCS plus
+    20 bytes of preamble and gap), as the table; the last second's p50/p99 beside the run's."""
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "raw,ipip", "--rate", "100k", "--duration",
+                "3.5"], 60)
+    secs = live_seconds(r.err)
+    shapes = [(rest.strip(), [m.group("name") for m in ms]) for rest, ms in secs]
+    tap.ok(r.rc == 0 and len(secs) >= 3 and all(rest == "" and names == ["raw", "ipip"]
+                                                for rest, names in shapes),
+           "live, two streams: each second a time line, then one line per stream",
+           ["seconds: %r" % shapes] + r.diag())
+    bad = []
+    for _, ms in secs:
+        for m in ms:
+            tx, gbps = float(m.group("tx")), float(m.group("gbps"))
+            want = tx * 1e6 * (FRAMES[m.group("name")] + 20) * 8 / 1e9
+            if tx >= 0.05 and abs(gbps - want) > 0.03 * want + 0.001:
+                bad.append("%s: %.3f Gb/s at %.3f Mpps, layer 1 is %.4f" % (
+                    m.group("name"), gbps, tx, want))
+    tap.ok(secs and not bad, "live Gb/s at layer 1, as the table's", bad)
+    differ = [m for _, ms in secs[1:] for m in ms if m.group("s50") != m.group("r50")]
+    tap.ok(all(len(ms) == 2 for _, ms in secs) and differ,
+           "live: the last second's p50/p99 beside the run's (and they differ once the run is "
+           "longer than a second)", [m.group(0) for _, ms in secs for m in ms][:6])
+
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "raw", "--rate", "10k", "--duration", "1.5"], 60)
+    secs = live_seconds(r.err)
+    tap.ok(r.rc == 0 and secs and all(len(ms) == 1 and ms[0].group("name") == "raw"
+                                      for _, ms in secs),
+           "live, one stream: on the time's line", r.err.splitlines()[:3])
+
+
 def body(tap, ws):
     check_hints(tap, ws)
     check_eal_quiet(tap, ws)
@@ -254,6 +308,7 @@ def body(tap, ws):
     check_help(tap, ws)
     check_refusals(tap, ws)
     check_dwell(tap, ws)
+    check_live(tap, ws)
 
 
 if __name__ == "__main__":
