@@ -10,11 +10,12 @@ Usage: /usr/bin/python3 tests/integration/test_cli.py PATH_TO_OVLPERF
   * --help groups each command's options under headings, with an example, and the examples
     (the top level's and each command's) run as printed;
   * options a command does not use are refused (--stream, --seq, --timestamp: frames only);
-  * --dwell where the probe has no room for the reflector's stamps is refused, naming the
-    smallest frame that has;
+  * --dwell where the probe has no room for the reflector's stamps is refused (loop), naming the
+    smallest frame that has; reflect --dwell that stamped nothing says why in its summary;
   * a misspelt option or command gets "did you mean";
   * the live line: one line per stream when there are several, Gbit/s at layer 1 as the table,
-    the last second's percentiles beside the run's.
+    the last second's percentiles beside the run's;
+  * the README's first screen shows loop, send and reflect, and its lines without a NIC run.
 """
 
 import csv
@@ -26,7 +27,7 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit.harness import main  # noqa: E402
-from ovlkit.ovlperf import path_from_argv  # noqa: E402
+from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
 
 OVLPERF = path_from_argv()
 EAL_LINE = re.compile(r"^(EAL|TELEMETRY|USER1|PMD|ETHDEV|MBUF|RING)[^:]*: ", re.M)
@@ -269,6 +270,24 @@ def live_seconds(err):
     return out
 
 
+def check_readme(tap, ws):
+    """The README's first screen (before "## Commands") shows loop, send and reflect, and its
+    command lines that need no NIC run as printed."""
+    readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
+    with open(readme) as f:
+        first = f.read().split("\n## Commands")[0]
+    cmds = [l for l in first.splitlines() if "ovlperf " in l and " -- " in l]
+    shown = {w for l in cmds for w in ("loop", "send", "reflect") if "-- " + w in l}
+    tap.ok(shown == {"loop", "send", "reflect"}, "README's first screen: loop, send and reflect",
+           ["shown: %r" % sorted(shown)])
+    text = "\n".join("  " + l.replace("build/app/ovlperf", "ovlperf") for l in first.splitlines()
+                     if not l.startswith("./setup.sh"))
+    runnable = [c for c in printed_examples(text) if "-a" not in c]
+    tap.ok(len(runnable) >= 2, "README's first screen: %d command lines without a NIC" % len(runnable))
+    for cmd in runnable:
+        run_example(tap, ws, cmd, "README's first screen")
+
+
 def check_live(tap, ws):
     """Several streams: a line each under the time's; Gbit/s at layer 1 (frame with FCS plus
     20 bytes of preamble and gap), as the table; the last second's p50/p99 beside the run's."""
@@ -301,6 +320,33 @@ def check_live(tap, ws):
            "live, one stream: on the time's line", r.err.splitlines()[:3])
 
 
+def memif(role, sock):
+    return "net_memif0,role=%s,socket=%s,socket-abstract=no" % (role, sock)
+
+
+def check_reflect_dwell(tap, ws):
+    """reflect --dwell cannot refuse the sender's probes: when none had room for the stamps, its
+    summary says so and how to send ones that have."""
+    sock = ws.path("dwell.sock")
+    refl = ws.start("reflect-dwell", [OVLPERF] + eal(ws.prefix("refl"), "0@0,1@0",
+                                                     [memif("server", sock)], shconf=True) +
+                    ["--", "reflect", "--dwell", "--duration", "8"])
+    up = refl.wait_for(lambda: os.path.exists(sock) and " s] rx" in refl.stderr(), 20)
+    if not tap.ok(up and refl.alive(), "reflect --dwell is up on a memif server port", refl.diag()):
+        refl.stop()
+        return
+    r = ws.run([OVLPERF] + eal(ws.prefix("send"), "0@1,1@1", [memif("client", sock)],
+                               shconf=True) +
+               ["--", "send", "--encap", "raw", "--rate", "10k", "--duration", "1", "--no-live"], 60)
+    rc, _ = refl.wait(20)
+    note = [l for l in refl.stdout().splitlines() if l.startswith("--dwell")]
+    tap.ok(r.rc == 0 and rc == 0 and len(note) == 1 and "no probe stamped" in note[0]
+           and "--inner-size 92" in note[0],
+           "reflect --dwell, compact probes only: its summary says none was stamped and how to fix it",
+           note + r.diag() + refl.diag())
+    refl.stop()
+
+
 def body(tap, ws):
     check_hints(tap, ws)
     check_eal_quiet(tap, ws)
@@ -309,6 +355,8 @@ def body(tap, ws):
     check_refusals(tap, ws)
     check_dwell(tap, ws)
     check_live(tap, ws)
+    check_reflect_dwell(tap, ws)
+    check_readme(tap, ws)
 
 
 if __name__ == "__main__":
