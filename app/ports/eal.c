@@ -62,16 +62,28 @@ completed_free(void)
 	eal_argc = 0;
 }
 
+/* Whether the user's EAL arguments set a log level (--log-level=L or --log-level L). */
+static int
+log_level_given(const struct eal_args *eal)
+{
+	int i;
+
+	for (i = 1; i < eal->argc; i++)
+		if (strncmp(eal->argv[i], "--log-level", 11) == 0 &&
+				(eal->argv[i][11] == '=' || eal->argv[i][11] == '\0'))
+			return 1;
+	return 0;
+}
+
 /*
- * eal_argv: the user's arguments with every --vdev VALUE and --vdev=VALUE completed, after
- * ovlperf's own log level: EAL's informational lines stay out unless the user's --log-level
- * (later, so it wins) asks for them.
+ * eal_argv: the user's arguments with every --vdev VALUE and --vdev=VALUE completed, and
+ * ovlperf's own log level first unless they set one: EAL's informational lines stay out.
  */
 static int
 complete_vdevs(const struct eal_args *eal)
 {
 	static char quiet[] = OVL_EAL_LOG_LEVEL;
-	int i;
+	int i, add = !log_level_given(eal);
 
 	completed_free();
 	eal_argv = calloc((size_t)eal->argc + 2, sizeof(*eal_argv));
@@ -80,13 +92,14 @@ complete_vdevs(const struct eal_args *eal)
 		completed_free();
 		return -1;
 	}
-	eal_argc = eal->argc + 1;
+	eal_argc = eal->argc + add;
 	eal_argv[0] = eal->argv[0];
-	eal_argv[1] = quiet;
+	if (add)
+		eal_argv[1] = quiet;
 	for (i = 1; i < eal->argc; i++) {
 		const char *a = eal->argv[i], *value = NULL;
 
-		eal_argv[i + 1] = eal->argv[i];
+		eal_argv[i + add] = eal->argv[i];
 		if (strncmp(a, "--vdev=", 7) == 0)
 			value = a + 7;
 		else if (i > 0 && strcmp(eal->argv[i - 1], "--vdev") == 0)
@@ -102,7 +115,7 @@ complete_vdevs(const struct eal_args *eal)
 			free(eal_made[i]);
 			eal_made[i] = both;
 		}
-		eal_argv[i + 1] = eal_made[i];
+		eal_argv[i + add] = eal_made[i];
 	}
 	return 0;
 }

@@ -9,7 +9,7 @@ struct eal_args {
 	char **argv;
 };
 
-/* ovlperf's log level, before the user's EAL options too: a --log-level of theirs wins. */
+/* ovlperf's log level, also before the user's EAL options unless they give --log-level. */
 #define OVL_EAL_LOG_LEVEL "--log-level=error"
 /* Defaults when no EAL option was given: no hugepages, no PCI probing, no shared files. */
 #define OVL_EAL_DEFAULTS "--no-huge --no-pci --no-shconf -m 512 --no-telemetry " OVL_EAL_LOG_LEVEL
