@@ -9,8 +9,10 @@
 
 #include "commands.h"
 #include "config.h"
+#include "eal.h"
 #include "ovl_commit.h"
 #include "ovl_version.h"
+#include "suggest.h"
 
 struct command {
 	const char *name;
@@ -38,9 +40,29 @@ usage(FILE *out)
 	fprintf(out, "usage: ovlperf [EAL options] -- <command> [options]\n\ncommands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'ovlperf -- <command> --help' lists a command's options. Without a NIC:\n"
-			"  ovlperf -- loop --encap all --rate 100k --duration 5\n"
-			"  ovlperf -- frames --encap all\n");
+	fprintf(out, "\n'ovlperf -- <command> --help' lists a command's options by topic, with an example.\n"
+			"send and reflect need a port: a NIC bound to DPDK (-a PCI before --) or a virtual device\n"
+			"(--vdev before --); loop and frames need none. Without a NIC:\n"
+			"  ovlperf -- loop --encap all --rate 100k --duration 2\n"
+			"  ovlperf -- frames --encap all\n"
+			"  ovlperf " OVL_NO_NIC_EAL " -- send --rate 100k --duration 2 \\\n"
+			"      " OVL_NO_NIC_SEND "\n"
+			"  ovlperf " OVL_NO_NIC_EAL " -- reflect --duration 2\n"
+			"Between two hosts, each with a NIC bound to DPDK:\n"
+			"  reflector$ ovlperf -a PCI -- reflect --ip 192.0.2.2\n"
+			"  sender$    ovlperf -a PCI -- send --encap all --rate 1M --dst-ip 192.0.2.2\n");
+}
+
+/* A misspelt command or top-level option: the nearest name, or NULL. */
+static const char *
+nearest_command(const char *typed)
+{
+	const char *names[N_COMMANDS];
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		names[i] = commands[i].name;
+	return suggest_nearest(typed, names, N_COMMANDS);
 }
 
 static const struct command *
@@ -79,6 +101,15 @@ main(int argc, char **argv)
 				break;
 			}
 	}
+	if (cmd_at < 0 && argc >= 2 && strncmp(argv[1], "--", 2) == 0 && argv[1][2] != '\0') {
+		static const char *const top[] = { "help", "version" };
+		const char *near = suggest_nearest(argv[1] + 2, top, 2);
+
+		if (near != NULL) {
+			fprintf(stderr, "ovlperf: unknown option %s; did you mean --%s?\n", argv[1], near);
+			return OVL_EXIT_USAGE;
+		}
+	}
 	if (cmd_at < 0 || cmd_at >= argc) {
 		fprintf(stderr, "ovlperf: no command given: use 'ovlperf [EAL options] -- COMMAND', COMMAND one of:");
 		for (i = 0; i < (int)N_COMMANDS; i++)
@@ -88,7 +119,10 @@ main(int argc, char **argv)
 	}
 	cmd = find_command(argv[cmd_at]);
 	if (cmd == NULL) {
-		fprintf(stderr, "ovlperf: unknown command '%s'; allowed:", argv[cmd_at]);
+		const char *near = nearest_command(argv[cmd_at]);
+
+		fprintf(stderr, "ovlperf: unknown command '%s'; %s%s%sallowed:", argv[cmd_at],
+				near ? "did you mean " : "", near ? near : "", near ? "? " : "");
 		for (i = 0; i < (int)N_COMMANDS; i++)
 			fprintf(stderr, " %s", commands[i].name);
 		fprintf(stderr, "\n");

@@ -216,7 +216,8 @@ cmd_ports(const struct eal_args *eal, int argc, char **argv)
 			json_array_append_new(ports, p);
 	}
 	if (json_array_size(ports) == 0)
-		fprintf(stderr, "ovlperf ports: no ports found; without a NIC add e.g. --vdev net_null0 before --; a NIC must be bound to vfio-pci (see drivers-config/setup)\n");
+		fprintf(stderr, "ovlperf ports: no ports found%s; a NIC must be bound to vfio-pci (see drivers-config/setup); the virtual devices send and reflect would use are given before --, listed with e.g.: ovlperf " OVL_NO_NIC_EAL " -- ports\n",
+				eal->argc <= 1 ? " (without EAL options ovlperf probes no PCI device and adds no --vdev)" : "");
 	if (cfg.json_path != NULL) {
 		char tmp[4096];
 		FILE *f = output_open(cfg.json_path, tmp, sizeof(tmp));

@@ -26,7 +26,12 @@ traffic_check_sizes(const struct app_config *cfg, const char *command)
 
 		config_spec_for(cfg, i, &spec);
 		if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) < 0) {
-			fprintf(stderr, "ovlperf %s: %s\n", command, err);
+			/* The option that asked for the full probe, when it does not fit. */
+			const char *why = strstr(err, "full probe") == NULL ? "" :
+				cfg->keyed ? "--key: " :
+				cfg->dwell ? "--dwell: the reflector stamps only full probes; " : "";
+
+			fprintf(stderr, "ovlperf %s: %s%s\n", command, why, err);
 			return OVL_EXIT_USAGE;
 		}
 	}

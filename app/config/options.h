@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The pieces of the option table (options.c). Every option has one small function that checks
+ * The pieces of the option table (option_table.c). Every option has one small function that checks
  * its value and applies it to the configuration, apply_<option>, in the file of its theme:
  *   options_frame.c      the frames: encapsulations, sizes, headers, addresses, probe fields,
  *                        and what frames writes

@@ -41,9 +41,9 @@ check_queue_map(const struct app_config *cfg, const char *command)
 int
 options_check(const struct app_config *cfg, const char *command)
 {
-	if (cfg->keyed && cfg->spec.probe_form != OVL_PROBE_FULL) {
-		fprintf(stderr, "ovlperf %s: --probe: keyed probes (--key) use the full form: give --probe full or leave it out\n",
-				command);
+	if ((cfg->keyed || cfg->dwell) && cfg->spec.probe_form != OVL_PROBE_FULL) {
+		fprintf(stderr, "ovlperf %s: --probe: %s use the full form: give --probe full or leave it out\n",
+				command, cfg->keyed ? "keyed probes (--key)" : "probes the reflector stamps (--dwell)");
 		return -1;
 	}
 	if (cfg->pacing == PACING_HARDWARE && cfg->rate.unit == RATE_UNLIMITED) {

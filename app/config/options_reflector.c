@@ -14,6 +14,8 @@ apply_dwell(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	(void)arg, (void)err, (void)errlen;
 	cfg->dwell = 1;
+	/* Only the full probe has room for the reflector's stamps (loop's sender sends it). */
+	cfg->spec.probe_form = OVL_PROBE_FULL;
 	return 0;
 }
 

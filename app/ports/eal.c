@@ -62,24 +62,44 @@ completed_free(void)
 	eal_argc = 0;
 }
 
-/* eal_argv: the user's arguments with every --vdev VALUE and --vdev=VALUE completed. */
+/* Whether the user's EAL arguments set a log level (--log-level=L or --log-level L). */
 static int
-complete_vdevs(const struct eal_args *eal)
+log_level_given(const struct eal_args *eal)
 {
 	int i;
 
+	for (i = 1; i < eal->argc; i++)
+		if (strncmp(eal->argv[i], "--log-level", 11) == 0 &&
+				(eal->argv[i][11] == '=' || eal->argv[i][11] == '\0'))
+			return 1;
+	return 0;
+}
+
+/*
+ * eal_argv: the user's arguments with every --vdev VALUE and --vdev=VALUE completed, and
+ * ovlperf's own log level first unless they set one: EAL's informational lines stay out.
+ */
+static int
+complete_vdevs(const struct eal_args *eal)
+{
+	static char quiet[] = OVL_EAL_LOG_LEVEL;
+	int i, add = !log_level_given(eal);
+
 	completed_free();
-	eal_argv = calloc((size_t)eal->argc + 1, sizeof(*eal_argv));
-	eal_made = calloc((size_t)eal->argc + 1, sizeof(*eal_made));
+	eal_argv = calloc((size_t)eal->argc + 2, sizeof(*eal_argv));
+	eal_made = calloc((size_t)eal->argc + 2, sizeof(*eal_made));
 	if (eal_argv == NULL || eal_made == NULL) {
 		completed_free();
 		return -1;
 	}
-	eal_argc = eal->argc;
-	for (i = 0; i < eal->argc; i++) {
+	eal_argc = eal->argc + add;
+	eal_argv[0] = eal->argv[0];
+	if (add)
+		eal_argv[1] = quiet;
+	for (i = 1; i < eal->argc; i++) {
 		const char *a = eal->argv[i], *value = NULL;
 
-		eal_argv[i] = eal->argv[i];
+		eal_argv[i + add] = eal->argv[i];
 		if (strncmp(a, "--vdev=", 7) == 0)
 			value = a + 7;
 		else if (i > 0 && strcmp(eal->argv[i - 1], "--vdev") == 0)
@@ -95,7 +115,7 @@ complete_vdevs(const struct eal_args *eal)
 			free(eal_made[i]);
 			eal_made[i] = both;
 		}
-		eal_argv[i] = eal_made[i];
+		eal_argv[i + add] = eal_made[i];
 	}
 	return 0;
 }
@@ -147,7 +167,7 @@ app_eal_init(const struct eal_args *eal, unsigned int workers)
 	}
 	if (rc < 0) {
 		fprintf(stderr,
-			"ovlperf: EAL failed to start: %s; without a NIC try: ovlperf --no-huge --no-pci --no-shconf -m 512 --vdev net_null0 -- COMMAND\n",
+			"ovlperf: EAL failed to start: %s; without a NIC try: ovlperf " OVL_NO_NIC_EAL " -- COMMAND\n",
 			rte_strerror(rte_errno));
 		return 1;
 	}
@@ -169,6 +189,22 @@ app_eal_cleanup(void)
 	completed_free();
 	while (n_given > 0)
 		free(given[--n_given]);
+}
+
+const char *
+app_command_line(const struct eal_args *eal, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; eal->argv[i] != NULL && off < len; i++) {
+		const char *a = eal->argv[i];
+		int quote = *a == '\0' || strpbrk(a, " \t'\"") != NULL;
+
+		off += snprintf(buf + off, len - off, quote ? "%s'%s'" : "%s%s", i ? " " : "", a);
+	}
+	return buf;
 }
 
 const char *

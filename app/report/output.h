@@ -12,22 +12,34 @@
 
 #include "results.h"
 
+/* Where the figures come from: ovlperf's version and commit, DPDK's, the command line, and
+ * when the run started (ISO 8601, UTC). */
+struct provenance {
+	const char *version, *commit, *dpdk, *command_line;
+	char started[32];
+};
+void output_provenance(const struct run_result *r, struct provenance *p);
+
 /* The summary: the streams' table (send, loop), or the reflector's counters (reflect). */
 void output_table(FILE *out, const struct run_result *r);
 
 /* README, "Results JSON". Returns 0, or -1 after saying why on stderr. */
 int output_json(const char *path, const struct run_result *r);
 
-/* One row per stream. Returns 0, or -1 after saying why on stderr. */
+/* One row per stream after a block of '#' lines (the provenance) that spreadsheet tools and
+ * pandas (comment='#') skip. Returns 0, or -1 after saying why on stderr. */
 int output_csv(const char *path, const struct run_result *r);
 
 /*
- * One line per second on stderr, from two snapshots' difference: per stream tx/rx packets/s,
- * Gbit/s, loss, p50/p99 (send, loop), or what the reflector received and reflected (reflect).
+ * Every second on stderr, from two snapshots' difference: per stream (a line each when there
+ * are several) tx/rx packets/s, Gbit/s at layer 1 as the table, loss, and p50/p99 of the last
+ * second beside the run's (send, loop); or what the reflector received and reflected (reflect).
  */
 struct live_state {
 	uint64_t last_tsc;
-	uint64_t *last_tx, *last_rx, *last_tx_bytes; /* per stream */
+	uint64_t *last_tx, *last_tx_frames, *last_rx, *last_tx_bytes; /* per stream */
+	struct ovl_histogram *last_rtt;                                /* per stream */
+	struct ovl_histogram *second;  /* scratch: a stream's last second */
 	uint64_t last_refl_rx, last_reflected;
 };
 /* tsc: when the run was launched, the first line's start. */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* One CSV row per stream; the columns are the JSON's stream fields, flattened. */
+/*
+ * One CSV row per stream; the columns are the JSON's stream fields, flattened. Before the
+ * header, the provenance (the JSON's ovlperf, dpdk, started_at, and the command line) as '#' lines.
+ */
 #include <inttypes.h>
 #include <netinet/in.h>
 
@@ -12,8 +15,13 @@ output_csv(const char *path, const struct run_result *r)
 	FILE *f = output_open(path, tmp, sizeof(tmp));
 	unsigned int i;
 
+	struct provenance p;
+
 	if (f == NULL)
 		return -1;
+	output_provenance(r, &p);
+	fprintf(f, "# ovlperf %s commit %s\n# dpdk %s\n# command %s\n# started %s\n", p.version,
+			p.commit, p.dpdk, p.command_line, p.started);
 	fprintf(f, "schema,partial,stream,encap,kind,inner_proto,frame_size,inner_size,fragments,flows,"
 			"rate_pps,seconds,tx_packets,tx_frames,tx_bytes,tx_pps,tx_l1_bps,tx_l2_bps,tx_goodput_bps,"
 			"rx_packets,rx_bytes,rx_pps,rx_l1_bps,rx_l2_bps,rx_goodput_bps,lost,loss_ratio,reordered,"

@@ -9,12 +9,9 @@
 
 #include <jansson.h>
 #include <rte_ethdev.h>
-#include <rte_version.h>
 
 #include "encap_options.h"
 #include "output.h"
-#include "ovl_commit.h"
-#include "ovl_version.h"
 
 static json_t *
 offload_list(uint64_t bits, int tx)
@@ -425,19 +422,17 @@ static json_t *
 provenance(const struct run_result *r)
 {
 	json_t *root, *ports = json_array();
-	char started[32];
-	struct tm tm;
+	struct provenance p;
 	unsigned int i;
 
-	gmtime_r(&r->started, &tm);
-	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	output_provenance(r, &p);
 	for (i = 0; i < r->n_ports; i++)
 		json_array_append_new(ports, port_object(&r->ports[i]));
 	root = json_pack("{s:s, s:i, s:b, s:s, s:{s:s, s:s}, s:s, s:s, s:f, s:s, s:o, s:o, s:o, s:o}",
 		"schema", "ovlperf.results", "schema_version", RESULTS_SCHEMA_VERSION,
 		"partial", r->partial, "command", r->command,
-		"ovlperf", "version", OVL_VERSION, "commit", OVL_COMMIT,
-		"dpdk", rte_version(), "started_at", started, "seconds", r->seconds,
+		"ovlperf", "version", p.version, "commit", p.commit,
+		"dpdk", p.dpdk, "started_at", p.started, "seconds", r->seconds,
 		"eal_args", r->eal_args ? r->eal_args : "",
 		"config", config_object(r->cfg), "host", host_object(&r->host), "ports", ports,
 		"mempools", pools_array(r));

@@ -6,7 +6,9 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 
+#include "frame.h"
 #include "output.h"
+#include "probe.h"
 
 /* With several queues, each load stream has a replica per queue: "<encap> q1". */
 static const char *
@@ -87,6 +89,10 @@ reflector_summary(FILE *out, const struct run_result *r)
 		if (c->drops[i])
 			fprintf(out, " %s %" PRIu64, ovl_drop_name(i), c->drops[i]);
 	fputc('\n', out);
+	/* --dwell stamps only full probes: say so when every probe answered was compact. */
+	if (r->cfg->dwell && c->stamped == 0 && c->reflected > c->arp_answered + c->fragments_reflected)
+		fprintf(out, "--dwell: no probe stamped: the sender's probes were compact, with no room for the stamps; send inner packets of %u bytes or more (send --inner-size %u, or --probe full)\n",
+				OVL_INNER_HDR_LEN + OVL_PROBE_FULL_LEN, OVL_INNER_HDR_LEN + OVL_PROBE_FULL_LEN);
 	for (q = 0; r->n_reflector_queues > 1 && q < r->n_reflector_queues; q++)
 		fprintf(out, "  queue %u (lcore %u): rx %" PRIu64 ", reflected %" PRIu64 "\n",
 				r->reflector_queues[q].queue, r->reflector_queues[q].lcore,

@@ -70,6 +70,7 @@ results_from_sender(struct run_result *r, const struct sender *snd)
 			sr->line_goodput_bps = sr->line_rate_pps * st->payload_bytes * 8;
 		}
 		results_latency(&c->rtt, &sr->latency);
+		sr->rtt = &c->rtt;
 	}
 }
 

@@ -40,6 +40,9 @@ struct stream_result {
 	double tx_goodput_bps, rx_goodput_bps;
 	double line_rate_pps, line_goodput_bps;
 	struct latency_result latency;
+	/* The sender's histogram the latency comes from, for the live line's last second: read
+	 * while the run goes on, valid until it ends. */
+	const struct ovl_histogram *rtt;
 };
 
 /* A reflector's counters, copied from its lcore (its interarrival histogram summed apart). */
@@ -123,6 +126,7 @@ struct run_result {
 	int warmup;                  /* the sender is still warming up (queue 0's) */
 	const struct app_config *cfg;
 	const char *eal_args;
+	const char *command_line;    /* as given: EAL's options, "--", the command's */
 	struct host_result host;
 	unsigned int n_ports;
 	struct port_result ports[2];

@@ -34,6 +34,7 @@ struct run {
 	struct app_config cfg;
 	time_t started;
 	char eal_args[512];
+	char command_line[1024];
 	struct queue_lcores lcores;
 	unsigned int n_senders, n_reflectors; /* queues with a sender, with a reflector: 0 or --queues */
 

@@ -132,6 +132,7 @@ run_results(const struct run *run, int final, struct run_result *r)
 	r->seconds = r->elapsed_s;
 	r->cfg = &run->cfg;
 	r->eal_args = run->eal_args;
+	r->command_line = run->command_line;
 	r->n_queues = run->cfg.queues;
 	r->n_ports = run->n_ports;
 	for (i = 0; i < run->n_ports; i++)

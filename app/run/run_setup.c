@@ -31,6 +31,7 @@ run_begin(struct run *run, const char *command, const struct eal_args *eal, int 
 	run_signals_install();
 	/* Before EAL starts: rte_eal_init writes over the last argument it parsed. */
 	app_eal_args_text(eal, run->eal_args, sizeof(run->eal_args));
+	app_command_line(eal, run->command_line, sizeof(run->command_line));
 	if (app_eal_init(eal, (unsigned int)(senders + reflectors) * queues) != 0)
 		return 1;
 	/* Before any port starts: too few lcores for the queues sends nothing. */
@@ -92,8 +93,9 @@ run_port_exists(const struct run *run, uint16_t id)
 		return -1;
 	}
 	if (rte_eth_dev_count_avail() == 0) {
-		fprintf(stderr, "ovlperf %s: no ports found; without a NIC try: ovlperf --no-huge --no-pci --vdev net_null0 -- %s\n",
-				run->command, run->command);
+		fprintf(stderr, "ovlperf %s: no ports found: %s needs a NIC bound to DPDK or a --vdev; without a NIC try (net_null0 discards what it is sent): ovlperf " OVL_NO_NIC_EAL " -- %s%s\n",
+				run->command, run->command, run->command,
+				strcmp(run->command, "send") == 0 ? " " OVL_NO_NIC_SEND : "");
 		return -1;
 	}
 	if (!rte_eth_dev_is_valid_port(id)) {

@@ -39,6 +39,34 @@ bucket_mid(unsigned int i)
 			(UINT64_C(1) << (shift - 1));
 }
 
+void
+ovl_histogram_since(struct ovl_histogram *out, const struct ovl_histogram *now,
+		const struct ovl_histogram *before)
+{
+	unsigned int i, first = OVL_HISTOGRAM_BUCKETS, last = 0;
+
+	if (now->count < before->count) {
+		*out = *now; /* restarted (the warm-up's end): all of now is new */
+		return;
+	}
+	ovl_histogram_init(out);
+	for (i = 0; i < OVL_HISTOGRAM_BUCKETS; i++) {
+		if (now->buckets[i] <= before->buckets[i])
+			continue;
+		out->buckets[i] = now->buckets[i] - before->buckets[i];
+		out->count += out->buckets[i];
+		first = i < first ? i : first;
+		last = i;
+	}
+	if (out->count == 0)
+		return;
+	out->sum = now->sum > before->sum ? now->sum - before->sum : 0;
+	out->sum_sq = now->sum_sq > before->sum_sq ? now->sum_sq - before->sum_sq : 0;
+	/* A new extreme is exact; otherwise the extreme bucket's midpoint. */
+	out->min = now->min < before->min ? now->min : bucket_mid(first);
+	out->max = now->max > before->max ? now->max : bucket_mid(last);
+}
+
 uint64_t
 ovl_histogram_percentile(const struct ovl_histogram *h, double pct)
 {

@@ -93,6 +93,15 @@ ovl_histogram_record_zeros(struct ovl_histogram *h, uint64_t n)
 void ovl_histogram_merge(struct ovl_histogram *dst, const struct ovl_histogram *src);
 
 /*
+ * What was recorded into now since it was copied as before (a snapshot's difference, for the
+ * last second's percentiles): buckets, count and sums subtracted; the extremes exact where now
+ * has a new one, else their bucket's midpoint. A now with fewer values than before (started
+ * again) is all new.
+ */
+void ovl_histogram_since(struct ovl_histogram *out, const struct ovl_histogram *now,
+		const struct ovl_histogram *before);
+
+/*
  * The value at percentile pct (0 to 100): the one of nearest rank ceil(pct / 100 * count),
  * approximated as described above; the first rank is min and the last max, exactly. pct 0
  * (or less, or NaN) returns min, 100 (or more) max. Returns 0 for an empty histogram.

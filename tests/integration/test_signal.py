@@ -73,7 +73,8 @@ def one(tap, ws, sig):
     rows = None
     try:
         with open(cpath, newline="") as f:
-            rows = list(csv.reader(f))
+            # The provenance's '#' lines come first (spreadsheet tools skip them).
+            rows = list(csv.reader(line for line in f if not line.startswith("#")))
     except OSError as exc:
         why = str(exc)
     ok = rows is not None and len(rows) >= 1 and "encap" in rows[0] and "partial" in rows[0]

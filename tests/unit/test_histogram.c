@@ -384,6 +384,49 @@ test_merge(void **state)
 		free(part[i]);
 }
 
+/* The last second's histogram: what a run's recorded since a copy equals a fresh one's. */
+static void
+test_since(void **state)
+{
+	struct ovl_histogram *run = histogram_new(), *before = histogram_new();
+	struct ovl_histogram *second = histogram_new(), *out = histogram_new();
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_SAMPLES; i++)
+		ovl_histogram_record(run, rng_log(0, 20));
+	*before = *run;
+	ovl_histogram_since(out, run, before);
+	assert_int_equal(out->count, 0);
+	for (i = 0; i < N_SAMPLES / 4; i++) {
+		uint64_t v = rng_log(10, 30);
+
+		ovl_histogram_record(run, v);
+		ovl_histogram_record(second, v);
+	}
+	ovl_histogram_record(run, UINT64_C(1) << 35); /* a new maximum: exact */
+	ovl_histogram_record(second, UINT64_C(1) << 35);
+	ovl_histogram_since(out, run, before);
+	assert_int_equal(out->count, second->count);
+	assert_int_equal(out->max, second->max);
+	assert_true(out->sum == second->sum);
+	assert_true(out->sum_sq == second->sum_sq);
+	assert_memory_equal(out->buckets, second->buckets, sizeof(out->buckets));
+	assert_int_equal(ovl_histogram_percentile(out, 50), ovl_histogram_percentile(second, 50));
+	assert_int_equal(ovl_histogram_percentile(out, 99), ovl_histogram_percentile(second, 99));
+	/* The run's percentiles differ from the last second's: the reason to print both. */
+	assert_true(ovl_histogram_percentile(run, 50) < ovl_histogram_percentile(out, 50));
+
+	/* Started again (fewer values than the copy): all of it is new. */
+	ovl_histogram_since(out, second, run);
+	assert_same(out, second);
+
+	free(run);
+	free(before);
+	free(second);
+	free(out);
+}
+
 static void
 test_empty(void **state)
 {
@@ -502,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_distributions),
 		cmocka_unit_test(test_mean_stddev),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_huge),
 		cmocka_unit_test(test_count_range),
