@@ -12,9 +12,12 @@
 #include "eal.h"
 #include "run.h"
 
-/* The reflector answers any frame size that arrives: mbufs hold the largest. */
+/*
+ * The reflector answers any frame size that arrives: mbufs hold the largest frame the port's
+ * MTU admits (port_pool.c), and longer ones that a driver chains are copied whole into a
+ * jumbo mbuf (run_setup.c, reflector.c).
+ */
 #define REFLECT_MBUFS 4095   /* per queue */
-#define REFLECT_ROOM (RTE_PKTMBUF_HEADROOM + OVL_FRAME_MAX)
 
 int
 cmd_reflect(const struct eal_args *eal, int argc, char **argv)
@@ -51,7 +54,7 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 			.queues = (uint16_t)cfg->queues, .rss = 1 };
 		if (status == 0)
 			status = run_port_start(run, cfg->port, &req,
-					REFLECT_MBUFS * cfg->queues + (unsigned int)replayed, REFLECT_ROOM);
+					REFLECT_MBUFS * cfg->queues + (unsigned int)replayed, 0);
 	}
 	if (status == 0 && run_reflectors_setup(run, config_encap_mask(cfg)) < 0)
 		status = 1;

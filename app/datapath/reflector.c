@@ -181,6 +181,28 @@ full_probe(const uint8_t *data, const struct ovl_layers *l)
 		(data[l->probe + 1] & 0x0F) == OVL_PROBE_FULL;
 }
 
+/*
+ * A frame longer than the RX pool's mbufs, chained by the driver, copied whole into one mbuf
+ * of the jumbo pool: the reflector answers in place, in one segment. NULL when there is none.
+ */
+static struct rte_mbuf *
+whole(struct reflector *r, struct rte_mbuf *m)
+{
+	struct rte_mbuf *one = r->jumbo != NULL ? rte_pktmbuf_alloc(r->jumbo) : NULL;
+
+	if (one != NULL && rte_pktmbuf_pkt_len(m) <= rte_pktmbuf_tailroom(one) &&
+			rte_pktmbuf_read(m, 0, rte_pktmbuf_pkt_len(m), rte_pktmbuf_mtod(one, void *)) != NULL) {
+		one->data_len = (uint16_t)rte_pktmbuf_pkt_len(m);
+		one->pkt_len = rte_pktmbuf_pkt_len(m);
+		one->port = m->port;
+		rte_pktmbuf_free(m);
+		return one;
+	}
+	rte_pktmbuf_free(one);
+	rte_pktmbuf_free(m);
+	return NULL;
+}
+
 int
 reflector_main(void *arg)
 {
@@ -216,6 +238,15 @@ reflector_main(void *arg)
 
 			if (i + PREFETCH_AHEAD < n)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+			if (unlikely(m->nb_segs > 1)) {
+				/* No mbuf to answer it in: counted as a full TX ring would be. */
+				m = whole(r, m);
+				if (m == NULL) {
+					st->tx_full++;
+					continue;
+				}
+				data = rte_pktmbuf_mtod(m, uint8_t *);
+			}
 			rc = ovl_parse_memo(&r->memo, data, rte_pktmbuf_data_len(m), &r->rx, l);
 
 			if (likely(rc >= 0)) {

@@ -60,6 +60,7 @@ struct reflector {
 	struct ovl_ratecap cap;
 	struct neighbour_self self;  /* for ARP; set by reflector_configure */
 	struct ovl_parse_memo memo;  /* the shapes of probes: most frames parse from one */
+	struct rte_mempool *jumbo;   /* where a chained frame is copied whole; NULL: none come */
 	struct reflector_stats stats;
 };
 

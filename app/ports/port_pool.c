@@ -7,6 +7,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "frame.h"
 #include "port_pool.h"
 
 /* linux/if_xdp.h: what the kernel keeps in front of every frame it writes into a chunk. */
@@ -22,6 +23,9 @@
 #define AF_XDP_TX 2048
 #define AF_XDP_COMPLETION 2048
 #define AF_XDP_SLACK (2 * 256 + 2 * 32)
+
+/* What a frame adds to its MTU in an mbuf: the Ethernet header and two VLAN tags; no FCS. */
+#define MTU_OVERHEAD (RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
 
 /* The largest data room whose mempool object (header, mbuf, room, padding) fits one page. */
 static uint16_t
@@ -50,9 +54,32 @@ af_xdp_shape(unsigned int queues, struct port_pool_shape *shape)
 	shape->room = room_within_page();
 	shape->max_frame = (uint16_t)(shape->room - RTE_PKTMBUF_HEADROOM - XDP_PACKET_HEADROOM);
 	shape->kernel_mtu = 1;
+	shape->chained = 0;
 	shape->rule = "in DPDK 22.11 net_af_xdp receives into its mbuf pool itself (the UMEM), "
 		"one page per mbuf, the frame after the mbuf, its headroom and 256 bytes of XDP "
 		"headroom";
+}
+
+/*
+ * Mbufs for the frames the port's MTU admits, as port_start will leave it (it raises it to
+ * the most the port takes, up to OVL_FRAME_MAX, where it can be set), rather than 9 KB mbufs
+ * for a port that runs at 1500: a smaller pool, whose mbufs the driver allocates, fills and
+ * frees per frame (net_vhost: bench/README.md figure 9).
+ */
+static void
+room_for_mtu(uint16_t id, const struct rte_eth_dev_info *dev, struct port_pool_shape *shape)
+{
+	uint16_t mtu = RTE_ETHER_MTU;
+	uint32_t frame;
+
+	if (dev->max_mtu > RTE_ETHER_MTU && dev->max_mtu != UINT16_MAX)
+		mtu = dev->max_mtu;
+	else if (rte_eth_dev_get_mtu(id, &mtu) != 0)
+		mtu = RTE_ETHER_MTU;
+	frame = RTE_MIN((uint32_t)mtu + MTU_OVERHEAD, (uint32_t)OVL_FRAME_MAX);
+	shape->room = (uint16_t)RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+			RTE_PKTMBUF_HEADROOM + frame);
+	shape->chained = frame < OVL_FRAME_MAX;
 }
 
 int
@@ -66,6 +93,8 @@ port_pool_shape(uint16_t id, unsigned int queues, unsigned int mbufs, uint16_t r
 	shape->room = room;
 	if (rte_eth_dev_info_get(id, &dev) != 0)
 		return -1;
+	if (room == 0)
+		room_for_mtu(id, &dev, shape);
 	if (strcmp(dev.driver_name, "net_af_xdp") == 0)
 		af_xdp_shape(queues ? queues : 1, shape);
 	return 0;

@@ -22,13 +22,17 @@ struct port_pool_shape {
 	uint16_t room;            /* each mbuf's data room, headroom included */
 	uint16_t max_frame;       /* the largest frame (without FCS) it can receive; 0: no bound */
 	int kernel_mtu;           /* the port's MTU is a kernel interface's: set it only when asked */
+	int chained;              /* room fits the MTU only: longer frames a driver still hands
+				   * over (vhost, pcap and memif do) arrive as chains of mbufs */
 	const char *rule;         /* the driver's rule, for messages; NULL when it has none */
 };
 
 /*
  * The pool port id needs for queues RX queues, given what the command wants (mbufs in all,
- * of room bytes). Drivers without rules get exactly that. Returns 0, or -1 when the port does
- * not exist.
+ * of room bytes). Drivers without rules get exactly that. room 0: as much as the largest frame
+ * the port takes at the MTU it will run at (the most port_start sets where the MTU can be set,
+ * else the one it has), at least a default mbuf's. Returns 0, or -1 when the port does not
+ * exist.
  */
 int port_pool_shape(uint16_t id, unsigned int queues, unsigned int mbufs, uint16_t room,
 		struct port_pool_shape *shape);

@@ -10,6 +10,7 @@
 #include <rte_ring.h>
 
 #include "frag.h"
+#include "frame.h"
 #include "pcap_file.h"
 #include "port_pool.h"
 #include "run.h"
@@ -17,6 +18,8 @@
 #include "telemetry.h"
 
 #define LINK_UP_WAIT_S 5
+/* Per queue: a TX ring of jumbo frames, a burst and the lcore's cache. */
+#define JUMBO_MBUFS 1023
 
 int
 run_begin(struct run *run, const char *command, const struct eal_args *eal, int senders,
@@ -140,6 +143,21 @@ run_port_start(struct run *run, uint16_t id, const struct port_request *req, uns
 				run->command, id);
 		return 1;
 	}
+	/*
+	 * Frames longer than the MTU's mbufs come chained from some drivers: the reflector copies
+	 * each into one jumbo mbuf of a pool of its own (so no fast free, which needs one pool).
+	 */
+	if (shape.chained) {
+		snprintf(name, sizeof(name), "jumbo_%u", i);
+		run->jumbo[i] = rte_pktmbuf_pool_create(name, JUMBO_MBUFS * (r.queues ? r.queues : 1u),
+				256, 0, RTE_PKTMBUF_HEADROOM + OVL_FRAME_MAX, rte_eth_dev_socket_id(id));
+		if (run->jumbo[i] == NULL) {
+			fprintf(stderr, "ovlperf %s: cannot create the jumbo mbuf pool for port %u (try more -m)\n",
+					run->command, id);
+			return 1;
+		}
+		r.one_pool = 0;
+	}
 	r.pool = run->pools[i];
 	rc = port_start(id, &r, &run->ports[i]);
 	if (rc < 0)
@@ -195,6 +213,7 @@ run_reflectors_setup(struct run *run, uint32_t mask)
 		r->inner_mac = cfg->spec.inner_dst_mac;
 		r->ip = cfg->spec.dst_ip;
 		r->inner_ip = cfg->spec.inner_dst_ip;
+		r->jumbo = run->jumbo[run->n_ports - 1];
 		if (reflector_configure(r, cfg) < 0) {
 			fprintf(stderr, "ovlperf %s: out of memory for the replay window\n", run->command);
 			return -1;
