@@ -51,8 +51,8 @@ static const struct option_entry options[] = {
 	{ C_ALL, "dst-mac", "MAC", "outer destination MAC", apply_dst_mac },
 	{ C_ALL, "inner-src-mac", "MAC", "inner source MAC (tunnels that carry Ethernet)", apply_inner_src_mac },
 	{ C_ALL, "inner-dst-mac", "MAC", "inner destination MAC (tunnels that carry Ethernet)", apply_inner_dst_mac },
-	{ C_ALL, "src-ip", "ADDR", "outer source IPv4 (default 192.0.2.1)", apply_src_ip },
-	{ C_ALL, "dst-ip", "ADDR", "outer destination IPv4 (default 192.0.2.2)", apply_dst_ip },
+	{ C_ALL, "src-ip", "ADDR", "outer source IPv4 or IPv6 address (default 192.0.2.1)", apply_src_ip },
+	{ C_ALL, "dst-ip", "ADDR", "outer destination IPv4 or IPv6 address, of the source's version (default 192.0.2.2)", apply_dst_ip },
 	{ C_ALL, "inner-src-ip", "ADDR", "inner source IPv4 (default 198.51.100.1)", apply_inner_src_ip },
 	{ C_ALL, "inner-dst-ip", "ADDR", "inner destination IPv4 (default 198.51.100.2)", apply_inner_dst_ip },
 	{ C_BUILD, "src-port", "P", "inner UDP source port, ICMP identifier (default 40000)", apply_src_port },
@@ -82,7 +82,7 @@ static const struct option_entry options[] = {
 	{ C_RUN, "port", "ID", "port id (default 0; loop: the sender's)", apply_port },
 	{ C_LOOP, "peer-port", "ID", "loop: the reflector's port id (default 1)", apply_peer_port },
 	{ C_TRAFFIC, "arp-timeout", "S", "seconds to wait for ARP replies (default 3)", apply_arp_timeout },
-	{ C_REFLECT, "ip", "ADDR", "reflector's own underlay IPv4 (default 192.0.2.2)", apply_dst_ip },
+	{ C_REFLECT, "ip", "ADDR", "reflector's own underlay IPv4 or IPv6 address (default 192.0.2.2); it answers that version only", apply_dst_ip },
 	{ C_REFLECT, "inner-ip", "ADDR", "reflector's own inner IPv4 in every tunnel (default 198.51.100.2)", apply_inner_dst_ip },
 	{ C_TRAFFIC, "send-lcore", "ID", "worker lcore that serves the sender's port queue (default: the first worker)", apply_send_lcore },
 	{ C_RUN, "queues", "N", "RX/TX queue pairs per port, 1..16, each served by its own worker lcore (default 1)", apply_queues },
@@ -237,12 +237,13 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 				command, argv[optind]);
 		return OVL_EXIT_USAGE;
 	}
-	if (options_check(cfg, command) != 0)
-		return OVL_EXIT_USAGE;
 	if (cfg->n_encaps == 0) {
+		cfg->encaps_all = 1;
 		for (i = 0; ovl_encaps[i] != NULL && i < OVL_ENCAPS_MAX; i++)
 			cfg->encaps[cfg->n_encaps++] = ovl_encaps[i];
 	}
+	if (options_check(cfg, command) != 0)
+		return OVL_EXIT_USAGE;
 	if (!cfg->session_given && getrandom(&cfg->probe.session, sizeof(cfg->probe.session), 0) < 0)
 		cfg->probe.session = (uint32_t)rte_rdtsc();
 	return 0;
