@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include <cmocka.h>
 #include <rte_ip.h>
 
@@ -20,6 +22,7 @@
 #include "probe_auth.h"
 #include "ratecap.h"
 #include "replay.h"
+#include "source_rules.h"
 
 static rte_be32_t
 ip(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
@@ -225,6 +228,50 @@ test_key_files(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+/* An IPv6 address from its text. */
+static void
+a6(const char *text, uint8_t out[16])
+{
+	assert_int_equal(inet_pton(AF_INET6, text, out), 1);
+}
+
+static void
+test_ipv6_sources(void **state)
+{
+	static const struct {
+		const char *src, *own;
+		int bad;
+	} cases[] = {
+		{ "2001:db8::1", "2001:db8::2", 0 },
+		{ "2001:db8:ffff::1", "2001:db8::2", 0 },
+		{ "::", "2001:db8::2", 1 },               /* unspecified */
+		{ "::1", "2001:db8::2", 1 },              /* loopback */
+		{ "::2", "2001:db8::2", 0 },              /* (deprecated IPv4-compatible, not a rule) */
+		{ "ff02::1", "2001:db8::2", 1 },          /* multicast */
+		{ "ff0e::1:2", "2001:db8::2", 1 },
+		{ "2001:db8::2", "2001:db8::2", 1 },      /* our own */
+		{ "::ffff:192.0.2.1", "2001:db8::2", 1 }, /* IPv4-mapped */
+		{ "fe80::1", "2001:db8::2", 1 },          /* link-local to a global address */
+		{ "febf::1", "2001:db8::2", 1 },
+		{ "fec0::1", "2001:db8::2", 0 },          /* past fe80::/10 */
+		{ "fe80::1", "fe80::2", 0 },              /* link-local to link-local */
+		{ "fe80::2", "fe80::2", 1 },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		uint8_t src[16], own[16];
+
+		a6(cases[i].src, src);
+		a6(cases[i].own, own);
+		if (ovl_ipv6_bad_source(src, own) != cases[i].bad)
+			print_error("%s to %s: want %s\n", cases[i].src, cases[i].own,
+					cases[i].bad ? "refused" : "answered");
+		assert_int_equal(ovl_ipv6_bad_source(src, own), cases[i].bad);
+	}
+}
+
 int
 main(void)
 {
@@ -235,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_replay_random),
 		cmocka_unit_test(test_probe_tag),
 		cmocka_unit_test(test_key_files),
+		cmocka_unit_test(test_ipv6_sources),
 	};
 
 	return cmocka_run_group_tests_name("guard", tests, NULL, NULL);
