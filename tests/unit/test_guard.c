@@ -134,7 +134,8 @@ test_replay_random(void **state)
 }
 
 static void
-build(const char *encap, uint8_t *buf, int *len, struct ovl_layers *l, const struct ovl_key *key)
+build_ip(const char *encap, int ip6, uint8_t *buf, int *len, struct ovl_layers *l,
+		const struct ovl_key *key)
 {
 	struct ovl_frame_spec spec;
 	struct ovl_frame_layout lay;
@@ -144,6 +145,10 @@ build(const char *encap, uint8_t *buf, int *len, struct ovl_layers *l, const str
 	char err[256];
 
 	ovl_frame_spec_defaults(&spec, ovl_encap_find(encap));
+	spec.ip6 = (uint8_t)ip6;
+	spec.src_ip6[0] = spec.dst_ip6[0] = 0x20;
+	spec.src_ip6[15] = 1;
+	spec.dst_ip6[15] = 2;
 	spec.size_kind = OVL_SIZE_INNER;
 	spec.size = 200;
 	assert_int_equal(ovl_frame_layout(&spec, &lay, err, sizeof(err)), 0);
@@ -151,6 +156,41 @@ build(const char *encap, uint8_t *buf, int *len, struct ovl_layers *l, const str
 	ovl_rx_config_defaults(&rx);
 	assert_int_equal(ovl_parse(buf, (uint32_t)*len, &rx, l), 0);
 	ovl_probe_tag(key, buf, l, buf + l->probe + offsetof(struct ovl_probe_full, tag));
+}
+
+static void
+build(const char *encap, uint8_t *buf, int *len, struct ovl_layers *l, const struct ovl_key *key)
+{
+	build_ip(encap, 0, buf, len, l, key);
+}
+
+/* Over IPv6 the tag covers all 16 bytes of both outer addresses. */
+static void
+test_probe_tag_ipv6(void **state)
+{
+	struct ovl_key k = { { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 } };
+	unsigned int e, b;
+
+	(void)state;
+	for (e = 0; ovl_encaps[e] != NULL; e++) {
+		uint8_t buf[512], copy[512];
+		struct ovl_layers l;
+		int len;
+
+		if (ovl_encaps[e]->ipv4_only)
+			continue;
+		build_ip(ovl_encaps[e]->name, 1, buf, &len, &l, &k);
+		assert_true(l.ip6);
+		assert_int_equal(ovl_probe_tag_check(&k, buf, &l), 0);
+		for (b = 0; b < 32; b++) {
+			memcpy(copy, buf, (size_t)len);
+			copy[l.l3 + offsetof(struct rte_ipv6_hdr, src_addr) + b] ^= 0x10;
+			if (ovl_probe_tag_check(&k, copy, &l) != -1)
+				print_error("%s over IPv6: address byte %u not covered\n",
+						ovl_encaps[e]->name, b);
+			assert_int_equal(ovl_probe_tag_check(&k, copy, &l), -1);
+		}
+	}
 }
 
 static void
@@ -281,6 +321,7 @@ main(void)
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_replay_random),
 		cmocka_unit_test(test_probe_tag),
+		cmocka_unit_test(test_probe_tag_ipv6),
 		cmocka_unit_test(test_key_files),
 		cmocka_unit_test(test_ipv6_sources),
 	};
