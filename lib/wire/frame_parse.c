@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
@@ -225,11 +226,15 @@ ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
 	uint8_t *l4 = frame + l->l4;
 
 	ovl_swap_ether((struct rte_ether_hdr *)frame);
-	if (l->l3 != l->inner_l3)
-		ovl_swap_ip(frame + l->l3);
+	/* Over IPv6 the outer header (raw: the only one) is IPv6; a tunnel's inner one IPv4. */
+	if (unlikely(l->ip6))
+		ovl_swap_ipv6((struct rte_ipv6_hdr *)(frame + l->l3));
+	else if (l->l3 != l->inner_l3)
+		ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->l3));
 	if (l->encap->turnaround != NULL)
 		l->encap->turnaround(frame, l);
-	ovl_swap_ip(frame + l->inner_l3);
+	if (!l->ip6 || l->l3 != l->inner_l3)
+		ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->inner_l3));
 	/* A fragment is turned around without its transport header, which only the first has. */
 	if (l->l4 == 0)
 		return;
