@@ -46,6 +46,8 @@ struct rate {
 struct app_config {
 	const struct ovl_encap *encaps[OVL_ENCAPS_MAX];
 	unsigned int n_encaps;
+	int encaps_all;                  /* "all" (or none) was asked: over IPv6, those that run over it */
+	uint8_t src_ip6;                 /* --src-ip was IPv6 (spec.ip6 follows --dst-ip / --ip) */
 	struct ovl_frame_spec spec;      /* applied to every listed encapsulation */
 	struct ovl_encap_values tunnel[OVL_ENCAPS_MAX]; /* each encapsulation's options, by table index */
 	unsigned int sizes_given;        /* OVL_SIZE_* bits of the size options seen */

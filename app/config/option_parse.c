@@ -161,12 +161,13 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 				command, argv[optind]);
 		return OVL_EXIT_USAGE;
 	}
-	if (options_check(cfg, command) != 0)
-		return OVL_EXIT_USAGE;
 	if (cfg->n_encaps == 0) {
+		cfg->encaps_all = 1;
 		for (i = 0; ovl_encaps[i] != NULL && i < OVL_ENCAPS_MAX; i++)
 			cfg->encaps[cfg->n_encaps++] = ovl_encaps[i];
 	}
+	if (options_check(cfg, command) != 0)
+		return OVL_EXIT_USAGE;
 	if (!cfg->session_given && getrandom(&cfg->probe.session, sizeof(cfg->probe.session), 0) < 0)
 		cfg->probe.session = (uint32_t)rte_rdtsc();
 	return 0;

@@ -24,6 +24,9 @@ int value_seconds(const char *arg, double min, double max, double *out, char *er
 
 /* Dotted quad, kept in network order. */
 int value_ipv4(const char *arg, rte_be32_t *out, char *err, size_t errlen);
+/* An IPv4 address into *v4 (*is_v6 = 0) or an IPv6 one into v6 (*is_v6 = 1). */
+int value_ip(const char *arg, rte_be32_t *v4, uint8_t v6[16], uint8_t *is_v6, char *err,
+		size_t errlen);
 
 /* Six hex bytes separated by colons. */
 int value_mac(const char *arg, struct rte_ether_addr *out, char *err, size_t errlen);

@@ -86,6 +86,6 @@ int apply_queue_map(struct app_config *cfg, const char *arg, char *err, size_t e
  * options_check.c: what is checked once every option is read (options that exclude or need
  * each other). Returns 0, or -1 after printing one line to stderr.
  */
-int options_check(const struct app_config *cfg, const char *command);
+int options_check(struct app_config *cfg, const char *command);
 
 #endif

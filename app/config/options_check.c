@@ -38,9 +38,58 @@ check_queue_map(const struct app_config *cfg, const char *command)
 	return 0;
 }
 
-int
-options_check(const struct app_config *cfg, const char *command)
+/*
+ * The underlay's IP version: one for source and destination; over IPv6 "all" means the
+ * encapsulations that run over it, a listed IPv4-only one is refused, and what does not work
+ * over IPv6 yet is refused in one line.
+ */
+static int
+check_ip_version(struct app_config *cfg, const char *command)
 {
+	unsigned int i, k = 0;
+
+	if (strcmp(command, "reflect") != 0 && cfg->src_ip6 != cfg->spec.ip6) {
+		fprintf(stderr, "ovlperf %s: --src-ip and --dst-ip are of different IP versions: give both as IPv4 or both as IPv6 (e.g. --src-ip 2001:db8::1 --dst-ip 2001:db8::2)\n",
+				command);
+		return -1;
+	}
+	if (!cfg->spec.ip6)
+		return 0;
+	for (i = 0; i < cfg->n_encaps; i++) {
+		if (!cfg->encaps[i]->ipv4_only) {
+			cfg->encaps[k++] = cfg->encaps[i];
+			continue;
+		}
+		if (!cfg->encaps_all) {
+			fprintf(stderr, "ovlperf %s: --encap %s: %s is IPv4 in IPv4; IPv6 in IPv4 is protocol 41, not an encapsulation here yet: give IPv4 addresses or leave %s out\n",
+					command, cfg->encaps[i]->name, cfg->encaps[i]->name,
+					cfg->encaps[i]->name);
+			return -1;
+		}
+	}
+	cfg->n_encaps = k;
+	if (strcmp(command, "send") == 0 && !cfg->dst_mac_given) {
+		fprintf(stderr, "ovlperf send: over IPv6 the next hop's MAC is not resolved yet (no neighbour discovery): give --dst-mac\n");
+		return -1;
+	}
+	if (cfg->tx_offloads != 0) {
+		fprintf(stderr, "ovlperf %s: --tx-offload cksum is IPv4 only: over IPv6 the outer UDP checksum is mandatory and covers what the port would change; leave it out\n",
+				command);
+		return -1;
+	}
+	if (cfg->allow.n != 0) {
+		fprintf(stderr, "ovlperf %s: --allow takes IPv4 prefixes, but the underlay is IPv6: leave --allow out or give an IPv4 --ip\n",
+				command);
+		return -1;
+	}
+	return 0;
+}
+
+int
+options_check(struct app_config *cfg, const char *command)
+{
+	if (check_ip_version(cfg, command) < 0)
+		return -1;
 	if ((cfg->keyed || cfg->dwell) && cfg->spec.probe_form != OVL_PROBE_FULL) {
 		fprintf(stderr, "ovlperf %s: --probe: %s use the full form: give --probe full or leave it out\n",
 				command, cfg->keyed ? "keyed probes (--key)" : "probes the reflector stamps (--dwell)");

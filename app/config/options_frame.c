@@ -59,6 +59,7 @@ apply_encap(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 		const struct ovl_encap *e = ovl_encap_find(tok);
 
 		if (strcmp(tok, "all") == 0) {
+			cfg->encaps_all = 1;
 			for (i = 0; ovl_encaps[i] != NULL; i++)
 				if (add_encap(cfg, ovl_encaps[i], err, errlen) < 0)
 					return -1;
@@ -256,13 +257,13 @@ apply_timestamp(struct app_config *cfg, const char *arg, char *err, size_t errle
 int
 apply_src_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
-	return value_ipv4(arg, &cfg->spec.src_ip, err, errlen);
+	return value_ip(arg, &cfg->spec.src_ip, cfg->spec.src_ip6, &cfg->src_ip6, err, errlen);
 }
 
 int
 apply_dst_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
-	return value_ipv4(arg, &cfg->spec.dst_ip, err, errlen);
+	return value_ip(arg, &cfg->spec.dst_ip, cfg->spec.dst_ip6, &cfg->spec.ip6, err, errlen);
 }
 
 int

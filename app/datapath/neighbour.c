@@ -44,13 +44,18 @@ neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
 		/*
 		 * Back to the endpoint that asked, from our underlay address; the tunnel header as it
 		 * came (a UDP tunnel's ports: to the tunnel's port; a GRE key). A UDP checksum over
-		 * the old payload would be wrong: zero is allowed over IPv4.
+		 * the old payload would be wrong: zero is allowed over IPv4, over IPv6 it is made anew.
 		 */
 		ovl_swap_ether((struct rte_ether_hdr *)data);
 		((struct rte_ether_hdr *)data)->src_addr = self->mac;
-		ovl_swap_ipv4((struct rte_ipv4_hdr *)(data + l->l3));
-		if (l->tunnel != 0)
-			((struct rte_udp_hdr *)(data + l->tunnel))->dgram_cksum = 0;
+		ovl_swap_ip(data + l->l3);
+		if (l->tunnel != 0) {
+			struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(data + l->tunnel);
+
+			udp->dgram_cksum = 0;
+			if (l->ip6)
+				udp->dgram_cksum = ovl_l4_cksum(data + l->l3, udp);
+		}
 		return 1;
 	}
 	return 0;

@@ -45,9 +45,10 @@ build_request(uint8_t *frame, const struct ovl_frame_spec *spec, int inner)
 	len = ovl_frame_encapsulate(frame, spec, &lay, (uint16_t)sizeof(struct rte_arp_hdr));
 	ovl_arp_request(frame + lay.inner_off - RTE_ETHER_HDR_LEN, &spec->inner_src_mac,
 			spec->inner_src_ip, spec->inner_dst_ip, 0);
-	/* A UDP tunnel's checksum was made for an IPv4 payload; zero is allowed over IPv4. */
+	/* A UDP tunnel's checksum was made for an IPv4 payload: made again over the ARP one. */
 	if (spec->encap->ip_proto == IPPROTO_UDP)
-		((struct rte_udp_hdr *)(frame + lay.l2_len + OVL_IPV4_HDR_LEN))->dgram_cksum = 0;
+		ovl_outer_udp_cksum((struct rte_udp_hdr *)(frame + lay.l2_len +
+				ovl_frame_spec_outer_ip_len(spec)), spec, 0);
 	return len;
 }
 

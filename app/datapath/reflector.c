@@ -19,6 +19,7 @@
 #include "reflector.h"
 #include "run_stop.h"
 #include "sender.h"
+#include "source_rules.h"
 
 #define BURST 32
 #define PREFETCH_AHEAD 3
@@ -32,6 +33,47 @@ bad_source_ip(rte_be32_t be, rte_be32_t own)
 	return ((a - 1) >= UINT32_MAX - 1) | ((a >> 28) == 0xE) | ((a >> 24) == 127) | (be == own);
 }
 
+/* The outer IP header at ip is to our underlay address, of our IP version. */
+static int
+outer_to_us(const struct reflector *r, const uint8_t *ip, int ip6)
+{
+	if (!ip6)
+		return !r->is_ip6 && ((const struct rte_ipv4_hdr *)ip)->dst_addr == r->ip;
+	return r->is_ip6 && memcmp(((const struct rte_ipv6_hdr *)ip)->dst_addr, r->ip6, 16) == 0;
+}
+
+static int
+outer_bad_source(const struct reflector *r, const uint8_t *ip, int ip6)
+{
+	if (!ip6)
+		return bad_source_ip(((const struct rte_ipv4_hdr *)ip)->src_addr, r->ip);
+	return ovl_ipv6_bad_source(((const struct rte_ipv6_hdr *)ip)->src_addr, r->ip6);
+}
+
+/*
+ * The address rules of an IPv6 frame, or of any frame to a reflector of an IPv6 address:
+ * out of the IPv4 path. Returns 0 or a negative drop reason, in admit's order.
+ */
+static __rte_noinline int
+admit_ipv6(const struct reflector *r, const uint8_t *data, const struct ovl_layers *l)
+{
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)data;
+	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(data + l->inner_l3);
+
+	if ((!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac)) ||
+			!outer_to_us(r, data + l->l3, l->ip6) ||
+			(l->l3 != l->inner_l3 && inner->dst_addr != r->inner_ip))
+		return -OVL_DROP_NOT_ADDRESSED;
+	if (!rte_is_unicast_ether_addr(&eth->src_addr) || outer_bad_source(r, data + l->l3, l->ip6) ||
+			(l->l3 != l->inner_l3 && bad_source_ip(inner->src_addr, r->inner_ip)))
+		return -OVL_DROP_BAD_SOURCE;
+	/* (The allow list holds IPv4 prefixes: with one, an IPv6 reflector is refused at start.) */
+	if (l->l4 != 0 && l->l4_proto == IPPROTO_ICMPV6 &&
+			((const struct rte_icmp_hdr *)(data + l->l4))->icmp_type != OVL_ICMP6_ECHO_REQUEST)
+		return -OVL_DROP_ICMP_TYPE;
+	return 0;
+}
+
 /*
  * The rules, cheapest first. Returns 0 when the probe may be answered, or a negative drop
  * reason. Fragments pass the address rules only: without their transport header they carry
@@ -43,7 +85,14 @@ admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)data;
 	const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(data + l->l3);
 	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(data + l->inner_l3);
+	int rc;
 
+	if (unlikely(l->ip6 | r->is_ip6)) {
+		rc = admit_ipv6(r, data, l);
+		if (rc < 0)
+			return rc;
+		goto tunnel_source;
+	}
 	if ((!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac)) ||
 			outer->dst_addr != r->ip ||
 			(l->l3 != l->inner_l3 && inner->dst_addr != r->inner_ip))
@@ -51,10 +100,11 @@ admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint
 	if (!rte_is_unicast_ether_addr(&eth->src_addr) || bad_source_ip(outer->src_addr, r->ip) ||
 			(l->l3 != l->inner_l3 && bad_source_ip(inner->src_addr, r->inner_ip)))
 		return -OVL_DROP_BAD_SOURCE;
+tunnel_source:
 	if (l->inner_l2 != 0 &&
 			!rte_is_unicast_ether_addr(&((const struct rte_ether_hdr *)(data + l->inner_l2))->src_addr))
 		return -OVL_DROP_BAD_SOURCE;
-	if (!ovl_allowlist_match(&r->allow, outer->src_addr))
+	if (!l->ip6 && !ovl_allowlist_match(&r->allow, outer->src_addr))
 		return -OVL_DROP_NOT_ALLOWED;
 	/* Answering a reply would bounce it between us and any host that answers ping. */
 	if (l->l4 != 0 && l->l4_proto == IPPROTO_ICMP &&
@@ -98,12 +148,10 @@ admit_arp(const struct reflector *r, const uint8_t *data, uint32_t len, const st
 		return ovl_allowlist_match(&r->allow, a.sip) ? 0 : -OVL_DROP_NOT_ALLOWED;
 	}
 	if (parse_rc == -OVL_DROP_INNER_NOT_IPV4 && l->inner_l2 != 0) {
-		const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(data + l->l3);
-
 		if ((!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac)) ||
-				outer->dst_addr != r->ip)
+				!outer_to_us(r, data + l->l3, l->ip6))
 			return -OVL_DROP_NOT_ADDRESSED;
-		if (bad_source_ip(outer->src_addr, r->ip))
+		if (outer_bad_source(r, data + l->l3, l->ip6))
 			return -OVL_DROP_BAD_SOURCE;
 		if (ovl_arp_read(data + l->inner_l2, l->inner_end - l->inner_l2, &a) < 0)
 			return 0;
@@ -111,7 +159,9 @@ admit_arp(const struct reflector *r, const uint8_t *data, uint32_t len, const st
 				!rte_is_unicast_ether_addr(&((const struct rte_ether_hdr *)(data + l->inner_l2))->src_addr) ||
 				bad_source_ip(a.sip, r->inner_ip))
 			return -OVL_DROP_BAD_SOURCE;
-		return ovl_allowlist_match(&r->allow, outer->src_addr) ? 0 : -OVL_DROP_NOT_ALLOWED;
+		return l->ip6 || ovl_allowlist_match(&r->allow,
+				((const struct rte_ipv4_hdr *)(data + l->l3))->src_addr)
+			? 0 : -OVL_DROP_NOT_ALLOWED;
 	}
 	return 0;
 }

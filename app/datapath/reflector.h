@@ -50,6 +50,8 @@ struct reflector {
 	struct rte_ether_addr mac;
 	struct rte_ether_addr inner_mac;
 	rte_be32_t ip, inner_ip;
+	uint8_t ip6[16];         /* the underlay address when is_ip6: then only IPv6 is answered */
+	uint8_t is_ip6;
 	int promiscuous;
 	int dwell;
 	struct ovl_allowlist allow;

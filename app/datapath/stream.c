@@ -109,10 +109,10 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 		snprintf(err, errlen, "no mempools to fragment %s frames", spec->encap->name);
 		return -EINVAL;
 	}
-	s->probe_off = s->lay.inner_off + OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN;
+	s->probe_off = s->lay.inner_off + ovl_frame_spec_inner_hdr_len(spec);
 	s->inner_ip_off = s->lay.inner_off;
 	s->l4_is_udp = spec->inner_proto == IPPROTO_UDP;
-	s->l4_cksum_off = s->lay.inner_off + OVL_IPV4_HDR_LEN +
+	s->l4_cksum_off = s->probe_off - OVL_UDP_HDR_LEN +
 		(s->l4_is_udp ? offsetof(struct rte_udp_hdr, dgram_cksum)
 			      : offsetof(struct rte_icmp_hdr, icmp_cksum));
 	if (cfg->keyed && s->n_frames > 1) {

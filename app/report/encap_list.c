@@ -13,18 +13,40 @@
 #include "encap_list.h"
 #include "frame.h"
 
+/* The smallest frame of e over IPv4 or IPv6 (ip6), 0 where e does not run over it. */
 static uint32_t
-smallest(const struct ovl_encap *e, enum ovl_probe_form form)
+smallest(const struct ovl_encap *e, enum ovl_probe_form form, int ip6)
 {
 	struct ovl_frame_spec spec;
 
 	ovl_frame_spec_defaults(&spec, e);
+	spec.ip6 = (uint8_t)ip6;
+	if (ip6 && e->ipv4_only)
+		return 0;
 	if (form == OVL_PROBE_COMPACT)
 		return ovl_frame_min_size(&spec);
 	/* The full probe (keyed probes use it) needs 64 bytes of payload. */
 	return RTE_MAX(ovl_frame_min_size(&spec),
-			(uint32_t)(RTE_ETHER_HDR_LEN + e->overhead + OVL_INNER_HDR_LEN +
-				   OVL_PROBE_FULL_LEN + OVL_FCS_LEN));
+			(uint32_t)(RTE_ETHER_HDR_LEN + ovl_frame_spec_overhead(&spec) +
+				   ovl_frame_spec_inner_hdr_len(&spec) + OVL_PROBE_FULL_LEN + OVL_FCS_LEN));
+}
+
+/* Bytes from the outer IPv6 header to the inner packet; 0 where e does not run over IPv6. */
+static uint16_t
+overhead_ipv6(const struct ovl_encap *e)
+{
+	struct ovl_frame_spec spec;
+
+	ovl_frame_spec_defaults(&spec, e);
+	spec.ip6 = 1;
+	return e->ipv4_only ? 0 : ovl_frame_spec_overhead(&spec);
+}
+
+/* A number, or null where e does not run over IPv6. */
+static json_t *
+or_null(uint32_t v, const struct ovl_encap *e)
+{
+	return e->ipv4_only ? json_null() : json_integer(v);
 }
 
 static json_t *
@@ -45,11 +67,14 @@ encap_json(const struct ovl_encap *e)
 				"multiple_of", (json_int_t)(a->multiple_of > 1 ? a->multiple_of : 1),
 				"optional", a->optional, "filter", a->filter, "help", a->help));
 	}
-	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:b, s:o, s:o, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:b, s:o, s:o, s:s, s:o}",
 			"name", e->name, "summary", e->summary,
 			"overhead", (int)e->overhead,
-			"min_frame", (int)smallest(e, OVL_PROBE_COMPACT),
-			"min_frame_keyed", (int)smallest(e, OVL_PROBE_FULL),
+			"min_frame", (int)smallest(e, OVL_PROBE_COMPACT, 0),
+			"min_frame_keyed", (int)smallest(e, OVL_PROBE_FULL, 0),
+			"overhead_ipv6", or_null(overhead_ipv6(e), e),
+			"min_frame_ipv6", or_null(smallest(e, OVL_PROBE_COMPACT, 1), e),
+			"min_frame_keyed_ipv6", or_null(smallest(e, OVL_PROBE_FULL, 1), e),
 			"inner_ethernet", e->inner_ethernet,
 			"ip_proto", e->ip_proto ? json_integer(e->ip_proto) : json_null(),
 			"udp_port", e->udp_port_param ? json_integer(ovl_encap_udp_port(e, &v)) : json_null(),
@@ -61,19 +86,27 @@ print_table(FILE *out)
 {
 	unsigned int i, p;
 
-	fprintf(out, "%-8s %8s %9s %9s  %s\n", "encap", "overhead", "smallest", "keyed", "what");
+	fprintf(out, "%-8s %8s %9s %9s %10s %9s  %s\n", "encap", "overhead", "smallest", "keyed",
+			"overhead6", "smallest6", "what");
 	for (i = 0; ovl_encaps[i] != NULL; i++) {
 		const struct ovl_encap *e = ovl_encaps[i];
+		char o6[16] = "-", s6[16] = "-";
 
-		fprintf(out, "%-8s %8u %9u %9u  %s\n", e->name, e->overhead,
-				smallest(e, OVL_PROBE_COMPACT), smallest(e, OVL_PROBE_FULL), e->summary);
-		fprintf(out, "%-8s %28s  flows differ in %s\n", "", "", e->flows);
+		if (!e->ipv4_only) {
+			snprintf(o6, sizeof(o6), "%u", overhead_ipv6(e));
+			snprintf(s6, sizeof(s6), "%u", smallest(e, OVL_PROBE_COMPACT, 1));
+		}
+		fprintf(out, "%-8s %8u %9u %9u %10s %9s  %s\n", e->name, e->overhead,
+				smallest(e, OVL_PROBE_COMPACT, 0), smallest(e, OVL_PROBE_FULL, 0), o6, s6,
+				e->summary);
+		fprintf(out, "%-8s %49s  flows differ in %s\n", "", "", e->flows);
 		for (p = 0; p < ovl_encap_param_count(e); p++)
-			fprintf(out, "%-8s %28s  --%s %s: %s\n", "", "", e->params[p].option,
+			fprintf(out, "%-8s %49s  --%s %s: %s\n", "", "", e->params[p].option,
 					e->params[p].metavar, e->params[p].help);
 	}
 	fprintf(out, "overhead: bytes from the outer IPv4 header to the inner one, with the defaults;\n"
-			"smallest: frame with FCS holding a 46-byte inner packet (keyed: the full probe)\n");
+			"smallest: frame with FCS holding a 46-byte inner packet (keyed: the full probe);\n"
+			"overhead6, smallest6: the same over an IPv6 underlay (raw: its probe is IPv6; -: IPv4 only)\n");
 }
 
 int

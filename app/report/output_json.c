@@ -67,6 +67,15 @@ addr(rte_be32_t a, char *buf)
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
+/* The spec's outer address (IPv6 where the underlay is). */
+static const char *
+outer_addr(const struct ovl_frame_spec *s, int dst, char *buf)
+{
+	if (s->ip6)
+		return inet_ntop(AF_INET6, dst ? s->dst_ip6 : s->src_ip6, buf, INET6_ADDRSTRLEN);
+	return addr(dst ? s->dst_ip : s->src_ip, buf);
+}
+
 static const char *rate_units[] = {
 	[RATE_UNLIMITED] = "unlimited", [RATE_PPS] = "pps", [RATE_L2_BPS] = "l2_bps",
 	[RATE_L1_BPS] = "l1_bps", [RATE_LINK_PERCENT] = "link_percent",
@@ -78,7 +87,7 @@ config_object(const struct app_config *cfg)
 {
 	const struct ovl_frame_spec *s = &cfg->spec;
 	json_t *encaps = json_array();
-	char a[4][INET_ADDRSTRLEN];
+	char a[4][INET6_ADDRSTRLEN];
 	unsigned int i;
 
 	for (i = 0; i < cfg->n_encaps; i++)
@@ -90,7 +99,7 @@ config_object(const struct app_config *cfg)
 
 	rte_ether_format_addr(mac[0], sizeof(mac[0]), &s->dst_mac);
 	rte_ether_format_addr(mac[1], sizeof(mac[1]), &s->inner_dst_mac);
-	config = json_pack("{s:s, s:s, s:s, s:s, s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
+	config = json_pack("{s:s, s:s, s:s, s:s, s:o, s:{s:s, s:f}, s:f, s:I, s:f, s:f, s:I, s:i, s:I, s:I, s:I, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:b, s:b}",
 		"tx_offload", cfg->tx_offloads ? "cksum" : "none",
 		"dst_mac", mac[0], "inner_dst_mac", mac[1],
 		"dst_mac_source", cfg->dst_mac_source ? cfg->dst_mac_source : "option",
@@ -107,8 +116,9 @@ config_object(const struct app_config *cfg)
 		"mtu", (json_int_t)cfg->mtu,
 		"vlan", (int)s->vlan,
 		"inner_proto", s->inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
-		"src_ip", addr(s->src_ip, a[0]),
-		"dst_ip", addr(s->dst_ip, a[1]),
+		"ip_version", s->ip6 ? 6 : 4,
+		"src_ip", outer_addr(s, 0, a[0]),
+		"dst_ip", outer_addr(s, 1, a[1]),
 		"inner_src_ip", addr(s->inner_src_ip, a[2]),
 		"inner_dst_ip", addr(s->inner_dst_ip, a[3]),
 		"src_port", (int)s->src_port,

@@ -33,8 +33,9 @@ streams_table(FILE *out, const struct run_result *r)
 		snprintf(line, sizeof(line), "%.0f Gbit/s (%s)", r->line_rate_bps / 1e9, r->line_rate_source);
 	else
 		snprintf(line, sizeof(line), "unknown");
-	fprintf(out, "\novlperf %s: %.2f s measured%s, line rate %s\n",
-			r->command, r->seconds, r->partial ? " (PARTIAL: stopped early)" : "", line);
+	fprintf(out, "\novlperf %s: %.2f s measured%s, line rate %s, underlay IPv%d\n",
+			r->command, r->seconds, r->partial ? " (PARTIAL: stopped early)" : "", line,
+			r->n_streams != 0 && r->streams[0].stream->spec.ip6 ? 6 : 4);
 	if (r->timestamps.nic)
 		fprintf(out, "round trip: TX stamped by the TSC, RX by the NIC's clock (within %.0f ns)",
 				r->timestamps.error_budget_ns);

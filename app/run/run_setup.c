@@ -212,6 +212,8 @@ run_reflectors_setup(struct run *run, uint32_t mask)
 		r->mac = port->mac;
 		r->inner_mac = cfg->spec.inner_dst_mac;
 		r->ip = cfg->spec.dst_ip;
+		r->is_ip6 = cfg->spec.ip6;
+		memcpy(r->ip6, cfg->spec.dst_ip6, sizeof(r->ip6));
 		r->inner_ip = cfg->spec.inner_dst_ip;
 		r->jumbo = run->jumbo[run->n_ports - 1];
 		if (reflector_configure(r, cfg) < 0) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * An encapsulation: how an inner IPv4 packet is carried over the IPv4 underlay.
+ * An encapsulation: how an inner IPv4 packet is carried over the IPv4 or IPv6 underlay.
  *
  * Every encapsulation is one file in lib/encap/ ending in a const struct ovl_encap, one line in
  * encap/table.c and one in lib/meson.build. The descriptor holds everything that differs
@@ -10,8 +10,10 @@
  * and takes what it needs from the table.
  *
  * The generic code writes and checks the outer Ethernet header (and 802.1Q tag), the outer
- * IPv4 header's validity and the whole inner packet; an encapsulation writes and checks only
- * what lies between the outer IPv4 header and the inner IPv4 header.
+ * IP header (IPv4, or IPv6 with no extension header) and the whole inner packet; an
+ * encapsulation writes and checks only what lies between the outer IP header and the inner
+ * IPv4 header. Offsets and sizes are given as over IPv4: over IPv6 everything after the outer
+ * IP header sits OVL_IPV6_EXTRA (20) bytes later.
  */
 #ifndef OVL_ENCAP_H
 #define OVL_ENCAP_H
@@ -50,7 +52,10 @@ struct ovl_encap_values {
 	uint8_t given;         /* bit i: v[i] was given, not defaulted */
 };
 
-/* Header bytes that differ between frames of one stream, from the start of the outer IPv4 header. */
+/*
+ * Header bytes that differ between frames of one stream, from the start of the outer IPv4
+ * header (over IPv6, those past the first 20 bytes move by 20).
+ */
 enum ovl_vary { OVL_VARY_FLOW = 1, OVL_VARY_PACKET = 2 };
 struct ovl_encap_field {
 	uint16_t off, len;
@@ -68,7 +73,8 @@ struct ovl_encap {
 	/* The same for given values, where they change it (options, a key); NULL: always overhead. */
 	uint16_t (*overhead_of)(const struct ovl_encap_values *v);
 
-	uint8_t ip_proto;      /* outer IPv4 protocol of the tunnel; 0 for raw (the probe's own) */
+	uint8_t ip_proto;      /* outer IP protocol of the tunnel; 0 for raw (the probe's own) */
+	uint8_t ipv4_only;     /* refuses an IPv6 underlay (IP-in-IP: IPv4 in IPv4) */
 	uint8_t udp_port_param; /* for a UDP tunnel, 1 + the index of its port parameter; else 0 */
 
 	/*
@@ -86,14 +92,15 @@ struct ovl_encap {
 	struct ovl_encap_field varies[OVL_ENCAP_FIELDS_MAX];
 
 	/*
-	 * Writes the outer headers at l3 (ovl_encap_overhead bytes), in front of the inner packet
-	 * of inner_len bytes that is already in place after them.
+	 * Writes the tunnel's headers at `tunnel`, the first byte after the outer IP header (which
+	 * the generic code has written), in front of the inner packet of inner_len bytes that is
+	 * already in place after them.
 	 */
-	void (*encapsulate)(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec);
+	void (*encapsulate)(uint8_t *tunnel, uint16_t inner_len, const struct ovl_frame_spec *spec);
 
 	/*
-	 * Given a received frame whose outer IPv4 header (at l->l3, up to l->l3_end) has been
-	 * checked, finds the inner packet: sets l->inner_l3 and l->inner_end (and l->tunnel,
+	 * Given a received frame whose outer IP header (at l->l3, up to l->l3_end; its payload at
+	 * l->l3_payload, of protocol l->l3_proto) has been checked, finds the inner packet: sets l->inner_l3 and l->inner_end (and l->tunnel,
 	 * l->inner_l2 where they exist). v holds what the receiver expects of this encapsulation.
 	 * Returns 0, 1 when the packet is not of this encapsulation, or a negative enum ovl_drop.
 	 */
@@ -124,7 +131,7 @@ unsigned int ovl_encap_count(void);
 const struct ovl_encap *ovl_encap_find(const char *name);
 int ovl_encap_index(const struct ovl_encap *e);
 
-/* Bytes from the outer IPv4 header to the inner one, for these values. */
+/* Bytes from the outer IPv4 header to the inner one, for these values (over IPv4). */
 uint16_t ovl_encap_overhead(const struct ovl_encap *e, const struct ovl_encap_values *v);
 
 /* The number of parameters e declares, and the index of the one named option (or -1). */

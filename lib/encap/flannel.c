@@ -15,20 +15,15 @@
 enum { FLANNEL_PORT };
 
 static void
-flannel_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+flannel_encapsulate(uint8_t *tunnel, uint16_t inner_len, const struct ovl_frame_spec *spec)
 {
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)tunnel;
 	uint16_t udp_len = OVL_UDP_HDR_LEN + inner_len;
-
-	ovl_ipv4_write(ip, spec->src_ip, spec->dst_ip, IPPROTO_UDP, OVL_IPV4_HDR_LEN + udp_len,
-			spec->ttl, 1);
 	uint16_t port = (uint16_t)spec->tunnel.v[FLANNEL_PORT];
 
 	ovl_udp_write(udp, port, port, udp_len);
 	/* flanneld sends through a kernel socket, which computes the checksum. */
-	if (spec->outer_udp_csum != OVL_OUTER_UDP_CSUM_ZERO)
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	ovl_outer_udp_cksum(udp, spec, 1);
 }
 
 static int
@@ -50,7 +45,7 @@ flannel_turnaround(uint8_t *frame, const struct ovl_layers *l)
 
 const struct ovl_encap ovl_encap_flannel = {
 	.name = "flannel",
-	.summary = "Eth / IPv4 / UDP 8285 / inner IPv4: flannel's UDP backend",
+	.summary = "Eth / IPv4 or IPv6 / UDP 8285 / inner IPv4: flannel's UDP backend",
 	.flows = "inner UDP source ports",
 	.overhead = OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN,
 	.ip_proto = IPPROTO_UDP,

@@ -59,11 +59,10 @@ write_options(uint8_t *p, uint32_t len)
 }
 
 static void
-geneve_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+geneve_encapsulate(uint8_t *tunnel, uint16_t inner_len, const struct ovl_frame_spec *spec)
 {
 	uint32_t opt_len = spec->tunnel.v[GENEVE_OPT_LEN], vni = spec->tunnel.v[GENEVE_VNI];
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)tunnel;
 	uint8_t *gv = (uint8_t *)(udp + 1);
 	struct rte_geneve_hdr *hdr = (struct rte_geneve_hdr *)gv;
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)(gv + GENEVE_HDR_LEN + opt_len);
@@ -79,12 +78,9 @@ geneve_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec 
 	hdr->vni[2] = (uint8_t)vni;
 	hdr->reserved2 = 0;
 	write_options(gv + GENEVE_HDR_LEN, opt_len);
-	ovl_ipv4_write(ip, spec->src_ip, spec->dst_ip, IPPROTO_UDP, OVL_IPV4_HDR_LEN + udp_len,
-			spec->ttl, 1);
 	ovl_udp_write(udp, ovl_tunnel_src_port(spec), (uint16_t)spec->tunnel.v[GENEVE_PORT], udp_len);
-	/* Zero is allowed over IPv4 and is what Linux and Open vSwitch send by default. */
-	if (spec->outer_udp_csum == OVL_OUTER_UDP_CSUM_COMPUTE)
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	/* Zero is allowed over IPv4 and is what Linux and Open vSwitch send by default there. */
+	ovl_outer_udp_cksum(udp, spec, 0);
 }
 
 static int
@@ -133,7 +129,7 @@ geneve_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
 
 const struct ovl_encap ovl_encap_geneve = {
 	.name = "geneve",
-	.summary = "Eth / IPv4 / UDP 6081 / GENEVE / Eth / inner IPv4: OVN-Kubernetes, Antrea",
+	.summary = "Eth / IPv4 or IPv6 / UDP 6081 / GENEVE / Eth / inner IPv4: OVN-Kubernetes, Antrea",
 	.flows = "inner UDP source ports (and with them the outer UDP source port)",
 	.overhead = OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN + GENEVE_HDR_LEN + RTE_ETHER_HDR_LEN,
 	.overhead_of = geneve_overhead,

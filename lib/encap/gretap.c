@@ -40,12 +40,11 @@ gretap_overhead(const struct ovl_encap_values *v)
 }
 
 static void
-gretap_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+gretap_encapsulate(uint8_t *tunnel, uint16_t inner_len, const struct ovl_frame_spec *spec)
 {
 	uint16_t gre_len = (uint16_t)(gretap_overhead(&spec->tunnel) - OVL_IPV4_HDR_LEN -
 			RTE_ETHER_HDR_LEN);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
-	uint8_t *gre = (uint8_t *)(ip + 1);
+	uint8_t *gre = tunnel;
 	rte_be16_t *word = (rte_be16_t *)gre;
 
 	word[0] = rte_cpu_to_be_16(keyed(&spec->tunnel) ? GRE_FLAG_K : 0); /* version 0 */
@@ -54,18 +53,16 @@ gretap_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec 
 		((struct rte_gre_hdr_opt_key *)(gre + GRE_HDR_LEN))->key =
 			rte_cpu_to_be_32(spec->tunnel.v[GRE_KEY]);
 	ovl_inner_ether_write((struct rte_ether_hdr *)(gre + gre_len), spec);
-	ovl_ipv4_write(ip, spec->src_ip, spec->dst_ip, IPPROTO_GRE,
-			OVL_IPV4_HDR_LEN + gre_len + RTE_ETHER_HDR_LEN + inner_len, spec->ttl, 1);
+	(void)inner_len;
 }
 
 static int
 gretap_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct ovl_layers *l)
 {
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + l->l3);
-	uint16_t off = l->l3 + OVL_IPV4_HDR_LEN, flags;
+	uint16_t off = l->l3_payload, flags;
 	const rte_be16_t *word;
 
-	if (ip->next_proto_id != IPPROTO_GRE)
+	if (l->l3_proto != IPPROTO_GRE)
 		return 1;
 	l->inner_end = l->l3_end;
 	if ((uint32_t)off + GRE_HDR_LEN > l->inner_end)
@@ -101,7 +98,7 @@ gretap_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struc
 static void
 gretap_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
 {
-	const uint8_t *gre = frame + l->l3 + OVL_IPV4_HDR_LEN;
+	const uint8_t *gre = frame + l->l3_payload;
 	const rte_be16_t *word = (const rte_be16_t *)gre;
 	uint16_t flags = rte_be_to_cpu_16(word[0]);
 
@@ -115,7 +112,7 @@ gretap_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
 
 const struct ovl_encap ovl_encap_gretap = {
 	.name = "gretap",
-	.summary = "Eth / IPv4 (protocol 47) / GRE 0x6558 / Eth / inner IPv4: Linux gretap, Antrea GRE",
+	.summary = "Eth / IPv4 or IPv6 (protocol 47) / GRE 0x6558 / Eth / inner IPv4: Linux gretap, Antrea GRE",
 	.flows = "inner UDP source ports",
 	.overhead = OVL_IPV4_HDR_LEN + GRE_HDR_LEN + RTE_ETHER_HDR_LEN,
 	.overhead_of = gretap_overhead,

@@ -8,22 +8,24 @@
 #include "frame.h"
 #include "headers.h"
 
+/* The outer IPv4 header is all there is; the generic code writes it. */
 static void
-ipip_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+ipip_encapsulate(uint8_t *tunnel, uint16_t inner_len, const struct ovl_frame_spec *spec)
 {
-	ovl_ipv4_write((struct rte_ipv4_hdr *)l3, spec->src_ip, spec->dst_ip, IPPROTO_IPIP,
-			OVL_IPV4_HDR_LEN + inner_len, spec->ttl, 1);
+	(void)tunnel;
+	(void)inner_len;
+	(void)spec;
 }
 
 static int
 ipip_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct ovl_layers *l)
 {
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + l->l3);
-
+	(void)frame;
 	(void)v;
-	if (ip->next_proto_id != IPPROTO_IPIP)
+	/* IPv4 in IPv6 is protocol 4 too (RFC 2473), but not this encapsulation (yet). */
+	if (l->l3_proto != IPPROTO_IPIP || l->ip6)
 		return 1;
-	l->inner_l3 = l->l3 + OVL_IPV4_HDR_LEN;
+	l->inner_l3 = l->l3_payload;
 	l->inner_end = l->l3_end;
 	return 0;
 }
@@ -51,6 +53,7 @@ const struct ovl_encap ovl_encap_ipip = {
 	.flows = "pairs of source addresses, outer and inner",
 	.overhead = OVL_IPV4_HDR_LEN,
 	.ip_proto = IPPROTO_IPIP,
+	.ipv4_only = 1,
 	.varies = {
 		{ offsetof(struct rte_ipv4_hdr, hdr_checksum), 2, OVL_VARY_FLOW },
 		{ offsetof(struct rte_ipv4_hdr, src_addr), 4, OVL_VARY_FLOW },

@@ -9,9 +9,9 @@
 #include "frame.h"
 
 static void
-raw_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+raw_encapsulate(uint8_t *tunnel, uint16_t inner_len, const struct ovl_frame_spec *spec)
 {
-	(void)l3;
+	(void)tunnel;
 	(void)inner_len;
 	(void)spec;
 }
@@ -19,10 +19,11 @@ raw_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *sp
 static int
 raw_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct ovl_layers *l)
 {
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + l->l3);
+	uint8_t icmp = l->ip6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
 
+	(void)frame;
 	(void)v;
-	if (ip->next_proto_id != IPPROTO_UDP && ip->next_proto_id != IPPROTO_ICMP)
+	if (l->l3_proto != IPPROTO_UDP && l->l3_proto != icmp)
 		return 1;
 	l->inner_l3 = l->l3;
 	l->inner_end = l->l3_end;
@@ -31,7 +32,7 @@ raw_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct o
 
 const struct ovl_encap ovl_encap_raw = {
 	.name = "raw",
-	.summary = "Eth / IPv4 / UDP or ICMP: no tunnel (host networking)",
+	.summary = "Eth / IPv4 or IPv6 / UDP or ICMP echo: no tunnel (host networking)",
 	.flows = "inner UDP source ports",
 	.overhead = 0,
 	.ip_proto = 0,

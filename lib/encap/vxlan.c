@@ -23,10 +23,9 @@
 enum { VXLAN_PORT, VXLAN_VNI }; /* the order of .params below */
 
 static void
-vxlan_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *spec)
+vxlan_encapsulate(uint8_t *tunnel, uint16_t inner_len, const struct ovl_frame_spec *spec)
 {
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)tunnel;
 	struct rte_vxlan_hdr *vx = (struct rte_vxlan_hdr *)(udp + 1);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)(vx + 1);
 	uint16_t udp_len = OVL_UDP_HDR_LEN + VXLAN_HDR_LEN + RTE_ETHER_HDR_LEN + inner_len;
@@ -34,12 +33,9 @@ vxlan_encapsulate(uint8_t *l3, uint16_t inner_len, const struct ovl_frame_spec *
 	ovl_inner_ether_write(eth, spec);
 	vx->vx_flags = rte_cpu_to_be_32(VXLAN_FLAGS_I);
 	vx->vx_vni = rte_cpu_to_be_32(spec->tunnel.v[VXLAN_VNI] << 8);
-	ovl_ipv4_write(ip, spec->src_ip, spec->dst_ip, IPPROTO_UDP, OVL_IPV4_HDR_LEN + udp_len,
-			spec->ttl, 1);
 	ovl_udp_write(udp, ovl_tunnel_src_port(spec), (uint16_t)spec->tunnel.v[VXLAN_PORT], udp_len);
-	/* Zero is allowed over IPv4 and is Linux's default (no udpcsum). */
-	if (spec->outer_udp_csum == OVL_OUTER_UDP_CSUM_COMPUTE)
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	/* Zero is allowed over IPv4 and is Linux's default there (no udpcsum); over IPv6 it computes it. */
+	ovl_outer_udp_cksum(udp, spec, 0);
 }
 
 static int
@@ -77,7 +73,7 @@ vxlan_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
 
 const struct ovl_encap ovl_encap_vxlan = {
 	.name = "vxlan",
-	.summary = "Eth / IPv4 / UDP 4789 / VXLAN / Eth / inner IPv4: Docker overlay, flannel vxlan, Calico VXLAN",
+	.summary = "Eth / IPv4 or IPv6 / UDP 4789 / VXLAN / Eth / inner IPv4: Docker overlay, flannel vxlan, Calico VXLAN",
 	.flows = "inner UDP source ports (and with them the outer UDP source port)",
 	.overhead = VXLAN_INNER_OFF + RTE_ETHER_HDR_LEN,
 	.ip_proto = IPPROTO_UDP,

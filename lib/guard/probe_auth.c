@@ -49,14 +49,24 @@ ovl_key_load(const char *path, struct ovl_key *key, char *err, size_t errlen)
 	return 0;
 }
 
+/* Appends the source and destination addresses of the IP header at ip (IPv6 when ip6). */
+static uint8_t *
+ip_addresses(uint8_t *w, const uint8_t *ip, int ip6)
+{
+	if (ip6) {
+		memcpy(w, ip + offsetof(struct rte_ipv6_hdr, src_addr), 32);
+		return w + 32;
+	}
+	memcpy(w, ip + offsetof(struct rte_ipv4_hdr, src_addr), 8);
+	return w + 8;
+}
+
 void
 ovl_probe_tag(const struct ovl_key *key, const uint8_t *frame, const struct ovl_layers *l,
 		uint8_t tag[OVL_PROBE_TAG_LEN])
 {
 	const struct ovl_probe_full *p = (const struct ovl_probe_full *)(frame + l->probe);
-	const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(frame + l->l3);
-	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(frame + l->inner_l3);
-	uint8_t in[2 + 4 + 2 + 8 + 8 + 16 + 4], *w = in;
+	uint8_t in[2 + 4 + 2 + 8 + 8 + 2 * 32 + 4], *w = in;
 	uint16_t ports[2] = { 0, 0 };
 
 	if (l->l4_proto == IPPROTO_UDP)
@@ -68,10 +78,8 @@ ovl_probe_tag(const struct ovl_key *key, const uint8_t *frame, const struct ovl_
 	memcpy(w, &p->stream, 2), w += 2;
 	memcpy(w, &p->seq, 8), w += 8;
 	memcpy(w, &p->tx_ts, 8), w += 8;
-	memcpy(w, &outer->src_addr, 4), w += 4;
-	memcpy(w, &outer->dst_addr, 4), w += 4;
-	memcpy(w, &inner->src_addr, 4), w += 4;
-	memcpy(w, &inner->dst_addr, 4), w += 4;
+	w = ip_addresses(w, frame + l->l3, l->ip6);
+	w = ip_addresses(w, frame + l->inner_l3, l->ip6 && l->inner_l3 == l->l3);
 	memcpy(w, ports, 4), w += 4;
 	crypto_shorthash_siphashx24(tag, in, (unsigned long long)(w - in), key->bytes);
 }

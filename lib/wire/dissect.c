@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
 #include <inttypes.h>
 
 #include <rte_icmp.h>
@@ -37,14 +38,37 @@ print_ipv4(FILE *out, const char *label, const struct rte_ipv4_hdr *ip)
 }
 
 static void
-print_udp(FILE *out, const char *label, const struct rte_ipv4_hdr *ip,
-		const struct rte_udp_hdr *udp, int whole)
+print_ipv6(FILE *out, const char *label, const struct rte_ipv6_hdr *ip)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	uint32_t vtc = rte_be_to_cpu_32(ip->vtc_flow);
+
+	inet_ntop(AF_INET6, ip->src_addr, s, sizeof(s));
+	inet_ntop(AF_INET6, ip->dst_addr, d, sizeof(d));
+	fprintf(out,
+		"  %-9s %s > %s, payload len %u, hop limit %u, class %u, flow 0x%05x, next header %u\n",
+		label, s, d, rte_be_to_cpu_16(ip->payload_len), ip->hop_limits, vtc >> 20 & 0xFF,
+		vtc & 0xFFFFF, ip->proto);
+}
+
+/* The IP header at ip, of either version. */
+static void
+print_ip(FILE *out, const char *label, const uint8_t *ip)
+{
+	if ((*ip >> 4) == 6)
+		print_ipv6(out, label, (const struct rte_ipv6_hdr *)ip);
+	else
+		print_ipv4(out, label, (const struct rte_ipv4_hdr *)ip);
+}
+
+static void
+print_udp(FILE *out, const char *label, const uint8_t *ip, const struct rte_udp_hdr *udp,
+		int whole)
 {
 	const char *status = "none";
 
 	if (udp->dgram_cksum != 0)
-		status = !whole ? "not checked" :
-			rte_ipv4_udptcp_cksum_verify(ip, udp) == 0 ? "ok" : "bad";
+		status = !whole ? "not checked" : ovl_l4_cksum_verify(ip, udp) == 0 ? "ok" : "bad";
 	fprintf(out, "  %-9s %u > %u, len %u, cksum 0x%04x (%s)\n", label,
 			rte_be_to_cpu_16(udp->src_port), rte_be_to_cpu_16(udp->dst_port),
 			rte_be_to_cpu_16(udp->dgram_len), rte_be_to_cpu_16(udp->dgram_cksum), status);
@@ -101,29 +125,31 @@ ovl_frame_dump(FILE *out, const uint8_t *frame, uint32_t len, const struct ovl_r
 		fprintf(out, "  %-9s vlan %u, pcp %u\n", "802.1Q", l.vlan_tci & 0x0FFF,
 				l.vlan_tci >> 13);
 	if (l.l3 != 0 && l.l3 != l.inner_l3)
-		print_ipv4(out, "IPv4", (const struct rte_ipv4_hdr *)(frame + l.l3));
+		print_ip(out, l.ip6 ? "IPv6" : "IPv4", frame + l.l3);
 	if (l.tunnel != 0)
-		print_udp(out, "UDP", (const struct rte_ipv4_hdr *)(frame + l.l3),
-				(const struct rte_udp_hdr *)(frame + l.tunnel), 1);
+		print_udp(out, "UDP", frame + l.l3, (const struct rte_udp_hdr *)(frame + l.tunnel), 1);
 	if (l.encap != NULL && l.encap->describe != NULL && rc >= 0)
 		l.encap->describe(out, frame, &l);
 	if (l.inner_l2 != 0)
 		print_ether(out, "Ethernet", (const struct rte_ether_hdr *)(frame + l.inner_l2));
 	if (l.inner_l3 != 0 && rc > -OVL_DROP_TRUNC_INNER_IP)
-		print_ipv4(out, l.l3 == l.inner_l3 ? "IPv4" : "inner IPv4",
-				(const struct rte_ipv4_hdr *)(frame + l.inner_l3));
+		print_ip(out, l.l3 != l.inner_l3 ? "inner IPv4" : l.ip6 ? "IPv6" : "IPv4",
+				frame + l.inner_l3);
 	if (l.l4 != 0 && l.l4_proto == IPPROTO_UDP)
-		print_udp(out, "UDP", (const struct rte_ipv4_hdr *)(frame + l.inner_l3),
-				(const struct rte_udp_hdr *)(frame + l.l4), rc >= 0);
-	if (l.l4 != 0 && l.l4_proto == IPPROTO_ICMP) {
+		print_udp(out, "UDP", frame + l.inner_l3, (const struct rte_udp_hdr *)(frame + l.l4),
+				rc >= 0);
+	if (l.l4 != 0 && l.l4_proto != IPPROTO_UDP) {
 		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(frame + l.l4);
+		int v6 = l.l4_proto == IPPROTO_ICMPV6;
+		int good = v6 ? ovl_l4_cksum_verify(frame + l.inner_l3, icmp) == 0
+			: rte_raw_cksum(icmp, l.inner_end - l.l4) == 0xFFFF;
 
-		fprintf(out, "  %-9s echo %s, id %u, seq %u, cksum 0x%04x (%s)\n", "ICMP",
-				icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST ? "request" : "reply",
+		fprintf(out, "  %-9s echo %s, id %u, seq %u, cksum 0x%04x (%s)\n", v6 ? "ICMPv6" : "ICMP",
+				icmp->icmp_type == (v6 ? OVL_ICMP6_ECHO_REQUEST : RTE_IP_ICMP_ECHO_REQUEST)
+					? "request" : "reply",
 				rte_be_to_cpu_16(icmp->icmp_ident), rte_be_to_cpu_16(icmp->icmp_seq_nb),
 				rte_be_to_cpu_16(icmp->icmp_cksum),
-				rc < 0 ? "not checked" :
-				rte_raw_cksum(icmp, l.inner_end - l.l4) == 0xFFFF ? "ok" : "bad");
+				rc < 0 ? "not checked" : good ? "ok" : "bad");
 	}
 	if (rc == 0) {
 		print_probe(out, frame + l.probe, l.payload_len);

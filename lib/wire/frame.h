@@ -23,6 +23,7 @@
 #define OVL_ETH_MIN_NOFCS 60          /* shorter frames are padded with zeros */
 #define OVL_INNER_HDR_LEN 28          /* inner IPv4 + UDP or ICMP echo header */
 #define OVL_INNER_MIN (OVL_INNER_HDR_LEN + OVL_PROBE_COMPACT_LEN)  /* 46 */
+#define OVL_IPV6_EXTRA 20             /* an IPv6 header's bytes over an IPv4 one's (40 - 20) */
 #define OVL_INNER_MAX 65535
 #define OVL_VLAN_LEN 4
 
@@ -45,6 +46,8 @@ struct ovl_frame_spec {
 	struct rte_ether_addr src_mac, dst_mac;
 	struct rte_ether_addr inner_src_mac, inner_dst_mac;
 	rte_be32_t src_ip, dst_ip;             /* outer (raw: the only IP header) */
+	uint8_t ip6;                           /* the outer header is IPv6, with these addresses */
+	uint8_t src_ip6[16], dst_ip6[16];
 	rte_be32_t inner_src_ip, inner_dst_ip;
 	uint16_t src_port, dst_port;           /* inner UDP; ICMP echo uses src_port as identifier */
 	uint8_t inner_proto;                   /* IPPROTO_UDP or IPPROTO_ICMP */
@@ -78,8 +81,11 @@ struct ovl_layers {
 	uint16_t len;          /* bytes in the buffer */
 	uint16_t vlan_tci;     /* host order, when tagged */
 	uint8_t vlan;          /* 1 when tagged */
-	uint16_t l3;           /* outer IPv4 */
+	uint16_t l3;           /* outer IPv4 or IPv6 */
 	uint16_t l3_end;       /* end of the outer IP packet (Ethernet padding follows) */
+	uint16_t l3_payload;   /* first byte after the outer IP header */
+	uint8_t l3_proto;      /* the outer IP header's protocol (IPv6: next header) */
+	uint8_t ip6;           /* the outer header is IPv6 (raw: so is the probe's) */
 	uint16_t tunnel;       /* outer UDP header, when the tunnel has one */
 	uint16_t inner_l2;     /* inner Ethernet, in tunnels that carry it */
 	uint16_t inner_l3;     /* inner IPv4 (raw: equals l3) */
@@ -107,8 +113,12 @@ void ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap
 /* Sets the spec's encapsulation and its parameters (NULL values: encap's defaults). */
 void ovl_frame_spec_encap(struct ovl_frame_spec *spec, const struct ovl_encap *encap,
 		const struct ovl_encap_values *values);
-/* The spec's bytes from the outer IPv4 header to the inner one. */
+/* The spec's bytes from the outer IP header (IPv4 or IPv6) to the inner one. */
 uint16_t ovl_frame_spec_overhead(const struct ovl_frame_spec *spec);
+/* The outer IP header's length: 20, 40 over IPv6, 0 for raw (the probe's own header). */
+uint16_t ovl_frame_spec_outer_ip_len(const struct ovl_frame_spec *spec);
+/* The inner IP and transport headers' length: 28, or 48 for raw over IPv6. */
+uint16_t ovl_frame_spec_inner_hdr_len(const struct ovl_frame_spec *spec);
 
 /* Every encapsulation expected, each with its defaults, no filter. */
 void ovl_rx_config_defaults(struct ovl_rx_config *cfg);

@@ -10,40 +10,58 @@
 #include "frame.h"
 #include "headers.h"
 
+/*
+ * The IP header of the packet that carries the probe: an inner IPv4 one, or with no tunnel
+ * headers (raw) the underlay's own, IPv4 or IPv6. Returns its length.
+ */
+static uint16_t
+probe_ip_write(uint8_t *ip, const struct ovl_frame_spec *spec, const struct ovl_frame_layout *lay)
+{
+	int raw = spec->encap->ip_proto == 0;
+
+	if (raw && spec->ip6) {
+		ovl_ipv6_write((struct rte_ipv6_hdr *)ip, spec->src_ip6, spec->dst_ip6,
+				spec->inner_proto == IPPROTO_ICMP ? IPPROTO_ICMPV6 : spec->inner_proto,
+				(uint16_t)(lay->inner_len - OVL_IPV6_HDR_LEN), spec->inner_ttl);
+		return OVL_IPV6_HDR_LEN;
+	}
+	/* DF clear: a container's kernel fragments what exceeds the tunnel MTU. */
+	ovl_ipv4_write((struct rte_ipv4_hdr *)ip, raw ? spec->src_ip : spec->inner_src_ip,
+			raw ? spec->dst_ip : spec->inner_dst_ip, spec->inner_proto,
+			(uint16_t)lay->inner_len, spec->inner_ttl, 0);
+	return OVL_IPV4_HDR_LEN;
+}
+
 void
-ovl_inner_build(uint8_t *ip_start, const struct ovl_frame_spec *spec,
+ovl_inner_build(uint8_t *ip, const struct ovl_frame_spec *spec,
 		const struct ovl_frame_layout *lay, const struct ovl_probe *probe)
 {
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)ip_start;
-	uint8_t *l4 = ip_start + OVL_IPV4_HDR_LEN;
+	uint8_t *l4 = ip + probe_ip_write(ip, spec, lay);
 	uint8_t *payload = l4 + OVL_UDP_HDR_LEN;
 	uint32_t k;
-	/* With no tunnel headers the inner packet travels on the underlay's addresses. */
-	rte_be32_t src = ovl_frame_spec_overhead(spec) != 0 ? spec->inner_src_ip : spec->src_ip;
-	rte_be32_t dst = ovl_frame_spec_overhead(spec) != 0 ? spec->inner_dst_ip : spec->dst_ip;
 
-	/* DF clear: a container's kernel fragments what exceeds the tunnel MTU. */
-	ovl_ipv4_write(ip, src, dst, spec->inner_proto, (uint16_t)lay->inner_len,
-			spec->inner_ttl, 0);
 	ovl_probe_write(payload, lay->probe_form, probe);
 	for (k = lay->probe_len; k < lay->payload_len; k++)
 		payload[k] = ovl_payload_fill_byte(k);
 
 	if (spec->inner_proto == IPPROTO_ICMP) {
 		struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)l4;
+		int v6 = (*ip >> 4) == 6;
 
-		icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+		/* ICMPv6 echo (RFC 4443) has ICMP's layout, other types and a pseudo-header sum. */
+		icmp->icmp_type = v6 ? OVL_ICMP6_ECHO_REQUEST : RTE_IP_ICMP_ECHO_REQUEST;
 		icmp->icmp_code = 0;
 		icmp->icmp_cksum = 0;
 		icmp->icmp_ident = rte_cpu_to_be_16(spec->src_port);
 		icmp->icmp_seq_nb = 0;
-		icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, OVL_UDP_HDR_LEN + lay->payload_len);
+		icmp->icmp_cksum = v6 ? ovl_l4_cksum(ip, icmp)
+			: (uint16_t)~rte_raw_cksum(icmp, OVL_UDP_HDR_LEN + lay->payload_len);
 	} else {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
 
 		ovl_udp_write(udp, spec->src_port, spec->dst_port,
 				OVL_UDP_HDR_LEN + lay->payload_len);
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+		udp->dgram_cksum = ovl_l4_cksum(ip, udp);
 	}
 }
 
@@ -53,6 +71,9 @@ ovl_frame_encapsulate(uint8_t *frame, const struct ovl_frame_spec *spec,
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)frame;
 	uint16_t len = lay->inner_off + inner_len;
+	uint16_t ip_len = ovl_frame_spec_outer_ip_len(spec);
+	rte_be16_t type = rte_cpu_to_be_16(spec->ip6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4);
+	uint8_t *l3 = frame + lay->l2_len;
 
 	eth->dst_addr = spec->dst_mac;
 	eth->src_addr = spec->src_mac;
@@ -61,11 +82,15 @@ ovl_frame_encapsulate(uint8_t *frame, const struct ovl_frame_spec *spec,
 
 		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 		tag->vlan_tci = rte_cpu_to_be_16(spec->vlan);
-		tag->eth_proto = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+		tag->eth_proto = type;
 	} else {
-		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+		eth->ether_type = type;
 	}
-	spec->encap->encapsulate(frame + lay->l2_len, inner_len, spec);
+	/* raw has no outer header: the probe's own IP header is the underlay's. */
+	if (ip_len != 0)
+		ovl_outer_ip_write(l3, spec, spec->encap->ip_proto,
+				(uint16_t)(lay->inner_off - lay->l2_len - ip_len + inner_len));
+	spec->encap->encapsulate(l3 + ip_len, inner_len, spec);
 	if (len < OVL_ETH_MIN_NOFCS) {
 		memset(frame + len, 0, OVL_ETH_MIN_NOFCS - len);
 		len = OVL_ETH_MIN_NOFCS;

@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
@@ -111,6 +112,17 @@ ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
 		type = tag->eth_proto;
 		off += OVL_VLAN_LEN;
 	}
+	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
+		rc = ovl_ipv6_check(frame, off, (uint16_t)len, &end);
+		if (rc < 0)
+			return rc;
+		l->ip6 = 1;
+		l->l3 = off;
+		l->l3_end = end;
+		l->l3_payload = off + OVL_IPV6_HDR_LEN;
+		l->l3_proto = ((const struct rte_ipv6_hdr *)(frame + off))->proto;
+		goto decapsulate; /* IPv6 fragments carry a fragment header: dropped above */
+	}
 	if (type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return -OVL_DROP_NOT_IPV4;
 	rc = ovl_ipv4_check(frame, off, (uint16_t)len, OVL_DROP_TRUNC_IP, &end);
@@ -118,6 +130,8 @@ ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
 		return rc;
 	l->l3 = off;
 	l->l3_end = end;
+	l->l3_payload = off + OVL_IPV4_HDR_LEN;
+	l->l3_proto = ((const struct rte_ipv4_hdr *)(frame + off))->next_proto_id;
 
 	/*
 	 * An underlay fragment has no tunnel header to go by. A fragmented raw packet is
@@ -138,36 +152,33 @@ ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
 		return 1;
 	}
 
+decapsulate:
 	rc = decapsulate(frame, cfg, l);
 	if (rc < 0)
 		return rc;
 	return ovl_parse_inner(frame, l);
 }
 
-int
-ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
-{
-	const struct rte_ipv4_hdr *ip;
-	uint16_t off, end;
-	int rc;
+/* The echo types of ICMP, or of ICMPv6 after an IPv6 header. */
+static const struct echo_types {
+	uint8_t proto, request, reply;
+} echo_types[2] = {
+	{ IPPROTO_ICMP, RTE_IP_ICMP_ECHO_REQUEST, RTE_IP_ICMP_ECHO_REPLY },
+	{ IPPROTO_ICMPV6, OVL_ICMP6_ECHO_REQUEST, OVL_ICMP6_ECHO_REPLY },
+};
 
-	rc = ovl_ipv4_check(buf, l->inner_l3, l->inner_end, OVL_DROP_TRUNC_INNER_IP, &end);
-	if (rc < 0)
-		return rc;
-	l->inner_end = end;
-	if (is_fragment(buf, l->inner_l3)) {
-		l->fragment = 1;
-		return 1;
-	}
-	ip = (const struct rte_ipv4_hdr *)(buf + l->inner_l3);
-	off = l->inner_l3 + OVL_IPV4_HDR_LEN;
+/* The transport header at off of protocol proto, up to end, and the probe after it. */
+static int
+parse_transport(const uint8_t *buf, struct ovl_layers *l, uint8_t proto, uint16_t off,
+		uint16_t end, const struct echo_types *echo)
+{
 	if ((uint32_t)off + OVL_UDP_HDR_LEN > end)
-		return ip->next_proto_id == IPPROTO_UDP || ip->next_proto_id == IPPROTO_ICMP
+		return proto == IPPROTO_UDP || proto == echo->proto
 			? -OVL_DROP_TRUNC_L4 : -OVL_DROP_INNER_PROTO;
 	l->l4 = off;
-	l->l4_proto = ip->next_proto_id;
+	l->l4_proto = proto;
 	l->probe = off + OVL_UDP_HDR_LEN;
-	if (ip->next_proto_id == IPPROTO_UDP) {
+	if (proto == IPPROTO_UDP) {
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(buf + off);
 		uint16_t udp_len = rte_be_to_cpu_16(udp->dgram_len);
 
@@ -175,11 +186,11 @@ ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
 		if ((uint32_t)off + udp_len != end)
 			return -OVL_DROP_L4_LEN;
 		l->payload_len = udp_len - OVL_UDP_HDR_LEN;
-	} else if (ip->next_proto_id == IPPROTO_ICMP) {
+	} else if (proto == echo->proto) {
 		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(buf + off);
 
-		if ((icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST &&
-				icmp->icmp_type != RTE_IP_ICMP_ECHO_REPLY) || icmp->icmp_code != 0)
+		if ((icmp->icmp_type != echo->request && icmp->icmp_type != echo->reply) ||
+				icmp->icmp_code != 0)
 			return -OVL_DROP_ICMP_TYPE;
 		l->payload_len = end - l->probe;
 	} else {
@@ -188,17 +199,42 @@ ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
 	return ovl_probe_check(buf + l->probe, l->payload_len);
 }
 
+int
+ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
+{
+	uint16_t end;
+	int rc;
+
+	/* Without a tunnel over IPv6 the probe's header is the outer one, checked already. */
+	if (l->ip6 && l->inner_l3 == l->l3)
+		return parse_transport(buf, l, l->l3_proto, l->l3_payload, l->l3_end, &echo_types[1]);
+	rc = ovl_ipv4_check(buf, l->inner_l3, l->inner_end, OVL_DROP_TRUNC_INNER_IP, &end);
+	if (rc < 0)
+		return rc;
+	l->inner_end = end;
+	if (is_fragment(buf, l->inner_l3)) {
+		l->fragment = 1;
+		return 1;
+	}
+	return parse_transport(buf, l, ((const struct rte_ipv4_hdr *)(buf + l->inner_l3))->next_proto_id,
+			l->inner_l3 + OVL_IPV4_HDR_LEN, end, &echo_types[0]);
+}
+
 void
 ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
 {
 	uint8_t *l4 = frame + l->l4;
 
 	ovl_swap_ether((struct rte_ether_hdr *)frame);
-	if (l->l3 != l->inner_l3)
+	/* Over IPv6 the outer header (raw: the only one) is IPv6; a tunnel's inner one IPv4. */
+	if (unlikely(l->ip6))
+		ovl_swap_ipv6((struct rte_ipv6_hdr *)(frame + l->l3));
+	else if (l->l3 != l->inner_l3)
 		ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->l3));
 	if (l->encap->turnaround != NULL)
 		l->encap->turnaround(frame, l);
-	ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->inner_l3));
+	if (!l->ip6 || l->l3 != l->inner_l3)
+		ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->inner_l3));
 	/* A fragment is turned around without its transport header, which only the first has. */
 	if (l->l4 == 0)
 		return;
@@ -206,9 +242,10 @@ ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
 		ovl_swap_udp_ports((struct rte_udp_hdr *)l4);
 	} else {
 		struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)l4;
+		const struct echo_types *echo = &echo_types[l->l4_proto == IPPROTO_ICMPV6];
 		uint8_t old_word[2] = { icmp->icmp_type, icmp->icmp_code };
-		uint8_t new_word[2] = { icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST
-				? RTE_IP_ICMP_ECHO_REPLY : RTE_IP_ICMP_ECHO_REQUEST, icmp->icmp_code };
+		uint8_t new_word[2] = { icmp->icmp_type == echo->request ? echo->reply : echo->request,
+			icmp->icmp_code };
 
 		icmp->icmp_type = new_word[0];
 		icmp->icmp_cksum = ovl_cksum_update(icmp->icmp_cksum, old_word, new_word, 2);
@@ -222,9 +259,10 @@ ovl_frame_verify_ip_cksums(const uint8_t *frame, const struct ovl_layers *l)
 	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(frame + l->inner_l3);
 	int bad = 0;
 
-	if (l->l3 != l->inner_l3 && rte_raw_cksum(outer, OVL_IPV4_HDR_LEN) != 0xFFFF)
+	/* IPv6 has no header checksum. */
+	if (l->l3 != l->inner_l3 && !l->ip6 && rte_raw_cksum(outer, OVL_IPV4_HDR_LEN) != 0xFFFF)
 		bad++;
-	if (rte_raw_cksum(inner, OVL_IPV4_HDR_LEN) != 0xFFFF)
+	if (!(l->ip6 && l->l3 == l->inner_l3) && rte_raw_cksum(inner, OVL_IPV4_HDR_LEN) != 0xFFFF)
 		bad++;
 	return -bad;
 }
@@ -232,14 +270,14 @@ ovl_frame_verify_ip_cksums(const uint8_t *frame, const struct ovl_layers *l)
 int
 ovl_frame_verify_l4_cksums(const uint8_t *frame, const struct ovl_layers *l)
 {
-	const struct rte_ipv4_hdr *outer = (const struct rte_ipv4_hdr *)(frame + l->l3);
-	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(frame + l->inner_l3);
+	const uint8_t *outer = frame + l->l3, *inner = frame + l->inner_l3;
 	int bad = 0;
 
+	/* A zero outer checksum over IPv6 is counted good: sent only where both ends allow it. */
 	if (l->tunnel != 0) {
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(frame + l->tunnel);
 
-		if (udp->dgram_cksum != 0 && rte_ipv4_udptcp_cksum_verify(outer, udp) != 0)
+		if (udp->dgram_cksum != 0 && ovl_l4_cksum_verify(outer, udp) != 0)
 			bad++;
 	}
 	if (l->fragment || l->l4 == 0)
@@ -247,7 +285,10 @@ ovl_frame_verify_l4_cksums(const uint8_t *frame, const struct ovl_layers *l)
 	if (l->l4_proto == IPPROTO_UDP) {
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(frame + l->l4);
 
-		if (udp->dgram_cksum != 0 && rte_ipv4_udptcp_cksum_verify(inner, udp) != 0)
+		if (udp->dgram_cksum != 0 && ovl_l4_cksum_verify(inner, udp) != 0)
+			bad++;
+	} else if (l->l4_proto == IPPROTO_ICMPV6) {
+		if (ovl_l4_cksum_verify(inner, frame + l->l4) != 0)
 			bad++;
 	} else if (rte_raw_cksum(frame + l->l4, l->inner_end - l->l4) != 0xFFFF) {
 		bad++;

@@ -59,10 +59,32 @@ ovl_frame_spec_encap(struct ovl_frame_spec *spec, const struct ovl_encap *encap,
 		memset(&spec->tunnel, 0, sizeof(spec->tunnel));
 }
 
+/* raw has no outer header of its own: over IPv6 its probe is an IPv6 packet. */
+static int
+is_raw(const struct ovl_frame_spec *spec)
+{
+	return spec->encap->ip_proto == 0;
+}
+
 uint16_t
 ovl_frame_spec_overhead(const struct ovl_frame_spec *spec)
 {
-	return ovl_encap_overhead(spec->encap, &spec->tunnel);
+	return ovl_encap_overhead(spec->encap, &spec->tunnel) +
+		(spec->ip6 && !is_raw(spec) ? OVL_IPV6_EXTRA : 0);
+}
+
+uint16_t
+ovl_frame_spec_outer_ip_len(const struct ovl_frame_spec *spec)
+{
+	if (is_raw(spec))
+		return 0;
+	return spec->ip6 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN;
+}
+
+uint16_t
+ovl_frame_spec_inner_hdr_len(const struct ovl_frame_spec *spec)
+{
+	return OVL_INNER_HDR_LEN + (spec->ip6 && is_raw(spec) ? OVL_IPV6_EXTRA : 0);
 }
 
 void
@@ -133,7 +155,7 @@ fixed_len(const struct ovl_frame_spec *spec)
 uint32_t
 ovl_frame_min_size(const struct ovl_frame_spec *spec)
 {
-	uint32_t min = fixed_len(spec) + OVL_INNER_MIN;
+	uint32_t min = fixed_len(spec) + ovl_frame_spec_inner_hdr_len(spec) + OVL_PROBE_COMPACT_LEN;
 
 	return min < OVL_FRAME_MIN ? OVL_FRAME_MIN : min;
 }
@@ -141,7 +163,11 @@ ovl_frame_min_size(const struct ovl_frame_spec *spec)
 static const char *
 tagged(const struct ovl_frame_spec *spec)
 {
-	return spec->vlan ? " with a VLAN tag" : "";
+	static const char *const said[2][2] = {
+		{ "", " with a VLAN tag" }, { " over IPv6", " over IPv6 with a VLAN tag" },
+	};
+
+	return said[spec->ip6 != 0][spec->vlan != 0];
 }
 
 /* IPv4 fragments carry multiples of 8 payload bytes, except the last. */
@@ -166,8 +192,15 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	uint16_t overhead = ovl_frame_spec_overhead(spec);
 	uint32_t min_mtu = overhead + min_inner;
 	uint32_t inner, mtu = spec->mtu;
+	uint16_t hdr_len = ovl_frame_spec_inner_hdr_len(spec);
 
 	memset(lay, 0, sizeof(*lay));
+	if (spec->ip6 && spec->encap->ipv4_only) {
+		snprintf(err, errlen,
+			"%s is IPv4 in IPv4; IPv6 in IPv4 is protocol 41, not an encapsulation here yet: give IPv4 addresses or another encapsulation",
+			name);
+		return -EINVAL;
+	}
 	if (mtu != 0 && (mtu < min_mtu || mtu > max_mtu)) {
 		snprintf(err, errlen, "MTU %u does not fit %s%s: allowed %u..%u", mtu, name,
 				tagged(spec), min_mtu, max_mtu);
@@ -225,10 +258,16 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	lay->l2_len = l2_len(spec);
 	lay->inner_off = lay->l2_len + overhead;
 	lay->inner_len = inner;
-	lay->payload_len = inner - OVL_INNER_HDR_LEN;
+	lay->payload_len = inner - hdr_len;
 	lay->tunnel_mtu = mtu != 0 ? mtu - overhead : inner;
 	lay->n_frames = 1;
 	if (inner > lay->tunnel_mtu) {
+		if (hdr_len != OVL_INNER_HDR_LEN) {
+			snprintf(err, errlen,
+				"raw over IPv6 is not fragmented (no fragment header yet): inner size %u exceeds MTU %u; give at most inner size %u",
+				inner, mtu, lay->tunnel_mtu);
+			return -EINVAL;
+		}
 		lay->n_frames = count_fragments(inner, lay->tunnel_mtu);
 		inner = OVL_IPV4_HDR_LEN + ((lay->tunnel_mtu - OVL_IPV4_HDR_LEN) & ~7u);
 	}
@@ -244,8 +283,8 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 		if (lay->payload_len < OVL_PROBE_FULL_LEN) {
 			snprintf(err, errlen,
 				"the full probe needs an inner size of at least %u (%s%s frame %u), got %u",
-				OVL_INNER_HDR_LEN + OVL_PROBE_FULL_LEN, name, tagged(spec),
-				fixed + OVL_INNER_HDR_LEN + OVL_PROBE_FULL_LEN, lay->inner_len);
+				hdr_len + OVL_PROBE_FULL_LEN, name, tagged(spec),
+				fixed + hdr_len + OVL_PROBE_FULL_LEN, lay->inner_len);
 			return -EINVAL;
 		}
 		lay->probe_form = OVL_PROBE_FULL;

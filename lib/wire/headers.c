@@ -34,6 +34,60 @@ ovl_ipv4_write(struct rte_ipv4_hdr *ip, rte_be32_t src, rte_be32_t dst, uint8_t 
 }
 
 void
+ovl_ipv6_write(struct rte_ipv6_hdr *ip, const uint8_t src[16], const uint8_t dst[16],
+		uint8_t proto, uint16_t payload_len, uint8_t hop_limit)
+{
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(payload_len);
+	ip->proto = proto;
+	ip->hop_limits = hop_limit;
+	memcpy(ip->src_addr, src, 16);
+	memcpy(ip->dst_addr, dst, 16);
+}
+
+uint8_t *
+ovl_outer_ip_write(uint8_t *l3, const struct ovl_frame_spec *spec, uint8_t proto,
+		uint16_t payload_len)
+{
+	if (spec->ip6) {
+		ovl_ipv6_write((struct rte_ipv6_hdr *)l3, spec->src_ip6, spec->dst_ip6, proto,
+				payload_len, spec->ttl);
+		return l3 + OVL_IPV6_HDR_LEN;
+	}
+	ovl_ipv4_write((struct rte_ipv4_hdr *)l3, spec->src_ip, spec->dst_ip, proto,
+			(uint16_t)(OVL_IPV4_HDR_LEN + payload_len), spec->ttl, 1);
+	return l3 + OVL_IPV4_HDR_LEN;
+}
+
+uint16_t
+ovl_l4_cksum(const void *ip, const void *l4)
+{
+	if ((*(const uint8_t *)ip >> 4) == 6)
+		return rte_ipv6_udptcp_cksum(ip, l4);
+	return rte_ipv4_udptcp_cksum(ip, l4);
+}
+
+int
+ovl_l4_cksum_verify(const void *ip, const void *l4)
+{
+	if ((*(const uint8_t *)ip >> 4) == 6)
+		return rte_ipv6_udptcp_cksum_verify(ip, l4);
+	return rte_ipv4_udptcp_cksum_verify(ip, l4);
+}
+
+void
+ovl_outer_udp_cksum(struct rte_udp_hdr *udp, const struct ovl_frame_spec *spec, int by_default)
+{
+	uint8_t *ip = (uint8_t *)udp - (spec->ip6 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN);
+	int compute = spec->outer_udp_csum == OVL_OUTER_UDP_CSUM_DEFAULT ? by_default || spec->ip6
+		: spec->outer_udp_csum == OVL_OUTER_UDP_CSUM_COMPUTE;
+
+	udp->dgram_cksum = 0;
+	if (compute)
+		udp->dgram_cksum = ovl_l4_cksum(ip, udp);
+}
+
+void
 ovl_udp_write(struct rte_udp_hdr *udp, uint16_t src_port, uint16_t dst_port, uint16_t len)
 {
 	udp->src_port = rte_cpu_to_be_16(src_port);
@@ -67,15 +121,47 @@ length:
 	return 0;
 }
 
+/* Whether a next header is an IPv6 extension header (RFC 8200 4, RFC 7045's list). */
+static int
+ipv6_ext_header(uint8_t next)
+{
+	switch (next) {
+	case IPPROTO_HOPOPTS: case IPPROTO_ROUTING: case IPPROTO_FRAGMENT: case IPPROTO_ESP:
+	case IPPROTO_AH: case IPPROTO_DSTOPTS: case 135: case 139: case 140:
+	case 253: case 254:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+ovl_ipv6_check(const uint8_t *frame, uint16_t off, uint16_t end, uint16_t *ip_end)
+{
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(frame + off);
+	uint32_t total;
+
+	if ((uint32_t)off + OVL_IPV6_HDR_LEN > end)
+		return -OVL_DROP_TRUNC_IP;
+	if ((frame[off] >> 4) != 6)
+		return -OVL_DROP_IP_VERSION;
+	total = (uint32_t)OVL_IPV6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
+	if ((uint32_t)off + total > end)
+		return -OVL_DROP_IP_TOTAL_LEN;
+	if (ipv6_ext_header(ip->proto))
+		return -OVL_DROP_IP6_EXT_HDR;
+	*ip_end = (uint16_t)(off + total);
+	return 0;
+}
+
 int
 ovl_udp_tunnel_find(const uint8_t *frame, rte_be16_t port, struct ovl_layers *l)
 {
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + l->l3);
 	const struct rte_udp_hdr *udp;
-	uint16_t off = l->l3 + OVL_IPV4_HDR_LEN;
+	uint16_t off = l->l3_payload;
 	uint16_t udp_len;
 
-	if (ip->next_proto_id != IPPROTO_UDP)
+	if (l->l3_proto != IPPROTO_UDP)
 		return 1;
 	/* The port first: a cut datagram to another port is not this tunnel's to name. */
 	if ((uint32_t)off + offsetof(struct rte_udp_hdr, dgram_len) > l->l3_end)
@@ -153,6 +239,25 @@ ovl_swap_ipv4(struct rte_ipv4_hdr *ip)
 
 	ip->src_addr = ip->dst_addr;
 	ip->dst_addr = tmp;
+}
+
+void
+ovl_swap_ipv6(struct rte_ipv6_hdr *ip)
+{
+	uint8_t tmp[16];
+
+	memcpy(tmp, ip->src_addr, 16);
+	memcpy(ip->src_addr, ip->dst_addr, 16);
+	memcpy(ip->dst_addr, tmp, 16);
+}
+
+void
+ovl_swap_ip(uint8_t *ip)
+{
+	if ((*ip >> 4) == 6)
+		ovl_swap_ipv6((struct rte_ipv6_hdr *)ip);
+	else
+		ovl_swap_ipv4((struct rte_ipv4_hdr *)ip);
 }
 
 void

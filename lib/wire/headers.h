@@ -18,10 +18,36 @@ struct ovl_frame_spec;
 
 #define OVL_IPV4_HDR_LEN ((uint16_t)sizeof(struct rte_ipv4_hdr))
 #define OVL_UDP_HDR_LEN ((uint16_t)sizeof(struct rte_udp_hdr))
+#define OVL_IPV6_HDR_LEN ((uint16_t)sizeof(struct rte_ipv6_hdr))
+#define OVL_ICMP6_ECHO_REQUEST 128 /* RFC 4443 */
+#define OVL_ICMP6_ECHO_REPLY 129
 
 /* Writes an option-less IPv4 header, id 0, DSCP 0, with its checksum. */
 void ovl_ipv4_write(struct rte_ipv4_hdr *ip, rte_be32_t src, rte_be32_t dst, uint8_t proto,
 		uint16_t total_len, uint8_t ttl, int dont_fragment);
+
+/* Writes an IPv6 header, traffic class and flow label 0, no extension header. */
+void ovl_ipv6_write(struct rte_ipv6_hdr *ip, const uint8_t src[16], const uint8_t dst[16],
+		uint8_t proto, uint16_t payload_len, uint8_t hop_limit);
+
+/*
+ * Writes the spec's outer IP header (IPv4 with DF set, or IPv6) at l3 for an encapsulation of
+ * protocol proto carrying payload_len bytes; returns the first byte after it.
+ */
+uint8_t *ovl_outer_ip_write(uint8_t *l3, const struct ovl_frame_spec *spec, uint8_t proto,
+		uint16_t payload_len);
+
+/*
+ * The outer UDP checksum of a UDP tunnel whose headers and inner packet are in place: over
+ * IPv4 computed when asked (--outer-udp-csum compute) or when the tunnel's endpoints compute
+ * it (by_default), over IPv6 always (RFC 8200) unless zero is asked for (RFC 6935).
+ */
+void ovl_outer_udp_cksum(struct rte_udp_hdr *udp, const struct ovl_frame_spec *spec, int by_default);
+
+/* A UDP (or ICMPv6) checksum over IPv4 or IPv6, as the header at ip says. */
+uint16_t ovl_l4_cksum(const void *ip, const void *l4);
+/* Verifies one: 0 when good. */
+int ovl_l4_cksum_verify(const void *ip, const void *l4);
 
 /* Writes a UDP header with a zero checksum. */
 void ovl_udp_write(struct rte_udp_hdr *udp, uint16_t src_port, uint16_t dst_port, uint16_t len);
@@ -35,7 +61,13 @@ int ovl_ipv4_check(const uint8_t *frame, uint16_t off, uint16_t end, int first_r
 		uint16_t *ip_end);
 
 /*
- * For UDP tunnels: checks that the outer IPv4 packet at l->l3 carries UDP to port, with a
+ * Checks the IPv6 header at frame + off, which may extend to end: returns 0 and sets *ip_end,
+ * or a negative drop reason (truncated, version, payload length, an extension header).
+ */
+int ovl_ipv6_check(const uint8_t *frame, uint16_t off, uint16_t end, uint16_t *ip_end);
+
+/*
+ * For UDP tunnels: checks that the outer IP packet at l->l3 carries UDP to port, with a
  * sound UDP length. Returns 1 when it is not UDP to that port, a negative drop reason, or 0
  * with l->tunnel set and l->inner_end at the end of the UDP payload.
  */
@@ -59,6 +91,9 @@ void ovl_inner_ether_turnaround(uint8_t *frame, const struct ovl_layers *l);
 
 void ovl_swap_ether(struct rte_ether_hdr *eth);
 void ovl_swap_ipv4(struct rte_ipv4_hdr *ip);
+void ovl_swap_ipv6(struct rte_ipv6_hdr *ip);
+/* Swaps the addresses of the IP header at ip, of either version. */
+void ovl_swap_ip(uint8_t *ip);
 void ovl_swap_udp_ports(struct rte_udp_hdr *udp);
 
 #endif

@@ -55,6 +55,19 @@ ignore_ipv4(struct ovl_parse_shape *s, unsigned int ip)
 	ignore(s, ip + offsetof(struct rte_ipv4_hdr, src_addr), 8);
 }
 
+/* An IPv6 header's: traffic class, flow label (not the version nibble), hop limit, addresses. */
+static void
+ignore_ipv6(struct ovl_parse_shape *s, unsigned int ip)
+{
+	uint8_t *mask = (uint8_t *)s->mask;
+
+	if (ip < sizeof(s->mask))
+		mask[ip] &= 0xF0;
+	ignore(s, ip + 1, 3);
+	ignore(s, ip + offsetof(struct rte_ipv6_hdr, hop_limits), 1);
+	ignore(s, ip + offsetof(struct rte_ipv6_hdr, src_addr), 32);
+}
+
 /* The shape of a frame ovl_parse accepted whole (rc 0), with its layers. */
 static void
 shape_make(struct ovl_parse_shape *s, const uint8_t *frame, uint32_t len,
@@ -71,11 +84,17 @@ shape_make(struct ovl_parse_shape *s, const uint8_t *frame, uint32_t len,
 	ignore(s, 0, 2 * RTE_ETHER_ADDR_LEN);
 	if (l->vlan)
 		ignore(s, RTE_ETHER_HDR_LEN, 2); /* the TCI: copied into the layers, not decided on */
-	ignore_ipv4(s, l->l3);
+	if (l->ip6)
+		ignore_ipv6(s, l->l3);
+	else
+		ignore_ipv4(s, l->l3);
 	if (l->inner_l3 != l->l3)
 		ignore_ipv4(s, l->inner_l3);
+	/* `varies` counts as over IPv4: what lies past the outer IP header starts at l3_payload. */
 	for (i = 0; i < OVL_ENCAP_FIELDS_MAX && e->varies[i].len != 0; i++)
-		ignore(s, l->l3 + e->varies[i].off, e->varies[i].len);
+		ignore(s, (e->varies[i].off < OVL_IPV4_HDR_LEN ? l->l3
+					: l->l3_payload - OVL_IPV4_HDR_LEN) + e->varies[i].off,
+				e->varies[i].len);
 	if (l->tunnel != 0)
 		ignore(s, l->tunnel + offsetof(struct rte_udp_hdr, dgram_cksum), 2);
 	if (l->l4_proto == IPPROTO_UDP) {

@@ -5,7 +5,9 @@ Builds the frames with scapy's layers (never from ovlperf's output) and writes, 
 encapsulation in (raw, vxlan, ipip, flannel, geneve, gretap), <outdir>/<encap>.pcap (linktype Ethernet, one
 packet per case) and <outdir>/<encap>.cases (one line per packet, same order, e.g.
 "proto=udp vlan=0 size=frame:128", followed by the encapsulation's options where a case sets
-them, e.g. "gre-key=7").
+them, e.g. "gre-key=7"). Each encapsulation that runs over IPv6 also gets <encap>-ipv6.pcap/.cases, whose
+lines carry "ip=6": the outer header IPv6 2001:db8::1 -> 2001:db8::2 (hop limit 64, class and
+flow label 0), the outer UDP checksum computed, raw's probe packet IPv6 (UDP or ICMPv6 echo).
 
 Usage: /usr/bin/python3 tests/golden/make_golden.py [OUTDIR]   (default: this script's directory)
 
@@ -54,7 +56,7 @@ import os
 import struct
 import sys
 
-from scapy.all import Ether, Dot1Q, IP, UDP, ICMP, Raw, PcapWriter  # noqa: E402
+from scapy.all import Ether, Dot1Q, IP, IPv6, ICMPv6EchoRequest, UDP, ICMP, Raw, PcapWriter  # noqa: E402
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.layers.l2 import GRE  # noqa: E402
 from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
@@ -64,12 +66,19 @@ OVERHEAD = {"raw": 0, "ipip": 20, "flannel": 28, "vxlan": 50, "geneve": 50, "gre
 
 
 def overhead(encap, o):
-    """Bytes from the outer IPv4 header to the inner one, with a case's options."""
+    """Bytes from the outer IP header to the inner one, with a case's options (ip=6: an IPv6
+    outer header, 20 bytes longer than IPv4's; raw has none of its own)."""
+    v6 = 20 if o.get("ip") == 6 and encap != "raw" else 0
     if encap == "geneve":
-        return OVERHEAD[encap] + o.get("geneve-opt-len", 0)
+        return OVERHEAD[encap] + o.get("geneve-opt-len", 0) + v6
     if encap == "gretap" and "gre-key" in o:
-        return OVERHEAD[encap] + 4
-    return OVERHEAD[encap]
+        return OVERHEAD[encap] + 4 + v6
+    return OVERHEAD[encap] + v6
+
+
+def min_inner(encap, o):
+    """The smallest inner packet: 46 bytes, raw over IPv6 66 (its IPv6 header)."""
+    return MIN_INNER + (20 if o.get("ip") == 6 and encap == "raw" else 0)
 
 
 def geneve_options(n):
@@ -93,6 +102,8 @@ DEFAULTS = {
     "inner_dst_mac": "02:00:00:00:01:02",
     "src_ip": "192.0.2.1",
     "dst_ip": "192.0.2.2",
+    "src_ip6": "2001:db8::1",
+    "dst_ip6": "2001:db8::2",
     "inner_src_ip": "198.51.100.1",
     "inner_dst_ip": "198.51.100.2",
     "outer_ttl": 64,
@@ -162,7 +173,14 @@ def l4_payload(l4_payload_len, o):
 
 def inner_packet(encap, proto, inner_size, o):
     """The inner IP packet (raw: the only IP packet) as a scapy IP layer."""
-    assert inner_size >= MIN_INNER
+    assert inner_size >= min_inner(encap, o)
+    if encap == "raw" and o.get("ip") == 6:
+        # raw over IPv6: the probe's packet is IPv6 (class, flow label 0, hop limit inner_ttl)
+        data = Raw(l4_payload(inner_size - 48, o))
+        ip6 = IPv6(src=o["src_ip6"], dst=o["dst_ip6"], hlim=o["inner_ttl"], tc=0, fl=0)
+        if proto == "udp":
+            return ip6 / UDP(sport=o["src_port"], dport=o["dst_port"]) / data
+        return ip6 / ICMPv6EchoRequest(id=o["src_port"], seq=0) / data
     if encap == "raw":   # raw: the outer addresses, the inner header's other defaults
         src, dst = o["src_ip"], o["dst_ip"]
     else:
@@ -191,8 +209,13 @@ def encapsulate(encap, vlan, inner, o, vxlan_sport_value):
         eth = eth / Dot1Q(prio=o["vlan_pcp"], id=0, vlan=vlan)
     if encap == "raw":
         return eth / inner
+    v6 = o.get("ip") == 6
     outer = IP(src=o["src_ip"], dst=o["dst_ip"], ttl=o["outer_ttl"], id=0, flags="DF", frag=0,
                tos=0)
+    if v6:
+        # IPv6: class and flow label 0, hop limit as the TTL, no extension header; the outer
+        # UDP checksum is computed (RFC 8200), whatever the tunnel's IPv4 habit
+        outer = IPv6(src=o["src_ip6"], dst=o["dst_ip6"], hlim=o["outer_ttl"], tc=0, fl=0)
     if encap == "ipip":
         outer.proto = 4
         return eth / outer / inner
@@ -203,14 +226,14 @@ def encapsulate(encap, vlan, inner, o, vxlan_sport_value):
             udp.chksum = 0
         return eth / outer / udp / inner
     if encap == "vxlan":
-        csum = o["outer_udp_csum"] or "zero"
+        csum = o["outer_udp_csum"] or ("compute" if v6 else "zero")
         udp = UDP(sport=vxlan_sport_value, dport=o["vxlan_port"])
         if csum == "zero":
             udp.chksum = 0
         return (eth / outer / udp / VXLAN(flags=0x08, vni=o["vni"], reserved2=0)
                 / Ether(src=o["inner_src_mac"], dst=o["inner_dst_mac"]) / inner)
     if encap == "geneve":
-        csum = o["outer_udp_csum"] or "zero"
+        csum = o["outer_udp_csum"] or ("compute" if v6 else "zero")
         udp = UDP(sport=vxlan_sport_value, dport=o["geneve_port"])
         if csum == "zero":
             udp.chksum = 0
@@ -222,7 +245,10 @@ def encapsulate(encap, vlan, inner, o, vxlan_sport_value):
                          vni=o["vni"], options=geneve_options(n))
                 / Ether(src=o["inner_src_mac"], dst=o["inner_dst_mac"]) / inner)
     if encap == "gretap":
-        outer.proto = 47
+        if v6:
+            outer.nh = 47
+        else:
+            outer.proto = 47
         if "gre-key" in o:
             gre = GRE(proto=0x6558, key_present=1, key=o["gre-key"])
         else:
@@ -244,7 +270,8 @@ def build_frame(encap, proto, vlan, inner_size, opts=None):
 
 
 def min_frame(encap, vlan, o=None):
-    return ETH_LEN + (VLAN_LEN if vlan else 0) + overhead(encap, o or {}) + MIN_INNER + FCS_LEN
+    o = o or {}
+    return ETH_LEN + (VLAN_LEN if vlan else 0) + overhead(encap, o) + min_inner(encap, o) + FCS_LEN
 
 
 def inner_size_for(encap, vlan, kind, n, o=None):
@@ -280,6 +307,22 @@ def cases(encap):
     return out
 
 
+def cases_ipv6(encap):
+    """Over an IPv6 underlay (option ip=6, 2001:db8::1 -> 2001:db8::2): ipip is IPv4 only."""
+    if encap == "ipip":
+        return []
+    v6 = {"ip": 6}
+    out = [("udp", 0, "frame", min_frame(encap, 0, v6), v6),
+           ("udp", 100, "frame", 1518, v6),
+           ("udp", 0, "mtu", 1500, v6),
+           ("icmp", 0, "frame", min_frame(encap, 0, v6), v6),
+           ("icmp", 100, "frame", 300, v6)]
+    for opts in OPTION_CASES.get(encap, ())[:1]:
+        o = dict(opts, ip=6)
+        out.append(("udp", 0, "frame", min_frame(encap, 0, o), o))
+    return out
+
+
 def case_line(proto, vlan, kind, n, opts=None):
     line = "proto=%s vlan=%d size=%s:%d" % (proto, vlan, kind, n)
     return "".join([line] + [" %s=%d" % kv for kv in sorted((opts or {}).items())])
@@ -303,10 +346,13 @@ def main(argv):
     outdir = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     os.makedirs(outdir, exist_ok=True)
     total = 0
-    for encap in ENCAPS:
+    # <encap>.pcap over IPv4; <encap>-ipv6.pcap over IPv6 for those that run over it
+    files = [(e, e, cases(e)) for e in ENCAPS] + \
+        [(e, e + "-ipv6", cases_ipv6(e)) for e in ENCAPS if cases_ipv6(e)]
+    for encap, name, its_cases in files:
         lines = []
-        w = PcapWriter(os.path.join(outdir, encap + ".pcap"), linktype=1, sync=True)
-        for i, (proto, vlan, kind, n, opts) in enumerate(cases(encap)):
+        w = PcapWriter(os.path.join(outdir, name + ".pcap"), linktype=1, sync=True)
+        for i, (proto, vlan, kind, n, opts) in enumerate(its_cases):
             inner = inner_size_for(encap, vlan, kind, n, opts)
             raw = build_frame(encap, proto, vlan, inner, opts)
             assert len(raw) == expected_frame_size(encap, vlan, kind, n) - FCS_LEN
@@ -316,10 +362,10 @@ def main(argv):
             w.write(pkt)
             lines.append(case_line(proto, vlan, kind, n, opts))
         w.close()
-        with open(os.path.join(outdir, encap + ".cases"), "w") as f:
+        with open(os.path.join(outdir, name + ".cases"), "w") as f:
             f.write("".join(line + "\n" for line in lines))
         total += len(lines)
-        print("%s: %d frames -> %s" % (encap, len(lines), os.path.join(outdir, encap + ".pcap")))
+        print("%s: %d frames -> %s" % (name, len(lines), os.path.join(outdir, name + ".pcap")))
     print("%d golden frames" % total)
     return 0
 

@@ -604,9 +604,10 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
              bug="inner ARP answered to a multicast outer source")
 
     # ---- foreign frames ----
+    # A well-formed IPv6 probe to a reflector of an IPv4 address is not addressed to it.
     kind("ipv6", lambda r: bytearray(bytes(
         Ether(dst=b.mac, src=PEER_MAC) / IPv6(src="2001:db8::1", dst="2001:db8::2") /
-        UDP(sport=40000, dport=7000) / Raw(payload(probe_bytes())))), D("not-ipv4"))
+        UDP(sport=40000, dport=7000) / Raw(payload(probe_bytes())))), D("not-addressed"))
     kind("lldp", lambda r: bytearray(bytes(
         Ether(dst="01:80:c2:00:00:0e", src=PEER_MAC, type=0x88CC) /
         Raw(bytes.fromhex("020704020000000001040302000%d0602007800000000" % r)))), D("not-ipv4"))

@@ -49,6 +49,20 @@ CASES = [
     ("send", ["--dwell"], 2, ["--dwell", "send"]),
     ("bogus", [], 2, ["bogus", "send", "reflect", "loop", "frames"]),
     ("loop", ["stray"], 2, ["stray", "--"]),
+    # IPv6: one version for both ends; what is not over IPv6 yet, refused by name
+    ("frames", ["--dst-ip", "2001:db8::2"], 2, ["--src-ip", "--dst-ip", "IP versions"]),
+    ("loop", ["--src-ip", "2001:db8::1"], 2, ["--src-ip", "--dst-ip", "IP versions"]),
+    ("loop", ["--src-ip", "2001:db8::1::2"], 2, ["--src-ip", "2001:db8::1::2", "IPv6"]),
+    ("frames", ["--inner-src-ip", "2001:db8::7"], 2, ["--inner-src-ip", "inner IPv6", "IPv4"]),
+    ("reflect", ["--inner-ip", "2001:db8::7"], 2, ["--inner-ip", "inner IPv6", "IPv4"]),
+    ("send", ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2", "--encap", "vxlan"], 2,
+     ["IPv6", "--dst-mac"]),
+    ("loop", ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2", "--tx-offload", "cksum"], 2,
+     ["--tx-offload", "IPv6"]),
+    ("reflect", ["--ip", "2001:db8::2", "--allow", "192.0.2.0/24"], 2, ["--allow", "IPv6"]),
+    ("frames", ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2", "--encap", "raw",
+                "--inner-size", "2000", "--mtu", "1500"], 2,
+     ["raw over IPv6", "fragment", "1500"]),
     # bad numbers
     ("loop", ["--duration", "-1"], 2, ["--duration", "0.001"]),
     ("loop", ["--duration", "0"], 2, ["--duration", "0.001"]),
@@ -143,6 +157,17 @@ def per_encap_cases(cat):
                             str(e.smallest())], 2,
                       ["full probe", str(FULL_PROBE_INNER), "%s frame %d" % (e.name,
                                                                      e.smallest(keyed=True))]))
+    # Over an IPv6 underlay: the smallest frame and MTU of each encapsulation that runs over
+    # it; an IPv4-only one (IP-in-IP) refused by name, listed or not.
+    v6 = ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2"]
+    for i, e in enumerate(cat):
+        if not e.ipv6:
+            cases.append((cmds[i % len(cmds)], v6 + ["--encap", e.name], 2,
+                          ["%s is IPv4 in IPv4" % e.name, "protocol 41", "IPv4 addresses"]))
+            continue
+        cases.append(("frames", v6 + ["--encap", e.name, "--frame-size",
+                                      str(e.smallest(ip6=True) - 1)], 2,
+                      ["frame size", e.name, "over IPv6", "%d..9216" % e.smallest(ip6=True)]))
     names = cat.names()
     unknown = next(n for n in ("gre", "gre0", "nosuch") if n not in cat)
     first = cat.tunnels()[0].name if cat.tunnels() else names[0]

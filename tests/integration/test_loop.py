@@ -303,6 +303,50 @@ def dwell(tap, ws):
     tap.ok(not bad, "dwell: no corrupted replies (stamping keeps every checksum valid)", bad)
 
 
+def ipv6(tap, ws):
+    """Over an IPv6 underlay: every encapsulation that runs over it (IP-in-IP is IPv4 only), UDP
+    probes at the smallest frames over IPv6, and ICMP ones of 128-byte inner packets (raw: the
+    IPv6 packet) with the reflector's stamps (which keep every checksum valid, the outer UDP one
+    over IPv6 too); several flows."""
+    v6 = ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2"]
+    want = [e for e in CAT if e.ipv6]
+    for proto, extra, inner in (("udp", [], None), ("icmp", ["--inner-size", "128", "--dwell"], 128)):
+        cap = ws.path("ipv6-%s.pcap" % proto)
+        r, doc, why = loop(ws, "ipv6-" + proto, v6 + [
+            "--encap", "all", "--inner-proto", proto, "--flows", "4", "--rate", "50k",
+            "--duration", "2", "--capture", cap, "--capture-max", "2000"] + extra, tap)
+        if not ran(tap, "IPv6 %s loop: exits 0 with a complete JSON result" % proto, r, doc, why):
+            continue
+        streams = doc["streams"]
+        cfg = doc["config"]
+        bad = [d for ok, d in map(no_loss, streams) if not ok]
+        bad += ["%s: corrupted %d" % (s["encap"], s["corrupted"]) for s in streams
+                if s["corrupted"]]
+        for st in streams:
+            e = CAT[st["encap"]]
+            # the smallest frame holds a 46-byte inner packet (raw over IPv6: 66, its own)
+            size = e.smallest(ip6=True) + (inner - (46 if e.tunnel else 66) if inner else 0)
+            if st["frame_size"] != size:
+                bad.append("%s: frame %d, expected %d" % (e.name, st["frame_size"], size))
+        if [s["encap"] for s in streams] != [e.name for e in want]:
+            bad.append("streams %s, expected %s" % ([s["encap"] for s in streams],
+                                                     [e.name for e in want]))
+        if (cfg.get("ip_version"), cfg.get("src_ip"), cfg.get("dst_ip")) != \
+                (6, "2001:db8::1", "2001:db8::2"):
+            bad.append("config: ip_version %r src_ip %r dst_ip %r" % (
+                cfg.get("ip_version"), cfg.get("src_ip"), cfg.get("dst_ip")))
+        if inner and doc.get("reflector", {}).get("stamped", 0) <= 0:
+            bad.append("reflector stamped nothing")
+        types = {raw[12:14].hex() for raw in pcap.frames(cap)}
+        if types != {"86dd"}:
+            bad.append("captured EtherTypes %s" % sorted(types))
+        tap.ok(not bad, "IPv6 %s: a stream per encapsulation over IPv6 (%s) %s, no loss, "
+               "nothing corrupted, JSON ip_version 6, captured 0x86dd only"
+               % (proto, ", ".join(e.name for e in want),
+                  "of %d-byte inner packets, stamped" % inner if inner else "at its smallest frame"),
+               bad)
+
+
 def count(tap, ws):
     r, doc, why = loop(ws, "count", ["--encap", "all", "--count", "5000", "--rate", "100k"], tap)
     if not ran(tap, "loop --count 5000: exits 0 with a complete (not partial) JSON result",
@@ -412,6 +456,7 @@ def body(tap, ws):
     fragmented(tap, ws)
     icmp(tap, ws)
     dwell(tap, ws)
+    ipv6(tap, ws)
     count(tap, ws)
     warmup(tap, ws)
     for e in CAT:

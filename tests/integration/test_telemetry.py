@@ -164,6 +164,9 @@ def main_run(tap, ws):
     tap.ok(s2.get("command") == "loop" and enc == ENCAPS,
            "/ovlperf/stats has one entry per stream, in the order asked",
            "command %r, streams %r" % (s2.get("command"), enc))
+    versions = [s.get("ip_version") for s in streams_of(s2)]
+    tap.ok(versions and all(v == 4 for v in versions),
+           "/ovlperf/stats: every stream says its underlay, ip_version 4", "%r" % versions)
     bad = []
     for a, b in zip(streams_of(s1), streams_of(s2)):
         d = b["tx_packets"] - a["tx_packets"]

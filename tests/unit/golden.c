@@ -127,6 +127,16 @@ golden_spec(const struct golden_case *c, const struct ovl_encap *e, struct ovl_f
 
 			assert_non_null(eq);
 			*eq = '\0';
+			if (strcmp(tok, "ip") == 0 && strcmp(eq + 1, "6") == 0) {
+				/* an IPv6 underlay, as make_golden.py's DEFAULTS */
+				static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+				static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+
+				spec->ip6 = 1;
+				memcpy(spec->src_ip6, src6, 16);
+				memcpy(spec->dst_ip6, dst6, 16);
+				continue;
+			}
 			p = ovl_encap_param_index(e, tok);
 			assert_true(p >= 0);
 			spec->tunnel.v[p] = (uint32_t)strtoul(eq + 1, NULL, 0);

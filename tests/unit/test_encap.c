@@ -34,42 +34,59 @@ report_diff(const char *what, const uint8_t *got, uint32_t got_len, const uint8_
 			i < got_len ? got[i] : 0, i < want_len ? want[i] : 0);
 }
 
-static void
-test_golden_frames(void **state)
+/* The golden frames of file <name>.pcap/.cases, built by enc; returns the failures. */
+static int
+golden_compare(const struct ovl_encap *enc, const char *name)
 {
 	static struct golden_case cases[GOLDEN_MAX_CASES];
 	static uint8_t buf[OVL_FRAME_MAX];
-	unsigned int e;
 	int n, i, failures = 0;
+
+	n = golden_load(golden_dir(), name, cases, GOLDEN_MAX_CASES);
+	if (n <= 0)
+		print_error("%s: no golden frames (tests/golden/make_golden.py makes them)\n", name);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		struct ovl_frame_spec spec;
+		struct ovl_frame_layout lay;
+		struct ovl_probe probe;
+		char err[256], what[300];
+		int len;
+
+		snprintf(what, sizeof(what), "%.40s %.120s", name, cases[i].line);
+		golden_spec(&cases[i], enc, &spec, &probe);
+		if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) < 0) {
+			print_error("%s: %s\n", what, err);
+			failures++;
+			continue;
+		}
+		len = ovl_frame_build(buf, sizeof(buf), &spec, &lay, &probe);
+		if (len != (int)cases[i].len || memcmp(buf, cases[i].frame, len) != 0) {
+			report_diff(what, buf, len > 0 ? (uint32_t)len : 0, cases[i].frame,
+					cases[i].len);
+			failures++;
+		}
+	}
+	golden_free(cases, n);
+	return failures;
+}
+
+/* Over IPv4 for every encapsulation; over IPv6 (<name>-ipv6) for those that run over it. */
+static void
+test_golden_frames(void **state)
+{
+	unsigned int e;
+	int failures = 0;
 
 	(void)state;
 	for (e = 0; ovl_encaps[e] != NULL; e++) {
-		const struct ovl_encap *enc = ovl_encaps[e];
+		char name[64];
 
-		n = golden_load(golden_dir(), enc->name, cases, GOLDEN_MAX_CASES);
-		assert_true(n > 0);
-		for (i = 0; i < n; i++) {
-			struct ovl_frame_spec spec;
-			struct ovl_frame_layout lay;
-			struct ovl_probe probe;
-			char err[256], what[300];
-			int len;
-
-			snprintf(what, sizeof(what), "%.32s %.120s", enc->name, cases[i].line);
-			golden_spec(&cases[i], enc, &spec, &probe);
-			if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) < 0) {
-				print_error("%s: %s\n", what, err);
-				failures++;
-				continue;
-			}
-			len = ovl_frame_build(buf, sizeof(buf), &spec, &lay, &probe);
-			if (len != (int)cases[i].len || memcmp(buf, cases[i].frame, len) != 0) {
-				report_diff(what, buf, len > 0 ? (uint32_t)len : 0, cases[i].frame,
-						cases[i].len);
-				failures++;
-			}
-		}
-		golden_free(cases, n);
+		failures += golden_compare(ovl_encaps[e], ovl_encaps[e]->name);
+		if (ovl_encaps[e]->ipv4_only)
+			continue;
+		snprintf(name, sizeof(name), "%s-ipv6", ovl_encaps[e]->name);
+		failures += golden_compare(ovl_encaps[e], name);
 	}
 	assert_int_equal(failures, 0);
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include <cmocka.h>
 #include <rte_ip.h>
 
@@ -20,6 +22,7 @@
 #include "probe_auth.h"
 #include "ratecap.h"
 #include "replay.h"
+#include "source_rules.h"
 
 static rte_be32_t
 ip(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
@@ -131,7 +134,8 @@ test_replay_random(void **state)
 }
 
 static void
-build(const char *encap, uint8_t *buf, int *len, struct ovl_layers *l, const struct ovl_key *key)
+build_ip(const char *encap, int ip6, uint8_t *buf, int *len, struct ovl_layers *l,
+		const struct ovl_key *key)
 {
 	struct ovl_frame_spec spec;
 	struct ovl_frame_layout lay;
@@ -141,6 +145,10 @@ build(const char *encap, uint8_t *buf, int *len, struct ovl_layers *l, const str
 	char err[256];
 
 	ovl_frame_spec_defaults(&spec, ovl_encap_find(encap));
+	spec.ip6 = (uint8_t)ip6;
+	spec.src_ip6[0] = spec.dst_ip6[0] = 0x20;
+	spec.src_ip6[15] = 1;
+	spec.dst_ip6[15] = 2;
 	spec.size_kind = OVL_SIZE_INNER;
 	spec.size = 200;
 	assert_int_equal(ovl_frame_layout(&spec, &lay, err, sizeof(err)), 0);
@@ -148,6 +156,41 @@ build(const char *encap, uint8_t *buf, int *len, struct ovl_layers *l, const str
 	ovl_rx_config_defaults(&rx);
 	assert_int_equal(ovl_parse(buf, (uint32_t)*len, &rx, l), 0);
 	ovl_probe_tag(key, buf, l, buf + l->probe + offsetof(struct ovl_probe_full, tag));
+}
+
+static void
+build(const char *encap, uint8_t *buf, int *len, struct ovl_layers *l, const struct ovl_key *key)
+{
+	build_ip(encap, 0, buf, len, l, key);
+}
+
+/* Over IPv6 the tag covers all 16 bytes of both outer addresses. */
+static void
+test_probe_tag_ipv6(void **state)
+{
+	struct ovl_key k = { { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 } };
+	unsigned int e, b;
+
+	(void)state;
+	for (e = 0; ovl_encaps[e] != NULL; e++) {
+		uint8_t buf[512], copy[512];
+		struct ovl_layers l;
+		int len;
+
+		if (ovl_encaps[e]->ipv4_only)
+			continue;
+		build_ip(ovl_encaps[e]->name, 1, buf, &len, &l, &k);
+		assert_true(l.ip6);
+		assert_int_equal(ovl_probe_tag_check(&k, buf, &l), 0);
+		for (b = 0; b < 32; b++) {
+			memcpy(copy, buf, (size_t)len);
+			copy[l.l3 + offsetof(struct rte_ipv6_hdr, src_addr) + b] ^= 0x10;
+			if (ovl_probe_tag_check(&k, copy, &l) != -1)
+				print_error("%s over IPv6: address byte %u not covered\n",
+						ovl_encaps[e]->name, b);
+			assert_int_equal(ovl_probe_tag_check(&k, copy, &l), -1);
+		}
+	}
 }
 
 static void
@@ -225,6 +268,50 @@ test_key_files(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+/* An IPv6 address from its text. */
+static void
+a6(const char *text, uint8_t out[16])
+{
+	assert_int_equal(inet_pton(AF_INET6, text, out), 1);
+}
+
+static void
+test_ipv6_sources(void **state)
+{
+	static const struct {
+		const char *src, *own;
+		int bad;
+	} cases[] = {
+		{ "2001:db8::1", "2001:db8::2", 0 },
+		{ "2001:db8:ffff::1", "2001:db8::2", 0 },
+		{ "::", "2001:db8::2", 1 },               /* unspecified */
+		{ "::1", "2001:db8::2", 1 },              /* loopback */
+		{ "::2", "2001:db8::2", 0 },              /* (deprecated IPv4-compatible, not a rule) */
+		{ "ff02::1", "2001:db8::2", 1 },          /* multicast */
+		{ "ff0e::1:2", "2001:db8::2", 1 },
+		{ "2001:db8::2", "2001:db8::2", 1 },      /* our own */
+		{ "::ffff:192.0.2.1", "2001:db8::2", 1 }, /* IPv4-mapped */
+		{ "fe80::1", "2001:db8::2", 1 },          /* link-local to a global address */
+		{ "febf::1", "2001:db8::2", 1 },
+		{ "fec0::1", "2001:db8::2", 0 },          /* past fe80::/10 */
+		{ "fe80::1", "fe80::2", 0 },              /* link-local to link-local */
+		{ "fe80::2", "fe80::2", 1 },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		uint8_t src[16], own[16];
+
+		a6(cases[i].src, src);
+		a6(cases[i].own, own);
+		if (ovl_ipv6_bad_source(src, own) != cases[i].bad)
+			print_error("%s to %s: want %s\n", cases[i].src, cases[i].own,
+					cases[i].bad ? "refused" : "answered");
+		assert_int_equal(ovl_ipv6_bad_source(src, own), cases[i].bad);
+	}
+}
+
 int
 main(void)
 {
@@ -234,7 +321,9 @@ main(void)
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_replay_random),
 		cmocka_unit_test(test_probe_tag),
+		cmocka_unit_test(test_probe_tag_ipv6),
 		cmocka_unit_test(test_key_files),
+		cmocka_unit_test(test_ipv6_sources),
 	};
 
 	return cmocka_run_group_tests_name("guard", tests, NULL, NULL);

@@ -145,7 +145,7 @@ test_ethernet_padding_accepted(void **state)
 static void
 test_non_ipv4_ethertype(void **state)
 {
-	static const uint16_t types[] = { 0x0806, 0x86DD, 0x88A8, 0x8847, 0x0000, 0xFFFF, 0x0008 };
+	static const uint16_t types[] = { 0x0806, 0x88A8, 0x8847, 0x0000, 0xFFFF, 0x0008 };
 	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
 
 	(void)state;
@@ -162,6 +162,22 @@ test_non_ipv4_ethertype(void **state)
 			EXPECT_RC(parse_exact(scratch, f.len, &cfg, &l), -OVL_DROP_NOT_IPV4,
 					"%s: EtherType 0x%04x at offset %u", f.name, type, off);
 		}
+	}
+}
+
+/* An IPv4 header under the IPv6 EtherType is a version mismatch, whatever it carries. */
+static void
+test_ipv6_ethertype_ipv4_header(void **state)
+{
+	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
+
+	(void)state;
+	FOR_EACH_FRAME(FORMS_AUTO, 0, f) {
+		struct ovl_layers l;
+
+		put16(frame_scratch(&f) + (f.v.vlan ? VLAN_TYPE : ETH_TYPE), RTE_ETHER_TYPE_IPV6);
+		EXPECT_RC(parse_exact(scratch, f.len, &cfg, &l), -OVL_DROP_IP_VERSION,
+				"%s: IPv4 header under EtherType 0x86dd", f.name);
 	}
 }
 
@@ -352,6 +368,7 @@ main(void)
 		cmocka_unit_test(test_inner_ip_header_fields),
 		cmocka_unit_test(test_ethernet_padding_accepted),
 		cmocka_unit_test(test_non_ipv4_ethertype),
+		cmocka_unit_test(test_ipv6_ethertype_ipv4_header),
 		cmocka_unit_test(test_unknown_outer_protocol),
 		cmocka_unit_test(test_tunnel_wrong_destination_port),
 		cmocka_unit_test(test_tunnel_ports_from_rx_config),

@@ -14,7 +14,8 @@ import subprocess
 VLAN_LEN = 4
 UDP_PROTO = 17
 FIELDS = ("name", "summary", "overhead", "min_frame", "min_frame_keyed", "inner_ethernet",
-          "ip_proto", "udp_port", "flows", "options")
+          "ip_proto", "udp_port", "flows", "options", "overhead_ipv6", "min_frame_ipv6",
+          "min_frame_keyed_ipv6")
 
 
 class CatalogueError(Exception):
@@ -29,7 +30,9 @@ class Encap:
     inner_ethernet: the tunnel carries Ethernet frames; ip_proto: the outer IPv4 protocol of the
     tunnel (None: no tunnel, the outer header is the probe's own); udp_port: the default UDP
     port of a UDP tunnel (else None); flows: what a multi-flow stream varies; options: the
-    encapsulation's own options, dicts with name, metavar, default, min, max, help.
+    encapsulation's own options, dicts with name, metavar, default, min, max, help;
+    overhead_ipv6, min_frame_ipv6, min_frame_keyed_ipv6: the same over an IPv6 underlay (None
+    where the encapsulation is IPv4 only).
     """
 
     __slots__ = FIELDS
@@ -56,9 +59,19 @@ class Encap:
             return 0
         return self.overhead - 20 - (8 if self.udp else 0) - (14 if self.inner_ethernet else 0)
 
-    def smallest(self, vlan=False, keyed=False):
-        """The smallest frame (with FCS), tagged or not, keyed (full probe) or not."""
-        return (self.min_frame_keyed if keyed else self.min_frame) + (VLAN_LEN if vlan else 0)
+    @property
+    def ipv6(self):
+        """The encapsulation runs over an IPv6 underlay."""
+        return self.overhead_ipv6 is not None
+
+    def smallest(self, vlan=False, keyed=False, ip6=False):
+        """The smallest frame (with FCS), tagged or not, keyed (full probe) or not, over IPv4
+        or IPv6."""
+        if ip6:
+            base = self.min_frame_keyed_ipv6 if keyed else self.min_frame_ipv6
+        else:
+            base = self.min_frame_keyed if keyed else self.min_frame
+        return base + (VLAN_LEN if vlan else 0)
 
     def option(self, name):
         """The option dict of this name, or None."""
