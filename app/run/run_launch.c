@@ -13,6 +13,7 @@
 #include <rte_lcore.h>
 
 #include "output.h"
+#include "port_gate.h"
 #include "results.h"
 #include "run.h"
 #include "run_stop.h"
@@ -98,10 +99,12 @@ reclaim_tx(struct run *run)
 	struct rte_mbuf *none[1];
 	unsigned int i, q;
 
+	port_gate_enter();
 	for (i = 0; i < run->n_ports; i++)
 		for (q = 0; q < run->ports[i].queues; q++)
 			if (rte_eth_tx_done_cleanup(run->ports[i].id, (uint16_t)q, 0) < 0)
 				rte_eth_tx_burst(run->ports[i].id, (uint16_t)q, none, 0);
+	port_gate_leave();
 }
 
 /* Frees what the ports still hold in flight (a ring pair keeps mbufs between the lcores). */
@@ -113,6 +116,7 @@ drain_ports(struct run *run)
 	uint16_t n;
 
 	reclaim_tx(run);
+	port_gate_enter();
 	for (i = 0; i < run->n_ports; i++)
 		for (q = 0; q < run->ports[i].queues; q++) {
 			for (rounds = 0; rounds < 1000; rounds++) {
@@ -122,6 +126,7 @@ drain_ports(struct run *run)
 				rte_pktmbuf_free_bulk(pkts, n);
 			}
 		}
+	port_gate_leave();
 }
 
 static int
