@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_ethdev.h>
 #include <rte_interrupts.h>
 #include <rte_malloc.h>
 
@@ -20,7 +21,7 @@
  */
 #define HOLD_US 5000
 
-struct port_gate port_gate = { .efd = -1 };
+struct port_gate port_gate = { .efd = -1, .restart = -1 };
 
 int
 port_gate_needed(const char *driver)
@@ -43,6 +44,7 @@ hold(void *arg)
 {
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = HOLD_US * 1000L };
 	uint64_t v, token;
+	int restart;
 
 	(void)arg;
 	/* Consumes the kick (nothing to read: a spurious wake-up, the turn goes on all the same). */
@@ -57,6 +59,16 @@ hold(void *arg)
 	token = rte_rcu_qsbr_start(port_gate.qsv);
 	while (rte_rcu_qsbr_check(port_gate.qsv, token, false) == 0)
 		sched_yield(); /* an lcore on this CPU needs it to leave its burst */
+	restart = __atomic_exchange_n(&port_gate.restart, -1, __ATOMIC_ACQ_REL);
+	if (restart >= 0 && !port_gate.stopping) {
+		int rc;
+
+		rte_eth_dev_stop((uint16_t)restart);
+		rc = rte_eth_dev_start((uint16_t)restart);
+		if (rc != 0)
+			fprintf(stderr, "ovlperf: port %d did not start again (%s): trying again while the run goes on\n",
+					restart, strerror(-rc));
+	}
 	if (!port_gate.stopping)
 		kick();
 }
@@ -129,6 +141,13 @@ port_gate_offline(void)
 {
 	if (port_gate.qsv != NULL)
 		rte_rcu_qsbr_thread_offline(port_gate.qsv, rte_lcore_id());
+}
+
+void
+port_gate_restart(uint16_t id)
+{
+	if (port_gate.qsv != NULL)
+		__atomic_store_n(&port_gate.restart, id, __ATOMIC_RELEASE);
 }
 
 void

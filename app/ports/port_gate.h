@@ -27,6 +27,7 @@
 struct port_gate {
 	struct rte_rcu_qsbr *qsv;     /* NULL: no port needs the gate, every burst passes */
 	volatile int open;            /* the interrupt thread is held: bursts may run */
+	volatile int restart;         /* a port id to stop and start at the PMD's next turn; -1 */
 	volatile int stopping;
 	int efd;
 	struct rte_intr_handle *intr;
@@ -65,6 +66,13 @@ port_gate_pass(void)
 	port_gate_wait();
 	return 0;
 }
+
+/*
+ * Asks for port id to be stopped and started again at the PMD's next turn, on the interrupt
+ * thread with no lcore in a burst: a memif client connects only when started (its PMD never
+ * reconnects by itself), so this is how it finds a peer that has come back. No gate: nothing.
+ */
+void port_gate_restart(uint16_t id);
 
 /* For the main lcore's few bursts outside the workers' loops: online and wait for a turn. */
 void port_gate_enter(void);

@@ -14,6 +14,7 @@
 
 #include "output.h"
 #include "port_gate.h"
+#include "port_peer.h"
 #include "results.h"
 #include "run.h"
 #include "run_stop.h"
@@ -21,13 +22,16 @@
 
 #define LINK_DOWN_LIMIT_S 3
 #define WATCH_US 20000
+#define RECONNECT_MS 500
 
 /*
  * A port whose link goes down is reported at once; one that stays down ends the run (marked
- * partial) rather than leaving the sender to wait for a queue that never drains.
+ * partial) rather than leaving the sender to wait for a queue that never drains. Meanwhile a
+ * port whose PMD does not reconnect by itself (memif's client) is restarted once its peer
+ * listens again (tried every RECONNECT_MS), so a peer that comes back in time is found again.
  */
 static void
-watch_links(struct run *run, uint64_t hz, uint64_t down_since[2])
+watch_links(struct run *run, uint64_t hz, uint64_t down_since[2], uint64_t retry_at[2])
 {
 	unsigned int i;
 
@@ -46,6 +50,11 @@ watch_links(struct run *run, uint64_t hz, uint64_t down_since[2])
 			down_since[i] = 0;
 			fprintf(stderr, "ovlperf %s: port %u (%s) link up again\n", run->command,
 					run->ports[i].id, run->ports[i].name);
+		}
+		if (down_since[i] != 0 && rte_rdtsc() >= retry_at[i]) {
+			if (port_peer_listening(run->ports[i].id))
+				port_gate_restart(run->ports[i].id);
+			retry_at[i] = rte_rdtsc() + hz * RECONNECT_MS / 1000;
 		}
 		if (down_since[i] != 0 && run->stop_reason == NULL &&
 				rte_rdtsc() - down_since[i] > LINK_DOWN_LIMIT_S * hz) {
@@ -139,7 +148,8 @@ int
 run_launch(struct run *run)
 {
 	const struct port_info *reflect_port = &run->ports[run->n_ports - 1];
-	uint64_t hz = rte_get_tsc_hz(), down_since[2] = { 0, 0 }, next_line, next_fit;
+	uint64_t hz = rte_get_tsc_hz(), down_since[2] = { 0, 0 }, retry_at[2] = { 0, 0 };
+	uint64_t next_line, next_fit;
 	struct live_state ls;
 	unsigned int i, q;
 
@@ -164,7 +174,7 @@ run_launch(struct run *run)
 	while (running(run, rte_rdtsc())) {
 		usleep(WATCH_US);
 		if (run->watch_links)
-			watch_links(run, hz, down_since);
+			watch_links(run, hz, down_since, retry_at);
 		if (run->rx_hw && rte_rdtsc() >= next_fit) {
 			port_clock_refresh(&run->rx_clock);
 			next_fit += hz;

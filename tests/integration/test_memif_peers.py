@@ -23,11 +23,20 @@ dozen killed the reflector with SIGSEGV. Checks: the reflector is alive after ev
 every sender exits 0 with replies to its probes (at most 1% lost: the reflector's TX ring may
 overflow while a sender's lcore waits for the CPU); at the end the reflector exits 0 on SIGTERM
 with a JSON showing it received every probe the senders sent and answered each one's ARP.
+
+Then the other way round (issue 19's first outage): a sender (memif client, 20 kpps for 10 s)
+whose reflector is killed (SIGKILL, by pid) 2 s in and started again 1 s later on the same
+socket (its stale file removed, as a server cannot bind over it) and with the same MAC (mac=
+in its vdev: the sender learnt it by ARP once). The memif PMD's client connects only when its
+port starts: ovlperf restarts it once the server listens again. Checks: the sender says the
+link went down and came up again, exits 0 with a complete (not partial) JSON, and the second
+reflector answered it (reflected >= 10000: at least half a second of probes).
 """
 
 import os
 import signal
 import sys
+import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -38,8 +47,8 @@ OVLPERF = path_from_argv()
 RUNS = 20
 
 
-def memif(role, sock):
-    return "net_memif0,role=%s,socket=%s,socket-abstract=no" % (role, sock)
+def memif(role, sock, extra=""):
+    return "net_memif0,role=%s,socket=%s,socket-abstract=no%s" % (role, sock, extra)
 
 
 def senders(ws, sock, refl):
@@ -67,6 +76,52 @@ def senders(ws, sock, refl):
     return RUNS, tx_total, bad
 
 
+def reflector(ws, name, sock, rpath):
+    """A reflector with a fixed MAC on sock, up (its live line) within 20 s, or None."""
+    refl = ws.start(name, [OVLPERF] + eal(ws.prefix(name), "0@0,1@0",
+                                          [memif("server", sock, ",mac=02:00:00:00:00:aa")]) +
+                    ["--", "reflect", "--json", rpath])
+    up = refl.wait_for(lambda: os.path.exists(sock) and " s] rx" in refl.stderr(), 20)
+    return refl, up and refl.alive()
+
+
+def restart(tap, ws):
+    sock = ws.path("restart.sock")
+    spath = ws.path("restart-send.json")
+    first, up = reflector(ws, "refl-a", sock, ws.path("refl-a.json"))
+    if not tap.ok(up, "restart: the first reflector is up", first.diag()):
+        first.stop()
+        return
+    snd = ws.start("send-restart", [OVLPERF] + eal(ws.prefix("sendr"), "0@1,1@1",
+                                                   [memif("client", sock)]) +
+                   ["--", "send", "--encap", "raw", "--rate", "20k", "--duration", "10",
+                    "--json", spath])
+    going = snd.wait_for(lambda: "[   2.0 s]" in snd.stderr(), 30)
+    first.stop(signal.SIGKILL)
+    os.unlink(sock)
+    time.sleep(1)
+    second, up = reflector(ws, "refl-b", sock, ws.path("refl-b.json"))
+    rc, _ = snd.wait(40)
+    err = snd.stderr()
+    tap.ok(going and up, "restart: the sender ran 2 s, its reflector was killed and another started",
+           snd.diag() + second.diag())
+    tap.ok("link down" in err and "link up again" in err,
+           "restart: the sender says its link went down and came up again", snd.diag())
+    doc, why = load_json(spath)
+    tap.ok(rc == 0 and doc is not None and doc["partial"] is False and doc["stop_reason"] is None,
+           "restart: the sender exits 0 with a complete JSON (not partial, no stop reason)",
+           snd.diag() + [why or "partial %r stop_reason %r" % (doc["partial"], doc["stop_reason"])])
+    second.send_signal(signal.SIGTERM)
+    second.wait(10)
+    rdoc, why = load_json(ws.path("refl-b.json"))
+    st = (rdoc or {}).get("reflector", {})
+    tap.ok(st.get("reflected", 0) >= 10000,
+           "restart: the second reflector answered the sender (reflected >= 10000)",
+           [why or "reflector %r" % {k: st.get(k) for k in ("rx_frames", "reflected", "drops")}])
+    snd.stop()
+    second.stop()
+
+
 def body(tap, ws):
     sock = ws.path("memif.sock")
     rpath = ws.path("reflect.json")
@@ -85,6 +140,7 @@ def body(tap, ws):
            if survived < RUNS else refl.diag())
     if survived < RUNS:
         refl.stop()
+        restart(tap, ws)
         return
     tap.ok(not bad, "every sender exits 0 with replies to its probes (at most 1% lost)",
            bad[:20])
@@ -100,6 +156,7 @@ def body(tap, ws):
                "reflector JSON: it received every sender's probes and answered each one's ARP",
                "reflector %r, senders' tx %d" % (st, tx_total))
     refl.stop()
+    restart(tap, ws)
 
 
 if __name__ == "__main__":
