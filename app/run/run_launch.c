@@ -20,12 +20,12 @@
 #include "run_stop.h"
 #include "telemetry.h"
 
-#define LINK_DOWN_LIMIT_S 3
 #define WATCH_US 20000
 #define RECONNECT_MS 500
 
 /*
- * A port whose link goes down is reported at once; one that stays down ends the run (marked
+ * A port whose link goes down is reported at once; one that stays down longer than
+ * --link-timeout ends the run (marked
  * partial) rather than leaving the sender to wait for a queue that never drains. Meanwhile a
  * port whose PMD does not reconnect by itself (memif's client) is restarted once its peer
  * listens again (tried every RECONNECT_MS), so a peer that comes back in time is found again.
@@ -57,11 +57,11 @@ watch_links(struct run *run, uint64_t hz, uint64_t down_since[2], uint64_t retry
 			retry_at[i] = rte_rdtsc() + hz * RECONNECT_MS / 1000;
 		}
 		if (down_since[i] != 0 && run->stop_reason == NULL &&
-				rte_rdtsc() - down_since[i] > LINK_DOWN_LIMIT_S * hz) {
+				rte_rdtsc() - down_since[i] > (uint64_t)(run->cfg.link_timeout_s * hz)) {
 			unsigned int q;
 
-			fprintf(stderr, "ovlperf %s: port %u link down for %d s: stopping, results so far marked partial\n",
-					run->command, run->ports[i].id, LINK_DOWN_LIMIT_S);
+			fprintf(stderr, "ovlperf %s: port %u link down for %g s (--link-timeout): stopping, results so far marked partial\n",
+					run->command, run->ports[i].id, run->cfg.link_timeout_s);
 			run->stop_reason = "link down";
 			for (q = 0; q < run->n_senders; q++)
 				run->senders[q].stop = 1;

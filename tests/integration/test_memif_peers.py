@@ -31,6 +31,10 @@ in its vdev: the sender learnt it by ARP once). The memif PMD's client connects 
 port starts: ovlperf restarts it once the server listens again. Checks: the sender says the
 link went down and came up again, exits 0 with a complete (not partial) JSON, and the second
 reflector answered it (reflected >= 10000: at least half a second of probes).
+
+Last, --link-timeout 1: a sender whose reflector is killed and not started again ends about
+1 s later, not after its 10 s: exit 0, a JSON marked partial with stop_reason "link down", and
+one line naming --link-timeout.
 """
 
 import os
@@ -85,22 +89,32 @@ def reflector(ws, name, sock, rpath):
     return refl, up and refl.alive()
 
 
-def restart(tap, ws):
-    sock = ws.path("restart.sock")
-    spath = ws.path("restart-send.json")
-    first, up = reflector(ws, "refl-a", sock, ws.path("refl-a.json"))
-    if not tap.ok(up, "restart: the first reflector is up", first.diag()):
-        first.stop()
-        return
-    snd = ws.start("send-restart", [OVLPERF] + eal(ws.prefix("sendr"), "0@1,1@1",
-                                                   [memif("client", sock)]) +
+def outage(tap, ws, tag, extra):
+    """A reflector (fixed MAC) and a 10 s sender with extra options, killed 2 s in (SIGKILL,
+    by pid): returns (sender, sock, its JSON path, it ran 2 s, seconds since the kill) or None."""
+    sock = ws.path(tag + ".sock")
+    spath = ws.path(tag + "-send.json")
+    refl, up = reflector(ws, tag + "-a", sock, ws.path(tag + "-a.json"))
+    if not tap.ok(up, "%s: the first reflector is up" % tag, refl.diag()):
+        refl.stop()
+        return None
+    snd = ws.start(tag + "-send", [OVLPERF] + eal(ws.prefix("send"), "0@1,1@1",
+                                                  [memif("client", sock)]) +
                    ["--", "send", "--encap", "raw", "--rate", "20k", "--duration", "10",
-                    "--json", spath])
+                    "--json", spath] + extra)
     going = snd.wait_for(lambda: "[   2.0 s]" in snd.stderr(), 30)
-    first.stop(signal.SIGKILL)
+    refl.stop(signal.SIGKILL)
+    return snd, sock, spath, going, time.monotonic()
+
+
+def restart(tap, ws):
+    got = outage(tap, ws, "restart", [])
+    if got is None:
+        return
+    snd, sock, spath, going, _ = got
     os.unlink(sock)
     time.sleep(1)
-    second, up = reflector(ws, "refl-b", sock, ws.path("refl-b.json"))
+    second, up = reflector(ws, "restart-b", sock, ws.path("restart-b.json"))
     rc, _ = snd.wait(40)
     err = snd.stderr()
     tap.ok(going and up, "restart: the sender ran 2 s, its reflector was killed and another started",
@@ -113,13 +127,31 @@ def restart(tap, ws):
            snd.diag() + [why or "partial %r stop_reason %r" % (doc["partial"], doc["stop_reason"])])
     second.send_signal(signal.SIGTERM)
     second.wait(10)
-    rdoc, why = load_json(ws.path("refl-b.json"))
+    rdoc, why = load_json(ws.path("restart-b.json"))
     st = (rdoc or {}).get("reflector", {})
     tap.ok(st.get("reflected", 0) >= 10000,
            "restart: the second reflector answered the sender (reflected >= 10000)",
            [why or "reflector %r" % {k: st.get(k) for k in ("rx_frames", "reflected", "drops")}])
     snd.stop()
     second.stop()
+
+
+def timeout(tap, ws):
+    got = outage(tap, ws, "link-timeout", ["--link-timeout", "1"])
+    if got is None:
+        return
+    snd, sock, spath, going, killed = got
+    rc, _ = snd.wait(30)
+    after = time.monotonic() - killed
+    doc, why = load_json(spath)
+    lines = [l for l in snd.stderr().splitlines() if "--link-timeout" in l]
+    tap.ok(going and rc == 0 and after < 5 and len(lines) == 1 and doc is not None and
+           doc["partial"] is True and doc["stop_reason"] == "link down",
+           "link-timeout: --link-timeout 1 ends the run about 1 s after the reflector is killed, "
+           "partial, stop_reason 'link down', one line naming --link-timeout",
+           snd.diag() + ["ended %.1f s after the kill; lines %r" % (after, lines),
+                         why or "partial %r stop_reason %r" % (doc["partial"], doc["stop_reason"])])
+    snd.stop()
 
 
 def body(tap, ws):
@@ -141,6 +173,7 @@ def body(tap, ws):
     if survived < RUNS:
         refl.stop()
         restart(tap, ws)
+        timeout(tap, ws)
         return
     tap.ok(not bad, "every sender exits 0 with replies to its probes (at most 1% lost)",
            bad[:20])
@@ -157,6 +190,7 @@ def body(tap, ws):
                "reflector %r, senders' tx %d" % (st, tx_total))
     refl.stop()
     restart(tap, ws)
+    timeout(tap, ws)
 
 
 if __name__ == "__main__":
