@@ -35,6 +35,7 @@ config_defaults(struct app_config *cfg)
 	cfg->capture_max = 1000000;
 	cfg->peer_port = 1;
 	cfg->arp_timeout_s = 3;
+	cfg->link_timeout_s = 3;
 	cfg->live = 1;
 	cfg->send_lcore = -1;
 	cfg->reflect_lcore = -1;

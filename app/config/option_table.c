@@ -47,6 +47,7 @@ const struct option_entry option_table[] = {
 	{ G_PROBE, C_FRAMES, "stream", "ID", "probe stream id, 0..65535 (default 0)", apply_stream },
 	{ G_PROBE, C_FRAMES, "seq", "N", "probe sequence number (default 0)", apply_seq },
 	{ G_PROBE, C_FRAMES, "timestamp", "N", "probe transmit timestamp (default 0)", apply_timestamp },
+	{ G_PORTS, C_TRAFFIC, "link-timeout", "S", "seconds a link may stay down (the peer gone: memif's client reconnects when it is back) before the run ends, marked partial (default 3)", apply_link_timeout },
 	{ G_RATE, C_TRAFFIC, "rate", "R", "per stream: 100k, 1.5M(pps), 5Gbps (L2), 9.5Gbps-l1, 50% of the link, unlimited (default)", apply_rate },
 	{ G_RATE, C_RUN, "duration", "S", "seconds to measure (default 10 for send and loop; reflect runs until stopped)", apply_duration },
 	{ G_RATE, C_TRAFFIC, "count", "N", "datagrams per stream to measure, then stop", apply_count },

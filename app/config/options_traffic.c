@@ -56,6 +56,12 @@ apply_arp_timeout(struct app_config *cfg, const char *arg, char *err, size_t err
 }
 
 int
+apply_link_timeout(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return value_seconds(arg, 0.1, 3600, &cfg->link_timeout_s, err, errlen);
+}
+
+int
 apply_count(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	return value_number(arg, 1, UINT64_MAX / 2, &cfg->count, err, errlen);

@@ -12,6 +12,7 @@
 #include "headers.h"
 #include "drop.h"
 #include "neighbour.h"
+#include "port_gate.h"
 
 static int
 send_frame(uint16_t port, struct rte_mempool *pool, const uint8_t *frame, uint16_t len)
@@ -70,11 +71,13 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 		struct rte_mbuf *pkts[32];
 		uint16_t n, i;
 
+		port_gate_enter();
 		if (rte_rdtsc() >= next_ask) {
 			send_frame(port, pool, frame, len);
 			next_ask = rte_rdtsc() + hz / 5;
 		}
 		n = rte_eth_rx_burst(port, 0, pkts, 32);
+		port_gate_leave();
 		for (i = 0; i < n; i++) {
 			uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 			struct ovl_layers l;
@@ -94,7 +97,12 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 				found = 1;
 			}
 			if (!found && neighbour_answer(pkts[i], &l, rc, &self)) {
-				if (rte_eth_tx_burst(port, 0, &pkts[i], 1) != 1)
+				uint16_t sent;
+
+				port_gate_enter();
+				sent = rte_eth_tx_burst(port, 0, &pkts[i], 1);
+				port_gate_leave();
+				if (sent != 1)
 					rte_pktmbuf_free(pkts[i]);
 				continue;
 			}

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "headers.h"
 #include "neighbour.h"
+#include "port_gate.h"
 #include "probe.h"
 #include "reflector.h"
 #include "run_stop.h"
@@ -262,9 +263,13 @@ reflector_main(void *arg)
 	struct ovl_layers layers[BURST];
 	uint16_t n, i, n_out, sent;
 
+	port_gate_online();
 	while (!run_quit && !r->stop) {
 		uint64_t rx_tsc;
 
+		/* The PMD may be tearing the queue down on the interrupt thread (port_gate.h). */
+		if (unlikely(!port_gate_pass()))
+			continue;
 		n = rte_eth_rx_burst(r->port, r->queue, pkts, BURST);
 		if (n == 0)
 			continue;
@@ -351,5 +356,6 @@ reflector_main(void *arg)
 			st->tx_full++;
 		}
 	}
+	port_gate_offline();
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "neighbour.h"
 #include "pcap_file.h"
 #include "probe_auth.h"
+#include "port_gate.h"
 #include "run_stop.h"
 #include "sender.h"
 
@@ -466,7 +467,11 @@ sender_main(void *arg)
 		phase_end = snd->measure_cycles ? now + snd->measure_cycles : UINT64_MAX;
 	}
 
+	port_gate_online();
 	while (snd->phase != PHASE_DONE) {
+		/* The PMD may be tearing the queue down on the interrupt thread (port_gate.h). */
+		if (unlikely(!port_gate_pass()))
+			continue;
 		now = rte_rdtsc();
 
 		int stop = run_quit || snd->stop;
@@ -492,5 +497,6 @@ sender_main(void *arg)
 			if (!snd->state[i].done && ovl_pacer_due(&snd->state[i].pacer, now))
 				send_burst(snd, i, now);
 	}
+	port_gate_offline();
 	return 0;
 }

@@ -44,7 +44,7 @@ struct run {
 	struct rte_mempool *pools[2];
 	struct rte_mempool *jumbo[2]; /* a reflecting port's chained frames, copied whole */
 	unsigned int pool_in_use_start[2], pool_in_use_end[2];
-	int watch_links;             /* a link down for LINK_DOWN_LIMIT_S ends the run (send, loop) */
+	int watch_links;             /* a link down longer than --link-timeout ends the run (send, loop) */
 
 	/* Workers, each on its own lcore with its own counters. */
 	struct sender senders[OVL_QUEUES_MAX];

@@ -13,20 +13,25 @@
 #include <rte_lcore.h>
 
 #include "output.h"
+#include "port_gate.h"
+#include "port_peer.h"
 #include "results.h"
 #include "run.h"
 #include "run_stop.h"
 #include "telemetry.h"
 
-#define LINK_DOWN_LIMIT_S 3
 #define WATCH_US 20000
+#define RECONNECT_MS 500
 
 /*
- * A port whose link goes down is reported at once; one that stays down ends the run (marked
- * partial) rather than leaving the sender to wait for a queue that never drains.
+ * A port whose link goes down is reported at once; one that stays down longer than
+ * --link-timeout ends the run (marked
+ * partial) rather than leaving the sender to wait for a queue that never drains. Meanwhile a
+ * port whose PMD does not reconnect by itself (memif's client) is restarted once its peer
+ * listens again (tried every RECONNECT_MS), so a peer that comes back in time is found again.
  */
 static void
-watch_links(struct run *run, uint64_t hz, uint64_t down_since[2])
+watch_links(struct run *run, uint64_t hz, uint64_t down_since[2], uint64_t retry_at[2])
 {
 	unsigned int i;
 
@@ -46,12 +51,17 @@ watch_links(struct run *run, uint64_t hz, uint64_t down_since[2])
 			fprintf(stderr, "ovlperf %s: port %u (%s) link up again\n", run->command,
 					run->ports[i].id, run->ports[i].name);
 		}
+		if (down_since[i] != 0 && rte_rdtsc() >= retry_at[i]) {
+			if (port_peer_listening(run->ports[i].id))
+				port_gate_restart(run->ports[i].id);
+			retry_at[i] = rte_rdtsc() + hz * RECONNECT_MS / 1000;
+		}
 		if (down_since[i] != 0 && run->stop_reason == NULL &&
-				rte_rdtsc() - down_since[i] > LINK_DOWN_LIMIT_S * hz) {
+				rte_rdtsc() - down_since[i] > (uint64_t)(run->cfg.link_timeout_s * hz)) {
 			unsigned int q;
 
-			fprintf(stderr, "ovlperf %s: port %u link down for %d s: stopping, results so far marked partial\n",
-					run->command, run->ports[i].id, LINK_DOWN_LIMIT_S);
+			fprintf(stderr, "ovlperf %s: port %u link down for %g s (--link-timeout): stopping, results so far marked partial\n",
+					run->command, run->ports[i].id, run->cfg.link_timeout_s);
 			run->stop_reason = "link down";
 			for (q = 0; q < run->n_senders; q++)
 				run->senders[q].stop = 1;
@@ -98,10 +108,12 @@ reclaim_tx(struct run *run)
 	struct rte_mbuf *none[1];
 	unsigned int i, q;
 
+	port_gate_enter();
 	for (i = 0; i < run->n_ports; i++)
 		for (q = 0; q < run->ports[i].queues; q++)
 			if (rte_eth_tx_done_cleanup(run->ports[i].id, (uint16_t)q, 0) < 0)
 				rte_eth_tx_burst(run->ports[i].id, (uint16_t)q, none, 0);
+	port_gate_leave();
 }
 
 /* Frees what the ports still hold in flight (a ring pair keeps mbufs between the lcores). */
@@ -113,6 +125,7 @@ drain_ports(struct run *run)
 	uint16_t n;
 
 	reclaim_tx(run);
+	port_gate_enter();
 	for (i = 0; i < run->n_ports; i++)
 		for (q = 0; q < run->ports[i].queues; q++) {
 			for (rounds = 0; rounds < 1000; rounds++) {
@@ -122,6 +135,7 @@ drain_ports(struct run *run)
 				rte_pktmbuf_free_bulk(pkts, n);
 			}
 		}
+	port_gate_leave();
 }
 
 static int
@@ -134,7 +148,8 @@ int
 run_launch(struct run *run)
 {
 	const struct port_info *reflect_port = &run->ports[run->n_ports - 1];
-	uint64_t hz = rte_get_tsc_hz(), down_since[2] = { 0, 0 }, next_line, next_fit;
+	uint64_t hz = rte_get_tsc_hz(), down_since[2] = { 0, 0 }, retry_at[2] = { 0, 0 };
+	uint64_t next_line, next_fit;
 	struct live_state ls;
 	unsigned int i, q;
 
@@ -159,7 +174,7 @@ run_launch(struct run *run)
 	while (running(run, rte_rdtsc())) {
 		usleep(WATCH_US);
 		if (run->watch_links)
-			watch_links(run, hz, down_since);
+			watch_links(run, hz, down_since, retry_at);
 		if (run->rx_hw && rte_rdtsc() >= next_fit) {
 			port_clock_refresh(&run->rx_clock);
 			next_fit += hz;

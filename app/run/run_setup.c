@@ -12,6 +12,7 @@
 #include "frag.h"
 #include "frame.h"
 #include "pcap_file.h"
+#include "port_gate.h"
 #include "port_pool.h"
 #include "run.h"
 #include "run_stop.h"
@@ -163,6 +164,9 @@ run_port_start(struct run *run, uint16_t id, const struct port_request *req, uns
 	if (rc < 0)
 		return rc == PORT_USAGE ? OVL_EXIT_USAGE : 1;
 	run->n_ports = i + 1;
+	/* Its PMD frees queue memory on the interrupt thread: the lcores take turns with it. */
+	if (port_gate_needed(run->ports[i].driver) && port_gate_start(run->command) < 0)
+		return 1;
 	return 0;
 }
 
@@ -239,6 +243,7 @@ run_end(struct run *run)
 		sender_free(&run->senders[i]);
 		reflector_release(&run->reflectors[i]);
 	}
+	port_gate_stop();
 	for (i = 0; i < run->n_ports; i++)
 		port_stop(run->ports[i].id);
 	run->n_ports = 0;

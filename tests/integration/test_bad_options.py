@@ -77,6 +77,8 @@ CASES = [
     ("loop", ["--count", "0"], 2, ["--count", "1.."]),
     ("loop", ["--warmup", "-1"], 2, ["--warmup", "0..3600"]),
     ("loop", ["--drain", "60001"], 2, ["--drain", "0..60000"]),
+    ("loop", ["--link-timeout", "0"], 2, ["--link-timeout", "0.1..3600"]),
+    ("send", ["--link-timeout", "x"], 2, ["--link-timeout", "seconds"]),
     ("loop", ["--latency-rate", "0"], 2, ["--latency-rate", "1..1000000"]),
     ("loop", ["--session", "4294967296"], 2, ["--session", "0..4294967295"]),
     ("loop", ["--line-rate", "5"], 2, ["--line-rate", "10G"]),

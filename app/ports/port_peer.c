@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* A memif client's server socket tried (port_peer.h). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include <rte_dev.h>
+#include <rte_devargs.h>
+#include <rte_ethdev.h>
+#include <rte_kvargs.h>
+
+#include "port_peer.h"
+
+/* net_memif's defaults (DPDK 22.11): a server, on the abstract socket /run/memif.sock. */
+#define MEMIF_SOCKET_DEFAULT "/run/memif.sock"
+
+/*
+ * Whether a socket listens on path, from /proc/net/unix: trying to connect would not do, as
+ * the memif server accepts and then mishandles a peer that closes before its hello (22.11:
+ * memif_listener_handler frees the control channel with its callback still registered).
+ */
+static int
+listening(const char *path, int abstract)
+{
+	char line[4096], want[sizeof(((struct sockaddr_un *)0)->sun_path) + 2];
+	unsigned long flags;
+	unsigned int type, st;
+	int found = 0, n;
+	FILE *f = fopen("/proc/net/unix", "r");
+
+	if (f == NULL)
+		return 0;
+	snprintf(want, sizeof(want), "%s%s", abstract ? "@" : "", path);
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		char *p;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "%*s %*s %*s %lx %x %x %*s %n", &flags, &type, &st, &n) != 3)
+			continue;
+		p = line + n;
+		/* __SO_ACCEPTCON: a listener. */
+		found = (flags & 0x10000) != 0 && strcmp(p, want) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+int
+port_peer_listening(uint16_t id)
+{
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
+	struct rte_kvargs *kv;
+	const char *role, *sock, *abstract;
+	int ok = 0;
+
+	if (rte_eth_dev_info_get(id, &info) != 0 || info.driver_name == NULL ||
+			strcmp(info.driver_name, "net_memif") != 0 || info.device == NULL)
+		return 0;
+	da = rte_dev_devargs(info.device);
+	if (da == NULL || da->args == NULL)
+		return 0;
+	kv = rte_kvargs_parse(da->args, NULL);
+	if (kv == NULL)
+		return 0;
+	role = rte_kvargs_get(kv, "role");
+	sock = rte_kvargs_get(kv, "socket");
+	abstract = rte_kvargs_get(kv, "socket-abstract");
+	if (role != NULL && strcmp(role, "client") == 0)
+		ok = listening(sock != NULL ? sock : MEMIF_SOCKET_DEFAULT,
+				abstract == NULL || strcmp(abstract, "no") != 0);
+	rte_kvargs_free(kv);
+	return ok;
+}
