@@ -86,30 +86,49 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/*
+ * The outer IP header's length, and the inner one's: raw's inner header is its outer one (IPv6
+ * over an IPv6 underlay); every tunnel's inner packet is IPv4.
+ */
+static uint16_t
+outer_ip_len(const struct ovl_layers *l)
+{
+	return l->ip6 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN;
+}
+
+static uint16_t
+inner_ip_len(const struct ovl_layers *l)
+{
+	return l->ip6 && l->inner_l3 == l->l3 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN;
+}
+
 /* The layers of a frame that parsed to 0 lie in order inside it. */
 static void
 check_probe_layers(const struct ovl_layers *l, uint32_t len)
 {
 	uint32_t cap = len > UINT16_MAX ? UINT16_MAX : len;
+	uint16_t outer = outer_ip_len(l), inner = inner_ip_len(l);
 
 	CHECK(l->encap != NULL);
 	CHECK(l->len == cap);
 	CHECK(!l->fragment);
 	CHECK(l->l3 == RTE_ETHER_HDR_LEN + (l->vlan ? OVL_VLAN_LEN : 0));
-	CHECK((uint32_t)l->l3 + OVL_IPV4_HDR_LEN <= l->l3_end && l->l3_end <= cap);
+	CHECK((uint32_t)l->l3 + outer <= l->l3_end && l->l3_end <= cap);
+	CHECK(l->l3_payload == l->l3 + outer);
 	CHECK(l->inner_l3 >= l->l3 && l->inner_l3 < l->l3_end);
 	if (l->tunnel != 0) {
-		CHECK(l->tunnel == l->l3 + OVL_IPV4_HDR_LEN);
+		CHECK(l->tunnel == l->l3 + outer);
 		CHECK((uint32_t)l->tunnel + OVL_UDP_HDR_LEN <= l->inner_l3);
 	}
 	if (l->inner_l2 != 0) {
-		/* After the outer IPv4 header and the tunnel's own (a UDP tunnel's, or GRE's). */
-		CHECK(l->inner_l2 > l->l3 + OVL_IPV4_HDR_LEN && l->inner_l2 > l->tunnel);
+		/* After the outer IP header and the tunnel's own (a UDP tunnel's, or GRE's). */
+		CHECK(l->inner_l2 > l->l3 + outer && l->inner_l2 > l->tunnel);
 		CHECK((uint32_t)l->inner_l2 + RTE_ETHER_HDR_LEN == l->inner_l3);
 	}
-	CHECK((uint32_t)l->inner_l3 + OVL_IPV4_HDR_LEN <= l->inner_end && l->inner_end <= l->l3_end);
-	CHECK(l->l4 == l->inner_l3 + OVL_IPV4_HDR_LEN);
-	CHECK(l->l4_proto == IPPROTO_UDP || l->l4_proto == IPPROTO_ICMP);
+	CHECK((uint32_t)l->inner_l3 + inner <= l->inner_end && l->inner_end <= l->l3_end);
+	CHECK(l->l4 == l->inner_l3 + inner);
+	CHECK(l->l4_proto == IPPROTO_UDP ||
+			l->l4_proto == (inner == OVL_IPV6_HDR_LEN ? IPPROTO_ICMPV6 : IPPROTO_ICMP));
 	CHECK(l->probe == l->l4 + OVL_UDP_HDR_LEN);
 	CHECK((uint32_t)l->probe + l->payload_len <= l->inner_end);
 	CHECK(l->payload_len >= 2);
@@ -123,7 +142,7 @@ check_fragment_layers(const struct ovl_layers *l, uint32_t len)
 
 	CHECK(l->encap != NULL && l->fragment);
 	CHECK(l->l3 == RTE_ETHER_HDR_LEN + (l->vlan ? OVL_VLAN_LEN : 0));
-	CHECK((uint32_t)l->l3 + OVL_IPV4_HDR_LEN <= l->l3_end && l->l3_end <= cap);
+	CHECK((uint32_t)l->l3 + outer_ip_len(l) <= l->l3_end && l->l3_end <= cap);
 	CHECK(l->inner_l3 >= l->l3);
 	CHECK((uint32_t)l->inner_l3 + OVL_IPV4_HDR_LEN <= l->inner_end && l->inner_end <= l->l3_end);
 	CHECK(l->l4 == 0 && l->probe == 0);
