@@ -8,9 +8,11 @@ Usage: /usr/bin/python3 tests/layout/test_cited_figures.py SOURCE_ROOT
    that differs.
 2. bench/README.md's "Results" section: every markdown table in it appears, line for line,
    in the results.md it names, and the commit it states is the one the results recorded.
-3. Every bench/perf result a README cites (1 and 2) is a clean run (bench/README.md,
-   "Results"): the commit it measured has no uncommitted changes, and the 1-minute load was
-   under 0.5 before and after it (meta.clean). One point per cited result.
+3. Every bench/perf result a README cites (1 and 2) and every study summary
+   bench/studies/results/index.md links to is tracked by git and is a clean run
+   (bench/README.md, "Results"): the commit it measured has no uncommitted changes, and the
+   1-minute load was under 0.5 before and after it (bench/perf: meta.clean; a study:
+   raw.json's machine readings at its start and end). One point per cited result.
 Skipped when SOURCE_ROOT is not a git checkout.
 """
 
@@ -126,6 +128,21 @@ def check_clean(tap, root, files, cited):
         with open(os.path.join(root, rel, "results.json")) as f:
             ok, why = perf_is_clean(json.load(f)["meta"])
         tap.ok(ok, "cited %s is a clean run" % rel, why)
+    index = "bench/studies/results/index.md"
+    if index not in files:
+        return
+    for name in sorted(set(re.findall(r"\]\(([A-Za-z0-9_-]+)/summary\.md\)", read(root, index)))):
+        raw = "bench/studies/results/%s/raw.json" % name
+        if raw not in files:
+            tap.ok(False, "study %s: cited in %s with its raw.json committed" % (name, index),
+                   "git does not track %s" % raw)
+            continue
+        with open(os.path.join(root, raw)) as f:
+            m0, m1 = json.load(f)["machine"]
+        ok = provenance.is_clean(m0.get("ovlperf_commit"), m0["load"], m1["load"])
+        tap.ok(ok, "study %s is a clean run" % name,
+               "commit %s, load at the start %s, at the end %s" % (
+                   m0.get("ovlperf_commit"), m0["load"][0], m1["load"][0]))
 
 
 def main():
