@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -82,6 +83,28 @@ room_for_mtu(uint16_t id, const struct rte_eth_dev_info *dev, struct port_pool_s
 	shape->chained = frame < OVL_FRAME_MAX;
 }
 
+/*
+ * Without hugepages the pool lies in 4 KiB pages, and mempool keeps an object that fits in a
+ * page inside one: objects of 2 to 4 KiB take a page each, so every mbuf's header and data sit
+ * at the same offsets of their pages, in the same few L1 sets (reflect on net_pcap --no-huge:
+ * 22.7 Mpps with 2176-byte rooms, 32.5 with 4224; with hugepages, 33.4 with 2176). An object
+ * just longer than a page runs on into the next, and the offsets walk through the sets.
+ */
+static uint16_t
+room_past_page(uint16_t room)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct rte_mempool_objsz sz;
+
+	if (rte_eal_has_hugepages() || page <= 0)
+		return room;
+	while (room <= UINT16_MAX - RTE_CACHE_LINE_SIZE &&
+			rte_mempool_calc_obj_size((uint32_t)sizeof(struct rte_mbuf) + room, 0, &sz) <=
+				(uint32_t)page)
+		room += RTE_CACHE_LINE_SIZE;
+	return room;
+}
+
 int
 port_pool_shape(uint16_t id, unsigned int queues, unsigned int mbufs, uint16_t room,
 		struct port_pool_shape *shape)
@@ -95,6 +118,7 @@ port_pool_shape(uint16_t id, unsigned int queues, unsigned int mbufs, uint16_t r
 		return -1;
 	if (room == 0)
 		room_for_mtu(id, &dev, shape);
+	shape->room = room_past_page(shape->room);
 	if (strcmp(dev.driver_name, "net_af_xdp") == 0)
 		af_xdp_shape(queues ? queues : 1, shape);
 	return 0;
