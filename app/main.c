@@ -50,7 +50,9 @@ usage(FILE *out)
 			"  ovlperf " OVL_NO_NIC_EAL " -- reflect --duration 2\n"
 			"Between two hosts, each with a NIC bound to DPDK:\n"
 			"  reflector$ ovlperf -a PCI -- reflect --ip 192.0.2.2\n"
-			"  sender$    ovlperf -a PCI -- send --encap all --rate 1M --dst-ip 192.0.2.2\n");
+			"  sender$    ovlperf -a PCI -- send --encap all --rate 1M --dst-ip 192.0.2.2\n"
+			"Exit status: 0 complete, 1 error, 2 bad input (nothing sent), 3 partial (stopped by a\n"
+			"signal or a link down; results written and marked partial).\n");
 }
 
 /* A misspelt command or top-level option: the nearest name, or NULL. */

@@ -60,8 +60,11 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		status = 1;
 	if (status == 0 && run_launch(run) < 0)
 		status = 1;
-	if (status == 0 && run_report(run) < 0)
-		status = 1;
+	if (status == 0) {
+		status = run_report(run);
+		if (status < 0)
+			status = 1;
+	}
 	run_end(run);
 	free(run);
 	return status;

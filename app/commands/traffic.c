@@ -51,8 +51,11 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 			fprintf(stderr, "ovlperf %s: --capture: %s\n", command, err);
 		run->senders[0].capture = NULL;
 	}
-	if (status == 0 && run_report(run) < 0)
-		status = 1;
+	if (status == 0) {
+		status = run_report(run);
+		if (status < 0)
+			status = 1;
+	}
 	run_end(run);
 	free(run);
 	return status;

@@ -15,7 +15,13 @@
 #include "probe_auth.h"
 #include "profile.h"
 
+/*
+ * Exit statuses (README, "Exit status"): 0 a complete run; 1 an error (nothing measured, or
+ * results that could not be written); 2 bad input, refused before anything is sent; 3 a run
+ * stopped early (a signal, a link down too long), its results written and marked partial.
+ */
 #define OVL_EXIT_USAGE 2
+#define OVL_EXIT_PARTIAL 3
 #define OVL_QUEUES_MAX 16
 
 enum rate_unit {

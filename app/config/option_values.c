@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "option_values.h"
 
@@ -107,6 +110,34 @@ value_mac(const char *arg, struct rte_ether_addr *out, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A results file is written when the run ends: a path that cannot take it is refused now,
+ * before anything is measured. Root passes permission bits, not a read-only file system.
+ */
+static int
+output_path_ok(const char *path, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is a directory: a file name in a writable directory, or - for stdout", path);
+		return -1;
+	}
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (access(dir, W_OK | X_OK) == 0)
+		return 0;
+	snprintf(err, errlen, "directory %s %s: a file name in a writable directory, or - for stdout",
+			dir, errno == ENOENT ? "does not exist" :
+			errno == EROFS ? "is on a read-only file system" :
+			errno == EACCES ? "is not writable" : strerror(errno));
+	return -1;
+}
+
 int
 value_output(const char *arg, const char **out, char *err, size_t errlen)
 {
@@ -114,6 +145,8 @@ value_output(const char *arg, const char **out, char *err, size_t errlen)
 		snprintf(err, errlen, "an empty path is not allowed: a file name, or - for stdout");
 		return -1;
 	}
+	if (strcmp(arg, "-") != 0 && output_path_ok(arg, err, errlen) < 0)
+		return -1;
 	*out = arg;
 	return 0;
 }

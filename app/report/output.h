@@ -57,5 +57,7 @@ struct json_t *output_json_xdp(const struct port_xdp *x);
 FILE *output_open(const char *path, char *tmp, size_t tmplen);
 /* Closes and renames into place; returns 0 or -1 after saying why on stderr. */
 int output_commit(FILE *f, const char *path, const char *tmp);
+/* A write that failed (err: its errno, or 0): one line, the temporary file removed; -1. */
+int output_abandon(FILE *f, const char *path, const char *tmp, int err);
 
 #endif

@@ -4,6 +4,7 @@
  * fields and never rename them; schema_version says which fields a reader may expect.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -507,14 +508,10 @@ output_json(const char *path, const struct run_result *r)
 		json_decref(root);
 		return -1;
 	}
+	errno = 0;
 	rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-	fputc('\n', f);
 	json_decref(root);
-	if (rc != 0) {
-		fprintf(stderr, "ovlperf: %s: write failed\n", path);
-		if (f != stdout)
-			fclose(f);
-		return -1;
-	}
+	if (rc != 0 || fputc('\n', f) == EOF)
+		return output_abandon(f, path, tmp, errno);
 	return output_commit(f, path, tmp);
 }

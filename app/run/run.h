@@ -125,7 +125,11 @@ int run_launch(struct run *run);
  */
 int run_results(const struct run *run, int final, struct run_result *r);
 
-/* Gathers the final results once and prints them: summary, JSON, CSV. Returns 0 or -1. */
+/*
+ * Gathers the final results once and writes them: JSON and CSV files first (the record), then
+ * the summary. Returns 0 for a complete run, OVL_EXIT_PARTIAL for one stopped early, or -1 when
+ * the results could not be written (one line said why).
+ */
 int run_report(struct run *run);
 
 #endif

@@ -124,7 +124,9 @@ run_results(const struct run *run, int final, struct run_result *r)
 	r->stop_reason = run->stop_reason;
 	if (r->stop_reason == NULL && run_quit)
 		r->stop_reason = "signal";
-	r->partial = r->stop_reason != NULL;
+	/* A reflector with no --duration runs until a signal: that is its end, not a cut. */
+	r->partial = r->stop_reason != NULL &&
+		!(run_quit && run->stop_reason == NULL && run->n_senders == 0 && run->cfg.duration_s <= 0);
 	r->started = run->started;
 	r->tsc = end;
 	r->tsc_hz = rte_get_tsc_hz();
@@ -180,12 +182,23 @@ run_report(struct run *run)
 		if (r->ports[i].watch.shaped)
 			fprintf(stderr, "ovlperf: warning: port %u's allowance counters grew during the run: the cloud shaped this traffic (see ports[].shaping)\n",
 					r->ports[i].info.id);
-	if (!cfg->quiet)
-		output_table(stdout_taken(cfg) ? stderr : stdout, r);
 	if (cfg->json_path != NULL && output_json(cfg->json_path, r) < 0)
 		rc = -1;
 	if (cfg->csv_path != NULL && output_csv(cfg->csv_path, r) < 0)
 		rc = -1;
+	if (!cfg->quiet) {
+		FILE *f = stdout_taken(cfg) ? stderr : stdout;
+
+		output_table(f, r);
+		/* A closed pipe loses the summary; only when nothing else holds the results is that a failure. */
+		if ((fflush(f) != 0 || ferror(f)) && cfg->json_path == NULL && cfg->csv_path == NULL) {
+			fprintf(stderr, "ovlperf %s: the results could not be printed (%s closed?) and no --json or --csv file holds them\n",
+					run->command, f == stdout ? "stdout" : "stderr");
+			rc = -1;
+		}
+	}
+	if (rc == 0 && r->partial)
+		rc = OVL_EXIT_PARTIAL;
 	results_free(r);
 	free(r);
 	return rc;

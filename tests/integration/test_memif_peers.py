@@ -33,7 +33,7 @@ link went down and came up again, exits 0 with a complete (not partial) JSON, an
 reflector answered it (reflected >= 10000: at least half a second of probes).
 
 Last, --link-timeout 1: a sender whose reflector is killed and not started again ends about
-1 s later, not after its 10 s: exit 0, a JSON marked partial with stop_reason "link down", and
+1 s later, not after its 10 s: exit 3, a JSON marked partial with stop_reason "link down", and
 one line naming --link-timeout.
 """
 
@@ -145,10 +145,10 @@ def timeout(tap, ws):
     after = time.monotonic() - killed
     doc, why = load_json(spath)
     lines = [l for l in snd.stderr().splitlines() if "--link-timeout" in l]
-    tap.ok(going and rc == 0 and after < 5 and len(lines) == 1 and doc is not None and
+    tap.ok(going and rc == 3 and after < 5 and len(lines) == 1 and doc is not None and
            doc["partial"] is True and doc["stop_reason"] == "link down",
            "link-timeout: --link-timeout 1 ends the run about 1 s after the reflector is killed, "
-           "partial, stop_reason 'link down', one line naming --link-timeout",
+           "exit 3, partial, stop_reason 'link down', one line naming --link-timeout",
            snd.diag() + ["ended %.1f s after the kill; lines %r" % (after, lines),
                          why or "partial %r stop_reason %r" % (doc["partial"], doc["stop_reason"])])
     snd.stop()
