@@ -85,7 +85,8 @@ struct app_config {
 	int inner_dst_mac_given;
 	int promiscuous;
 	double arp_timeout_s;
-	double link_timeout_s;        /* a link down longer ends the run (send, loop) */
+	double link_timeout_s;        /* a link down or an outage longer ends the run (send, loop) */
+	double outage_after_s;        /* no replies for this long while sending: an outage */
 	int live;                    /* one line per second on stderr */
 	uint64_t tx_offloads;        /* --tx-offload cksum: RTE_ETH_TX_OFFLOAD_* the sender's port does */
 	int keyed;                   /* --key: probes carry a tag; the reflector answers only those */

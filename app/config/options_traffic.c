@@ -62,6 +62,12 @@ apply_link_timeout(struct app_config *cfg, const char *arg, char *err, size_t er
 }
 
 int
+apply_outage_after(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return value_seconds(arg, 0.01, 3600, &cfg->outage_after_s, err, errlen);
+}
+
+int
 apply_count(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	return value_number(arg, 1, UINT64_MAX / 2, &cfg->count, err, errlen);

@@ -327,6 +327,20 @@ reflector_object(const struct run_result *r)
 	return o;
 }
 
+/* Outages: {count, list: [{start_s, length_s, ended, cause}]} (the first OUTAGES_MAX listed). */
+static json_t *
+outages_object(const struct outage_watch *w)
+{
+	json_t *list = json_array();
+	unsigned int i;
+
+	for (i = 0; w != NULL && i < w->n; i++)
+		json_array_append_new(list, json_pack("{s:f, s:f, s:b, s:s}",
+			"start_s", w->list[i].start_s, "length_s", w->list[i].length_s,
+			"ended", w->list[i].ended, "cause", w->list[i].cause));
+	return json_pack("{s:i, s:o}", "count", w != NULL ? (int)w->count : 0, "list", list);
+}
+
 /* The sender's counters beyond the streams', summed over its queues, and each queue's. */
 static json_t *
 sender_object(const struct run_result *r)
@@ -469,6 +483,7 @@ add_sender(json_t *root, const struct run_result *r)
 	json_object_set_new(root, "pacing", pacing_object(&r->pacing));
 	json_object_set_new(root, "encap_totals", encap_totals(r));
 	json_object_set_new(root, "sender", sender_object(r));
+	json_object_set_new(root, "outages", outages_object(r->outages));
 }
 
 /*

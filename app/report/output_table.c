@@ -67,6 +67,16 @@ streams_table(FILE *out, const struct run_result *r)
 					stream_name(s->stream, r->n_queues, name, sizeof(name)), s->reordered,
 					s->duplicated, s->corrupted);
 	}
+	if (r->outages != NULL && r->outages->count > 0) {
+		const struct outage_watch *w = r->outages;
+
+		fprintf(out, "%u outage%s (replies stopped while sending; their probes counted as lost):",
+				w->count, w->count == 1 ? "" : "s");
+		for (i = 0; i < w->n && i < 8; i++)
+			fprintf(out, " at %.2f s for %.2f s%s%s", w->list[i].start_s, w->list[i].length_s,
+					w->list[i].ended ? "" : " (to the end)", i + 1 < w->n && i < 7 ? ";" : "");
+		fprintf(out, "%s\n", w->n > 8 ? " ..." : "");
+	}
 	if (r->sender.misrouted)
 		fprintf(out, "%" PRIu64 " replies came back on another queue than their stream's and were not measured (sender.misrouted)\n",
 				r->sender.misrouted);

@@ -15,6 +15,7 @@
 #include <rte_mempool.h>
 
 #include "config.h"
+#include "outage.h"
 #include "pacing.h"
 #include "port.h"
 #include "port_clock.h"
@@ -117,7 +118,7 @@ struct host_result {
 struct run_result {
 	const char *command;
 	int partial;                 /* stopped by a signal, or by an error, before its end */
-	const char *stop_reason;     /* NULL, "signal" or "link down" */
+	const char *stop_reason;     /* NULL, "signal", "link down" or "outage" */
 	time_t started;
 	double seconds;              /* measured time (reflect: the time it ran) */
 	double elapsed_s;            /* since launch, when the results were gathered */
@@ -142,6 +143,7 @@ struct run_result {
 	unsigned int n_streams;
 	struct stream_result *streams; /* malloc'd: results_free */
 	struct sender_misc sender;     /* summed over the sender's queues */
+	const struct outage_watch *outages; /* replies that stopped coming back, and came again */
 	struct sender_queue_result sender_queues[OVL_QUEUES_MAX];
 
 	/* The reflector's side (loop, reflect): n_reflector_queues 0 leaves it unset. */

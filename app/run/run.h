@@ -17,6 +17,7 @@
 
 #include <rte_mempool.h>
 
+#include "outage.h"
 #include "config.h"
 #include "eal.h"
 #include "pacing.h"
@@ -64,7 +65,8 @@ struct run {
 	const char *link_source;
 
 	uint64_t start_tsc, end_tsc; /* launch, and the end of the join */
-	const char *stop_reason;     /* why the run ended early: NULL, "signal", "link down" */
+	const char *stop_reason;     /* why the run ended early: NULL, "signal", "link down", "outage" */
+	struct outage_watch outages; /* the sender's: replies that stopped coming back */
 };
 
 /* run_setup.c */

@@ -23,6 +23,16 @@
 #define WATCH_US 20000
 #define RECONNECT_MS 500
 
+static void
+stop_senders(struct run *run, const char *why)
+{
+	unsigned int q;
+
+	run->stop_reason = why;
+	for (q = 0; q < run->n_senders; q++)
+		run->senders[q].stop = 1;
+}
+
 /*
  * A port whose link goes down is reported at once; one that stays down longer than
  * --link-timeout ends the run (marked
@@ -58,14 +68,40 @@ watch_links(struct run *run, uint64_t hz, uint64_t down_since[2], uint64_t retry
 		}
 		if (down_since[i] != 0 && run->stop_reason == NULL &&
 				rte_rdtsc() - down_since[i] > (uint64_t)(run->cfg.link_timeout_s * hz)) {
-			unsigned int q;
-
 			fprintf(stderr, "ovlperf %s: port %u link down for %g s (--link-timeout): stopping, results so far marked partial\n",
 					run->command, run->ports[i].id, run->cfg.link_timeout_s);
-			run->stop_reason = "link down";
-			for (q = 0; q < run->n_senders; q++)
-				run->senders[q].stop = 1;
+			stop_senders(run, "link down");
 		}
+	}
+}
+
+/*
+ * The sender's totals (frames sent, frames received) read from its lcores' counters as they
+ * run, and the outage watch fed with them; an outage longer than --link-timeout ends the run.
+ */
+static void
+watch_replies(struct run *run, uint64_t hz, const uint64_t down_since[2])
+{
+	uint64_t tx = 0, rx = 0, now = rte_rdtsc();
+	unsigned int q, i;
+	double open_s;
+
+	for (q = 0; q < run->n_senders; q++) {
+		const struct sender *s = &run->senders[q];
+
+		rx += s->misc.rx_frames;
+		for (i = 0; i < s->n_streams; i++)
+			tx += s->stats[i].tx_frames;
+	}
+	open_s = outage_look(&run->outages, run->command, tx, rx,
+			down_since[0] != 0 || down_since[1] != 0, now, run->start_tsc, hz,
+			run->cfg.outage_after_s);
+	/* A link down has its own limit and reason (watch_links). */
+	if (open_s > run->cfg.link_timeout_s && run->stop_reason == NULL &&
+			down_since[0] == 0 && down_since[1] == 0) {
+		fprintf(stderr, "ovlperf %s: no replies for %.1f s (--link-timeout %g): stopping, results so far marked partial\n",
+				run->command, open_s, run->cfg.link_timeout_s);
+		stop_senders(run, "outage");
 	}
 }
 
@@ -175,6 +211,8 @@ run_launch(struct run *run)
 		usleep(WATCH_US);
 		if (run->watch_links)
 			watch_links(run, hz, down_since, retry_at);
+		if (run->n_senders > 0)
+			watch_replies(run, hz, down_since);
 		if (run->rx_hw && rte_rdtsc() >= next_fit) {
 			port_clock_refresh(&run->rx_clock);
 			next_fit += hz;
@@ -193,6 +231,7 @@ run_launch(struct run *run)
 	for (q = 0; q < run->n_reflectors; q++)
 		rte_eal_wait_lcore(run->lcores.reflect[q]);
 	run->end_tsc = rte_rdtsc();
+	outage_finish(&run->outages, run->end_tsc, run->start_tsc, hz);
 	/* What is still in flight (rings, TX queues) is drained back before counting. */
 	drain_ports(run);
 	for (i = 0; i < run->n_ports; i++)

@@ -143,8 +143,10 @@ run_results(const struct run *run, int final, struct run_result *r)
 	r->streams = calloc(r->n_streams ? r->n_streams : 1, sizeof(*r->streams));
 	if (r->streams == NULL)
 		return -1;
-	if (run->n_senders > 0)
+	if (run->n_senders > 0) {
 		gather_senders(run, final, r);
+		r->outages = &run->outages;
+	}
 	if (run->n_reflectors > 0 && gather_reflectors(run, final, r) < 0) {
 		results_free(r);
 		return -1;

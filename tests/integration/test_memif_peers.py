@@ -35,6 +35,15 @@ reflector answered it (reflected >= 10000: at least half a second of probes).
 Last, --link-timeout 1: a sender whose reflector is killed and not started again ends about
 1 s later, not after its 10 s: exit 3, a JSON marked partial with stop_reason "link down", and
 one line naming --link-timeout.
+
+Outages with no link event (app/run/outage.c): a reflector stopped with SIGSTOP for 2 s and
+continued (memif sees nothing: the link stays up). The sender (--outage-after 0.5) says an
+outage began and that replies came back, exits 0 with one outage recorded (ended, cause "no
+replies while sending", 1 to 7 s long) and replies measured after it (rx >= 60000, rx + lost
+== tx; memif's ring holds what was sent into it and the stopped reflector answers it late, so
+the stall shows as lost probes or as bursts the full ring refused, tx_full). Stopped for good with
+--link-timeout 1.5: the run ends on the outage (exit 3, stop_reason "outage", not ended).
+The restart above is also recorded as one outage, cause "link down", ended.
 """
 
 import os
@@ -122,6 +131,10 @@ def restart(tap, ws):
     tap.ok("link down" in err and "link up again" in err,
            "restart: the sender says its link went down and came up again", snd.diag())
     doc, why = load_json(spath)
+    out = (doc or {}).get("outages", {})
+    tap.ok(out.get("count") == 1 and out["list"][0]["ended"] and out["list"][0]["cause"] == "link down",
+           "restart: one outage recorded (cause link down), ended when the second reflector answered",
+           ["outages %r" % out])
     tap.ok(rc == 0 and doc is not None and doc["partial"] is False and doc["stop_reason"] is None,
            "restart: the sender exits 0 with a complete JSON (not partial, no stop reason)",
            snd.diag() + [why or "partial %r stop_reason %r" % (doc["partial"], doc["stop_reason"])])
@@ -134,6 +147,74 @@ def restart(tap, ws):
            [why or "reflector %r" % {k: st.get(k) for k in ("rx_frames", "reflected", "drops")}])
     snd.stop()
     second.stop()
+
+
+def stalled(tap, ws):
+    """A reflector stopped (SIGSTOP) for 2 s mid-run and continued: memif reports no link change,
+    so only the silence tells. One outage recorded, ended, its probes lost, replies after it."""
+    sock = ws.path("stall.sock")
+    spath = ws.path("stall-send.json")
+    refl, up = reflector(ws, "stall", sock, ws.path("stall.json"))
+    if not tap.ok(up, "stall: the reflector is up", refl.diag()):
+        refl.stop()
+        return
+    snd = ws.start("stall-send", [OVLPERF] + eal(ws.prefix("send"), "0@1,1@1",
+                                                  [memif("client", sock)]) +
+                   ["--", "send", "--encap", "raw", "--rate", "20k", "--duration", "8",
+                    "--outage-after", "0.5", "--json", spath])
+    going = snd.wait_for(lambda: "[   2.0 s]" in snd.stderr(), 30)
+    refl.send_signal(signal.SIGSTOP)
+    time.sleep(2)
+    refl.send_signal(signal.SIGCONT)
+    rc, _ = snd.wait(40)
+    err = snd.stderr()
+    doc, why = load_json(spath)
+    tap.ok(going and "outage from" in err and "replies again after" in err and "link down" not in err,
+           "stall: with no link event, the sender says an outage began and that replies came back",
+           snd.diag())
+    out = (doc or {}).get("outages", {})
+    lst = out.get("list", [])
+    s = doc["streams"][0] if doc else {"tx": {"packets": 0}, "rx": {"packets": 0}, "lost": 0}
+    tx, rx, lost = s["tx"]["packets"], s["rx"]["packets"], s["lost"]
+    tap.ok(rc == 0 and doc is not None and doc["partial"] is False and out.get("count") == 1 and
+           len(lst) == 1 and lst[0]["ended"] and lst[0]["cause"] == "no replies while sending" and
+           1.0 <= lst[0]["length_s"] <= 7,
+           "stall: exit 0, complete, one outage recorded (ended, no replies, about 2 s long)",
+           snd.diag() + [why or "outages %r" % out])
+    full = (doc or {}).get("sender", {}).get("tx_full", 0)
+    tap.ok(rx >= 60000 and rx + lost == tx and (lost > 0 or full > 0),
+           "stall: replies are measured again after the outage (rx >= 3 s of probes), every "
+           "probe sent is either answered or lost (rx + lost == tx), and the stall shows: probes "
+           "lost, or bursts the full ring refused (tx_full)",
+           ["tx %d rx %d lost %d tx_full %d" % (tx, rx, lost, full)])
+    snd.stop()
+    refl.send_signal(signal.SIGCONT)
+    refl.stop()
+
+    # Stopped for good: --link-timeout ends the run on the outage alone.
+    sock = ws.path("stall2.sock")
+    spath = ws.path("stall2-send.json")
+    refl, up = reflector(ws, "stall2", sock, ws.path("stall2.json"))
+    snd = ws.start("stall2-send", [OVLPERF] + eal(ws.prefix("send"), "0@1,1@1",
+                                                   [memif("client", sock)]) +
+                   ["--", "send", "--encap", "raw", "--rate", "20k", "--duration", "20",
+                    "--outage-after", "0.5", "--link-timeout", "1.5", "--json", spath])
+    going = up and snd.wait_for(lambda: "[   2.0 s]" in snd.stderr(), 30)
+    refl.send_signal(signal.SIGSTOP)
+    stopped = time.monotonic()
+    rc, _ = snd.wait(40)
+    after = time.monotonic() - stopped
+    doc, why = load_json(spath)
+    tap.ok(going and rc == 3 and after < 15 and doc is not None and doc["partial"] is True and
+           doc["stop_reason"] == "outage" and doc["outages"]["count"] == 1 and
+           not doc["outages"]["list"][0]["ended"],
+           "stall, --link-timeout 1.5: the run ends on the outage, long before its 20 s: exit 3, "
+           "partial, stop_reason 'outage', the outage recorded as not ended",
+           snd.diag() + ["ended %.1f s after SIGSTOP" % after,
+                         why or "stop_reason %r outages %r" % (doc["stop_reason"], doc["outages"])])
+    snd.stop()
+    refl.send_signal(signal.SIGCONT)
+    refl.stop()
 
 
 def timeout(tap, ws):
@@ -174,6 +255,7 @@ def body(tap, ws):
         refl.stop()
         restart(tap, ws)
         timeout(tap, ws)
+        stalled(tap, ws)
         return
     tap.ok(not bad, "every sender exits 0 with replies to its probes (at most 1% lost)",
            bad[:20])
@@ -191,6 +273,7 @@ def body(tap, ws):
     refl.stop()
     restart(tap, ws)
     timeout(tap, ws)
+    stalled(tap, ws)
 
 
 if __name__ == "__main__":
