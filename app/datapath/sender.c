@@ -284,7 +284,7 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 	}
 	st = &snd->state[idx];
 	stats = &snd->stats[idx];
-	seq = p.form == OVL_PROBE_FULL ? p.seq : ovl_probe_seq_extend(st->highest_rx_seq, (uint32_t)p.seq);
+	seq = p.form == OVL_PROBE_FULL ? p.seq : ovl_probe_seq_sent(st->next_seq, (uint32_t)p.seq);
 	if (seq < st->first_measured_seq) {
 		snd->misc.warmup_replies++;
 		return;

@@ -115,6 +115,32 @@ test_seq_extend(void **state)
 	assert_int_equal(ovl_probe_seq_extend(5, 0xFFFFFFF0u), 0xFFFFFFF0ull); /* nothing before epoch 0 */
 }
 
+/* The sender's extension: by what it sent, exact across wraps and outages of any length. */
+static void
+test_seq_sent(void **state)
+{
+	uint64_t outage = 3000000000ull; /* > 2^31 probes with no reply */
+
+	(void)state;
+	assert_int_equal(ovl_probe_seq_sent(1, 0), 0);
+	assert_int_equal(ovl_probe_seq_sent(100, 99), 99);
+	assert_int_equal(ovl_probe_seq_sent(100, 7), 7);
+	/* At the wrap: the last before it and the first after it. */
+	assert_int_equal(ovl_probe_seq_sent(0x100000001ull, 0xFFFFFFFFu), 0xFFFFFFFFull);
+	assert_int_equal(ovl_probe_seq_sent(0x100000001ull, 0), 0x100000000ull);
+	assert_int_equal(ovl_probe_seq_sent(0x100000000ull, 0xFFFFFFFFu), 0xFFFFFFFFull);
+	/* Late by 2^32 - 1: still exact. */
+	assert_int_equal(ovl_probe_seq_sent(0x300000000ull, 1), 0x200000001ull);
+	/* After an outage of 3e9 probes, the first reply: the extension by the highest reply
+	 * seen (5e9) goes wrong, by what was sent it is exact. */
+	assert_int_not_equal(ovl_probe_seq_extend(5000000000ull, (uint32_t)(5000000000ull + outage)),
+			5000000000ull + outage);
+	assert_int_equal(ovl_probe_seq_sent(5000000000ull + outage + 1,
+			(uint32_t)(5000000000ull + outage)), 5000000000ull + outage);
+	/* A day at 100 Mpps: 8.64e12 probes, 2011 wraps. */
+	assert_int_equal(ovl_probe_seq_sent(8640000000000ull, (uint32_t)8639999999999ull), 8639999999999ull);
+}
+
 /* The parsers' quick check answers as the full read does, on every length and header byte. */
 static void
 test_check_agrees_with_read(void **state)
@@ -149,6 +175,7 @@ main(void)
 		cmocka_unit_test(test_full_round_trip),
 		cmocka_unit_test(test_not_probes),
 		cmocka_unit_test(test_seq_extend),
+		cmocka_unit_test(test_seq_sent),
 		cmocka_unit_test(test_check_agrees_with_read),
 	};
 
