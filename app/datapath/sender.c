@@ -219,7 +219,7 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 	else
 		rc = take_copied(snd, s, pkts, n_dgrams, st->next_seq, ts);
 	if (unlikely(rc != 0)) {
-		snd->misc.tx_full++;
+		snd->misc.no_mbuf++;
 		return;
 	}
 	/*

@@ -60,6 +60,7 @@ struct sender_misc {
 	uint64_t misrouted;           /* replies to a stream another queue's sender owns */
 	uint64_t arp_answered;
 	uint64_t tx_full;
+	uint64_t no_mbuf;             /* bursts not built: the pool was empty (a slow peer holds its mbufs) */
 	uint64_t fragments;
 	uint64_t rx_unstamped;        /* hardware timestamps: replies the NIC did not stamp (TSC used) */
 	uint64_t rx_before_tx;        /* hardware timestamps: converted RX stamp before the TX one (rtt 0) */

@@ -358,7 +358,7 @@ sender_object(const struct run_result *r)
 			"misrouted", (json_int_t)q->counts.misrouted,
 			"tx_full", (json_int_t)q->counts.tx_full));
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
 		"rx_frames", (json_int_t)c->rx_frames,
 		"warmup_replies", (json_int_t)c->warmup_replies,
 		"other_session", (json_int_t)c->other_session,
@@ -366,6 +366,7 @@ sender_object(const struct run_result *r)
 		"misrouted", (json_int_t)c->misrouted,
 		"arp_answered", (json_int_t)c->arp_answered,
 		"tx_full", (json_int_t)c->tx_full,
+		"no_mbuf", (json_int_t)c->no_mbuf,
 		"fragments", (json_int_t)c->fragments,
 		"rx_unstamped", (json_int_t)c->rx_unstamped,
 		"rx_before_tx", (json_int_t)c->rx_before_tx,

@@ -86,6 +86,7 @@ results_add_sender(struct sender_misc *sum, const struct sender_misc *one)
 	sum->misrouted += one->misrouted;
 	sum->arp_answered += one->arp_answered;
 	sum->tx_full += one->tx_full;
+	sum->no_mbuf += one->no_mbuf;
 	sum->fragments += one->fragments;
 	sum->rx_unstamped += one->rx_unstamped;
 	sum->rx_before_tx += one->rx_before_tx;

@@ -13,6 +13,8 @@ Each case runs `ovlperf -- loop --encap raw --rate 10k --duration 1` (default EA
   the directory and what is allowed.
 - A full disk (a 64 KiB tmpfs, filled): status 1, one line naming the path and "No space left",
   the earlier results file of that name left as it was, no temporary file left.
+- loop --rate unlimited (the sender outruns the reflector, the pool runs dry): no_mbuf +
+  tx_full > 0, the run ends on time with replies, every mbuf back in its pool.
 - reflect with no --duration ends on SIGTERM as planned: status 0, not partial; reflect with
   --duration 30 stopped by SIGTERM: status 3 and partial.
 Mounts are removed at the end whatever happens.
@@ -164,10 +166,31 @@ def reflect_stop(tap, ws, duration, want_rc, want_partial):
     proc.stop()
 
 
+def exhaustion(tap, ws):
+    """loop --rate unlimited: the sender outruns the reflector, whose ring and queues hold the
+    pool's mbufs. The shortfall is counted (no_mbuf, tx_full), the run ends on time, replies
+    keep coming, and every mbuf is back in its pool at the end."""
+    j = ws.path("unlimited.json")
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "raw", "--rate", "unlimited", "--duration", "2",
+                "--json", j, "--no-live"], 60)
+    doc, why = load_json(j)
+    ok = r.rc == 0 and doc is not None
+    snd = doc["sender"] if ok else {}
+    pools = doc["mempools"] if ok else []
+    tap.ok(ok and snd["no_mbuf"] + snd["tx_full"] > 0 and doc["streams"][0]["rx"]["packets"] > 0
+           and r.elapsed < 30,
+           "loop --rate unlimited: the empty pool is counted (no_mbuf + tx_full > 0), never a "
+           "stall: the run ends on time with replies", r.diag() + [why or "sender %r" % {
+               k: snd.get(k) for k in ("no_mbuf", "tx_full", "rx_frames")}])
+    tap.ok(ok and all(p["in_use_start"] == p["in_use_end"] for p in pools),
+           "loop --rate unlimited: every mbuf back in its pool at the end", ["%r" % pools])
+
+
 def body(tap, ws):
     pipes(tap, ws)
     paths(tap, ws)
     full_disk(tap, ws)
+    exhaustion(tap, ws)
     reflect_stop(tap, ws, 0, 0, False)
     reflect_stop(tap, ws, 30, 3, True)
 
