@@ -44,6 +44,10 @@ replies while sending", 1 to 7 s long) and replies measured after it (rx >= 6000
 the stall shows as lost probes or as bursts the full ring refused, tx_full). Stopped for good with
 --link-timeout 1.5: the run ends on the outage (exit 3, stop_reason "outage", not ended).
 The restart above is also recorded as one outage, cause "link down", ended.
+
+Last, a reflector with --key that keeps running while the sender is run twice (two processes,
+two random sessions): each run's probes are answered (>= 99%): the replay window and rate cap
+take the new session.
 """
 
 import os
@@ -147,6 +151,41 @@ def restart(tap, ws):
            [why or "reflector %r" % {k: st.get(k) for k in ("rx_frames", "reflected", "drops")}])
     snd.stop()
     second.stop()
+
+
+def keyed_restart(tap, ws):
+    """A keyed reflector that keeps running, and the sender started again (a new process, so a
+    new random session): its replay window and rate cap take the new session, every probe of
+    both runs is answered."""
+    key = ws.path("peers.key")
+    with open(key, "w") as f:
+        f.write("00112233445566778899aabbccddeeff\n")
+    sock = ws.path("keyed.sock")
+    refl = ws.start("keyed", [OVLPERF] + eal(ws.prefix("keyed"), "0@0,1@0",
+                                             [memif("server", sock, ",mac=02:00:00:00:00:aa")]) +
+                    ["--", "reflect", "--key", key, "--json", ws.path("keyed.json")])
+    up = refl.wait_for(lambda: os.path.exists(sock) and " s] rx" in refl.stderr(), 20)
+    if not tap.ok(up and refl.alive(), "keyed: the reflector (--key) is up", refl.diag()):
+        refl.stop()
+        return
+    got = []
+    for i in (1, 2):
+        spath = ws.path("keyed-send-%d.json" % i)
+        r = ws.run([OVLPERF] + eal(ws.prefix("send"), "0@1,1@1", [memif("client", sock)]) +
+                   ["--", "send", "--encap", "raw", "--inner-size", "128", "--key", key,
+                    "--rate", "20k", "--duration", "1", "--drain", "300", "--json", spath,
+                    "--no-live"], 60)
+        doc, why = load_json(spath)
+        s = doc["streams"][0] if doc else None
+        got.append((r.rc, doc and doc["config"].get("session"), s and s["tx"]["packets"],
+                    s and s["rx"]["packets"], why))
+    ok = all(rc == 0 and tx and rx >= 0.99 * tx for rc, _, tx, rx, _ in got)
+    tap.ok(ok and got[0][1] != got[1][1],
+           "keyed: the sender run twice against the running reflector (two sessions): each "
+           "run's probes answered (at least 99%)",
+           ["run %d: exit %s session %s tx %s rx %s %s" % (i + 1, *g) for i, g in enumerate(got)]
+           + refl.diag(5))
+    refl.stop()
 
 
 def stalled(tap, ws):
@@ -256,6 +295,7 @@ def body(tap, ws):
         restart(tap, ws)
         timeout(tap, ws)
         stalled(tap, ws)
+        keyed_restart(tap, ws)
         return
     tap.ok(not bad, "every sender exits 0 with replies to its probes (at most 1% lost)",
            bad[:20])
@@ -274,6 +314,7 @@ def body(tap, ws):
     restart(tap, ws)
     timeout(tap, ws)
     stalled(tap, ws)
+    keyed_restart(tap, ws)
 
 
 if __name__ == "__main__":
