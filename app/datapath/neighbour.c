@@ -3,6 +3,7 @@
  * Answering ARP as a tunnel endpoint does: for the underlay address on the port, and for the
  * inner address inside tunnels that carry Ethernet (a Linux VTEP asks for the inner MAC through
  * the tunnel before it answers). Both answers are the received frame turned around in place.
+ * On an IPv6 underlay neighbour_ndp.c answers solicitations instead.
  */
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -11,7 +12,6 @@
 #include "arp.h"
 #include "drop.h"
 #include "headers.h"
-#include "drop.h"
 #include "neighbour.h"
 
 static int
@@ -29,6 +29,8 @@ neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
 	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
 	struct ovl_arp a;
 
+	if (parse_rc < 0 && l->ip6 && l->l3_proto == IPPROTO_ICMPV6)
+		return neighbour_ndp_answer(m, self);
 	if (parse_rc == -OVL_DROP_NOT_IPV4) {
 		if (ovl_arp_read(data, rte_pktmbuf_data_len(m), &a) < 0 ||
 				a.op != RTE_ARP_OP_REQUEST || !ours(self, a.tip))
