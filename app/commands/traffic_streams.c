@@ -25,7 +25,7 @@ resolve_addresses(struct run *run, int loop)
 	unsigned int i;
 
 	cfg->spec.src_mac = run->ports[0].mac;
-	cfg->dst_mac_source = cfg->dst_mac_given ? "option" : "arp";
+	cfg->dst_mac_source = cfg->dst_mac_given ? "option" : cfg->spec.ip6 ? "ndp" : "arp";
 	if (loop) {
 		if (!cfg->dst_mac_given) {
 			cfg->spec.dst_mac = run->ports[1].mac;
