@@ -32,7 +32,8 @@ neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
 	if (parse_rc < 0 && l->ip6 && l->l3_proto == IPPROTO_ICMPV6)
 		return neighbour_ndp_answer(m, self);
 	if (parse_rc == -OVL_DROP_NOT_IPV4) {
-		if (ovl_arp_read(data, rte_pktmbuf_data_len(m), &a) < 0 ||
+		/* On an IPv6 underlay our IPv4 address is only a default nobody was given. */
+		if (self->is_ip6 || ovl_arp_read(data, rte_pktmbuf_data_len(m), &a) < 0 ||
 				a.op != RTE_ARP_OP_REQUEST || !ours(self, a.tip))
 			return 0;
 		ovl_arp_answer(data, &a, &self->mac);
