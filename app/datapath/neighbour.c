@@ -22,7 +22,7 @@ ours(const struct neighbour_self *self, rte_be32_t ip)
 	return ip != self->peer_ip && a - first < (self->ip_count ? self->ip_count : 1);
 }
 
-int
+enum neighbour_answered
 neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
 		const struct neighbour_self *self)
 {
@@ -35,14 +35,14 @@ neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
 		/* On an IPv6 underlay our IPv4 address is only a default nobody was given. */
 		if (self->is_ip6 || ovl_arp_read(data, rte_pktmbuf_data_len(m), &a) < 0 ||
 				a.op != RTE_ARP_OP_REQUEST || !ours(self, a.tip))
-			return 0;
+			return NEIGHBOUR_NONE;
 		ovl_arp_answer(data, &a, &self->mac);
-		return 1;
+		return NEIGHBOUR_ARP;
 	}
 	if (parse_rc == -OVL_DROP_INNER_NOT_IPV4 && l->inner_l2 != 0) {
 		if (ovl_arp_read(data + l->inner_l2, l->inner_end - l->inner_l2, &a) < 0 ||
 				a.op != RTE_ARP_OP_REQUEST || a.tip != self->inner_ip)
-			return 0;
+			return NEIGHBOUR_NONE;
 		ovl_arp_answer(data + l->inner_l2, &a, &self->inner_mac);
 		/*
 		 * Back to the endpoint that asked, from our underlay address; the tunnel header as it
@@ -59,7 +59,7 @@ neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
 			if (l->ip6)
 				udp->dgram_cksum = ovl_l4_cksum(data + l->l3, udp);
 		}
-		return 1;
+		return NEIGHBOUR_ARP;
 	}
-	return 0;
+	return NEIGHBOUR_NONE;
 }

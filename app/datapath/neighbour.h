@@ -26,20 +26,29 @@ struct neighbour_self {
 	rte_be32_t inner_ip;
 };
 
+/* What neighbour_answer answered, for the counters. */
+enum neighbour_answered {
+	NEIGHBOUR_NONE,
+	NEIGHBOUR_ARP,
+	NEIGHBOUR_NDP,
+};
+
 /*
  * Answers, in place, an ARP request or a neighbour solicitation in the received frame m
  * (parse_rc and l from ovl_parse) when it asks for one of our underlay addresses or, inside a
- * tunnel carrying Ethernet, for our inner address. Returns 1 when m is now the answer, ready
- * to send back; 0 otherwise.
+ * tunnel carrying Ethernet, for our inner address. Returns NEIGHBOUR_ARP or NEIGHBOUR_NDP when
+ * m is now the answer, ready to send back; NEIGHBOUR_NONE otherwise.
  */
-int neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
-		const struct neighbour_self *self);
+enum neighbour_answered neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l,
+		int parse_rc, const struct neighbour_self *self);
 
 /*
  * The neighbour discovery half of neighbour_answer, for a frame that parsed as IPv6 carrying
- * ICMPv6: answers a valid solicitation (ndp.h) for self->ip6. Returns 1 or 0 as it does.
+ * ICMPv6: answers a valid solicitation (ndp.h) for self->ip6. Returns NEIGHBOUR_NDP or
+ * NEIGHBOUR_NONE.
  */
-int neighbour_ndp_answer(struct rte_mbuf *m, const struct neighbour_self *self);
+enum neighbour_answered neighbour_ndp_answer(struct rte_mbuf *m,
+		const struct neighbour_self *self);
 
 /*
  * When the frame of len bytes at data is a valid advertisement for target with its link-layer

@@ -11,7 +11,7 @@
 #include "ndp.h"
 #include "neighbour.h"
 
-int
+enum neighbour_answered
 neighbour_ndp_answer(struct rte_mbuf *m, const struct neighbour_self *self)
 {
 	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
@@ -19,16 +19,16 @@ neighbour_ndp_answer(struct rte_mbuf *m, const struct neighbour_self *self)
 	struct ovl_ndp nd;
 
 	if (!self->is_ip6 || m->nb_segs != 1 || ovl_ndp_read(data, have, &nd) != 0)
-		return 0;
+		return NEIGHBOUR_NONE;
 	/* The advertisement may be longer than the solicitation (which need carry no option). */
 	if ((uint32_t)nd.l3 + OVL_NDP_IP_LEN > (uint32_t)have + rte_pktmbuf_tailroom(m))
-		return 0;
+		return NEIGHBOUR_NONE;
 	len = ovl_ndp_answer(data, &nd, self->ip6, &self->mac);
 	if (len == 0)
-		return 0;
+		return NEIGHBOUR_NONE;
 	m->data_len = len;
 	m->pkt_len = len;
-	return 1;
+	return NEIGHBOUR_NDP;
 }
 
 int

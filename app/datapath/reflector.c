@@ -356,8 +356,12 @@ reflector_main(void *arg)
 					? admit_ndp(r, data, rte_pktmbuf_data_len(m))
 					: admit_arp(r, data, rte_pktmbuf_data_len(m), l, rc);
 
-				if (why == 0 && neighbour_answer(m, l, rc, &r->self)) {
-					st->arp_answered++;
+				enum neighbour_answered k = why == 0
+					? neighbour_answer(m, l, rc, &r->self) : NEIGHBOUR_NONE;
+
+				if (k != NEIGHBOUR_NONE) {
+					st->arp_answered += k == NEIGHBOUR_ARP;
+					st->ndp_answered += k == NEIGHBOUR_NDP;
 					l->probe = 0;
 					out[n_out++] = m;
 					continue;

@@ -191,6 +191,11 @@ def body(tap, ws):
                len(outs), len(frames), ", ".join(names)),
            ["reflected %s" % doc["reflector"]["reflected"]])
     adverts = [Ether(o) for o in outs if Ether(o).haslayer(ICMPv6ND_NA)]
+    refl = doc["reflector"]
+    tap.ok(refl.get("ndp_answered") == 2 * REPS and refl.get("arp_answered") == 0,
+           "the JSON counts the answers as ndp_answered (%d), none as ARP" % (2 * REPS),
+           ["ndp_answered %r arp_answered %r" % (refl.get("ndp_answered"),
+                                                 refl.get("arp_answered"))])
     outs = [o for o in outs if not Ether(o).haslayer(ICMPv6ND_NA)]
     check_adverts(tap, adverts, mac)
     for o in outs:

@@ -12,7 +12,7 @@ No static neighbour on either side: the sender finds B's MAC by neighbour discov
 solicitation answered by B's kernel), and B finds the sender's: it learns it from the
 solicitation's source LLA option (STALE), and, told to probe after one second instead of five
 (delay_first_probe_time), asks the sender by a unicast solicitation mid-run, which the sender
-answers (its arp_answered counts it), so B's entry ends REACHABLE, never PERMANENT.
+answers (its ndp_answered counts it), so B's entry ends REACHABLE, never PERMANENT.
 """
 import json
 import os
@@ -114,12 +114,12 @@ def main():
                "%s %s, B's veth is %s" % (cfg["dst_mac_source"], cfg["dst_mac"], MAC_B))
         neigh = b_neighbour(v)
         tap.diag("B: %s; the sender answered %d solicitations" % (neigh,
-                                                              res["sender"]["arp_answered"]))
-        tap.ok(res["sender"]["arp_answered"] >= 1 and MAC_A in neigh and "REACHABLE" in neigh
+                                                              res["sender"]["ndp_answered"]))
+        tap.ok(res["sender"]["ndp_answered"] >= 1 and MAC_A in neigh and "REACHABLE" in neigh
                and "PERMANENT" not in neigh,
                "B's kernel asked for our address by NDP and we answered: its entry is learnt "
                "and REACHABLE, not static", ["ip -6 neigh: %r" % neigh,
-                                             "sender answered %d" % res["sender"]["arp_answered"]])
+                                             "sender answered %d" % res["sender"]["ndp_answered"]])
         tap.ok(res["config"]["inner_dst_mac"] == INNER_MAC_B,
                "the inner MAC was resolved by ARP through the tunnel over IPv6",
                "%s, B's vx0 is %s" % (res["config"]["inner_dst_mac"], INNER_MAC_B))
