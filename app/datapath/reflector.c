@@ -352,10 +352,10 @@ reflector_main(void *arg)
 			}
 			if (rc == -OVL_DROP_NOT_IPV4 || rc == -OVL_DROP_INNER_NOT_IPV4 ||
 					(l->ip6 && l->l3_proto == IPPROTO_ICMPV6)) {
+				/* An ARP inside a tunnel over IPv6 is ARP's; ICMPv6 on the underlay, NDP's. */
 				int why = l->l3_proto == IPPROTO_ICMPV6 && rc != -OVL_DROP_INNER_NOT_IPV4
 					? admit_ndp(r, data, rte_pktmbuf_data_len(m))
 					: admit_arp(r, data, rte_pktmbuf_data_len(m), l, rc);
-
 				enum neighbour_answered k = why == 0
 					? neighbour_answer(m, l, rc, &r->self) : NEIGHBOUR_NONE;
 
