@@ -56,6 +56,15 @@ multicast_mac(const uint8_t group[16])
 	return mac;
 }
 
+struct rte_ether_addr
+ovl_ndp_solicited_mac(const uint8_t a[16])
+{
+	uint8_t group[16];
+
+	ovl_ndp_solicited_node(group, a);
+	return multicast_mac(group);
+}
+
 /* The options after the message: each at least 8 bytes and within it (RFC 4861 4.6). */
 static int
 read_options(const uint8_t *opt, uint32_t len, uint8_t want, struct ovl_ndp *nd)
@@ -171,11 +180,10 @@ ovl_ndp_solicit(uint8_t *eth, const struct rte_ether_addr *sha, const uint8_t sr
 		const uint8_t target[16], uint16_t vlan)
 {
 	uint8_t group[16];
-	struct rte_ether_addr dst;
+	struct rte_ether_addr dst = ovl_ndp_solicited_mac(target);
 	uint16_t off;
 
 	ovl_ndp_solicited_node(group, target);
-	dst = multicast_mac(group);
 	off = ovl_ether_write(eth, &dst, sha, RTE_ETHER_TYPE_IPV6, vlan);
 	ovl_ipv6_write((struct rte_ipv6_hdr *)(eth + off), src, group, IPPROTO_ICMPV6,
 			OVL_NDP_MSG_LEN + OVL_NDP_LLA_OPT_LEN, OVL_NDP_HOP_LIMIT);

@@ -62,5 +62,7 @@ uint16_t ovl_ndp_solicit(uint8_t *eth, const struct rte_ether_addr *sha, const u
 
 /* ff02::1:ffXX:XXXX, the solicited-node group of a (RFC 4291 2.7.1). */
 void ovl_ndp_solicited_node(uint8_t group[16], const uint8_t a[16]);
+/* 33:33:ff:XX:XX:XX, the MAC of that group (RFC 2464 7): where solicitations for a arrive. */
+struct rte_ether_addr ovl_ndp_solicited_mac(const uint8_t a[16]);
 
 #endif

@@ -85,10 +85,13 @@ test_solicit(void **state)
 	uint8_t f[128], *ip = f + ETH;
 	static const uint8_t group[16] = { 0xFF, 0x02, [11] = 0x01, [12] = 0xFF, 0xab, 0xcd, 0x02 };
 	static const uint8_t group_mac[6] = { 0x33, 0x33, 0xFF, 0xab, 0xcd, 0x02 };
+	struct rte_ether_addr mac;
 	struct ovl_ndp nd;
 	int tag;
 
 	(void)state;
+	mac = ovl_ndp_solicited_mac(peer);
+	CHECK(memcmp(&mac, group_mac, 6) == 0, "the group's MAC is 33:33:ff:ab:cd:02");
 	for (tag = 0; tag < 2; tag++) {
 		uint16_t len, l3 = tag ? ETH + 4 : ETH;
 
