@@ -51,7 +51,8 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 		/* max_frame 0: as large as the port takes. RSS spreads the queues' work. */
 		req = (struct port_request){ .promiscuous = cfg->promiscuous, .one_pool = 1,
 			.forced = cfg->profile_given ? &cfg->profile : NULL,
-			.queues = (uint16_t)cfg->queues, .rss = 1 };
+			.queues = (uint16_t)cfg->queues, .rss = 1,
+			.ip6 = cfg->spec.ip6 ? cfg->spec.dst_ip6 : NULL };
 		if (status == 0)
 			status = run_port_start(run, cfg->port, &req,
 					REFLECT_MBUFS * cfg->queues + (unsigned int)replayed, 0);

@@ -222,7 +222,8 @@ traffic_ports_start(struct run *run, int loop)
 			.rx_offloads = i == 0 ? rx_offloads : 0,
 			.one_pool = i == 1 || !run->keep_frames,
 			.forced = cfg->profile_given ? &cfg->profile : NULL,
-			.queues = (uint16_t)cfg->queues, .rss = i == 1 };
+			.queues = (uint16_t)cfg->queues, .rss = i == 1,
+			.ip6 = !cfg->spec.ip6 ? NULL : i == 0 ? cfg->spec.src_ip6 : cfg->spec.dst_ip6 };
 
 		rc = run_port_start(run, ids[i], &req, (i == 0 ? mbufs : POOL_MBUFS) * cfg->queues, room);
 		if (rc != 0)

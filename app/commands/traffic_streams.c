@@ -25,7 +25,7 @@ resolve_addresses(struct run *run, int loop)
 	unsigned int i;
 
 	cfg->spec.src_mac = run->ports[0].mac;
-	cfg->dst_mac_source = cfg->dst_mac_given ? "option" : "arp";
+	cfg->dst_mac_source = cfg->dst_mac_given ? "option" : cfg->spec.ip6 ? "ndp" : "arp";
 	if (loop) {
 		if (!cfg->dst_mac_given) {
 			cfg->spec.dst_mac = run->ports[1].mac;
@@ -156,7 +156,8 @@ setup_sender(struct run *run, unsigned int q)
 	/* IP-in-IP flows come from consecutive underlay addresses (one more past the peer's). */
 	s->self = (struct neighbour_self){ .mac = s->mac, .ip = cfg->spec.src_ip,
 		.ip_count = cfg->flows + 1, .peer_ip = cfg->spec.dst_ip, .inner_mac = cfg->spec.inner_src_mac,
-		.inner_ip = cfg->spec.inner_src_ip };
+		.inner_ip = cfg->spec.inner_src_ip, .is_ip6 = cfg->spec.ip6 };
+	memcpy(s->self.ip6, cfg->spec.src_ip6, sizeof(s->self.ip6));
 	tsc_clock_init(&s->clock, hz);
 	s->rx_clock = run->rx_hw ? &run->rx_clock : NULL;
 	s->rx_ts_offset = run->rx_ts_offset;

@@ -42,7 +42,7 @@ const struct option_entry option_table[] = {
 	{ G_ADDR, C_BUILD, "dst-port", "P", "inner UDP destination port (default 7000)", apply_dst_port },
 	{ G_ADDR, C_REFLECT, "ip", "ADDR", "reflector's own underlay IPv4 or IPv6 address (default 192.0.2.2); it answers that version only", apply_dst_ip },
 	{ G_ADDR, C_REFLECT, "inner-ip", "ADDR", "reflector's own inner IPv4 in every tunnel (default 198.51.100.2)", apply_inner_dst_ip },
-	{ G_ADDR, C_TRAFFIC, "arp-timeout", "S", "seconds to wait for ARP replies (default 3)", apply_arp_timeout },
+	{ G_ADDR, C_TRAFFIC, "arp-timeout", "S", "seconds to wait for ARP replies or NDP advertisements (default 3)", apply_arp_timeout },
 	{ G_PROBE, C_BUILD, "session", "ID", "probe session id, 0..4294967295 (default random)", apply_session },
 	{ G_PROBE, C_FRAMES, "stream", "ID", "probe stream id, 0..65535 (default 0)", apply_stream },
 	{ G_PROBE, C_FRAMES, "seq", "N", "probe sequence number (default 0)", apply_seq },

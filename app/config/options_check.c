@@ -68,10 +68,6 @@ check_ip_version(struct app_config *cfg, const char *command)
 		}
 	}
 	cfg->n_encaps = k;
-	if (strcmp(command, "send") == 0 && !cfg->dst_mac_given) {
-		fprintf(stderr, "ovlperf send: over IPv6 the next hop's MAC is not resolved yet (no neighbour discovery): give --dst-mac\n");
-		return -1;
-	}
 	if (cfg->tx_offloads != 0) {
 		fprintf(stderr, "ovlperf %s: --tx-offload cksum is IPv4 only: over IPv6 the outer UDP checksum is mandatory and covers what the port would change; leave it out\n",
 				command);

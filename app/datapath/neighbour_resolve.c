@@ -10,7 +10,7 @@
 #include "arp.h"
 #include "drop.h"
 #include "headers.h"
-#include "drop.h"
+#include "ndp.h"
 #include "neighbour.h"
 #include "port_gate.h"
 
@@ -29,7 +29,10 @@ send_frame(uint16_t port, struct rte_mempool *pool, const uint8_t *frame, uint16
 	return 0;
 }
 
-/* A broadcast request on the underlay, or one inside the tunnel to the remote VTEP. */
+/*
+ * A broadcast request on the underlay (IPv6: a solicitation to the next hop's solicited-node
+ * group), or one inside the tunnel to the remote VTEP.
+ */
 static uint16_t
 build_request(uint8_t *frame, const struct ovl_frame_spec *spec, int inner)
 {
@@ -37,6 +40,8 @@ build_request(uint8_t *frame, const struct ovl_frame_spec *spec, int inner)
 	char err[256];
 	uint16_t len;
 
+	if (!inner && spec->ip6)
+		return ovl_ndp_solicit(frame, &spec->src_mac, spec->src_ip6, spec->dst_ip6, spec->vlan);
 	if (!inner)
 		return RTE_MAX(ovl_arp_request(frame, &spec->src_mac, spec->src_ip, spec->dst_ip,
 				spec->vlan), (uint16_t)OVL_ETH_MIN_NOFCS);
@@ -62,10 +67,11 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 	struct ovl_rx_config rx;
 	uint8_t frame[256];
 	uint16_t len = build_request(frame, spec, inner);
-	char ip[INET_ADDRSTRLEN];
-	struct neighbour_self self = { .mac = spec->src_mac, .ip = spec->src_ip, .ip_count = 1,
-		.inner_mac = spec->inner_src_mac, .inner_ip = spec->inner_src_ip };
+	char ip[INET6_ADDRSTRLEN];
+	struct neighbour_self self = { .mac = spec->src_mac, .is_ip6 = spec->ip6, .ip = spec->src_ip,
+		.ip_count = 1, .inner_mac = spec->inner_src_mac, .inner_ip = spec->inner_src_ip };
 
+	memcpy(self.ip6, spec->src_ip6, sizeof(self.ip6));
 	ovl_rx_config_for_spec(&rx, spec);
 	while (rte_rdtsc() < deadline) {
 		struct rte_mbuf *pkts[32];
@@ -85,7 +91,10 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 			int rc = ovl_parse(data, rte_pktmbuf_data_len(pkts[i]), &rx, &l);
 			int found = 0;
 
-			if (!inner && rc == -OVL_DROP_NOT_IPV4 &&
+			if (!inner && spec->ip6) {
+				found = neighbour_ndp_advert(data, rte_pktmbuf_data_len(pkts[i]),
+						spec->dst_ip6, &spec->dst_mac);
+			} else if (!inner && rc == -OVL_DROP_NOT_IPV4 &&
 					ovl_arp_read(data, rte_pktmbuf_data_len(pkts[i]), &a) == 0 &&
 					a.op == RTE_ARP_OP_REPLY && a.sip == spec->dst_ip) {
 				spec->dst_mac = a.sha;
@@ -113,10 +122,14 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 			}
 		}
 	}
-	fprintf(stderr, "ovlperf: no ARP reply for %s %s on port %u within %.1f s; give its MAC with %s\n",
-			inner ? "inner address" : "next hop",
-			inet_ntop(AF_INET, inner ? &spec->inner_dst_ip : &spec->dst_ip, ip, sizeof(ip)),
-			port, timeout_s, inner ? "--inner-dst-mac" : "--dst-mac");
+	if (!inner && spec->ip6)
+		inet_ntop(AF_INET6, spec->dst_ip6, ip, sizeof(ip));
+	else
+		inet_ntop(AF_INET, inner ? &spec->inner_dst_ip : &spec->dst_ip, ip, sizeof(ip));
+	fprintf(stderr, "ovlperf: no %s for %s %s on port %u within %.1f s; give its MAC with %s\n",
+			!inner && spec->ip6 ? "neighbour advertisement" : "ARP reply",
+			inner ? "inner address" : "next hop", ip, port, timeout_s,
+			inner ? "--inner-dst-mac" : "--dst-mac");
 	return -1;
 }
 

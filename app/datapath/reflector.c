@@ -14,6 +14,7 @@
 #include "cksum.h"
 #include "config.h"
 #include "headers.h"
+#include "ndp.h"
 #include "neighbour.h"
 #include "port_gate.h"
 #include "probe.h"
@@ -167,11 +168,39 @@ admit_arp(const struct reflector *r, const uint8_t *data, uint32_t len, const st
 	return 0;
 }
 
+/*
+ * Neighbour discovery under the same rules as ARP: a solicitation (valid by RFC 4861 7.1, read
+ * in ndp.c) for our address, from a unicast MAC and a source a probe would be answered from.
+ * The one source more is ::, duplicate address detection, which RFC 4861 7.2.4 answers to all
+ * nodes (ndp.c says why). Returns 0 when it may be answered, 1 when it is no solicitation to
+ * answer (the parse's reason stands), or a negative drop reason.
+ */
+static int
+admit_ndp(const struct reflector *r, const uint8_t *data, uint32_t len)
+{
+	static const uint8_t unspecified[16];
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)data;
+	struct ovl_ndp nd;
+	int rc;
+
+	if (!r->is_ip6)
+		return 1;
+	rc = ovl_ndp_read(data, len, &nd);
+	if (rc != 0 || nd.type != OVL_NDP_SOLICIT)
+		return rc != 0 ? rc : 1;
+	if (!rte_is_unicast_ether_addr(&eth->src_addr) ||
+			(nd.has_lla && !rte_is_unicast_ether_addr(&nd.lla)) ||
+			(memcmp(nd.src, unspecified, 16) != 0 && ovl_ipv6_bad_source(nd.src, r->ip6)))
+		return -OVL_DROP_BAD_SOURCE;
+	return memcmp(nd.target, r->ip6, 16) == 0 ? 0 : -OVL_DROP_NOT_ADDRESSED;
+}
+
 int
 reflector_configure(struct reflector *r, const struct app_config *cfg)
 {
-	r->self = (struct neighbour_self){ .mac = r->mac, .ip = r->ip, .ip_count = 1,
-		.inner_mac = r->inner_mac, .inner_ip = r->inner_ip };
+	r->self = (struct neighbour_self){ .mac = r->mac, .is_ip6 = r->is_ip6, .ip = r->ip,
+		.ip_count = 1, .inner_mac = r->inner_mac, .inner_ip = r->inner_ip };
+	memcpy(r->self.ip6, r->ip6, sizeof(r->self.ip6));
 	r->promiscuous = cfg->promiscuous;
 	r->dwell = cfg->dwell;
 	r->allow = cfg->allow;
@@ -321,11 +350,18 @@ reflector_main(void *arg)
 				out[n_out++] = m;
 				continue;
 			}
-			if (rc == -OVL_DROP_NOT_IPV4 || rc == -OVL_DROP_INNER_NOT_IPV4) {
-				int why = admit_arp(r, data, rte_pktmbuf_data_len(m), l, rc);
+			if (rc == -OVL_DROP_NOT_IPV4 || rc == -OVL_DROP_INNER_NOT_IPV4 ||
+					(l->ip6 && l->l3_proto == IPPROTO_ICMPV6)) {
+				/* An ARP inside a tunnel over IPv6 is ARP's; ICMPv6 on the underlay, NDP's. */
+				int why = l->l3_proto == IPPROTO_ICMPV6 && rc != -OVL_DROP_INNER_NOT_IPV4
+					? admit_ndp(r, data, rte_pktmbuf_data_len(m))
+					: admit_arp(r, data, rte_pktmbuf_data_len(m), l, rc);
+				enum neighbour_answered k = why == 0
+					? neighbour_answer(m, l, rc, &r->self) : NEIGHBOUR_NONE;
 
-				if (why == 0 && neighbour_answer(m, l, rc, &r->self)) {
-					st->arp_answered++;
+				if (k != NEIGHBOUR_NONE) {
+					st->arp_answered += k == NEIGHBOUR_ARP;
+					st->ndp_answered += k == NEIGHBOUR_NDP;
 					l->probe = 0;
 					out[n_out++] = m;
 					continue;

@@ -32,6 +32,7 @@ struct reflector_stats {
 	uint64_t fragments_reflected;
 	uint64_t stamped;
 	uint64_t arp_answered;
+	uint64_t ndp_answered;   /* neighbour solicitations answered (IPv6 underlay) */
 	uint64_t tx_full;
 	uint64_t drops[OVL_DROP_MAX];
 	/*
@@ -60,7 +61,7 @@ struct reflector {
 	struct tsc_clock clock;
 	volatile int stop;           /* loop mode: the sender has finished */
 	struct ovl_ratecap cap;
-	struct neighbour_self self;  /* for ARP; set by reflector_configure */
+	struct neighbour_self self;  /* for ARP and NDP; set by reflector_configure */
 	struct ovl_parse_memo memo;  /* the shapes of probes: most frames parse from one */
 	struct rte_mempool *jumbo;   /* where a chained frame is copied whole; NULL: none come */
 	struct reflector_stats stats;

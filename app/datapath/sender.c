@@ -365,6 +365,7 @@ receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t n
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 		struct ovl_layers l;
+		enum neighbour_answered k;
 		int rc;
 		uint64_t at = now;
 
@@ -383,8 +384,9 @@ receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t n
 		} else if (rc == 1) {
 			on_fragment(snd, m, &l, now, at);
 			continue;
-		} else if (neighbour_answer(m, &l, rc, &snd->self)) {
-			snd->misc.arp_answered++;
+		} else if ((k = neighbour_answer(m, &l, rc, &snd->self)) != NEIGHBOUR_NONE) {
+			snd->misc.arp_answered += k == NEIGHBOUR_ARP;
+			snd->misc.ndp_answered += k == NEIGHBOUR_NDP;
 			answers[n_answers++] = m;
 			continue;
 		} else {

@@ -59,6 +59,7 @@ struct sender_misc {
 	uint64_t unknown_stream;
 	uint64_t misrouted;           /* replies to a stream another queue's sender owns */
 	uint64_t arp_answered;
+	uint64_t ndp_answered;        /* neighbour solicitations answered (IPv6 underlay) */
 	uint64_t tx_full;
 	uint64_t no_mbuf;             /* bursts not built: the pool was empty (a slow peer holds its mbufs) */
 	uint64_t fragments;

@@ -7,6 +7,7 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 
+#include "ndp.h"
 #include "port.h"
 
 #define OVL_FRAME_MAX_NOFCS (9216 - 4)
@@ -159,6 +160,20 @@ queues_hint(const char *driver)
 	return "";
 }
 
+/*
+ * Neighbour solicitations come to the solicited-node group's MAC (33:33:ff:...), which a NIC's
+ * unicast filter drops: add it to the multicast filter, or, where the port has none, take all
+ * multicast. A port with neither (most virtual ones) receives what its peer sends anyway.
+ */
+static void
+ndp_group_join(uint16_t id, const uint8_t ip6[16])
+{
+	struct rte_ether_addr group = ovl_ndp_solicited_mac(ip6);
+
+	if (rte_eth_dev_set_mc_addr_list(id, &group, 1) != 0)
+		rte_eth_allmulticast_enable(id);
+}
+
 int
 port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 {
@@ -287,6 +302,8 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	port_xdp_read(id, xsk_before, n_xsk, &info->xdp);
 	if (req->promiscuous)
 		rte_eth_promiscuous_enable(id);
+	if (req->ip6 != NULL)
+		ndp_group_join(id, req->ip6);
 	for (i = 0; i < info->n_watch; i++)
 		info->watch_start[i] = xstat_value(id, info->watch_names[i], &info->watch_found[i]);
 	rte_eth_macaddr_get(id, &info->mac);

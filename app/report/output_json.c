@@ -297,10 +297,11 @@ encap_totals(const struct run_result *r)
 static json_t *
 reflector_counters(const struct reflector_counts *c)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:o}",
 		"rx_frames", (json_int_t)c->rx_frames, "reflected", (json_int_t)c->reflected,
 		"fragments_reflected", (json_int_t)c->fragments_reflected,
 		"stamped", (json_int_t)c->stamped, "arp_answered", (json_int_t)c->arp_answered,
+		"ndp_answered", (json_int_t)c->ndp_answered,
 		"not_addressed", (json_int_t)c->drops[OVL_DROP_NOT_ADDRESSED],
 		"tx_full", (json_int_t)c->tx_full,
 		"parse_memo", "hits", (json_int_t)c->memo_hits, "misses", (json_int_t)c->memo_misses,
@@ -365,6 +366,7 @@ sender_object(const struct run_result *r)
 		"unknown_stream", (json_int_t)c->unknown_stream,
 		"misrouted", (json_int_t)c->misrouted,
 		"arp_answered", (json_int_t)c->arp_answered,
+		"ndp_answered", (json_int_t)c->ndp_answered,
 		"tx_full", (json_int_t)c->tx_full,
 		"no_mbuf", (json_int_t)c->no_mbuf,
 		"fragments", (json_int_t)c->fragments,

@@ -107,9 +107,9 @@ reflector_line(FILE *out, struct live_state *ls, const struct run_result *r)
 	const struct reflector_counts *c = &r->reflector;
 	int i;
 
-	fprintf(out, " rx %.3f Mpps reflected %.3f Mpps, arp %" PRIu64 ", not ours %" PRIu64,
+	fprintf(out, " rx %.3f Mpps reflected %.3f Mpps, arp %" PRIu64 ", ndp %" PRIu64 ", not ours %" PRIu64,
 			(c->rx_frames - ls->last_refl_rx) / 1e6, (c->reflected - ls->last_reflected) / 1e6,
-			c->arp_answered, c->drops[OVL_DROP_NOT_ADDRESSED]);
+			c->arp_answered, c->ndp_answered, c->drops[OVL_DROP_NOT_ADDRESSED]);
 	for (i = 1; i < OVL_DROP_MAX; i++)
 		if (c->drops[i])
 			fprintf(out, " %s %" PRIu64, ovl_drop_name(i), c->drops[i]);

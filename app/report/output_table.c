@@ -91,17 +91,18 @@ reflector_summary(FILE *out, const struct run_result *r)
 	int i;
 
 	fprintf(out, "ovlperf %s: %.2f s%s%s%s: rx %" PRIu64 ", reflected %" PRIu64 " (%" PRIu64
-			" stamped, %" PRIu64 " fragments), arp %" PRIu64 ", not ours %" PRIu64 ", tx full %" PRIu64 "; drops:",
+			" stamped, %" PRIu64 " fragments), arp %" PRIu64 ", ndp %" PRIu64 ", not ours %" PRIu64 ", tx full %" PRIu64 "; drops:",
 			r->command, r->seconds, r->stop_reason ? " (stopped by " : "",
 			r->stop_reason ? r->stop_reason : "", r->stop_reason ? ")" : "",
 			c->rx_frames, c->reflected, c->stamped, c->fragments_reflected, c->arp_answered,
-			c->drops[OVL_DROP_NOT_ADDRESSED], c->tx_full);
+			c->ndp_answered, c->drops[OVL_DROP_NOT_ADDRESSED], c->tx_full);
 	for (i = 1; i < OVL_DROP_MAX; i++)
 		if (c->drops[i])
 			fprintf(out, " %s %" PRIu64, ovl_drop_name(i), c->drops[i]);
 	fputc('\n', out);
 	/* --dwell stamps only full probes: say so when every probe answered was compact. */
-	if (r->cfg->dwell && c->stamped == 0 && c->reflected > c->arp_answered + c->fragments_reflected)
+	if (r->cfg->dwell && c->stamped == 0 && c->reflected > c->arp_answered + c->ndp_answered +
+			c->fragments_reflected)
 		fprintf(out, "--dwell: no probe stamped: the sender's probes were compact, with no room for the stamps; send inner packets of %u bytes or more (send --inner-size %u, or --probe full)\n",
 				OVL_INNER_HDR_LEN + OVL_PROBE_FULL_LEN, OVL_INNER_HDR_LEN + OVL_PROBE_FULL_LEN);
 	for (q = 0; r->n_reflector_queues > 1 && q < r->n_reflector_queues; q++)

@@ -85,6 +85,7 @@ results_add_sender(struct sender_misc *sum, const struct sender_misc *one)
 	sum->unknown_stream += one->unknown_stream;
 	sum->misrouted += one->misrouted;
 	sum->arp_answered += one->arp_answered;
+	sum->ndp_answered += one->ndp_answered;
 	sum->tx_full += one->tx_full;
 	sum->no_mbuf += one->no_mbuf;
 	sum->fragments += one->fragments;
@@ -107,6 +108,7 @@ results_add_reflector(struct reflector_counts *sum, const struct reflector *r)
 	sum->fragments_reflected += one->fragments_reflected;
 	sum->stamped += one->stamped;
 	sum->arp_answered += one->arp_answered;
+	sum->ndp_answered += one->ndp_answered;
 	sum->tx_full += one->tx_full;
 	for (i = 0; i < OVL_DROP_MAX; i++)
 		sum->drops[i] += one->drops[i];

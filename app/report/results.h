@@ -48,7 +48,7 @@ struct stream_result {
 
 /* A reflector's counters, copied from its lcore (its interarrival histogram summed apart). */
 struct reflector_counts {
-	uint64_t rx_frames, reflected, fragments_reflected, stamped, arp_answered, tx_full;
+	uint64_t rx_frames, reflected, fragments_reflected, stamped, arp_answered, ndp_answered, tx_full;
 	uint64_t memo_hits, memo_misses;  /* frames parsed from a memo shape, and parsed whole */
 	uint64_t drops[OVL_DROP_MAX];
 };

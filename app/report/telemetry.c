@@ -65,6 +65,7 @@ stats_of(struct rte_tel_data *d, const struct run_result *r)
 	rte_tel_data_add_dict_u64(d, "reflector_rx_frames", c->rx_frames);
 	rte_tel_data_add_dict_u64(d, "reflector_reflected", c->reflected);
 	rte_tel_data_add_dict_u64(d, "reflector_arp_answered", c->arp_answered);
+	rte_tel_data_add_dict_u64(d, "reflector_ndp_answered", c->ndp_answered);
 	rte_tel_data_add_dict_u64(d, "reflector_queues", r->n_reflector_queues);
 	for (i = 1; i < OVL_DROP_MAX; i++)
 		if (c->drops[i] != 0)

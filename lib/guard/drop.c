@@ -44,6 +44,10 @@ static const struct {
 	[OVL_DROP_NOT_KEYED] = { "not-keyed", "probe carries no authentication tag, and a key is required" },
 	[OVL_DROP_BAD_TAG] = { "bad-tag", "authentication tag wrong: another key, or a forged or re-addressed probe" },
 	[OVL_DROP_REPLAY] = { "replay", "sequence number already answered in this session" },
+	[OVL_DROP_NDP_OFF_LINK] = { "ndp-off-link",
+		"neighbour discovery message with an IPv6 hop limit other than 255: from off-link" },
+	[OVL_DROP_NDP_INVALID] = { "ndp-invalid",
+		"neighbour discovery message malformed: checksum, code not 0, length, options, multicast target or source, or a DAD solicitation not to a solicited-node group" },
 };
 
 const char *

@@ -46,6 +46,9 @@ enum ovl_drop {
 	OVL_DROP_NOT_KEYED,
 	OVL_DROP_BAD_TAG,
 	OVL_DROP_REPLAY,
+	/* Neighbour discovery (RFC 4861 7.1): never answered, never learnt from. */
+	OVL_DROP_NDP_OFF_LINK,
+	OVL_DROP_NDP_INVALID,
 	OVL_DROP_MAX
 };
 

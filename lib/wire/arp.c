@@ -3,27 +3,17 @@
 #include <string.h>
 
 #include "arp.h"
+#include "headers.h"
 
 int
 ovl_arp_read(const uint8_t *eth, uint32_t len, struct ovl_arp *arp)
 {
-	const struct rte_ether_hdr *h = (const struct rte_ether_hdr *)eth;
 	const struct rte_arp_hdr *a;
-	uint16_t off = RTE_ETHER_HDR_LEN;
 	rte_be16_t type;
+	int off = ovl_ether_read(eth, len, &type);
 
-	if (len < RTE_ETHER_HDR_LEN)
-		return -EINVAL;
-	type = h->ether_type;
-	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
-		const struct rte_vlan_hdr *tag = (const struct rte_vlan_hdr *)(h + 1);
-
-		if (len < RTE_ETHER_HDR_LEN + sizeof(*tag))
-			return -EINVAL;
-		type = tag->eth_proto;
-		off += sizeof(*tag);
-	}
-	if (type != rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) || len < off + sizeof(*a))
+	if (off < 0 || type != rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) ||
+			len < (uint32_t)off + sizeof(*a))
 		return -EINVAL;
 	a = (const struct rte_arp_hdr *)(eth + off);
 	if (a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
@@ -36,7 +26,7 @@ ovl_arp_read(const uint8_t *eth, uint32_t len, struct ovl_arp *arp)
 	arp->sha = a->arp_data.arp_sha;
 	arp->sip = a->arp_data.arp_sip;
 	arp->tip = a->arp_data.arp_tip;
-	arp->arp_off = off;
+	arp->arp_off = (uint16_t)off;
 	return 0;
 }
 
@@ -59,23 +49,10 @@ uint16_t
 ovl_arp_request(uint8_t *eth, const struct rte_ether_addr *sha, rte_be32_t sip, rte_be32_t tip,
 		uint16_t vlan)
 {
-	struct rte_ether_hdr *h = (struct rte_ether_hdr *)eth;
-	struct rte_arp_hdr *arp;
-	uint16_t off = RTE_ETHER_HDR_LEN;
+	static const struct rte_ether_addr broadcast = { { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF } };
+	uint16_t off = ovl_ether_write(eth, &broadcast, sha, RTE_ETHER_TYPE_ARP, vlan);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + off);
 
-	memset(&h->dst_addr, 0xFF, sizeof(h->dst_addr));
-	h->src_addr = *sha;
-	if (vlan) {
-		struct rte_vlan_hdr *tag = (struct rte_vlan_hdr *)(h + 1);
-
-		h->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-		tag->vlan_tci = rte_cpu_to_be_16(vlan);
-		tag->eth_proto = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
-		off += sizeof(*tag);
-	} else {
-		h->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
-	}
-	arp = (struct rte_arp_hdr *)(eth + off);
 	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
 	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	arp->arp_hlen = RTE_ETHER_ADDR_LEN;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -220,6 +221,40 @@ void
 ovl_inner_ether_turnaround(uint8_t *frame, const struct ovl_layers *l)
 {
 	ovl_swap_ether((struct rte_ether_hdr *)(frame + l->inner_l2));
+}
+
+int
+ovl_ether_read(const uint8_t *eth, uint32_t len, rte_be16_t *type)
+{
+	const struct rte_ether_hdr *h = (const struct rte_ether_hdr *)eth;
+
+	if (len < RTE_ETHER_HDR_LEN)
+		return -EINVAL;
+	*type = h->ether_type;
+	if (*type != rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))
+		return RTE_ETHER_HDR_LEN;
+	if (len < RTE_ETHER_HDR_LEN + OVL_VLAN_LEN)
+		return -EINVAL;
+	*type = ((const struct rte_vlan_hdr *)(h + 1))->eth_proto;
+	return RTE_ETHER_HDR_LEN + OVL_VLAN_LEN;
+}
+
+uint16_t
+ovl_ether_write(uint8_t *eth, const struct rte_ether_addr *dst, const struct rte_ether_addr *src,
+		uint16_t type, uint16_t vlan)
+{
+	struct rte_ether_hdr *h = (struct rte_ether_hdr *)eth;
+
+	h->dst_addr = *dst;
+	h->src_addr = *src;
+	if (vlan == 0) {
+		h->ether_type = rte_cpu_to_be_16(type);
+		return RTE_ETHER_HDR_LEN;
+	}
+	h->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+	((struct rte_vlan_hdr *)(h + 1))->vlan_tci = rte_cpu_to_be_16(vlan);
+	((struct rte_vlan_hdr *)(h + 1))->eth_proto = rte_cpu_to_be_16(type);
+	return RTE_ETHER_HDR_LEN + OVL_VLAN_LEN;
 }
 
 void

@@ -89,6 +89,15 @@ int ovl_inner_ether_find(const uint8_t *frame, uint16_t off, struct ovl_layers *
 /* Their turnaround: the inner Ethernet header's addresses swapped, as a tunnel endpoint answers. */
 void ovl_inner_ether_turnaround(uint8_t *frame, const struct ovl_layers *l);
 
+/*
+ * The Ethernet header at eth of a frame of len bytes, untagged or 802.1Q: its EtherType in
+ * *type and the offset of what follows it. Returns that offset, or -EINVAL when cut short.
+ */
+int ovl_ether_read(const uint8_t *eth, uint32_t len, rte_be16_t *type);
+/* Writes an Ethernet header (tagged when vlan is not 0) of type; returns its length. */
+uint16_t ovl_ether_write(uint8_t *eth, const struct rte_ether_addr *dst,
+		const struct rte_ether_addr *src, uint16_t type, uint16_t vlan);
+
 void ovl_swap_ether(struct rte_ether_hdr *eth);
 void ovl_swap_ipv4(struct rte_ipv4_hdr *ip);
 void ovl_swap_ipv6(struct rte_ipv6_hdr *ip);

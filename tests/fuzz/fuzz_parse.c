@@ -15,8 +15,10 @@
  *                    one would; turning the fragment around twice restores it.
  *   < 0:             a known drop reason.
  *
- * ARP's reader and the frame dumper run on every input too. Invariant failures call
- * __builtin_trap(), which libFuzzer reports as a crash with the input saved.
+ * ARP's reader and the frame dumper run on every input too, and NDP's reader: a known verdict;
+ * a solicitation it accepts, answered for its own target, must read back as a valid
+ * advertisement of that target. Invariant failures call __builtin_trap(), which libFuzzer
+ * reports as a crash with the input saved.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@
 #include "drop.h"
 #include "frame.h"
 #include "headers.h"
+#include "ndp.h"
 #include "probe.h"
 #include "probe_auth.h"
 
@@ -260,6 +263,35 @@ fragment_frame(const uint8_t *buf, uint32_t len, const struct ovl_layers *l)
 	free(copy);
 }
 
+/* Neighbour discovery's reader, and its answer to what it accepts (ndp.h). */
+static void
+ndp_frame(const uint8_t *buf, size_t size)
+{
+	static const struct rte_ether_addr mac = { { 0x02, 0, 0, 0, 0, 0x02 } };
+	struct ovl_ndp nd, na;
+	uint8_t *answer;
+	uint16_t n;
+	int rc = ovl_ndp_read(buf, (uint32_t)size, &nd);
+
+	CHECK(rc == 0 || rc == 1 || rc == -OVL_DROP_NDP_OFF_LINK || rc == -OVL_DROP_NDP_INVALID);
+	if (rc != 0)
+		return;
+	CHECK(nd.l3 == RTE_ETHER_HDR_LEN || nd.l3 == RTE_ETHER_HDR_LEN + OVL_VLAN_LEN);
+	CHECK(nd.type == OVL_NDP_SOLICIT || nd.type == OVL_NDP_ADVERT);
+	CHECK(nd.target[0] != 0xFF && nd.src[0] != 0xFF);
+	if (nd.type != OVL_NDP_SOLICIT)
+		return;
+	answer = malloc(RTE_MAX(size, (size_t)nd.l3 + OVL_NDP_IP_LEN));
+	if (answer == NULL)
+		return;
+	memcpy(answer, buf, size);
+	n = ovl_ndp_answer(answer, &nd, nd.target, &mac);
+	CHECK(n == nd.l3 + OVL_NDP_IP_LEN);
+	CHECK(ovl_ndp_read(answer, n, &na) == 0 && na.type == OVL_NDP_ADVERT && na.has_lla &&
+			rte_is_same_ether_addr(&na.lla, &mac) && memcmp(na.target, nd.target, 16) == 0);
+	free(answer);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -294,6 +326,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(arp.arp_off + sizeof(struct rte_arp_hdr) <= size);
 		CHECK(arp.op == RTE_ARP_OP_REQUEST || arp.op == RTE_ARP_OP_REPLY);
 	}
+	ndp_frame(buf, size);
+	CHECK(memcmp(buf, data, size) == 0);
 	free(buf);
 	return 0;
 }

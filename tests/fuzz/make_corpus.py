@@ -7,7 +7,7 @@ parse: the frames `ovlperf frames --pcap` builds for every encapsulation the bin
 (`ovlperf -- frames --list --json`) under several options (smallest, sized, ICMP, VLAN, full
 probe, keyed, fragmented, each tunnel's own options off their defaults with the outer UDP
 checksum computed), ARP requests and replies (plain, tagged, inside each tunnel that carries
-Ethernet), a few foreign frames (IPv6, LLDP) and truncations of a frame of each encapsulation at
+Ethernet), NDP solicitations (one a tagged DAD probe) and an advertisement, a few foreign frames (IPv6, LLDP) and truncations of a frame of each encapsulation at
 every header boundary (from the catalogue's layout of it).
 options: NUL-separated command lines, valid and invalid (fuzz_options.c reads the first word as
 the command).
@@ -95,7 +95,8 @@ def in_tunnel(frame, L, inner):
 
 
 def foreign_frames(cat, frames):
-    from scapy.all import ARP, IPv6, UDP, Dot1Q, Ether, Raw  # noqa: E402
+    from scapy.all import (ARP, IPv6, UDP, Dot1Q, Ether, ICMPv6ND_NA, ICMPv6ND_NS,  # noqa: E402
+                           ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, Raw)
     mac, peer = "02:00:00:00:00:02", "02:00:00:00:00:01"
     out = {
         "arp-request": Ether(dst="ff:ff:ff:ff:ff:ff", src=peer) /
@@ -106,6 +107,14 @@ def foreign_frames(cat, frames):
         ARP(op=1, hwsrc=peer, psrc="192.0.2.1", pdst="192.0.2.2"),
         "ipv6": Ether(dst=mac, src=peer) / IPv6(src="2001:db8::1", dst="2001:db8::2") /
         UDP(sport=40000, dport=7000) / Raw(b"\xa9\x11" + bytes(16)),
+        "ndp-solicitation": Ether(dst="33:33:ff:00:00:02", src=peer) /
+        IPv6(src="2001:db8::1", dst="ff02::1:ff00:2", hlim=255) /
+        ICMPv6ND_NS(tgt="2001:db8::2") / ICMPv6NDOptSrcLLAddr(lladdr=peer),
+        "ndp-dad-vlan": Ether(dst="33:33:ff:00:00:02", src=peer) / Dot1Q(vlan=100) /
+        IPv6(src="::", dst="ff02::1:ff00:2", hlim=255) / ICMPv6ND_NS(tgt="2001:db8::2"),
+        "ndp-advertisement": Ether(dst=peer, src=mac) /
+        IPv6(src="2001:db8::2", dst="2001:db8::1", hlim=255) /
+        ICMPv6ND_NA(tgt="2001:db8::2", S=1, O=1) / ICMPv6NDOptDstLLAddr(lladdr=mac),
         "lldp": Ether(dst="01:80:c2:00:00:0e", src=peer, type=0x88CC) /
         Raw(bytes.fromhex("0207040200000000010403020001060200780000")),
     }

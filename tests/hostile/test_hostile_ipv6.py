@@ -5,11 +5,14 @@ The valid probes are ovlperf's own frames over IPv6 (`frames --encap all --src-i
 --dst-ip 2001:db8::2`); scapy makes the hostile kinds from them: extension headers (hop-by-hop,
 a routing and destination-options chain, a fragment header), sources the reflector never
 answers (link-local to a global address, multicast, loopback, unspecified, IPv4-mapped, its
-own), a destination that is not its own, ICMPv6 that is not an echo request (an echo reply, a
-neighbour solicitation from off-link: hop limit 64), an IPv6 header cut short and a payload
-length past the frame. Only the valid probes come back, turned around (addresses swapped,
-checksums over IPv6 still good, as scapy recomputes them); every other frame is counted under
-its drop reason in the JSON, exactly.
+own), a destination that is not its own, an ICMPv6 echo reply, an IPv6 header cut short and a
+payload length past the frame. Neighbour solicitations: a valid one for its address and a
+duplicate address detection probe (from ::) are answered; one from off-link (hop limit 64 or
+254), with a wrong checksum, code 1, a multicast target or source, an option of length 0, from
+a link-local source or for another address is not. Only the valid probes come back, turned
+around (addresses swapped, checksums over IPv6 still good, as scapy recomputes them), and the
+advertisements, which scapy decodes field by field; every other frame is counted under its
+drop reason in the JSON, exactly.
 """
 
 import os
@@ -25,7 +28,8 @@ from test_hostile import reflector  # noqa: E402
 
 import logging  # noqa: E402
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import (UDP, Ether, ICMPv6ND_NS, IPv6,  # noqa: E402
+from scapy.all import (UDP, Ether, ICMPv6ND_NA, ICMPv6ND_NS,  # noqa: E402
+                       ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, IPv6, Raw,
                        IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
                        IPv6ExtHdrRouting)
 
@@ -64,6 +68,39 @@ def echo_reply(frame):
     return bytes(p)
 
 
+def solicitation(mac, src=SRC, dst="ff02::1:ff00:2", tgt=DST, hlim=255, lla=True, **icmp):
+    """A neighbour solicitation to the reflector (fields as given, checksum made by scapy)."""
+    ns = ICMPv6ND_NS(tgt=tgt, **icmp)
+    if lla:
+        ns = ns / ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:01")
+    return bytes(Ether(dst=mac, src="02:00:00:00:00:01") / IPv6(src=src, dst=dst, hlim=hlim) / ns)
+
+
+def bad_cksum(frame):
+    """The frame (IPv6 untagged) with its ICMPv6 checksum's first byte flipped."""
+    return frame[:56] + bytes([frame[56] ^ 0xFF]) + frame[57:]
+
+
+def ndp_kinds(mac):
+    """Neighbour solicitations: two answered (None), the others dropped by reason."""
+    return [
+        ("ndp-solicitation", solicitation(mac), None),
+        ("ndp-solicitation-dad", solicitation(mac, src="::", lla=False), None),
+        ("ndp-solicitation-off-link-hop-limit-64", solicitation(mac, dst=DST, hlim=64),
+         "ndp-off-link"),
+        ("ndp-solicitation-off-link-hop-limit-254", solicitation(mac, hlim=254), "ndp-off-link"),
+        ("ndp-solicitation-bad-checksum", bad_cksum(solicitation(mac)), "ndp-invalid"),
+        ("ndp-solicitation-code-1", solicitation(mac, code=1), "ndp-invalid"),
+        ("ndp-solicitation-target-multicast", solicitation(mac, tgt="ff02::1"), "ndp-invalid"),
+        ("ndp-solicitation-source-multicast", solicitation(mac, src="ff02::2"), "ndp-invalid"),
+        ("ndp-solicitation-option-length-0",
+         bytes(Ether(dst=mac, src="02:00:00:00:00:01") / IPv6(src=SRC, dst=DST, hlim=255) /
+               ICMPv6ND_NS(tgt=DST) / Raw(b"\x01\x00" + b"\x02" + b"\x00" * 5)), "ndp-invalid"),
+        ("ndp-solicitation-source-link-local", solicitation(mac, src="fe80::1"), "bad-source"),
+        ("ndp-solicitation-other-target", solicitation(mac, tgt="2001:db8::99"), "not-addressed"),
+    ]
+
+
 def kinds(valid, mac):
     """(name, frame, drop reason or None for reflected) for each kind."""
     raw = next(f for n, f in valid if n == "raw")
@@ -92,11 +129,30 @@ def kinds(valid, mac):
     k += [
         ("raw-icmpv6-echo-reply", echo_reply(next(f for n, f in valid if n == "raw-icmp")),
          "icmp-type"),
-        ("ndp-solicitation-off-link-hop-limit-64",
-         bytes(Ether(dst=mac, src="02:00:00:00:00:01") / IPv6(src=SRC, dst=DST, hlim=64) /
-               ICMPv6ND_NS(tgt=DST)), "icmp-type"),
     ]
-    return k
+    return k + ndp_kinds(mac)
+
+
+def check_adverts(tap, adverts, mac):
+    """The answers to the two valid solicitations, REPS each, as scapy decodes them."""
+    want = {SRC: ("02:00:00:00:00:01", 1), "ff02::1": ("33:33:00:00:00:01", 0)}
+    got = sorted(a[IPv6].dst for a in adverts)
+    if not tap.ok(got == sorted(list(want) * REPS),
+                  "the solicitation and the DAD probe answered, %d each" % REPS,
+                  ["advertisements to %s" % got]):
+        return
+    for a in adverts:
+        na, ip = a[ICMPv6ND_NA], a[IPv6]
+        eth_dst, solicited = want[ip.dst]
+        q = Ether(bytes(a))
+        del q[ICMPv6ND_NA].cksum
+        cksum = Ether(bytes(q))[ICMPv6ND_NA].cksum
+        tap.ok(a.dst == eth_dst and a.src == mac and ip.src == DST and ip.hlim == 255 and
+               na.code == 0 and na.R == 0 and na.S == solicited and na.O == 1 and
+               na.tgt == DST and a.haslayer(ICMPv6NDOptDstLLAddr) and
+               a[ICMPv6NDOptDstLLAddr].lladdr == mac and na.cksum == cksum,
+               "advertisement to %s: from %s, hop limit 255, S=%d O=1, target and its LLA "
+               "option, checksum good (scapy)" % (ip.dst, DST, solicited), [a.show2(dump=True)])
 
 
 def body(tap, ws):
@@ -134,6 +190,14 @@ def body(tap, ws):
            "only the valid probes come back: %d of %d frames (%s)" % (
                len(outs), len(frames), ", ".join(names)),
            ["reflected %s" % doc["reflector"]["reflected"]])
+    adverts = [Ether(o) for o in outs if Ether(o).haslayer(ICMPv6ND_NA)]
+    refl = doc["reflector"]
+    tap.ok(refl.get("ndp_answered") == 2 * REPS and refl.get("arp_answered") == 0,
+           "the JSON counts the answers as ndp_answered (%d), none as ARP" % (2 * REPS),
+           ["ndp_answered %r arp_answered %r" % (refl.get("ndp_answered"),
+                                                 refl.get("arp_answered"))])
+    outs = [o for o in outs if not Ether(o).haslayer(ICMPv6ND_NA)]
+    check_adverts(tap, adverts, mac)
     for o in outs:
         p = Ether(o)
         ok = p.haslayer(IPv6) and p[IPv6].src == DST and p[IPv6].dst == SRC

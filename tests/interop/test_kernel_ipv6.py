@@ -8,8 +8,11 @@ or wrong (noudp6zerocsumrx) and answers ICMP echo inside the tunnel. Every probe
 back: the kernel checked each outer UDP checksum over IPv6. The inner MAC is resolved by ARP
 through the tunnel (B's vx0 has a MAC that is not ovlperf's default).
 
-ovlperf does not speak NDP yet: the sender is given B's MAC (--dst-mac) and B a static
-neighbour entry for the sender's address. With NDP, both would go (issue 15).
+No static neighbour on either side: the sender finds B's MAC by neighbour discovery (its
+solicitation answered by B's kernel), and B finds the sender's: it learns it from the
+solicitation's source LLA option (STALE), and, told to probe after one second instead of five
+(delay_first_probe_time), asks the sender by a unicast solicitation mid-run, which the sender
+answers (its ndp_answered counts it), so B's entry ends REACHABLE, never PERMANENT.
 """
 import json
 import os
@@ -28,12 +31,12 @@ RATE, DURATION = 2000, 2
 
 
 def b_setup(v):
-    """B: IPv6 on its veth (no DAD), the VXLAN device over it, the static neighbour."""
+    """B: IPv6 on its veth (no DAD), quick to probe a neighbour, the VXLAN device over it."""
     steps = [
         ["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0",
-         "net.ipv6.conf.default.disable_ipv6=0", "net.ipv6.conf.%s.disable_ipv6=0" % v.if_b],
+         "net.ipv6.conf.default.disable_ipv6=0", "net.ipv6.conf.%s.disable_ipv6=0" % v.if_b,
+         "net.ipv6.neigh.%s.delay_first_probe_time=1" % v.if_b],
         ["ip", "addr", "add", DST6 + "/64", "dev", v.if_b, "nodad"],
-        ["ip", "-6", "neigh", "add", SRC6, "lladdr", MAC_A, "dev", v.if_b],
         ["ip", "link", "add", "vx0", "type", "vxlan", "id", "77", "dstport", "4789", "local",
          DST6, "remote", SRC6, "dev", v.if_b],
         ["ip", "link", "set", "vx0", "address", INNER_MAC_B],
@@ -53,6 +56,13 @@ def vx0_errors(v):
     return p.stdout
 
 
+def b_neighbour(v):
+    """B's neighbour entry for the sender's address: `ip -6 neigh` says lladdr and state."""
+    p = subprocess.run(v.in_b(["ip", "-6", "neigh", "show", SRC6, "dev", v.if_b]),
+                       capture_output=True, text=True, timeout=30)
+    return p.stdout.strip()
+
+
 def send(tap, v, ovlperf, extra, what):
     """One send run in A with extra options; its results, or None (a failed point)."""
     with tempfile.TemporaryDirectory(prefix="ovl-kernel6-") as d:
@@ -60,7 +70,7 @@ def send(tap, v, ovlperf, extra, what):
         cmd = v.in_a([ovlperf, "--no-pci", "--no-huge", "--no-shconf", "-m", "256",
                       "--log-level=error", "--vdev", "net_af_packet0,iface=%s" % v.if_a,
                       "-l", "0-1", "--", "send", "--encap", "vxlan", "--vni", "77",
-                      "--src-ip", SRC6, "--dst-ip", DST6, "--dst-mac", MAC_B,
+                      "--src-ip", SRC6, "--dst-ip", DST6,
                       "--inner-proto", "icmp", "--rate", str(RATE), "--duration",
                       str(DURATION), "--drain", "300", "--json", out, "--no-live"] + extra)
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
@@ -98,6 +108,18 @@ def main():
                "checked by it)", ["tx %d rx %d lost %d corrupted %d" % (tx, rx, s["lost"],
                                                                      s["corrupted"]),
                                   vx0_errors(v)])
+        cfg = res["config"]
+        tap.ok(cfg["dst_mac_source"] == "ndp" and cfg["dst_mac"] == MAC_B,
+               "the next hop's MAC was resolved by NDP (B's kernel answered our solicitation)",
+               "%s %s, B's veth is %s" % (cfg["dst_mac_source"], cfg["dst_mac"], MAC_B))
+        neigh = b_neighbour(v)
+        tap.diag("B: %s; the sender answered %d solicitations" % (neigh,
+                                                              res["sender"]["ndp_answered"]))
+        tap.ok(res["sender"]["ndp_answered"] >= 1 and MAC_A in neigh and "REACHABLE" in neigh
+               and "PERMANENT" not in neigh,
+               "B's kernel asked for our address by NDP and we answered: its entry is learnt "
+               "and REACHABLE, not static", ["ip -6 neigh: %r" % neigh,
+                                             "sender answered %d" % res["sender"]["ndp_answered"]])
         tap.ok(res["config"]["inner_dst_mac"] == INNER_MAC_B,
                "the inner MAC was resolved by ARP through the tunnel over IPv6",
                "%s, B's vx0 is %s" % (res["config"]["inner_dst_mac"], INNER_MAC_B))
