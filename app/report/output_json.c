@@ -359,20 +359,22 @@ sender_object(const struct run_result *r)
 			"misrouted", (json_int_t)q->counts.misrouted,
 			"tx_full", (json_int_t)q->counts.tx_full));
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
-		"rx_frames", (json_int_t)c->rx_frames,
-		"warmup_replies", (json_int_t)c->warmup_replies,
-		"other_session", (json_int_t)c->other_session,
-		"unknown_stream", (json_int_t)c->unknown_stream,
-		"misrouted", (json_int_t)c->misrouted,
-		"arp_answered", (json_int_t)c->arp_answered,
-		"ndp_answered", (json_int_t)c->ndp_answered,
-		"tx_full", (json_int_t)c->tx_full,
-		"no_mbuf", (json_int_t)c->no_mbuf,
-		"fragments", (json_int_t)c->fragments,
-		"rx_unstamped", (json_int_t)c->rx_unstamped,
-		"rx_before_tx", (json_int_t)c->rx_before_tx,
-		"drops", drops_object(c->drops), "queues", queues);
+	/* Named one by one: a json_pack format one field short would drop the whole object. */
+	const struct { const char *name; uint64_t value; } counts[] = {
+		{ "rx_frames", c->rx_frames }, { "warmup_replies", c->warmup_replies },
+		{ "other_session", c->other_session }, { "unknown_stream", c->unknown_stream },
+		{ "misrouted", c->misrouted }, { "arp_answered", c->arp_answered },
+		{ "ndp_answered", c->ndp_answered }, { "tx_full", c->tx_full },
+		{ "no_mbuf", c->no_mbuf }, { "fragments", c->fragments },
+		{ "rx_unstamped", c->rx_unstamped }, { "rx_before_tx", c->rx_before_tx },
+	};
+	json_t *o = json_object();
+
+	for (i = 0; i < RTE_DIM(counts); i++)
+		json_object_set_new(o, counts[i].name, json_integer((json_int_t)counts[i].value));
+	json_object_set_new(o, "drops", drops_object(c->drops));
+	json_object_set_new(o, "queues", queues);
+	return o;
 }
 
 static const char *
