@@ -12,6 +12,7 @@
 #include <rte_ethdev.h>
 
 #include "encap_options.h"
+#include "histogram.h"
 #include "output.h"
 
 static json_t *
@@ -217,6 +218,32 @@ reflect_port_object(const struct port_info *p)
 		"rss_hf", (json_int_t)p->rss_hf, "rx_steering", p->rx_steering ? p->rx_steering : "single");
 }
 
+/*
+ * A latency histogram's buckets that hold values, [low, width, count] each (values in
+ * [low, low + width) nanoseconds), so percentiles can be computed again and runs merged
+ * (README, "latency_histogram").
+ */
+static json_t *
+histogram_object(const struct ovl_histogram *h)
+{
+	json_t *buckets = json_array();
+	unsigned int i;
+
+	for (i = 0; h != NULL && i < OVL_HISTOGRAM_BUCKETS; i++) {
+		uint64_t low, width;
+
+		if (h->buckets[i] == 0)
+			continue;
+		ovl_histogram_bucket(i, &low, &width);
+		json_array_append_new(buckets, json_pack("[I, I, I]", (json_int_t)low,
+				(json_int_t)width, (json_int_t)h->buckets[i]));
+	}
+	return json_pack("{s:s, s:i, s:i, s:I, s:I, s:I, s:o}", "unit", "ns",
+			"sub_bucket_bits", OVL_HISTOGRAM_SUB_BITS, "limit_bits", OVL_HISTOGRAM_LIMIT_BITS,
+			"count", (json_int_t)(h ? h->count : 0), "min", (json_int_t)(h && h->count ? h->min : 0),
+			"max", (json_int_t)(h ? h->max : 0), "buckets", buckets);
+}
+
 static json_t *
 stream_object(const struct stream_result *s)
 {
@@ -250,8 +277,10 @@ stream_object(const struct stream_result *s)
 		"p50", (json_int_t)l->p50, "p90", (json_int_t)l->p90, "p99", (json_int_t)l->p99,
 		"p99_9", (json_int_t)l->p999, "max", (json_int_t)l->max, "mean", l->mean,
 		"stddev", l->stddev, "dwell_subtracted", (json_int_t)s->dwell_subtracted);
-	if (o != NULL)
+	if (o != NULL) {
 		json_object_set_new(o, "queue", json_integer(st->queue));
+		json_object_set_new(o, "latency_histogram", histogram_object(s->rtt));
+	}
 	return o;
 }
 

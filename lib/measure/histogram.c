@@ -26,17 +26,29 @@ ovl_histogram_merge(struct ovl_histogram *dst, const struct ovl_histogram *src)
 		dst->buckets[i] += src->buckets[i];
 }
 
-/* The inverse of ovl_histogram_index: the midpoint of bucket i. */
-static uint64_t
-bucket_mid(unsigned int i)
+void
+ovl_histogram_bucket(unsigned int i, uint64_t *low, uint64_t *width)
 {
 	unsigned int shift = i >> OVL_HISTOGRAM_SUB_BITS;
 
-	if (shift <= 1)
-		return i; /* below 256: one value per bucket */
+	if (shift <= 1) {
+		*low = i; /* below 256: one value per bucket */
+		*width = 1;
+		return;
+	}
 	shift--;
-	return ((uint64_t)(i - (shift << OVL_HISTOGRAM_SUB_BITS)) << shift) +
-			(UINT64_C(1) << (shift - 1));
+	*low = (uint64_t)(i - (shift << OVL_HISTOGRAM_SUB_BITS)) << shift;
+	*width = UINT64_C(1) << shift;
+}
+
+/* The midpoint of bucket i: its one value, or low + width / 2. */
+static uint64_t
+bucket_mid(unsigned int i)
+{
+	uint64_t low, width;
+
+	ovl_histogram_bucket(i, &low, &width);
+	return low + width / 2;
 }
 
 void

@@ -59,6 +59,9 @@ ovl_histogram_index(uint64_t ns)
 
 void ovl_histogram_init(struct ovl_histogram *h);
 
+/* The inverse of ovl_histogram_index: bucket i holds the values [low, low + width). */
+void ovl_histogram_bucket(unsigned int i, uint64_t *low, uint64_t *width);
+
 /*
  * How many values lie in [lo, hi], at bucket granularity: the buckets of lo and hi count whole,
  * so the range is widened by at most one bucket width (under 0.8%) at each end.

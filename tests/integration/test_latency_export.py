@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""The latency histogram in the results JSON (issue 17): percentiles computed again from the
+exported buckets equal the reported ones, and two runs merge by adding bucket counts.
+
+Usage: /usr/bin/python3 tests/integration/test_latency_export.py PATH_TO_OVLPERF
+
+Two runs of `ovlperf -- loop --encap all --rate 20k --latency-rate 1000 --duration 1` (default
+EAL options). For every stream of each: the buckets ([low, width, count], values in
+[low, low + width) ns) are sorted, do not overlap, add up to latency_ns.count, and contain
+min and max; p50, p90, p99, p99_9 and max computed here from them by the rule the README states
+(nearest rank ceil(p / 100 * count); rank 1 is min and the last rank max, exactly; otherwise the
+midpoint low + width // 2 of the bucket holding that rank, kept within [min, max]) equal the
+reported values exactly. The two runs' histograms of one stream added bucket by bucket hold
+both runs' counts, and the merged p50 lies between the two runs' p50s.
+"""
+
+import math
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit.harness import load_json, main  # noqa: E402
+from ovlkit.ovlperf import path_from_argv  # noqa: E402
+
+OVLPERF = path_from_argv()
+
+
+def percentile(h, pct):
+    """The README's rule, written here from its words, not from ovlperf's C."""
+    count, lo, hi = h["count"], h["min"], h["max"]
+    if count == 0:
+        return 0
+    if pct >= 100:
+        return hi
+    rank = math.ceil(pct / 100 * count)
+    if rank <= 1:
+        return lo
+    if rank >= count:
+        return hi
+    seen = 0
+    for low, width, n in h["buckets"]:
+        seen += n
+        if seen >= rank:
+            return min(max(low + width // 2, lo), hi)
+    return hi
+
+
+def merge(a, b):
+    counts = {}
+    for h in (a, b):
+        for low, width, n in h["buckets"]:
+            counts[(low, width)] = counts.get((low, width), 0) + n
+    return {"count": a["count"] + b["count"], "min": min(a["min"], b["min"]),
+            "max": max(a["max"], b["max"]),
+            "buckets": [[lw[0], lw[1], n] for lw, n in sorted(counts.items())]}
+
+
+def run(ws, name):
+    j = ws.path(name + ".json")
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "all", "--rate", "20k", "--latency-rate",
+                "1000", "--duration", "1", "--json", j, "--no-live"], 60)
+    doc, why = load_json(j)
+    return r, doc, why
+
+
+def check_run(tap, name, r, doc, why):
+    if not tap.ok(r.rc == 0 and doc is not None, "%s: loop --encap all exits 0 with JSON" % name,
+                  r.diag() + ([why] if why else [])):
+        return False
+    bad, streams = [], doc["streams"]
+    for s in streams:
+        h, lat = s["latency_histogram"], s["latency_ns"]
+        tag = "%s %s" % (s["encap"], s["kind"])
+        b = h["buckets"]
+        if h["unit"] != "ns" or h["count"] != lat["count"] or sum(n for _, _, n in b) != h["count"]:
+            bad.append("%s: count %s, buckets add to %d, latency_ns.count %d"
+                       % (tag, h["count"], sum(n for _, _, n in b), lat["count"]))
+        if any(b[i][0] + b[i][1] > b[i + 1][0] for i in range(len(b) - 1)):
+            bad.append("%s: buckets overlap or are out of order" % tag)
+        if b and not (b[0][0] <= h["min"] < b[0][0] + b[0][1] and
+                      b[-1][0] <= h["max"] < b[-1][0] + b[-1][1]):
+            bad.append("%s: min %d / max %d outside the first / last bucket" % (tag, h["min"], h["max"]))
+        for key, pct in (("p50", 50), ("p90", 90), ("p99", 99), ("p99_9", 99.9), ("max", 100),
+                         ("min", 0)):
+            got = percentile(h, pct)
+            if got != lat[key]:
+                bad.append("%s: %s from the buckets %d, reported %d" % (tag, key, got, lat[key]))
+    counted = sum(s["latency_ns"]["count"] for s in streams)
+    tap.ok(not bad and counted > 0 and len(streams) >= 12,
+           "%s: every stream's percentiles computed from its exported buckets equal the "
+           "reported ones (%d streams, %d round trips)" % (name, len(streams), counted), bad[:20])
+    return not bad
+
+
+def body(tap, ws):
+    r1, a, why1 = run(ws, "first")
+    r2, b, why2 = run(ws, "second")
+    if not (check_run(tap, "first", r1, a, why1) & check_run(tap, "second", r2, b, why2)):
+        return
+    bad = []
+    for sa, sb in zip(a["streams"], b["streams"]):
+        ha, hb = sa["latency_histogram"], sb["latency_histogram"]
+        m = merge(ha, hb)
+        lo, hi = sorted((percentile(ha, 50), percentile(hb, 50)))
+        if sum(n for _, _, n in m["buckets"]) != ha["count"] + hb["count"] or \
+                not lo <= percentile(m, 50) <= hi:
+            bad.append("%s %s: merged count %d, p50 %d not within [%d, %d]"
+                       % (sa["encap"], sa["kind"], m["count"], percentile(m, 50), lo, hi))
+    tap.ok(not bad, "two runs merge by adding bucket counts: every count kept, merged p50 "
+           "between the runs' p50s", bad[:10])
+
+
+if __name__ == "__main__":
+    sys.exit(main("latency_export", body))
