@@ -11,53 +11,30 @@ min and max; p50, p90, p99, p99_9 and max computed here from them by the rule th
 (nearest rank ceil(p / 100 * count); rank 1 is min and the last rank max, exactly; otherwise the
 midpoint low + width // 2 of the bucket holding that rank, kept within [min, max]) equal the
 reported values exactly. The two runs' histograms of one stream added bucket by bucket hold
-both runs' counts, and the merged p50 lies between the two runs' p50s.
+both runs' counts, and the merged p50 lies between the two runs' p50s. bench/merge on the
+two files: a total per encapsulation and kind adding both runs' packets and round trips, every
+stream side by side; a file that is not a result is refused in one line (exit 2).
 """
 
-import math
+import json
 import os
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit.harness import load_json, main  # noqa: E402
+from ovlkit.histogram import add, percentile  # noqa: E402
 from ovlkit.ovlperf import path_from_argv  # noqa: E402
 
 OVLPERF = path_from_argv()
-
-
-def percentile(h, pct):
-    """The README's rule, written here from its words, not from ovlperf's C."""
-    count, lo, hi = h["count"], h["min"], h["max"]
-    if count == 0:
-        return 0
-    if pct >= 100:
-        return hi
-    rank = math.ceil(pct / 100 * count)
-    if rank <= 1:
-        return lo
-    if rank >= count:
-        return hi
-    seen = 0
-    for low, width, n in h["buckets"]:
-        seen += n
-        if seen >= rank:
-            return min(max(low + width // 2, lo), hi)
-    return hi
-
-
-def merge(a, b):
-    counts = {}
-    for h in (a, b):
-        for low, width, n in h["buckets"]:
-            counts[(low, width)] = counts.get((low, width), 0) + n
-    return {"count": a["count"] + b["count"], "min": min(a["min"], b["min"]),
-            "max": max(a["max"], b["max"]),
-            "buckets": [[lw[0], lw[1], n] for lw, n in sorted(counts.items())]}
+MERGE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                      "bench", "merge"))
 
 
 def run(ws, name):
     j = ws.path(name + ".json")
+    ws.results = getattr(ws, "results", []) + [j]
     r = ws.run([OVLPERF, "--", "loop", "--encap", "all", "--rate", "20k", "--latency-rate",
                 "1000", "--duration", "1", "--json", j, "--no-live"], 60)
     doc, why = load_json(j)
@@ -101,7 +78,7 @@ def body(tap, ws):
     bad = []
     for sa, sb in zip(a["streams"], b["streams"]):
         ha, hb = sa["latency_histogram"], sb["latency_histogram"]
-        m = merge(ha, hb)
+        m = add([ha, hb])
         lo, hi = sorted((percentile(ha, 50), percentile(hb, 50)))
         if sum(n for _, _, n in m["buckets"]) != ha["count"] + hb["count"] or \
                 not lo <= percentile(m, 50) <= hi:
@@ -109,6 +86,47 @@ def body(tap, ws):
                        % (sa["encap"], sa["kind"], m["count"], percentile(m, 50), lo, hi))
     tap.ok(not bad, "two runs merge by adding bucket counts: every count kept, merged p50 "
            "between the runs' p50s", bad[:10])
+    merge_tool(tap, ws, a, b)
+
+
+def merge_tool(tap, ws, a, b):
+    """bench/merge on the two results: totals per encapsulation and kind add the runs'
+    packets and round trips; a file that is not a result is refused in one line."""
+    out = ws.path("merged")
+    os.mkdir(out)
+    p = subprocess.run([sys.executable, MERGE] + ws.results + ["--out", out], capture_output=True,
+                       text=True, timeout=60)
+    doc, why = load_json(os.path.join(out, "merged.json"))
+    if not tap.ok(p.returncode == 0 and doc is not None and
+                  os.path.exists(os.path.join(out, "merged.md")),
+                  "bench/merge: exit 0, merged.json and merged.md written",
+                  [p.stdout[-500:], p.stderr[-500:], why or ""]):
+        return
+    bad = []
+    for t in doc["totals"]:
+        ss = [s for d in (a, b) for s in d["streams"]
+              if (s["encap"], s["kind"]) == (t["encap"], t["kind"])]
+        tx = sum(s["tx"]["packets"] for s in ss)
+        n = sum(s["latency_ns"]["count"] for s in ss)
+        if t["tx"]["packets"] != tx or t["latency_ns"]["count"] != n or \
+                t["latency_histogram"]["count"] != n or len(ss) != 2:
+            bad.append("%s %s: tx %d (want %d), round trips %d (want %d), streams %d"
+                       % (t["encap"], t["kind"], t["tx"]["packets"], tx,
+                          t["latency_ns"]["count"], n, len(ss)))
+    tap.ok(not bad and len(doc["totals"]) == len(a["streams"]) and
+           len(doc["streams"]) == len(a["streams"]) + len(b["streams"]) and len(doc["sources"]) == 2,
+           "bench/merge: a total per encapsulation and kind, each adding both runs' packets and "
+           "round trips; every stream kept side by side", bad[:10])
+    junk = ws.path("junk.json")
+    with open(junk, "w") as f:
+        json.dump({"schema": "something else"}, f)
+    p = subprocess.run([sys.executable, MERGE, junk, "--out", out], capture_output=True,
+                       text=True, timeout=60)
+    lines = p.stderr.strip().splitlines()
+    tap.ok(p.returncode == 2 and len(lines) == 1 and "junk.json" in lines[0] and
+           "not an ovlperf send or loop result" in lines[0],
+           "bench/merge: a file that is not a result is refused in one line naming it (exit 2)",
+           [p.stderr[-300:]])
 
 
 if __name__ == "__main__":
