@@ -10,6 +10,7 @@ packages=(
 	libdpdk-dev dpdk-dev dpdk libnuma-dev libpcap-dev libcmocka-dev libsodium-dev libjansson-dev
 	tshark python3 python3-scapy iproute2 ethtool
 	clang libclang-rt-14-dev valgrind gnuplot stress-ng
+	zlib1g-dev default-jre-headless libhdrhistogram-java
 )
 
 missing=()

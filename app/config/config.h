@@ -75,6 +75,7 @@ struct app_config {
 	const char *json_path;
 	const char *csv_path;
 	const char *capture_path;    /* the sender's transmitted frames, as pcap */
+	const char *latency_log_path; /* HdrHistogram interval log of the round trips */
 	uint64_t capture_max;
 	double line_rate_bps;        /* 0: the port's link speed */
 	int dwell;                   /* reflector writes its receive and transmit timestamps */

@@ -67,6 +67,7 @@ const struct option_entry option_table[] = {
 	{ G_OUTPUT, C_RUN, "no-live", NULL, "no per-second lines on stderr", apply_no_live },
 	{ G_OUTPUT, C_RUN | C_PORTS, "json", "FILE", "write the results as JSON (- for stdout)", apply_json },
 	{ G_OUTPUT, C_RUN, "csv", "FILE", "write the results as CSV (- for stdout)", apply_csv },
+	{ G_OUTPUT, C_TRAFFIC, "latency-log", "FILE", "write each stream's round trips as an HdrHistogram interval log, one histogram per second (HistogramLogProcessor reads it)", apply_latency_log },
 	{ G_OUTPUT, C_TRAFFIC, "capture", "FILE", "write the transmitted frames to a pcap file (bounded by --capture-max)", apply_capture },
 	{ G_OUTPUT, C_TRAFFIC, "capture-max", "N", "most frames --capture writes (default 1000000)", apply_capture_max },
 	{ G_OUTPUT, C_TRAFFIC, "line-rate", "SPEED", "link speed to compare with, e.g. 10G (default: the port's)", apply_line_rate },

@@ -97,6 +97,16 @@ apply_json(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 }
 
 int
+apply_latency_log(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	if (strcmp(arg, "-") == 0) {
+		snprintf(err, errlen, "a file name is needed (the log is written as the run goes, not to stdout)");
+		return -1;
+	}
+	return value_output(arg, &cfg->latency_log_path, err, errlen);
+}
+
+int
 apply_csv(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	return value_output(arg, &cfg->csv_path, err, errlen);

@@ -17,6 +17,7 @@
 
 #include <rte_mempool.h>
 
+#include "latency_log.h"
 #include "outage.h"
 #include "config.h"
 #include "eal.h"
@@ -67,6 +68,8 @@ struct run {
 	uint64_t start_tsc, end_tsc; /* launch, and the end of the join */
 	const char *stop_reason;     /* why the run ended early: NULL, "signal", "link down", "outage" */
 	struct outage_watch outages; /* the sender's: replies that stopped coming back */
+	struct latency_log latency_log; /* --latency-log */
+	int log_failed;              /* it could not be written: the run fails */
 };
 
 /* run_setup.c */

@@ -105,6 +105,36 @@ watch_replies(struct run *run, uint64_t hz, const uint64_t down_since[2])
 	}
 }
 
+/* --latency-log: each stream's live histogram and its tag, encap-kind-id. */
+static int
+latency_log_start(struct run *run)
+{
+	const struct ovl_histogram **live = calloc(run->n_streams ? run->n_streams : 1, sizeof(*live));
+	char (*tags)[48] = calloc(run->n_streams ? run->n_streams : 1, sizeof(*tags));
+	unsigned int q, i;
+
+	if (live == NULL || tags == NULL) {
+		free(live);
+		free(tags);
+		fprintf(stderr, "ovlperf %s: --latency-log: out of memory\n", run->command);
+		return -1;
+	}
+	for (q = 0; q < run->n_senders; q++) {
+		const struct sender *s = &run->senders[q];
+
+		for (i = 0; i < s->n_streams; i++) {
+			unsigned int k = s->first_stream + i;
+			const struct stream *st = &run->streams[k];
+
+			live[k] = &s->stats[i].rtt;
+			snprintf(tags[k], sizeof(tags[k]), "%s-%s-%u", st->spec.encap->name,
+					st->latency ? "latency" : "load", st->id);
+		}
+	}
+	return latency_log_open(&run->latency_log, run->cfg.latency_log_path, run->n_streams,
+			live, tags, run->started);
+}
+
 /* With senders, until each is done; reflect alone, until --duration or a signal. */
 static int
 running(const struct run *run, uint64_t now)
@@ -202,6 +232,10 @@ run_launch(struct run *run)
 		live_free(&ls);
 		return -1;
 	}
+	if (run->cfg.latency_log_path != NULL && latency_log_start(run) < 0) {
+		live_free(&ls);
+		return -1;
+	}
 	/* Reflectors first, so the first probes find them polling; then a sender per queue. */
 	for (q = 0; q < run->n_reflectors; q++)
 		rte_eal_remote_launch(reflector_main, &run->reflectors[q], run->lcores.reflect[q]);
@@ -217,8 +251,12 @@ run_launch(struct run *run)
 			port_clock_refresh(&run->rx_clock);
 			next_fit += hz;
 		}
-		if (run->cfg.live && !run->cfg.quiet && rte_rdtsc() >= next_line) {
-			live(run, &ls);
+		if (rte_rdtsc() >= next_line) {
+			if (run->cfg.live && !run->cfg.quiet)
+				live(run, &ls);
+			if (run->cfg.latency_log_path != NULL)
+				latency_log_interval(&run->latency_log,
+						(double)(next_line - run->start_tsc) / (double)hz);
 			next_line += hz;
 		}
 	}
@@ -232,6 +270,10 @@ run_launch(struct run *run)
 		rte_eal_wait_lcore(run->lcores.reflect[q]);
 	run->end_tsc = rte_rdtsc();
 	outage_finish(&run->outages, run->end_tsc, run->start_tsc, hz);
+	if (run->cfg.latency_log_path != NULL &&
+			latency_log_close(&run->latency_log,
+				(double)(run->end_tsc - run->start_tsc) / (double)hz) < 0)
+		run->log_failed = 1;
 	/* What is still in flight (rings, TX queues) is drained back before counting. */
 	drain_ports(run);
 	for (i = 0; i < run->n_ports; i++)

@@ -199,6 +199,8 @@ run_report(struct run *run)
 			rc = -1;
 		}
 	}
+	if (run->log_failed)
+		rc = -1;
 	if (rc == 0 && r->partial)
 		rc = OVL_EXIT_PARTIAL;
 	results_free(r);

@@ -234,6 +234,7 @@ run_end(struct run *run)
 	unsigned int i;
 
 	telemetry_detach();
+	latency_log_free(&run->latency_log);
 	if (run->senders[0].capture != NULL)
 		ovl_pcap_abort(run->senders[0].capture);
 	run->senders[0].capture = NULL;

@@ -93,10 +93,12 @@ ovl_histogram_percentile(const struct ovl_histogram *h, double pct)
 	if (pct >= 100)
 		return h->max;
 
-	want = pct / 100 * (double)h->count;
-	rank = (uint64_t)want;
-	if ((double)rank < want)
-		rank++;
+	/*
+	 * ceil(pct / 100 * count) in integers, pct to 1e-6: in doubles 99.9 / 100 * 60000 is
+	 * 59940.00000000001, whose ceiling is one rank too far.
+	 */
+	want = pct * 1e6 + 0.5;
+	rank = (uint64_t)(((unsigned __int128)(uint64_t)want * h->count + 100000000 - 1) / 100000000);
 	if (rank <= 1)
 		return h->min;
 	if (rank >= h->count)

@@ -55,8 +55,6 @@ CASES = [
     ("loop", ["--src-ip", "2001:db8::1::2"], 2, ["--src-ip", "2001:db8::1::2", "IPv6"]),
     ("frames", ["--inner-src-ip", "2001:db8::7"], 2, ["--inner-src-ip", "inner IPv6", "IPv4"]),
     ("reflect", ["--inner-ip", "2001:db8::7"], 2, ["--inner-ip", "inner IPv6", "IPv4"]),
-    ("send", ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2", "--encap", "vxlan"], 2,
-     ["IPv6", "--dst-mac"]),
     ("loop", ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2", "--tx-offload", "cksum"], 2,
      ["--tx-offload", "IPv6"]),
     ("reflect", ["--ip", "2001:db8::2", "--allow", "192.0.2.0/24"], 2, ["--allow", "IPv6"]),

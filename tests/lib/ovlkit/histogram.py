@@ -3,17 +3,19 @@
 the README's rule and added: written from the README's words, not from lib/measure's C, so
 that tests checking the C against it are checking against something else."""
 import math
+from fractions import Fraction
 
 
 def percentile(h, pct):
-    """Nearest rank ceil(pct / 100 * count); rank 1 is min, the last rank max, exactly; any
-    other rank the midpoint low + width // 2 of the bucket holding it, kept within [min, max]."""
+    """Nearest rank ceil(pct / 100 * count), in exact arithmetic (pct as written: 99.9 is
+    999/10); rank 1 is min, the last rank max, exactly; any other rank the midpoint
+    low + width // 2 of the bucket holding it, kept within [min, max]."""
     count = h["count"]
     if count == 0:
         return 0
     if pct >= 100:
         return h["max"]
-    rank = math.ceil(pct / 100 * count)
+    rank = math.ceil(Fraction(str(pct)) * count / 100)
     if rank <= 1:
         return h["min"]
     if rank >= count:
