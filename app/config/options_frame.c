@@ -91,6 +91,8 @@ apply_size(struct app_config *cfg, enum ovl_size_kind kind, uint32_t *slot, cons
 		if (value_size_mix(arg, min, max, &cfg->mix, err, errlen) < 0)
 			return -1;
 	} else if (value_number(arg, min, max, &v, err, errlen) < 0) {
+		if (kind != OVL_SIZE_MTU)
+			value_size_forms(arg, min, max, err, errlen);
 		return -1;
 	} else if (kind != OVL_SIZE_MTU) {
 		cfg->mix.n = 0;

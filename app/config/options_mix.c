@@ -18,6 +18,13 @@ size_arg_is_mix(const char *arg)
 	return strcmp(arg, "imix") == 0 || strchr(arg, ':') != NULL || strchr(arg, ',') != NULL;
 }
 
+void
+value_size_forms(const char *arg, uint64_t min, uint64_t max, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "'%s' is not allowed: a size %lu..%lu, imix, or SIZE:WEIGHT,... (e.g. 64:7,594:4,1518:1)",
+			arg, (unsigned long)min, (unsigned long)max);
+}
+
 static int
 parse_class(char *tok, uint64_t min, uint64_t max, uint64_t *size, uint64_t *weight, char *err,
 		size_t errlen)
