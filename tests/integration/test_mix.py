@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""Size mixes (--frame-size imix, SIZE:WEIGHT lists): what goes on the wire and what is counted.
+
+Usage: /usr/bin/python3 tests/integration/test_mix.py PATH_TO_OVLPERF
+
+1. send on net_null, VXLAN, --frame-size imix, --count 12000, --capture: tshark (not ovlperf's
+   code) decodes every captured frame as VXLAN carrying the inner UDP probe; the frame lengths
+   are the IMIX's 64 (raised to VXLAN's smallest frame, 114), 594 and 1518 bytes with FCS in
+   7:4:1, each class within 3% of its share; interleaved: the longest run of one size is far
+   below the count (under 40 of 12,000), and the size changes from one frame to the next about
+   as often as a random order of 7:4:1 makes it (45 to 63% of frames); the JSON's per-class
+   counts are the capture's, and config.mix holds the sizes, weights and default seed.
+2. The order is the seed's: the same seed gives the same sizes frame by frame, another seed
+   another order with the same proportions (JSON config.mix.seed is the one given).
+3. A weighted list on raw (64:1,1518:3) in its proportions, decoded by tshark.
+4. --encap all --frame-size imix on net_null: every stream's classes are 64 raised to its
+   encapsulation's smallest frame (the catalogue's, frames --list --json), 594 and 1518.
+5. loop, VXLAN, imix, 12,000 probes at 200k/s: no loss; per class, sent = received, and the
+   classes add up to the stream's packets and bytes, sent and received; the table's per-class
+   lines are printed. A run with loss is repeated once (a shared machine starves the loop).
+"""
+
+import collections
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ovlkit import catalogue  # noqa: E402
+from ovlkit.harness import load_json, loadavg, main  # noqa: E402
+from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
+from ovlkit.tshark import TSHARK  # noqa: E402
+
+OVLPERF = path_from_argv()
+COUNT = 12000
+IMIX = {64: 7, 594: 4, 1518: 1}
+DEFAULT_SEED = 0x6f766c6d6978
+MACS = ["--dst-mac", "02:00:00:00:00:02", "--inner-dst-mac", "02:00:00:00:00:03"]
+
+
+def send(ws, tag, args, count=COUNT):
+    """send on net_null with a capture; (result, json doc or None, pcap path)."""
+    cap, js = ws.path(tag + ".pcap"), ws.path(tag + ".json")
+    r = ws.run([OVLPERF] + eal(prefix=ws.prefix(tag), vdevs=["net_null0"]) +
+               ["--", "send", "--count", str(count), "--rate", "1M", "--capture", cap,
+                "--json", js, "--no-live", "--quiet"] + MACS + args, 60)
+    doc, _ = load_json(js)
+    return r, doc, cap
+
+
+def tshark_frames(ws, path, fields):
+    """Per frame, the fields tshark gives (strings), or (None, why)."""
+    cmd = [TSHARK, "-r", path, "-T", "fields", "-E", "separator=|"]
+    for f in fields:
+        cmd += ["-e", f]
+    r = ws.run(cmd, 60)
+    if r.rc != 0:
+        return None, "; ".join(r.diag())
+    return [(line.split("|") + [""] * len(fields))[:len(fields)]
+            for line in r.out.splitlines()], None
+
+
+def check_shares(tap, what, sizes, weights):
+    """Each class (frame size with FCS: weight) within 3% of its share of the frames."""
+    counts = collections.Counter(sizes)
+    total, wsum = len(sizes), sum(weights.values())
+    bad = []
+    for size, w in weights.items():
+        want = total * w / wsum
+        if abs(counts.get(size, 0) - want) > 0.03 * want:
+            bad.append("%d bytes: %d frames, %.0f wanted (+-3%%)" % (size, counts.get(size, 0), want))
+    other = set(counts) - set(weights)
+    if other:
+        bad.append("sizes outside the mix: %s" % sorted(other))
+    tap.ok(total == COUNT and not bad, "%s: %d frames, each size within 3%% of its share" % (what, total),
+           bad + ["counts: %s" % dict(counts)])
+    return counts
+
+
+def runs(sizes):
+    longest, run, changes = 1, 1, 0
+    for a, b in zip(sizes, sizes[1:]):
+        run = run + 1 if a == b else 1
+        changes += a != b
+        longest = max(longest, run)
+    return longest, changes
+
+
+def check_capture(tap, ws, cat):
+    vx = cat["vxlan"].smallest()
+    weights = {max(s, vx): w for s, w in IMIX.items()}
+    r, doc, cap = send(ws, "imix", ["--encap", "vxlan", "--frame-size", "imix"])
+    if not tap.ok(r.rc == 0 and doc is not None and os.path.exists(cap),
+                  "send --encap vxlan --frame-size imix --count %d on net_null" % COUNT, r.diag()):
+        return None
+    rows, why = tshark_frames(ws, cap, ["frame.len", "vxlan.vni", "udp.dstport"])
+    if not tap.ok(rows is not None, "tshark reads the capture", why):
+        return None
+    # frame.len has no FCS; the sizes of the mix have it.
+    sizes = [int(flen) + 4 for flen, _, _ in rows]
+    tap.ok(all(vni and "," in dport for _, vni, dport in rows),
+           "tshark decodes every frame as VXLAN carrying inner UDP",
+           ["first rows: %s" % rows[:3]])
+    counts = check_shares(tap, "IMIX on VXLAN (64 raised to %d)" % vx, sizes, weights)
+    longest, changes = runs(sizes)
+    tap.ok(longest < 40, "interleaved: the longest run of one size is %d frames of %d" % (longest, len(sizes)))
+    tap.ok(0.45 * len(sizes) < changes < 0.63 * len(sizes),
+           "interleaved: the size changes at %d of %d frames (a random 7:4:1 order: ~54%%)" % (changes, len(sizes)))
+    classes = doc["streams"][0]["classes"]
+    got = {c["frame_size"]: c["tx"]["packets"] for c in classes}
+    tap.ok(got == dict(counts), "the JSON's per-class packets are the capture's",
+           ["json %s, capture %s" % (got, dict(counts))])
+    mix = doc["config"]["mix"]
+    tap.ok(mix["imix"] and mix["seed"] == DEFAULT_SEED and
+           {s["size"]: s["weight"] for s in mix["sizes"]} == IMIX,
+           "config.mix: the IMIX's sizes and weights, the default seed", [str(mix)])
+    return sizes, weights
+
+
+def check_seed(tap, ws, sizes, weights):
+    args = ["--encap", "vxlan", "--frame-size", "imix"]
+    again, other = [], []
+    for tag, seed, out in (("same", str(DEFAULT_SEED), again), ("other", "42", other)):
+        r, doc, cap = send(ws, tag, args + ["--mix-seed", seed])
+        rows, why = tshark_frames(ws, cap, ["frame.len"]) if r.rc == 0 else (None, r.diag())
+        if rows is None:
+            tap.ok(False, "send --mix-seed %s" % seed, why)
+            return
+        out.extend(int(row[0]) + 4 for row in rows)
+        tap.ok(doc["config"]["mix"]["seed"] == int(seed), "config.mix.seed is %s" % seed)
+    tap.ok(again == sizes, "the same seed gives the same sizes frame by frame")
+    same = sum(a == b for a, b in zip(other, sizes))
+    check_shares(tap, "seed 42", other, weights)
+    tap.ok(same < 0.6 * len(sizes), "seed 42: another order (%d of %d frames the same size)"
+           % (same, len(sizes)))
+
+
+def check_list(tap, ws):
+    r, doc, cap = send(ws, "list", ["--encap", "raw", "--frame-size", "64:1,1518:3"])
+    rows, why = tshark_frames(ws, cap, ["frame.len", "ip.proto"]) if r.rc == 0 else (None, r.diag())
+    if not tap.ok(rows is not None, "send --encap raw --frame-size 64:1,1518:3", why):
+        return
+    check_shares(tap, "raw 64:1,1518:3", [int(row[0]) + 4 for row in rows], {64: 1, 1518: 3})
+
+
+def check_raised(tap, ws, cat):
+    r, doc, _ = send(ws, "all", ["--encap", "all", "--frame-size", "imix"], count=120)
+    if not tap.ok(r.rc == 0 and doc is not None, "send --encap all --frame-size imix", r.diag()):
+        return
+    bad = []
+    for s in doc["streams"]:
+        want = [max(64, cat[s["encap"]].smallest()), 594, 1518]
+        got = [c["frame_size"] for c in s["classes"]]
+        if got != want:
+            bad.append("%s: classes %s, expected %s" % (s["encap"], got, want))
+    tap.ok(not bad and len(doc["streams"]) == len(cat),
+           "every encapsulation: 64 raised to its smallest frame, then 594 and 1518", bad)
+
+
+def loop(ws, tag):
+    js = ws.path(tag + ".json")
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "vxlan", "--frame-size", "imix", "--count",
+                str(COUNT), "--rate", "200k", "--no-live", "--json", js], 60)
+    doc, _ = load_json(js)
+    return r, doc
+
+
+def check_loop(tap, ws):
+    r, doc = loop(ws, "loop")
+    if doc is not None and doc["streams"][0]["lost"]:
+        tap.diag("loss %d, run again (load %s)" % (doc["streams"][0]["lost"], loadavg()))
+        r, doc = loop(ws, "loop2")
+    if not tap.ok(r.rc == 0 and doc is not None, "loop --encap vxlan --frame-size imix", r.diag()):
+        return
+    s = doc["streams"][0]
+    tap.ok(s["lost"] == 0 and s["rx"]["packets"] == COUNT,
+           "loop: no loss (%d sent, %d received)" % (s["tx"]["packets"], s["rx"]["packets"]))
+    cl = s["classes"]
+    mism = []
+    for d in ("tx", "rx"):
+        for k in ("packets", "bytes"):
+            total = sum(c[d][k] for c in cl)
+            if total != s[d][k]:
+                mism.append(("%s %s over the classes" % (d, k), s[d][k], total))
+    for c in cl:
+        if c["tx"] != c["rx"]:
+            mism.append(("class %d rx" % c["frame_size"], c["tx"], c["rx"]))
+    tap.fields("loop: the classes add up to the stream, sent and received, each class all back", mism)
+    tap.ok("tx packets" in r.out and "total" in r.out, "loop: the table has the per-class lines",
+           [r.out])
+
+
+def body(tap, ws):
+    cat = catalogue.load(OVLPERF)
+    captured = check_capture(tap, ws, cat)
+    if captured is not None:
+        check_seed(tap, ws, *captured)
+    check_list(tap, ws)
+    check_raised(tap, ws, cat)
+    check_loop(tap, ws)
+
+
+if __name__ == "__main__":
+    sys.exit(main("mix", body))
