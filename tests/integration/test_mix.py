@@ -18,6 +18,9 @@ Usage: /usr/bin/python3 tests/integration/test_mix.py PATH_TO_OVLPERF
 5. loop, VXLAN, imix, 12,000 probes at 200k/s: no loss; per class, sent = received, and the
    classes add up to the stream's packets and bytes, sent and received; the table's per-class
    lines are printed. A run with loss is repeated once (a shared machine starves the loop).
+6. bench/sweep --sizes 128,imix (short, loop at 50k/s): the imix row is a mix whose frame is the
+   mean (391 for VXLAN), its classes 114, 594 and 1518, its overhead against raw's imix row; the
+   bare 128 is frame:128.
 """
 
 import collections
@@ -32,6 +35,7 @@ from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
 from ovlkit.tshark import TSHARK  # noqa: E402
 
 OVLPERF = path_from_argv()
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 COUNT = 12000
 IMIX = {64: 7, 594: 4, 1518: 1}
 DEFAULT_SEED = 0x6f766c6d6978
@@ -190,6 +194,28 @@ def check_loop(tap, ws):
            [r.out])
 
 
+def check_sweep(tap, ws):
+    out = ws.path("sweep")
+    r = ws.run([os.path.join(ROOT, "bench", "sweep"), "--encap", "vxlan", "--sizes", "128,imix",
+                "--reps", "1", "--duration", "0.3", "--no-settle", "--out", out, "--ovlperf",
+                OVLPERF, "--", "--rate", "50k"], 120)
+    doc, why = load_json(os.path.join(out, "sweep.json"))
+    if not tap.ok(r.rc == 0 and doc is not None, "bench/sweep --sizes 128,imix", r.diag() + [str(why)]):
+        return
+    rows = {(x["encap"], x["size_kind"], x["size_value"]): x for x in doc["rows"]}
+    mix, frame = rows.get(("vxlan", "mix", "imix")), rows.get(("vxlan", "frame", 128))
+    tap.ok(mix is not None and frame is not None, "bench/sweep: rows vxlan imix and frame 128",
+           [str(sorted(rows))])
+    if mix is None:
+        return
+    tap.fields("bench/sweep: the vxlan imix row", [
+        (k, want, got) for k, want, got in (
+            ("frame_size (the mean)", 391, mix["frame_size"]),
+            ("classes", [114, 594, 1518], [c["frame_size"] for c in mix.get("classes", [])]),
+            ("overhead bytes (against raw imix)", 50, (mix["overhead"] or {}).get("bytes")))
+        if want != got])
+
+
 def body(tap, ws):
     cat = catalogue.load(OVLPERF)
     captured = check_capture(tap, ws, cat)
@@ -198,6 +224,7 @@ def body(tap, ws):
     check_list(tap, ws)
     check_raised(tap, ws, cat)
     check_loop(tap, ws)
+    check_sweep(tap, ws)
 
 
 if __name__ == "__main__":
