@@ -155,44 +155,59 @@ take_kept(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, ui
 
 /*
  * take_kept for a mix: per class, one bulk get of as many mbufs as the burst has datagrams of
- * that class, then the mbufs in the schedule's order. The classes' frames differ in length
- * only after the probe, so each is patched like a single size's.
+ * that class (told by the schedule's counts), then the mbufs in the schedule's order, each
+ * found from its entry's rank in its class. The classes' frames differ in length only after
+ * the probe, so each is patched like a single size's.
  */
 static int
 take_kept_mix(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, uint32_t n,
 		uint64_t seq, uint64_t ts)
 {
-	const uint8_t *sched = &s->schedule[seq % s->schedule_len];
+	uint32_t pos = (uint32_t)(seq % s->schedule_len);
+	const uint8_t *sched = &s->schedule[pos];
+	const uint16_t *rank = &s->rank[pos];
+	const uint16_t *before = &s->class_before[pos * s->n_classes];
+	const uint16_t *after = &s->class_before[(pos + n) * s->n_classes];
 	struct rte_mbuf *taken[TX_MBUFS_MAX];
-	uint32_t want[OVL_MIX_CLASSES_MAX] = { 0 }, next[OVL_MIX_CLASSES_MAX];
+	int32_t base[OVL_MIX_CLASSES_MAX];
 	uint32_t i, c, off = 0, flow = (uint32_t)(seq % s->n_flows);
 
-	for (i = 0; i < n; i++)
-		want[sched[i]]++;
 	for (c = 0; c < s->n_classes; c++) {
-		next[c] = off;
-		if (want[c] != 0 && unlikely(rte_mempool_get_bulk(s->classes[c].kept,
-				(void **)&taken[off], want[c]) != 0))
+		uint32_t want = after[c] - before[c];
+
+		if (want != 0 && unlikely(rte_mempool_get_bulk(s->classes[c].kept,
+				(void **)&taken[off], want) != 0))
 			goto undo;
-		off += want[c];
+		/* Entry i of class c takes taken[base[c] + rank[i]]. */
+		base[c] = (int32_t)off - before[c];
+		off += want;
+	}
+	for (i = 0; i < n; i++)
+		pkts[i] = taken[base[sched[i]] + rank[i]];
+	if (s->n_flows == 1) {
+		for (i = 0; i < n; i++)
+			patch_probe(rte_pktmbuf_mtod(pkts[i], uint8_t *), s, seq + i, ts,
+					s->l4_cksums[sched[i]], snd->key);
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = taken[next[sched[i]]++];
-		uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 		uint32_t t = sched[i] * s->n_flows + flow;
 
-		pkts[i] = m;
-		if (s->n_flows > 1)
-			rte_memcpy(data, s->frames[t], s->probe_off);
+		rte_memcpy(data, s->frames[t], s->probe_off);
 		patch_probe(data, s, seq + i, ts, s->l4_cksums[t], snd->key);
 		if (++flow == s->n_flows)
 			flow = 0;
 	}
 	return 0;
 undo:
-	for (i = 0; i < c; i++)
-		if (want[i] != 0)
-			rte_mempool_put_bulk(s->classes[i].kept, (void **)&taken[next[i]], want[i]);
+	for (i = 0, off = 0; i < c; i++) {
+		uint32_t want = after[i] - before[i];
+
+		if (want != 0)
+			rte_mempool_put_bulk(s->classes[i].kept, (void **)&taken[off], want);
+		off += want;
+	}
 	return -1;
 }
 

@@ -288,6 +288,8 @@ streams_free(struct stream *streams, unsigned int n)
 		free(s->schedule);
 		free(s->wire_sum);
 		free(s->payload_sum);
+		free(s->class_before);
+		free(s->rank);
 		for (k = 0; k < s->n_classes; k++)
 			rte_mempool_free(s->classes[k].kept);
 	}

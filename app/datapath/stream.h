@@ -43,11 +43,14 @@ struct stream {
 	/*
 	 * Datagram seq has class schedule[seq % schedule_len]; the array runs STREAM_BURST_MAX
 	 * entries past the cycle (its start again) so that a burst reads it without wrapping.
-	 * wire_sum[k] and payload_sum[k]: the bytes of entries 0..k-1.
+	 * wire_sum[k] and payload_sum[k]: the bytes of entries 0..k-1. So that a burst of a mix
+	 * places each class's mbufs without counting as it goes: class_before[k * n_classes + c],
+	 * the entries of class c among 0..k-1, and rank[k], those of entry k's own class.
 	 */
 	uint8_t *schedule;
 	uint32_t schedule_len;
 	uint64_t *wire_sum, *payload_sum;
+	uint16_t *class_before, *rank;
 	double wire_mean, payload_mean; /* per datagram, over a cycle */
 	uint8_t **frames;           /* [(class * n_flows + flow) * n_frames + k] */
 	uint16_t *lens;             /* without FCS, same index */

@@ -12,7 +12,8 @@ Usage: /usr/bin/python3 tests/integration/test_mix.py PATH_TO_OVLPERF
    counts are the capture's, and config.mix holds the sizes, weights and default seed.
 2. The order is the seed's: the same seed gives the same sizes frame by frame, another seed
    another order with the same proportions (JSON config.mix.seed is the one given).
-3. A weighted list on raw (64:1,1518:3) in its proportions, decoded by tshark.
+3. A weighted list on raw (64:1,1518:3) in its proportions, decoded by tshark; with --flows 4,
+   every size in 4 flows; every IPv4 and inner UDP checksum good (tshark verifies them).
 4. --encap all --frame-size imix on net_null: every stream's classes are 64 raised to its
    encapsulation's smallest frame (the catalogue's, frames --list --json), 594 and 1518.
 5. loop, VXLAN, imix, 12,000 probes at 200k/s: no loss; per class, sent = received, and the
@@ -53,8 +54,9 @@ def send(ws, tag, args, count=COUNT):
 
 
 def tshark_frames(ws, path, fields):
-    """Per frame, the fields tshark gives (strings), or (None, why)."""
-    cmd = [TSHARK, "-r", path, "-T", "fields", "-E", "separator=|"]
+    """Per frame, the fields tshark gives (strings), or (None, why); checksums verified."""
+    cmd = [TSHARK, "-r", path, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+           "-T", "fields", "-E", "separator=|"]
     for f in fields:
         cmd += ["-e", f]
     r = ws.run(cmd, 60)
@@ -97,14 +99,18 @@ def check_capture(tap, ws, cat):
     if not tap.ok(r.rc == 0 and doc is not None and os.path.exists(cap),
                   "send --encap vxlan --frame-size imix --count %d on net_null" % COUNT, r.diag()):
         return None
-    rows, why = tshark_frames(ws, cap, ["frame.len", "vxlan.vni", "udp.dstport"])
+    rows, why = tshark_frames(ws, cap, ["frame.len", "vxlan.vni", "udp.dstport",
+                                        "ip.checksum.status", "udp.checksum.status"])
     if not tap.ok(rows is not None, "tshark reads the capture", why):
         return None
     # frame.len has no FCS; the sizes of the mix have it.
-    sizes = [int(flen) + 4 for flen, _, _ in rows]
-    tap.ok(all(vni and "," in dport for _, vni, dport in rows),
+    sizes = [int(row[0]) + 4 for row in rows]
+    tap.ok(all(vni and "," in dport for _, vni, dport, _, _ in rows),
            "tshark decodes every frame as VXLAN carrying inner UDP",
            ["first rows: %s" % rows[:3]])
+    tap.ok(all(cksums_good(row[3], row[4]) for row in rows),
+           "every size's IPv4 and inner UDP checksums are good (tshark)",
+           [str(row) for row in rows if not cksums_good(row[3], row[4])][:3])
     counts = check_shares(tap, "IMIX on VXLAN (64 raised to %d)" % vx, sizes, weights)
     longest, changes = runs(sizes)
     tap.ok(longest < 40, "interleaved: the longest run of one size is %d frames of %d" % (longest, len(sizes)))
@@ -119,6 +125,27 @@ def check_capture(tap, ws, cat):
            {s["size"]: s["weight"] for s in mix["sizes"]} == IMIX,
            "config.mix: the IMIX's sizes and weights, the default seed", [str(mix)])
     return sizes, weights
+
+
+def cksums_good(row_ip, row_udp):
+    """tshark's checksum status: every IPv4 header good (1), the inner UDP (the last) good."""
+    return all(x == "1" for x in row_ip.split(",")) and row_udp.split(",")[-1] == "1"
+
+
+def check_flows(tap, ws):
+    r, doc, cap = send(ws, "flows", ["--encap", "vxlan", "--frame-size", "imix", "--flows", "4"],
+                       count=1200)
+    rows, why = tshark_frames(ws, cap, ["frame.len", "udp.srcport", "ip.checksum.status",
+                                        "udp.checksum.status"]) if r.rc == 0 else (None, r.diag())
+    if not tap.ok(rows is not None, "send --frame-size imix --flows 4", why):
+        return
+    flows = collections.defaultdict(set)
+    for flen, sport, _, _ in rows:
+        flows[int(flen) + 4].add(sport)
+    bad = [row for row in rows if not cksums_good(row[2], row[3])]
+    tap.ok(len(flows) == 3 and all(len(v) == 4 for v in flows.values()) and not bad,
+           "--flows 4: every size in 4 flows, every checksum good (tshark)",
+           ["flows per size: %s" % {k: len(v) for k, v in flows.items()}, "bad: %s" % bad[:3]])
 
 
 def check_seed(tap, ws, sizes, weights):
@@ -177,8 +204,9 @@ def check_loop(tap, ws):
     if not tap.ok(r.rc == 0 and doc is not None, "loop --encap vxlan --frame-size imix", r.diag()):
         return
     s = doc["streams"][0]
-    tap.ok(s["lost"] == 0 and s["rx"]["packets"] == COUNT,
-           "loop: no loss (%d sent, %d received)" % (s["tx"]["packets"], s["rx"]["packets"]))
+    tap.ok(s["lost"] == 0 and s["rx"]["packets"] == COUNT and s["corrupted"] == 0,
+           "loop: no loss, no corrupted reply (%d sent, %d received, %d corrupted)" % (
+               s["tx"]["packets"], s["rx"]["packets"], s["corrupted"]))
     cl = s["classes"]
     mism = []
     for d in ("tx", "rx"):
@@ -222,6 +250,7 @@ def body(tap, ws):
     if captured is not None:
         check_seed(tap, ws, *captured)
     check_list(tap, ws)
+    check_flows(tap, ws)
     check_raised(tap, ws, cat)
     check_loop(tap, ws)
     check_sweep(tap, ws)
