@@ -112,6 +112,8 @@ CASES = [
     ("loop", ["--encap", "vxlan", "--inner-size", "imix", "--mtu", "1500"], 2,
      ["a mix is not fragmented", "vxlan", "--mtu"]),
     ("frames", ["--frame-size", "imix"], 2, ["mix", "send", "loop"]),
+    ("loop", ["--encap", "vxlan", "--frame-size", "imix", "--rate", "4M", "--line-rate", "10G"], 2,
+     ["--rate", "391-byte (mean)", "3.0414 Mpps"]),
     ("loop", ["--mtu", "67"], 2, ["--mtu", "68.."]),
     # (each encapsulation's smallest sizes: per_encap_cases())
     ("loop", ["--frame-size", "128", "--inner-size", "100"], 2, ["--frame-size", "--inner-size"]),

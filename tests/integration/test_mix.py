@@ -16,6 +16,8 @@ Usage: /usr/bin/python3 tests/integration/test_mix.py PATH_TO_OVLPERF
    every size in 4 flows; every IPv4 and inner UDP checksum good (tshark verifies them).
 4. --encap all --frame-size imix on net_null: every stream's classes are 64 raised to its
    encapsulation's smallest frame (the catalogue's, frames --list --json), 594 and 1518.
+   --rate 100%, 1Gbps and 1Gbps-l1 (--line-rate 10G) give the packets/s of the mix's mean frame
+   (computed here from the classes' sizes and weights), and so does the line rate.
 5. loop, VXLAN, imix, 12,000 probes at 200k/s: no loss; per class, sent = received, and the
    classes add up to the stream's packets and bytes, sent and received; the table's per-class
    lines are printed. A run with loss is repeated once (a shared machine starves the loop).
@@ -174,6 +176,27 @@ def check_list(tap, ws):
     check_shares(tap, "raw 64:1,1518:3", [int(row[0]) + 4 for row in rows], {64: 1, 1518: 3})
 
 
+def check_rates(tap, ws):
+    """--rate in %, bit/s at layer 2 and at layer 1 is of the mix's mean frame, computed here
+    from its classes' sizes and weights; the line rate too."""
+    bad = []
+    for rate, bits in (("100%", lambda f: 10e9 / ((f + 20) * 8)), ("1Gbps", lambda f: 1e9 / (f * 8)),
+                       ("1Gbps-l1", lambda f: 1e9 / ((f + 20) * 8))):
+        r, doc, _ = send(ws, "rate" + rate.replace("%", "pct"), ["--encap", "vxlan", "--frame-size",
+                         "imix", "--line-rate", "10G", "--rate", rate], count=12)
+        if r.rc != 0 or doc is None:
+            bad.append("--rate %s: %s" % (rate, "; ".join(r.diag())))
+            continue
+        s = doc["streams"][0]
+        mean = sum(c["frame_size"] * c["weight"] for c in s["classes"]) / sum(c["weight"] for c in s["classes"])
+        if abs(s["rate_pps"] - bits(mean)) > 1 or abs(s["mean_frame_size"] - mean) > 1e-6:
+            bad.append("--rate %s: rate_pps %s, mean frame %s; expected %.0f, %.3f" % (
+                rate, s["rate_pps"], s["mean_frame_size"], bits(mean), mean))
+        if abs(s["line_rate"]["pps"] - 10e9 / ((mean + 20) * 8)) > 1:
+            bad.append("line_rate.pps %s, expected %.0f" % (s["line_rate"]["pps"], 10e9 / ((mean + 20) * 8)))
+    tap.ok(not bad, "--rate 100%, 1Gbps, 1Gbps-l1 and the line rate are of the mix's mean frame", bad)
+
+
 def check_raised(tap, ws, cat):
     r, doc, _ = send(ws, "all", ["--encap", "all", "--frame-size", "imix"], count=120)
     if not tap.ok(r.rc == 0 and doc is not None, "send --encap all --frame-size imix", r.diag()):
@@ -252,6 +275,7 @@ def body(tap, ws):
     check_list(tap, ws)
     check_flows(tap, ws)
     check_raised(tap, ws, cat)
+    check_rates(tap, ws)
     check_loop(tap, ws)
     check_sweep(tap, ws)
 
