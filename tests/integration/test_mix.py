@@ -16,6 +16,7 @@ Usage: /usr/bin/python3 tests/integration/test_mix.py PATH_TO_OVLPERF
    every size in 4 flows; every IPv4 and inner UDP checksum good (tshark verifies them).
 4. --encap all --frame-size imix on net_null: every stream's classes are 64 raised to its
    encapsulation's smallest frame (the catalogue's, frames --list --json), 594 and 1518.
+   --inner-size imix: inner packets of 64, 594 and 1518 bytes under each one's headers.
    --rate 100%, 1Gbps and 1Gbps-l1 (--line-rate 10G) give the packets/s of the mix's mean frame
    (computed here from the classes' sizes and weights), and so does the line rate.
 5. loop, VXLAN, imix, 12,000 probes at 200k/s: no loss; per class, sent = received, and the
@@ -209,6 +210,19 @@ def check_raised(tap, ws, cat):
             bad.append("%s: classes %s, expected %s" % (s["encap"], got, want))
     tap.ok(not bad and len(doc["streams"]) == len(cat),
            "every encapsulation: 64 raised to its smallest frame, then 594 and 1518", bad)
+    r, doc, _ = send(ws, "inner", ["--encap", "all", "--inner-size", "imix"], count=120)
+    if not tap.ok(r.rc == 0 and doc is not None, "send --encap all --inner-size imix", r.diag()):
+        return
+    bad = []
+    for s in doc["streams"]:
+        # The smallest frame holds a 46-byte inner packet: the rest is the frame's headers.
+        headers = cat[s["encap"]].smallest() - 46
+        want = [(i + headers, i) for i in (64, 594, 1518)]
+        got = [(c["frame_size"], c["inner_size"]) for c in s["classes"]]
+        if got != want:
+            bad.append("%s: (frame, inner) %s, expected %s" % (s["encap"], got, want))
+    tap.ok(not bad and doc["config"]["mix"]["of"] == "inner_size",
+           "--inner-size imix: inner packets of 64, 594 and 1518 bytes in every encapsulation", bad)
 
 
 def loop(ws, tag):
