@@ -163,7 +163,7 @@ static int
 take_kept_mix(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, uint32_t n,
 		uint64_t seq, uint64_t ts)
 {
-	uint32_t pos = (uint32_t)(seq % s->schedule_len);
+	uint32_t pos = stream_schedule_pos(s, seq);
 	const uint8_t *sched = &s->schedule[pos];
 	const uint16_t *rank = &s->rank[pos];
 	const uint16_t *before = &s->class_before[pos * s->n_classes];
@@ -217,7 +217,7 @@ static int
 take_copied(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, uint32_t n,
 		uint64_t seq0, uint64_t ts)
 {
-	const uint8_t *sched = &s->schedule[seq0 % s->schedule_len];
+	const uint8_t *sched = &s->schedule[stream_schedule_pos(s, seq0)];
 	uint32_t d, k, flow = (uint32_t)(seq0 % s->n_flows);
 
 	if (unlikely(rte_pktmbuf_alloc_bulk(snd->pool, pkts, n * s->n_frames) != 0))
@@ -306,7 +306,7 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 	}
 	/* A datagram some of whose fragments left counts as sent: the rest is loss on our side. */
 	dgrams_sent = (sent + s->n_frames - 1) / s->n_frames;
-	pos = (uint32_t)(st->next_seq % s->schedule_len);
+	pos = stream_schedule_pos(s, st->next_seq);
 	st->next_seq += dgrams_sent;
 	stats->tx_datagrams += dgrams_sent;
 	stats->tx_frames += sent;

@@ -91,6 +91,13 @@ void streams_free(struct stream *streams, unsigned int n);
 int streams_keep_frames(struct stream *streams, unsigned int n, uint16_t tx_desc, int socket,
 		char *err, size_t errlen);
 
+/* Where datagram seq is in the schedule; one size spares the sender the division. */
+static inline uint32_t
+stream_schedule_pos(const struct stream *s, uint64_t seq)
+{
+	return s->schedule_len == 1 ? 0 : (uint32_t)(seq % s->schedule_len);
+}
+
 /* Datagrams of class c among sequence numbers first..first+n-1 of stream s. */
 uint64_t stream_class_count(const struct stream *s, unsigned int c, uint64_t first, uint64_t n);
 
