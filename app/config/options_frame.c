@@ -388,12 +388,20 @@ config_spec_for_class(const struct app_config *cfg, unsigned int i, unsigned int
 	spec->size = cfg->mix.size[c];
 	if (!cfg->mix.imix)
 		return;
-	/* The IMIX's 64-byte frames do not hold a tunnel's headers: its smallest frame stands in. */
+	/*
+	 * The IMIX's 64-byte frames do not hold a tunnel's headers: its smallest frame stands in,
+	 * the one with room for the full probe where it is asked for (--key, --dwell).
+	 */
 	smallest = *spec;
 	smallest.size_kind = OVL_SIZE_FRAME;
 	smallest.size = 0;
+	smallest.probe_form = OVL_PROBE_COMPACT;
 	if (ovl_frame_layout(&smallest, &lay, err, sizeof(err)) < 0)
 		return;
+	if (spec->probe_form == OVL_PROBE_FULL) {
+		lay.frame_size += OVL_PROBE_FULL_LEN - OVL_PROBE_COMPACT_LEN;
+		lay.inner_len += OVL_PROBE_FULL_LEN - OVL_PROBE_COMPACT_LEN;
+	}
 	if (spec->size_kind == OVL_SIZE_FRAME && spec->size < lay.frame_size)
 		spec->size = lay.frame_size;
 	else if (spec->size_kind == OVL_SIZE_INNER && spec->size < lay.inner_len)

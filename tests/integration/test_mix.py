@@ -16,7 +16,8 @@ Usage: /usr/bin/python3 tests/integration/test_mix.py PATH_TO_OVLPERF
    every size in 4 flows; every IPv4 and inner UDP checksum good (tshark verifies them).
 4. --encap all --frame-size imix on net_null: every stream's classes are 64 raised to its
    encapsulation's smallest frame (the catalogue's, frames --list --json), 594 and 1518.
-   --inner-size imix: inner packets of 64, 594 and 1518 bytes under each one's headers.
+   With --key (the full probe), 64 is raised to each one's smallest keyed frame (the
+   catalogue's). --inner-size imix: inner packets of 64, 594 and 1518 bytes under each one's headers.
    --rate 100%, 1Gbps and 1Gbps-l1 (--line-rate 10G) give the packets/s of the mix's mean frame
    (computed here from the classes' sizes and weights), and so does the line rate.
 5. loop, VXLAN, imix, 12,000 probes at 200k/s: no loss; per class, sent = received, and the
@@ -210,6 +211,15 @@ def check_raised(tap, ws, cat):
             bad.append("%s: classes %s, expected %s" % (s["encap"], got, want))
     tap.ok(not bad and len(doc["streams"]) == len(cat),
            "every encapsulation: 64 raised to its smallest frame, then 594 and 1518", bad)
+    key = ws.path("key")
+    with open(key, "w") as f:
+        f.write("00112233445566778899aabbccddeeff\n")
+    r, doc, _ = send(ws, "keyed", ["--encap", "all", "--frame-size", "imix", "--key", key], count=120)
+    got = {s["encap"]: [c["frame_size"] for c in s["classes"]] for s in doc["streams"]} \
+        if r.rc == 0 and doc is not None else r.diag()
+    want = {e.name: [max(64, e.smallest(keyed=True)), 594, 1518] for e in cat}
+    tap.ok(got == want, "--key (the full probe): 64 raised to each one's smallest keyed frame",
+           ["got %s" % got, "expected %s" % want])
     r, doc, _ = send(ws, "inner", ["--encap", "all", "--inner-size", "imix"], count=120)
     if not tap.ok(r.rc == 0 and doc is not None, "send --encap all --inner-size imix", r.diag()):
         return
