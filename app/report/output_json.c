@@ -81,24 +81,6 @@ static const char *rate_units[] = {
 	[RATE_L1_BPS] = "l1_bps", [RATE_LINK_PERCENT] = "link_percent",
 };
 
-/* A mix as given (null for one size) and its seed, which fixes the order of its sizes. */
-static json_t *
-mix_object(const struct app_config *cfg)
-{
-	json_t *sizes;
-	unsigned int c;
-
-	if (cfg->mix.n == 0)
-		return json_null();
-	sizes = json_array();
-	for (c = 0; c < cfg->mix.n; c++)
-		json_array_append_new(sizes, json_pack("{s:i, s:i}", "size", (int)cfg->mix.size[c],
-				"weight", (int)cfg->mix.weight[c]));
-	return json_pack("{s:s, s:b, s:o, s:I}", "of", cfg->sizes_given & (1u << OVL_SIZE_INNER) ?
-			"inner_size" : "frame_size", "imix", cfg->mix.imix, "sizes", sizes,
-			"seed", (json_int_t)cfg->mix_seed);
-}
-
 /* The options a run was given. */
 static json_t *
 config_object(const struct app_config *cfg)
@@ -146,7 +128,7 @@ config_object(const struct app_config *cfg)
 		"promiscuous", cfg->promiscuous);
 	/* The encapsulations' options, by their names; null where optional and not given. */
 	if (config != NULL)
-		json_object_set_new(config, "mix", mix_object(cfg));
+		json_object_set_new(config, "mix", output_json_mix(cfg));
 	for (k = 0; config != NULL && k < n_opts; k++) {
 		char key[64];
 		uint32_t v;
@@ -236,25 +218,6 @@ reflect_port_object(const struct port_info *p)
 		"rss_hf", (json_int_t)p->rss_hf, "rx_steering", p->rx_steering ? p->rx_steering : "single");
 }
 
-/* A mix's size classes, each sent and received (an empty array for one size). */
-static json_t *
-classes_array(const struct stream_result *s)
-{
-	json_t *a = json_array();
-	unsigned int k;
-
-	for (k = 0; s->n_classes > 1 && k < s->n_classes; k++) {
-		const struct class_result *c = &s->classes[k];
-
-		json_array_append_new(a, json_pack("{s:i, s:i, s:i, s:{s:I, s:I}, s:{s:I, s:I}}",
-				"frame_size", (int)c->frame_size, "inner_size", (int)c->inner_size,
-				"weight", (int)c->weight,
-				"tx", "packets", (json_int_t)c->tx_datagrams, "bytes", (json_int_t)c->tx_bytes,
-				"rx", "packets", (json_int_t)c->rx_datagrams, "bytes", (json_int_t)c->rx_bytes));
-	}
-	return a;
-}
-
 static json_t *
 stream_object(const struct stream_result *s)
 {
@@ -291,7 +254,7 @@ stream_object(const struct stream_result *s)
 	if (o != NULL) {
 		json_object_set_new(o, "queue", json_integer(st->queue));
 		json_object_set_new(o, "mean_frame_size", json_real(st->wire_mean / st->n_frames));
-		json_object_set_new(o, "classes", classes_array(s));
+		json_object_set_new(o, "classes", output_json_classes(s));
 	}
 	return o;
 }
