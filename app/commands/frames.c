@@ -112,6 +112,10 @@ cmd_frames(const struct eal_args *eal, int argc, char **argv)
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
 
+	if (cfg.mix.n > 0) {
+		fprintf(stderr, "ovlperf frames: a mix is sent by send and loop (their --capture writes it): give frames one size\n");
+		return OVL_EXIT_USAGE;
+	}
 	if (cfg.keyed)
 		cfg.probe.flags |= OVL_PROBE_FLAG_KEYED;
 	/* Every size is checked before anything is built or written. */

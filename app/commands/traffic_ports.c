@@ -17,14 +17,15 @@
 int
 traffic_check_sizes(const struct app_config *cfg, const char *command)
 {
-	unsigned int i;
+	unsigned int classes = config_classes(cfg), k;
 	char err[512];
 
-	for (i = 0; i < cfg->n_encaps; i++) {
+	/* Every listed encapsulation at every size of the mix. */
+	for (k = 0; k < cfg->n_encaps * classes; k++) {
 		struct ovl_frame_spec spec;
 		struct ovl_frame_layout lay;
 
-		config_spec_for(cfg, i, &spec);
+		config_spec_for_class(cfg, k / classes, k % classes, &spec);
 		if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) < 0) {
 			/* The option that asked for the full probe, when it does not fit. */
 			const char *why = strstr(err, "full probe") == NULL ? "" :
@@ -34,18 +35,27 @@ traffic_check_sizes(const struct app_config *cfg, const char *command)
 			fprintf(stderr, "ovlperf %s: %s%s\n", command, why, err);
 			return OVL_EXIT_USAGE;
 		}
+		if (cfg->mix.n > 0 && lay.n_frames > 1) {
+			fprintf(stderr, "ovlperf %s: a mix is not fragmented: %u-byte inner packets do not fit the %s tunnel MTU of %u; give a larger --mtu or smaller sizes\n",
+					command, lay.inner_len, spec.encap->name, lay.tunnel_mtu);
+			return OVL_EXIT_USAGE;
+		}
 	}
 	return 0;
 }
 
-/* The layout of the i-th listed encapsulation's frames (sizes were checked before EAL). */
+/*
+ * The layout of the i-th listed encapsulation's frames of size class c (sizes were checked
+ * before EAL).
+ */
 static int
-layout_of(const struct app_config *cfg, unsigned int i, struct ovl_frame_layout *lay)
+layout_of(const struct app_config *cfg, unsigned int i, unsigned int c,
+		struct ovl_frame_layout *lay)
 {
 	struct ovl_frame_spec spec;
 	char err[256];
 
-	config_spec_for(cfg, i, &spec);
+	config_spec_for_class(cfg, i, c, &spec);
 	return ovl_frame_layout(&spec, lay, err, sizeof(err));
 }
 
@@ -67,7 +77,8 @@ loop_mbufs(const struct app_config *cfg, uint16_t max_frame)
 	for (i = 0; i < cfg->n_encaps; i++) {
 		struct ovl_frame_layout lay;
 
-		if (layout_of(cfg, i, &lay) == 0)
+		/* A mix's first class stands for it: near enough for a pool's size. */
+		if (layout_of(cfg, i, 0, &lay) == 0)
 			pps += rate_to_pps(&cfg->rate, lay.frame_size, 0);
 	}
 	n = pps * LOOP_DEPTH_MS / 1000 / cfg->queues;
@@ -80,14 +91,15 @@ static uint16_t
 max_frame_of(const struct app_config *cfg)
 {
 	uint16_t max = 0;
-	unsigned int i;
+	unsigned int i, c;
 
-	for (i = 0; i < cfg->n_encaps; i++) {
-		struct ovl_frame_layout lay;
+	for (i = 0; i < cfg->n_encaps; i++)
+		for (c = 0; c < config_classes(cfg); c++) {
+			struct ovl_frame_layout lay;
 
-		if (layout_of(cfg, i, &lay) == 0)
-			max = RTE_MAX(max, (uint16_t)(lay.frame_size - OVL_FCS_LEN));
-	}
+			if (layout_of(cfg, i, c, &lay) == 0)
+				max = RTE_MAX(max, (uint16_t)(lay.frame_size - OVL_FCS_LEN));
+		}
 	return max;
 }
 

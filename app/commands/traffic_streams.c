@@ -110,9 +110,13 @@ check_rates(const struct run *run)
 		/* A load stream's replicas, one per queue, share the wire. */
 		uint64_t pps = s->latency ? s->rate_pps : s->rate_pps * run->cfg.queues;
 
+		/* A mix's line rate is of its mean frame. */
+		uint32_t frame = s->n_classes > 1 ? (uint32_t)(s->wire_mean + 0.5) : s->lay.frame_size;
+
 		if (pps > s->line_rate_pps + s->line_rate_pps / 1000) {
-			fprintf(stderr, "ovlperf %s: --rate: %.4f Mpps of %s %u-byte frames is beyond the %.0f Gbit/s line rate: at most %.4f Mpps (or 100%%)\n",
-					run->command, pps / 1e6, s->spec.encap->name, s->lay.frame_size,
+			fprintf(stderr, "ovlperf %s: --rate: %.4f Mpps of %s %u-byte%s frames is beyond the %.0f Gbit/s line rate: at most %.4f Mpps (or 100%%)\n",
+					run->command, pps / 1e6, s->spec.encap->name, frame,
+					s->n_classes > 1 ? " (mean)" : "",
 					run->link_bps / 1e9, s->line_rate_pps / 1e6);
 			return OVL_EXIT_USAGE;
 		}

@@ -14,6 +14,7 @@
 #include "probe.h"
 #include "probe_auth.h"
 #include "profile.h"
+#include "size_mix.h"
 
 /*
  * Exit statuses (README, "Exit status"): 0 a complete run; 1 an error (nothing measured, or
@@ -58,6 +59,8 @@ struct app_config {
 	struct ovl_encap_values tunnel[OVL_ENCAPS_MAX]; /* each encapsulation's options, by table index */
 	unsigned int sizes_given;        /* OVL_SIZE_* bits of the size options seen */
 	uint32_t frame_size, inner_size, mtu;
+	struct ovl_size_mix mix;         /* --frame-size or --inner-size gave a mix (mix.n > 0) */
+	uint64_t mix_seed;               /* the order a mix's classes are interleaved in */
 	struct ovl_probe probe;
 	int session_given;
 	const char *pcap_path;
@@ -105,8 +108,8 @@ struct app_config {
 	enum pacing_request pacing;  /* --pacing */
 };
 
-/* Packets per second for a frame of frame_size bytes (with FCS) at link_bps; 0: unlimited. */
-uint64_t rate_to_pps(const struct rate *r, uint32_t frame_size, double link_bps);
+/* Packets per second for frames of frame_size bytes (with FCS; a mix: the mean) at link_bps; 0: unlimited. */
+uint64_t rate_to_pps(const struct rate *r, double frame_size, double link_bps);
 
 /*
  * Parses a command's options into cfg (which holds defaults on entry). Returns 0, 1 when help
@@ -118,6 +121,16 @@ void config_defaults(struct app_config *cfg);
 
 /* The spec for the i-th listed encapsulation, with sizes resolved from the options. */
 void config_spec_for(const struct app_config *cfg, unsigned int i, struct ovl_frame_spec *spec);
+
+/* Size classes per stream: the mix's, or 1. */
+unsigned int config_classes(const struct app_config *cfg);
+
+/*
+ * The spec for the i-th encapsulation at size class c of the mix (imix classes raised to the
+ * encapsulation's smallest frame or inner packet); config_spec_for is class 0.
+ */
+void config_spec_for_class(const struct app_config *cfg, unsigned int i, unsigned int c,
+		struct ovl_frame_spec *spec);
 
 void config_usage(FILE *out, const char *command);
 

@@ -32,6 +32,7 @@ config_defaults(struct app_config *cfg)
 	cfg->rate.unit = RATE_UNLIMITED;
 	cfg->drain_s = 0.1;
 	cfg->flows = 1;
+	cfg->mix_seed = OVL_MIX_SEED_DEFAULT;
 	cfg->capture_max = 1000000;
 	cfg->peer_port = 1;
 	cfg->arp_timeout_s = 3;

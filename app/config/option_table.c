@@ -21,8 +21,9 @@ const char *const option_group_title[G_MAX] = {
 
 const struct option_entry option_table[] = {
 	{ G_FRAME, C_ALL, "encap", "LIST", "encapsulations (frames --list), all, or a comma list (default all; reflect: those it answers)", apply_encap },
-	{ G_FRAME, C_BUILD, "frame-size", "N", "outer frame size with FCS, 64..9216 (default: smallest per encap)", apply_frame_size },
-	{ G_FRAME, C_BUILD, "inner-size", "N", "inner IP packet size, 46..65535", apply_inner_size },
+	{ G_FRAME, C_BUILD, "frame-size", "N", "outer frame size with FCS, 64..9216; imix (64:7,594:4,1518:1, raised to the smallest frame); or SIZE:WEIGHT,... (default: smallest per encap)", apply_frame_size },
+	{ G_FRAME, C_BUILD, "inner-size", "N", "inner IP packet size, 46..65535; imix or SIZE:WEIGHT,... as --frame-size", apply_inner_size },
+	{ G_FRAME, C_BUILD, "mix-seed", "N", "the order a mix's sizes are interleaved in (default 122554415933816)", apply_mix_seed },
 	{ G_FRAME, C_BUILD, "mtu", "N", "underlay MTU; alone: fill the outer IP packet to it; with --inner-size: fragment", apply_mtu },
 	{ G_FRAME, C_BUILD, "vlan", "ID", "add an 802.1Q tag, 1..4094", apply_vlan },
 	{ G_FRAME, C_BUILD, "inner-proto", "P", "udp or icmp (echo request) (default udp)", apply_inner_proto },

@@ -13,7 +13,7 @@
 
 #include "option_values.h"
 
-static int
+int
 parse_u64(const char *arg, uint64_t min, uint64_t max, uint64_t *out)
 {
 	char *end;
@@ -197,7 +197,7 @@ value_rate(const char *arg, struct rate *out, char *err, size_t errlen)
 }
 
 uint64_t
-rate_to_pps(const struct rate *r, uint32_t frame_size, double link_bps)
+rate_to_pps(const struct rate *r, double frame_size, double link_bps)
 {
 	double pps;
 

@@ -16,6 +16,9 @@
 #include "config.h"
 
 /* min..max, decimal or 0x hex; no sign, no leading space. */
+/* A whole number min..max, decimal or 0x hex, nothing after it. Returns 0 or -1. */
+int parse_u64(const char *arg, uint64_t min, uint64_t max, uint64_t *out);
+
 int value_number(const char *arg, uint64_t min, uint64_t max, uint64_t *out, char *err,
 		size_t errlen);
 

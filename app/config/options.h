@@ -21,6 +21,17 @@
 int apply_encap(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_frame_size(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_inner_size(struct app_config *cfg, const char *arg, char *err, size_t errlen);
+int apply_mix_seed(struct app_config *cfg, const char *arg, char *err, size_t errlen);
+
+/* A size option's value is a mix ("imix" or a weighted list), not one size. */
+int size_arg_is_mix(const char *arg);
+
+/* The error for a size option's value that is neither a size nor a mix. */
+void value_size_forms(const char *arg, uint64_t min, uint64_t max, char *err, size_t errlen);
+
+/* Parses "imix" or SIZE:WEIGHT,... with sizes min..max into mix. Returns 0 or -1 with err. */
+int value_size_mix(const char *arg, uint64_t min, uint64_t max, struct ovl_size_mix *mix,
+		char *err, size_t errlen);
 int apply_mtu(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_vlan(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_inner_proto(struct app_config *cfg, const char *arg, char *err, size_t errlen);

@@ -85,10 +85,18 @@ static int
 apply_size(struct app_config *cfg, enum ovl_size_kind kind, uint32_t *slot, const char *arg,
 		uint64_t min, uint64_t max, char *err, size_t errlen)
 {
-	uint64_t v;
+	uint64_t v = 0;
 
-	if (value_number(arg, min, max, &v, err, errlen) < 0)
+	if (kind != OVL_SIZE_MTU && size_arg_is_mix(arg)) {
+		if (value_size_mix(arg, min, max, &cfg->mix, err, errlen) < 0)
+			return -1;
+	} else if (value_number(arg, min, max, &v, err, errlen) < 0) {
+		if (kind != OVL_SIZE_MTU)
+			value_size_forms(arg, min, max, err, errlen);
 		return -1;
+	} else if (kind != OVL_SIZE_MTU) {
+		cfg->mix.n = 0;
+	}
 	cfg->sizes_given |= 1u << kind;
 	if ((cfg->sizes_given & (1u << OVL_SIZE_FRAME)) && (cfg->sizes_given & (1u << OVL_SIZE_INNER))) {
 		snprintf(err, errlen, "give --frame-size or --inner-size, not both");
@@ -358,4 +366,44 @@ config_spec_for(const struct app_config *cfg, unsigned int i, struct ovl_frame_s
 		spec->size_kind = OVL_SIZE_FRAME;
 		spec->size = 0;
 	}
+}
+
+unsigned int
+config_classes(const struct app_config *cfg)
+{
+	return cfg->mix.n > 0 ? cfg->mix.n : 1;
+}
+
+void
+config_spec_for_class(const struct app_config *cfg, unsigned int i, unsigned int c,
+		struct ovl_frame_spec *spec)
+{
+	struct ovl_frame_spec smallest;
+	struct ovl_frame_layout lay;
+	char err[8];
+
+	config_spec_for(cfg, i, spec);
+	if (cfg->mix.n == 0)
+		return;
+	spec->size = cfg->mix.size[c];
+	if (!cfg->mix.imix)
+		return;
+	/*
+	 * The IMIX's 64-byte frames do not hold a tunnel's headers: its smallest frame stands in,
+	 * the one with room for the full probe where it is asked for (--key, --dwell).
+	 */
+	smallest = *spec;
+	smallest.size_kind = OVL_SIZE_FRAME;
+	smallest.size = 0;
+	smallest.probe_form = OVL_PROBE_COMPACT;
+	if (ovl_frame_layout(&smallest, &lay, err, sizeof(err)) < 0)
+		return;
+	if (spec->probe_form == OVL_PROBE_FULL) {
+		lay.frame_size += OVL_PROBE_FULL_LEN - OVL_PROBE_COMPACT_LEN;
+		lay.inner_len += OVL_PROBE_FULL_LEN - OVL_PROBE_COMPACT_LEN;
+	}
+	if (spec->size_kind == OVL_SIZE_FRAME && spec->size < lay.frame_size)
+		spec->size = lay.frame_size;
+	else if (spec->size_kind == OVL_SIZE_INNER && spec->size < lay.inner_len)
+		spec->size = lay.inner_len;
 }

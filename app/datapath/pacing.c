@@ -76,9 +76,9 @@ pacing_apply(struct pacing_choice *c, const struct stream *streams, unsigned int
 	int rc;
 
 	for (i = 0; i < n; i++)
-		/* Layer 1: each frame's bytes with FCS, plus preamble and inter-frame gap. */
+		/* Layer 1: each frame's bytes with FCS (a mix's mean), plus preamble and gap. */
 		mbps += (double)streams[i].rate_pps *
-			(double)(streams[i].wire_bytes + 20ull * streams[i].n_frames) * 8 / 1e6;
+			(streams[i].wire_mean + 20.0 * streams[i].n_frames) * 8 / 1e6;
 	c->wanted_mbps = mbps;
 	if (!c->hardware)
 		return 0;

@@ -23,7 +23,7 @@
 
 #define RX_BURST 32
 #define PREFETCH_AHEAD 3
-#define TX_MBUFS_MAX 256
+#define TX_MBUFS_MAX STREAM_BURST_MAX
 
 int
 sender_init(struct sender *s, unsigned int n_streams)
@@ -153,19 +153,78 @@ take_kept(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, ui
 	return 0;
 }
 
+/*
+ * take_kept for a mix: per class, one bulk get of as many mbufs as the burst has datagrams of
+ * that class (told by the schedule's counts), then the mbufs in the schedule's order, each
+ * found from its entry's rank in its class. The classes' frames differ in length only after
+ * the probe, so each is patched like a single size's.
+ */
+static int
+take_kept_mix(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, uint32_t n,
+		uint64_t seq, uint64_t ts)
+{
+	uint32_t pos = stream_schedule_pos(s, seq);
+	const uint8_t *sched = &s->schedule[pos];
+	const uint16_t *rank = &s->rank[pos];
+	const uint16_t *before = &s->class_before[pos * s->n_classes];
+	const uint16_t *after = &s->class_before[(pos + n) * s->n_classes];
+	struct rte_mbuf *taken[TX_MBUFS_MAX];
+	int32_t base[OVL_MIX_CLASSES_MAX];
+	uint32_t i, c, off = 0, flow = (uint32_t)(seq % s->n_flows);
+
+	for (c = 0; c < s->n_classes; c++) {
+		uint32_t want = after[c] - before[c];
+
+		if (want != 0 && unlikely(rte_mempool_get_bulk(s->classes[c].kept,
+				(void **)&taken[off], want) != 0))
+			goto undo;
+		/* Entry i of class c takes taken[base[c] + rank[i]]. */
+		base[c] = (int32_t)off - before[c];
+		off += want;
+	}
+	for (i = 0; i < n; i++)
+		pkts[i] = taken[base[sched[i]] + rank[i]];
+	if (s->n_flows == 1) {
+		for (i = 0; i < n; i++)
+			patch_probe(rte_pktmbuf_mtod(pkts[i], uint8_t *), s, seq + i, ts,
+					s->l4_cksums[sched[i]], snd->key);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
+		uint32_t t = sched[i] * s->n_flows + flow;
+
+		rte_memcpy(data, s->frames[t], s->probe_off);
+		patch_probe(data, s, seq + i, ts, s->l4_cksums[t], snd->key);
+		if (++flow == s->n_flows)
+			flow = 0;
+	}
+	return 0;
+undo:
+	for (i = 0, off = 0; i < c; i++) {
+		uint32_t want = after[i] - before[i];
+
+		if (want != 0)
+			rte_mempool_put_bulk(s->classes[i].kept, (void **)&taken[off], want);
+		off += want;
+	}
+	return -1;
+}
+
 /* n datagrams, each a copy of its flow's templates (every fragment of it): ports that keep
  * or change what they transmit, and fragmented streams. */
 static int
 take_copied(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, uint32_t n,
 		uint64_t seq0, uint64_t ts)
 {
+	const uint8_t *sched = &s->schedule[stream_schedule_pos(s, seq0)];
 	uint32_t d, k, flow = (uint32_t)(seq0 % s->n_flows);
 
 	if (unlikely(rte_pktmbuf_alloc_bulk(snd->pool, pkts, n * s->n_frames) != 0))
 		return -1;
 	for (d = 0; d < n; d++, flow = flow + 1 == s->n_flows ? 0 : flow + 1) {
 		uint64_t seq = seq0 + d;
-		uint32_t base = flow * s->n_frames;
+		uint32_t t = sched[d] * s->n_flows + flow, base = t * s->n_frames;
 
 		for (k = 0; k < s->n_frames; k++) {
 			struct rte_mbuf *m = pkts[d * s->n_frames + k];
@@ -184,7 +243,7 @@ take_copied(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, 
 				patch_ip_id(data, s, seq);
 		}
 		patch_probe(rte_pktmbuf_mtod(pkts[d * s->n_frames], uint8_t *), s, seq, ts,
-				s->l4_cksums[flow], snd->key);
+				s->l4_cksums[t], snd->key);
 	}
 	return 0;
 }
@@ -200,7 +259,7 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 	/* Latency probes leave one at a time; load bursts grow when the lcore falls behind. */
 	uint32_t n_dgrams = s->latency ? 1 :
 		RTE_MIN(RTE_MAX(s->burst, ovl_pacer_owed(&st->pacer, now, most)), most);
-	uint32_t n_mbufs, k, sent, dgrams_sent;
+	uint32_t n_mbufs, k, sent, dgrams_sent, pos;
 	uint64_t ts;
 	int rc;
 
@@ -215,7 +274,8 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 	n_mbufs = n_dgrams * s->n_frames;
 	ts = rte_rdtsc();
 	if (s->kept != NULL)
-		rc = take_kept(snd, s, pkts, n_dgrams, st->next_seq, ts);
+		rc = s->n_classes == 1 ? take_kept(snd, s, pkts, n_dgrams, st->next_seq, ts) :
+			take_kept_mix(snd, s, pkts, n_dgrams, st->next_seq, ts);
 	else
 		rc = take_copied(snd, s, pkts, n_dgrams, st->next_seq, ts);
 	if (unlikely(rc != 0)) {
@@ -246,11 +306,12 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 	}
 	/* A datagram some of whose fragments left counts as sent: the rest is loss on our side. */
 	dgrams_sent = (sent + s->n_frames - 1) / s->n_frames;
+	pos = stream_schedule_pos(s, st->next_seq);
 	st->next_seq += dgrams_sent;
 	stats->tx_datagrams += dgrams_sent;
 	stats->tx_frames += sent;
-	stats->tx_bytes += dgrams_sent * s->wire_bytes;
-	stats->tx_payload += (uint64_t)dgrams_sent * s->payload_bytes;
+	stats->tx_bytes += s->wire_sum[pos + dgrams_sent] - s->wire_sum[pos];
+	stats->tx_payload += s->payload_sum[pos + dgrams_sent] - s->payload_sum[pos];
 	if (dgrams_sent > 0)
 		ovl_pacer_sent(&st->pacer, dgrams_sent, now);
 	if (snd->count != 0 && snd->phase == PHASE_MEASURE &&
@@ -295,6 +356,8 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 		return;
 	stats->rx_datagrams++;
 	stats->rx_bytes += wire_bytes;
+	if (snd->streams[idx].n_classes > 1)
+		stats->rx_class[snd->streams[idx].schedule[seq % snd->streams[idx].schedule_len]]++;
 	stats->rx_payload += l->payload_len;
 	/* Every checksum of every reply: replies of many flows share a memo shape, not their headers. */
 	if (ovl_frame_verify_cksums(buf, l) != 0 || ovl_frame_verify_fill(buf, l) != 0)

@@ -40,6 +40,7 @@ struct stream_stats {
 	uint64_t rx_datagrams, rx_bytes, rx_payload;
 	uint64_t corrupted;
 	uint64_t dwell_subtracted;   /* replies whose reflector timestamps were subtracted */
+	uint64_t rx_class[OVL_MIX_CLASSES_MAX]; /* a mix's replies by size class */
 	struct ovl_seqtrack seq;
 	struct ovl_histogram rtt;    /* nanoseconds */
 } __rte_cache_aligned;

@@ -15,36 +15,42 @@
 #include "headers.h"
 #include "stream.h"
 
+/* Every template a stream keeps: per class, flow and fragment. */
+static uint32_t
+n_templates(const struct stream *s)
+{
+	return s->n_classes * s->n_flows * s->n_frames;
+}
+
+/* Class c's templates, from its spec (the stream's at that size). */
 static int
-build_templates(struct stream *s, const struct ovl_probe *probe, struct rte_mempool *direct,
+build_templates(struct stream *s, unsigned int c, const struct ovl_frame_spec *class_spec,
+		const struct ovl_probe *probe, struct rte_mempool *direct,
 		struct rte_mempool *indirect, char *err, size_t errlen)
 {
-	uint32_t f, n = s->n_flows * s->n_frames;
+	const struct ovl_frame_layout *lay = &s->classes[c].lay;
+	uint32_t f, first = c * s->n_flows * s->n_frames;
 	uint32_t k;
 
-	s->frames = calloc(n, sizeof(*s->frames));
-	s->lens = calloc(n, sizeof(*s->lens));
-	if (s->frames == NULL || s->lens == NULL)
-		goto nomem;
-	for (k = 0; k < n; k++) {
-		s->frames[k] = calloc(1, s->lay.frame_size);
+	for (k = first; k < first + s->n_flows * s->n_frames; k++) {
+		s->frames[k] = calloc(1, lay->frame_size);
 		if (s->frames[k] == NULL)
 			goto nomem;
 	}
 	for (f = 0; f < s->n_flows; f++) {
-		struct ovl_frame_spec spec = s->spec;
-		uint8_t **frames = &s->frames[f * s->n_frames];
-		uint16_t *lens = &s->lens[f * s->n_frames];
+		struct ovl_frame_spec spec = *class_spec;
+		uint8_t **frames = &s->frames[first + f * s->n_frames];
+		uint16_t *lens = &s->lens[first + f * s->n_frames];
 		int rc;
 
 		ovl_frame_spec_flow(&spec, f);
 		if (s->n_frames == 1) {
-			rc = ovl_frame_build(frames[0], s->lay.frame_size, &spec, &s->lay, probe);
+			rc = ovl_frame_build(frames[0], lay->frame_size, &spec, lay, probe);
 			if (rc > 0)
 				lens[0] = (uint16_t)rc;
 		} else {
-			rc = ovl_frag_build(frames, lens, s->n_frames, s->lay.frame_size, &spec,
-					&s->lay, probe, direct, indirect);
+			rc = ovl_frag_build(frames, lens, s->n_frames, lay->frame_size, &spec,
+					lay, probe, direct, indirect);
 		}
 		if (rc < 0) {
 			snprintf(err, errlen, "building %s frames failed: %s", s->spec.encap->name,
@@ -68,7 +74,7 @@ prepare_offload(struct stream *s)
 {
 	uint32_t k;
 
-	for (k = 0; k < s->n_flows * s->n_frames; k++) {
+	for (k = 0; k < n_templates(s); k++) {
 		uint8_t *f = s->frames[k];
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + s->layers.inner_l3);
 
@@ -84,24 +90,65 @@ prepare_offload(struct stream *s)
 	}
 }
 
+/*
+ * The classes' layouts. A mix's frames all carry the probe form of its smallest class, so that
+ * the sender patches every class at the same offsets.
+ */
 static int
-stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
+class_layouts(struct stream *s, struct ovl_frame_spec *specs, char *err, size_t errlen)
+{
+	unsigned int c;
+
+	for (c = 0; c < s->n_classes; c++)
+		if (ovl_frame_layout(&specs[c], &s->classes[c].lay, err, errlen) < 0)
+			return -EINVAL;
+	if (s->n_classes == 1)
+		return 0;
+	for (c = 0; c < s->n_classes; c++) {
+		if (s->classes[c].lay.n_frames > 1) {
+			snprintf(err, errlen,
+				"a mix is not fragmented: its %u-byte inner packets do not fit the %s tunnel MTU of %u; give a larger --mtu or smaller sizes",
+				s->classes[c].lay.inner_len, specs[c].encap->name,
+				s->classes[c].lay.tunnel_mtu);
+			return -EINVAL;
+		}
+		if (s->classes[c].lay.probe_form == OVL_PROBE_COMPACT)
+			specs[0].probe_form = OVL_PROBE_COMPACT;
+	}
+	if (specs[0].probe_form != OVL_PROBE_COMPACT)
+		return 0;
+	for (c = 0; c < s->n_classes; c++) {
+		specs[c].probe_form = OVL_PROBE_COMPACT;
+		if (ovl_frame_layout(&specs[c], &s->classes[c].lay, err, errlen) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_specs,
 		const struct app_config *cfg, double link_bps, int latency, unsigned int queue,
 		unsigned int queues, struct rte_mempool *direct, struct rte_mempool *indirect,
 		char *err, size_t errlen)
 {
 	struct ovl_probe probe = { .session = cfg->probe.session, .stream = id,
 		.flags = cfg->keyed ? OVL_PROBE_FLAG_KEYED : 0 };
+	struct ovl_frame_spec specs[OVL_MIX_CLASSES_MAX];
+	const struct ovl_frame_spec *spec;
 	struct ovl_rx_config rx;
-	uint32_t k;
+	uint32_t k, c;
 
 	memset(s, 0, sizeof(*s));
 	s->id = id;
 	s->latency = (uint8_t)latency;
 	s->queue = (uint8_t)queue;
-	s->spec = *spec;
-	if (ovl_frame_layout(&s->spec, &s->lay, err, errlen) < 0)
+	s->n_classes = (uint8_t)config_classes(cfg);
+	memcpy(specs, class_specs, s->n_classes * sizeof(specs[0]));
+	if (class_layouts(s, specs, err, errlen) < 0)
 		return -EINVAL;
+	spec = &specs[0];
+	s->spec = specs[0];
+	s->lay = s->classes[0].lay;
 	/* Latency probes carry the reflector's timestamps when there is room. */
 	s->n_flows = latency ? 1 : cfg->flows;
 	s->n_frames = s->lay.n_frames;
@@ -121,8 +168,15 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 			s->lay.inner_len + ovl_frame_spec_overhead(spec), spec->encap->name);
 		return -EINVAL;
 	}
-	if (build_templates(s, &probe, direct, indirect, err, errlen) < 0)
+	s->frames = calloc(n_templates(s), sizeof(*s->frames));
+	s->lens = calloc(n_templates(s), sizeof(*s->lens));
+	if (s->frames == NULL || s->lens == NULL) {
+		snprintf(err, errlen, "out of memory for frame templates");
 		return -ENOMEM;
+	}
+	for (c = 0; c < s->n_classes; c++)
+		if (build_templates(s, c, &specs[c], &probe, direct, indirect, err, errlen) < 0)
+			return -ENOMEM;
 	s->keyed = (uint8_t)cfg->keyed;
 	ovl_rx_config_for_spec(&rx, spec);
 	if (s->n_frames == 1 && ovl_parse(s->frames[0], s->lens[0], &rx, &s->layers) != 0) {
@@ -143,29 +197,41 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *spec,
 		s->l4_cksum_sw = !s->l4_is_udp; /* ICMP has no offload */
 		prepare_offload(s);
 	}
-	s->l4_cksums = calloc(s->n_flows, sizeof(*s->l4_cksums));
+	s->l4_cksums = calloc(s->n_classes * s->n_flows, sizeof(*s->l4_cksums));
 	if (s->l4_cksums == NULL) {
 		snprintf(err, errlen, "out of memory for frame templates");
 		return -ENOMEM;
 	}
-	for (k = 0; k < s->n_flows; k++)
+	for (k = 0; k < s->n_classes * s->n_flows; k++)
 		memcpy(&s->l4_cksums[k], s->frames[k * s->n_frames] + s->l4_cksum_off, 2);
-	for (k = 0; k < s->n_frames; k++)
-		s->wire_bytes += s->lens[k] + OVL_FCS_LEN;
-	s->payload_bytes = s->lay.payload_len;
+	for (c = 0; c < s->n_classes; c++) {
+		struct stream_class *sc = &s->classes[c];
+		uint32_t first = c * s->n_flows * s->n_frames;
+
+		for (k = 0; k < s->n_frames; k++)
+			sc->wire_bytes += s->lens[first + k] + OVL_FCS_LEN;
+		sc->payload_bytes = sc->lay.payload_len;
+		sc->weight = cfg->mix.n > 0 ? cfg->mix.weight[c] : 1;
+	}
+	s->wire_bytes = s->classes[0].wire_bytes;
+	s->payload_bytes = s->classes[0].payload_bytes;
+	if (stream_schedule_build(s, &cfg->mix, cfg->mix_seed) < 0) {
+		snprintf(err, errlen, "out of memory for the mix's schedule");
+		return -ENOMEM;
+	}
+	/* A mix's rate and line rate are of its mean frame. */
 	if (latency) {
 		s->rate_pps = cfg->latency_rate;
 		s->burst = 1;
 	} else {
-		s->rate_pps = rate_to_pps(&cfg->rate, (uint32_t)(s->wire_bytes / s->n_frames), link_bps) /
-			queues;
+		s->rate_pps = rate_to_pps(&cfg->rate, s->wire_mean / s->n_frames, link_bps) / queues;
 		s->burst = cfg->rate.unit == RATE_UNLIMITED ? 32 : 0;
 	}
 	/* Bursts of one for every paced stream up to 2 Mpps keep departures evenly spread. */
 	if (s->burst == 0)
 		s->burst = s->rate_pps <= 2000000 ? 1 : (uint32_t)RTE_MIN(32u, s->rate_pps / 2000000 + 1);
 	s->line_rate_pps = link_bps > 0 ?
-		(uint64_t)(link_bps / ((s->wire_bytes + 20.0 * s->n_frames) * 8)) : 0;
+		(uint64_t)(link_bps / ((s->wire_mean + 20.0 * s->n_frames) * 8)) : 0;
 	return 0;
 }
 
@@ -183,15 +249,17 @@ streams_build(const struct app_config *cfg, double link_bps, struct rte_mempool 
 	}
 	for (q = 0; q < queues; q++)
 		for (i = 0; i < cfg->n_encaps; i++) {
-			struct ovl_frame_spec spec;
+			struct ovl_frame_spec spec[OVL_MIX_CLASSES_MAX];
+			unsigned int c;
 
-			config_spec_for(cfg, i, &spec);
-			if (stream_init(&streams[id], (uint16_t)id, &spec, cfg, link_bps, 0, q, queues,
+			for (c = 0; c < config_classes(cfg); c++)
+				config_spec_for_class(cfg, i, c, &spec[c]);
+			if (stream_init(&streams[id], (uint16_t)id, spec, cfg, link_bps, 0, q, queues,
 					direct, indirect, err, errlen) < 0)
 				goto fail;
 			id++;
 			if (q == 0 && cfg->latency_rate) {
-				if (stream_init(&streams[id], (uint16_t)id, &spec, cfg, link_bps, 1, 0,
+				if (stream_init(&streams[id], (uint16_t)id, spec, cfg, link_bps, 1, 0,
 						queues, direct, indirect, err, errlen) < 0)
 					goto fail;
 				id++;
@@ -210,12 +278,20 @@ streams_free(struct stream *streams, unsigned int n)
 	unsigned int i, k;
 
 	for (i = 0; streams != NULL && i < n; i++) {
-		for (k = 0; streams[i].frames != NULL && k < streams[i].n_flows * streams[i].n_frames; k++)
-			free(streams[i].frames[k]);
-		free(streams[i].frames);
-		free(streams[i].lens);
-		free(streams[i].l4_cksums);
-		rte_mempool_free(streams[i].kept);
+		struct stream *s = &streams[i];
+
+		for (k = 0; s->frames != NULL && k < n_templates(s); k++)
+			free(s->frames[k]);
+		free(s->frames);
+		free(s->lens);
+		free(s->l4_cksums);
+		free(s->schedule);
+		free(s->wire_sum);
+		free(s->payload_sum);
+		free(s->class_before);
+		free(s->rank);
+		for (k = 0; k < s->n_classes; k++)
+			rte_mempool_free(s->classes[k].kept);
 	}
 	free(streams);
 }
@@ -227,18 +303,25 @@ streams_max_frame(const struct stream *streams, unsigned int n)
 	uint16_t max = 0;
 
 	for (i = 0; i < n; i++)
-		for (k = 0; k < streams[i].n_flows * streams[i].n_frames; k++)
+		for (k = 0; k < n_templates(&streams[i]); k++)
 			max = RTE_MAX(max, streams[i].lens[k]);
 	return max;
 }
+
+/* A class's pool being filled. */
+struct kept_fill {
+	const struct stream *s;
+	unsigned int class_index;
+};
 
 /* Runs once per mbuf when the pool is made: the mbuf's frame and the fields the port reads. */
 static void
 fill_kept(struct rte_mempool *mp __rte_unused, void *arg, void *obj, unsigned int idx)
 {
-	const struct stream *s = arg;
+	const struct kept_fill *fill = arg;
+	const struct stream *s = fill->s;
 	struct rte_mbuf *m = obj;
-	uint32_t f = idx % s->n_flows;
+	uint32_t f = fill->class_index * s->n_flows + idx % s->n_flows;
 
 	memcpy(rte_pktmbuf_mtod(m, uint8_t *), s->frames[f], s->lens[f]);
 	m->data_len = s->lens[f];
@@ -256,23 +339,29 @@ streams_keep_frames(struct stream *streams, unsigned int n, uint16_t tx_desc, in
 {
 	/* The ring, a burst on its way, and the lcore's cache of free mbufs. */
 	uint32_t size = rte_align32pow2((uint32_t)tx_desc + 2 * 256 + 256) - 1;
-	unsigned int i;
+	unsigned int i, c;
 
 	for (i = 0; i < n; i++) {
 		struct stream *s = &streams[i];
-		char name[RTE_MEMPOOL_NAMESIZE];
 
 		if (s->n_frames > 1)
 			continue;
-		snprintf(name, sizeof(name), "frames_%u", s->id);
-		s->kept = rte_pktmbuf_pool_create(name, size, 256, 0,
-				(uint16_t)(RTE_PKTMBUF_HEADROOM + s->lay.frame_size), socket);
-		if (s->kept == NULL) {
-			snprintf(err, errlen, "cannot create the pool of %s frames (%u mbufs): %s (try more -m)",
-					s->spec.encap->name, size, rte_strerror(rte_errno));
-			return -1;
+		for (c = 0; c < s->n_classes; c++) {
+			struct kept_fill fill = { s, c };
+			struct stream_class *sc = &s->classes[c];
+			char name[RTE_MEMPOOL_NAMESIZE];
+
+			snprintf(name, sizeof(name), "frames_%u_%u", s->id, c);
+			sc->kept = rte_pktmbuf_pool_create(name, size, 256, 0,
+					(uint16_t)(RTE_PKTMBUF_HEADROOM + sc->lay.frame_size), socket);
+			if (sc->kept == NULL) {
+				snprintf(err, errlen, "cannot create the pool of %s frames (%u mbufs): %s (try more -m)",
+						s->spec.encap->name, size, rte_strerror(rte_errno));
+				return -1;
+			}
+			rte_mempool_obj_iter(sc->kept, fill_kept, &fill);
 		}
-		rte_mempool_obj_iter(s->kept, fill_kept, s);
+		s->kept = s->classes[0].kept;
 	}
 	return 0;
 }

@@ -4,7 +4,8 @@
  * per flow, and per fragment when the inner packet is fragmented). Where the port transmits
  * without touching the frame, the stream's own pool keeps its frames between uses, and the
  * sender patches only sequence number, timestamp and checksum per packet; otherwise it copies
- * a template first.
+ * a template first. A stream of a size mix keeps one template (and one pool) per size class
+ * and sends the classes in the order of its schedule (size_mix.h).
  */
 #ifndef OVL_APP_STREAM_H
 #define OVL_APP_STREAM_H
@@ -15,6 +16,19 @@
 
 #include "config.h"
 #include "frame.h"
+#include "size_mix.h"
+
+/* The most datagrams one burst sends: the schedule runs this far past its cycle. */
+#define STREAM_BURST_MAX 256
+
+/* One size class of a mix (a stream of one size has one). */
+struct stream_class {
+	struct ovl_frame_layout lay;
+	uint32_t weight;
+	uint64_t wire_bytes;        /* with FCS */
+	uint32_t payload_bytes;
+	struct rte_mempool *kept;   /* mbufs holding this class's frames; NULL: copy templates */
+};
 
 struct stream {
 	uint16_t id;                /* the probe's stream id: index in the stream array */
@@ -24,17 +38,31 @@ struct stream {
 	struct ovl_frame_layout lay;
 	uint32_t n_flows;
 	uint16_t n_frames;          /* frames per datagram */
-	uint8_t **frames;           /* [flow * n_frames + k] */
+	uint8_t n_classes;          /* size classes: 1, or a mix's */
+	struct stream_class classes[OVL_MIX_CLASSES_MAX];
+	/*
+	 * Datagram seq has class schedule[seq % schedule_len]; the array runs STREAM_BURST_MAX
+	 * entries past the cycle (its start again) so that a burst reads it without wrapping.
+	 * wire_sum[k] and payload_sum[k]: the bytes of entries 0..k-1. So that a burst of a mix
+	 * places each class's mbufs without counting as it goes: class_before[k * n_classes + c],
+	 * the entries of class c among 0..k-1, and rank[k], those of entry k's own class.
+	 */
+	uint8_t *schedule;
+	uint32_t schedule_len;
+	uint64_t *wire_sum, *payload_sum;
+	uint16_t *class_before, *rank;
+	double wire_mean, payload_mean; /* per datagram, over a cycle */
+	uint8_t **frames;           /* [(class * n_flows + flow) * n_frames + k] */
 	uint16_t *lens;             /* without FCS, same index */
-	uint16_t *l4_cksums;        /* [flow]: the inner L4 checksum with the probe fields zero */
-	struct rte_mempool *kept;   /* mbufs holding this stream's frames; NULL: copy templates */
+	uint16_t *l4_cksums;        /* [class * n_flows + flow]: the inner L4 checksum, probe fields zero */
+	struct rte_mempool *kept;   /* class 0's pool, as classes[0].kept */
 	uint16_t probe_off;         /* the probe, in a datagram's first frame */
 	uint16_t l4_cksum_off;      /* inner UDP or ICMP checksum, in the first frame */
 	uint8_t l4_is_udp;
 	uint16_t inner_ip_off;      /* inner IPv4 header, in every frame */
 	uint64_t rate_pps;          /* datagrams per second; 0: unlimited */
 	uint32_t burst;             /* datagrams per pacing deadline */
-	uint64_t wire_bytes;        /* one datagram's frames, with FCS */
+	uint64_t wire_bytes;        /* one datagram's frames, with FCS (a mix: class 0's) */
 	uint32_t payload_bytes;     /* one datagram's inner L4 payload: what goodput counts */
 	uint64_t line_rate_pps;     /* datagrams per second the wire allows at the reference speed */
 	uint8_t keyed;              /* every probe carries a tag (full form, unfragmented) */
@@ -62,6 +90,22 @@ void streams_free(struct stream *streams, unsigned int n);
  */
 int streams_keep_frames(struct stream *streams, unsigned int n, uint16_t tx_desc, int socket,
 		char *err, size_t errlen);
+
+/* Where datagram seq is in the schedule; one size spares the sender the division. */
+static inline uint32_t
+stream_schedule_pos(const struct stream *s, uint64_t seq)
+{
+	return s->schedule_len == 1 ? 0 : (uint32_t)(seq % s->schedule_len);
+}
+
+/* Datagrams of class c among sequence numbers first..first+n-1 of stream s. */
+uint64_t stream_class_count(const struct stream *s, unsigned int c, uint64_t first, uint64_t n);
+
+/*
+ * The schedule of s from mix (one class when mix->n is 0) and seed, with its byte sums from
+ * the classes' sizes (set before). Returns 0 or -ENOMEM.
+ */
+int stream_schedule_build(struct stream *s, const struct ovl_size_mix *mix, uint64_t seed);
 
 /* The largest frame (without FCS) any stream sends. */
 uint16_t streams_max_frame(const struct stream *streams, unsigned int n);

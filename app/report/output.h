@@ -52,6 +52,10 @@ struct json_t;
 struct json_t *output_json_xstats(const struct port_xstats *x);
 /* An AF_XDP port's mode ({iface, attach, bind, sockets, busy_budget}), or JSON null. */
 struct json_t *output_json_xdp(const struct port_xdp *x);
+/* A mix as given ({of, imix, sizes[], seed}), or JSON null for one size. */
+struct json_t *output_json_mix(const struct app_config *cfg);
+/* A stream's size classes, each sent and received: an empty array for one size. */
+struct json_t *output_json_classes(const struct stream_result *s);
 
 /* Opens path + ".tmp.PID" for an atomic write, or stdout for "-". */
 FILE *output_open(const char *path, char *tmp, size_t tmplen);

@@ -8,6 +8,28 @@
 
 #include "output.h"
 
+/*
+ * A mix's size classes, each a row of kind size_class after its stream's: the stream's id,
+ * the class's sizes, and its packets and bytes sent and received; the rest empty.
+ */
+static void
+class_rows(FILE *f, const struct run_result *r, const struct stream_result *s)
+{
+	const struct stream *st = s->stream;
+	unsigned int k;
+
+	for (k = 0; s->n_classes > 1 && k < s->n_classes; k++) {
+		const struct class_result *c = &s->classes[k];
+
+		fprintf(f, "%d,%d,%u,%s,size_class,%s,%u,%u,1,%u,,%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+				",,,,,%" PRIu64 ",%" PRIu64 ",,,,,,,,,,,,,,,,,,,,,,,,\n",
+				RESULTS_SCHEMA_VERSION, r->partial, st->id, st->spec.encap->name,
+				st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp", c->frame_size,
+				c->inner_size, st->n_flows, r->seconds, c->tx_datagrams, c->tx_datagrams,
+				c->tx_bytes, c->rx_datagrams, c->rx_bytes);
+	}
+}
+
 int
 output_csv(const char *path, const struct run_result *r)
 {
@@ -49,6 +71,7 @@ output_csv(const char *path, const struct run_result *r)
 				s->line_rate_pps, s->line_goodput_bps, s->latency.count, s->latency.min,
 				s->latency.p50, s->latency.p90, s->latency.p99, s->latency.p999,
 				s->latency.max, s->latency.mean, s->latency.stddev, s->dwell_subtracted);
+		class_rows(f, r, s);
 	}
 	return output_commit(f, path, tmp);
 }

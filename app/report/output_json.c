@@ -129,6 +129,8 @@ config_object(const struct app_config *cfg)
 		"dwell", cfg->dwell,
 		"promiscuous", cfg->promiscuous);
 	/* The encapsulations' options, by their names; null where optional and not given. */
+	if (config != NULL)
+		json_object_set_new(config, "mix", output_json_mix(cfg));
 	for (k = 0; config != NULL && k < n_opts; k++) {
 		char key[64];
 		uint32_t v;
@@ -280,6 +282,8 @@ stream_object(const struct stream_result *s)
 	if (o != NULL) {
 		json_object_set_new(o, "queue", json_integer(st->queue));
 		json_object_set_new(o, "latency_histogram", histogram_object(s->rtt));
+		json_object_set_new(o, "mean_frame_size", json_real(st->wire_mean / st->n_frames));
+		json_object_set_new(o, "classes", output_json_classes(s));
 	}
 	return o;
 }

@@ -23,6 +23,33 @@ stream_name(const struct stream *s, unsigned int queues, char *buf, size_t len)
 	return buf;
 }
 
+/* A mix's streams, per size class: datagrams and bytes sent and received. */
+static void
+classes_table(FILE *out, const struct run_result *r)
+{
+	unsigned int i, k;
+	char name[32];
+
+	for (i = 0; i < r->n_streams; i++) {
+		const struct stream_result *s = &r->streams[i];
+
+		if (s->n_classes <= 1)
+			continue;
+		fprintf(out, "%-14s %6s %6s %6s %12s %14s %12s %14s\n",
+				stream_name(s->stream, r->n_queues, name, sizeof(name)), "frame", "inner",
+				"weight", "tx packets", "tx bytes", "rx packets", "rx bytes");
+		for (k = 0; k < s->n_classes; k++) {
+			const struct class_result *c = &s->classes[k];
+
+			fprintf(out, "%-14s %6u %6u %6u %12" PRIu64 " %14" PRIu64 " %12" PRIu64 " %14" PRIu64 "\n",
+					"", c->frame_size, c->inner_size, c->weight, c->tx_datagrams,
+					c->tx_bytes, c->rx_datagrams, c->rx_bytes);
+		}
+		fprintf(out, "%-14s %6s %6s %6s %12" PRIu64 " %14" PRIu64 " %12" PRIu64 " %14" PRIu64 "\n",
+				"", "total", "", "", s->tx_datagrams, s->tx_bytes, s->rx_datagrams, s->rx_bytes);
+	}
+}
+
 static void
 streams_table(FILE *out, const struct run_result *r)
 {
@@ -49,16 +76,20 @@ streams_table(FILE *out, const struct run_result *r)
 	for (i = 0; i < r->n_streams; i++) {
 		const struct stream_result *s = &r->streams[i];
 		const struct stream *st = s->stream;
+		/* A mix's sizes are its means: every class has the same headers. */
+		uint32_t frame = st->n_classes > 1 ? (uint32_t)(st->wire_mean + 0.5) : st->lay.frame_size;
+		uint32_t inner = frame - (st->lay.frame_size - st->lay.inner_len);
 
 		fprintf(out, "%-14s %6u %6u %3u %9.4f %9.4f %8.3f %8.3f %8.3f %9.4f %9.3f %9.1f %9.1f %9.1f\n",
-				stream_name(st, r->n_queues, name, sizeof(name)), st->lay.frame_size, st->lay.inner_len,
+				stream_name(st, r->n_queues, name, sizeof(name)), frame, inner,
 				st->n_frames, s->tx_pps / 1e6, s->rx_pps / 1e6, s->loss_ratio * 100,
 				s->tx_l1_bps / 1e9, s->rx_goodput_bps / 1e9, s->line_rate_pps / 1e6,
 				s->line_goodput_bps / 1e9, s->latency.p50 / 1e3, s->latency.p99 / 1e3,
 				s->latency.p999 / 1e3);
 	}
-	fprintf(out, "frame: bytes with FCS (first fragment's when frg > 1); tx Gb/s at layer 1; goodput: inner payload Gbit/s received;\n"
+	fprintf(out, "frame: bytes with FCS (first fragment's when frg > 1; a mix's mean); tx Gb/s at layer 1; goodput: inner payload Gbit/s received;\n"
 			"wire Mpps / wire good: what the line rate allows for these frames.\n");
+	classes_table(out, r);
 	for (i = 0; i < r->n_streams; i++) {
 		const struct stream_result *s = &r->streams[i];
 

@@ -26,6 +26,34 @@ results_latency(const struct ovl_histogram *h, struct latency_result *out)
 	out->stddev = ovl_histogram_stddev(h);
 }
 
+/*
+ * A mix's classes: what was sent from the measured sequence numbers (consecutive from the
+ * first measured one), what came back from the receiver's count per class.
+ */
+static void
+results_classes(struct stream_result *sr, const struct stream *st, const struct stream_stats *c,
+		uint64_t first_seq)
+{
+	unsigned int k;
+
+	sr->n_classes = st->n_classes;
+	if (st->n_classes == 1)
+		return;
+	for (k = 0; k < st->n_classes; k++) {
+		struct class_result *cr = &sr->classes[k];
+		const struct stream_class *sc = &st->classes[k];
+
+		cr->frame_size = sc->lay.frame_size;
+		cr->inner_size = sc->lay.inner_len;
+		cr->weight = sc->weight;
+		cr->tx_datagrams = first_seq == UINT64_MAX ? 0 :
+			stream_class_count(st, k, first_seq, c->tx_datagrams);
+		cr->tx_bytes = cr->tx_datagrams * sc->wire_bytes;
+		cr->rx_datagrams = c->rx_class[k];
+		cr->rx_bytes = cr->rx_datagrams * sc->wire_bytes;
+	}
+}
+
 void
 results_from_sender(struct run_result *r, const struct sender *snd)
 {
@@ -66,9 +94,10 @@ results_from_sender(struct run_result *r, const struct sender *snd)
 		sr->tx_goodput_bps = c->tx_payload * 8.0 / s;
 		sr->rx_goodput_bps = c->rx_payload * 8.0 / s;
 		if (r->line_rate_bps > 0) {
-			sr->line_rate_pps = r->line_rate_bps / ((st->wire_bytes + 20.0 * st->n_frames) * 8);
-			sr->line_goodput_bps = sr->line_rate_pps * st->payload_bytes * 8;
+			sr->line_rate_pps = r->line_rate_bps / ((st->wire_mean + 20.0 * st->n_frames) * 8);
+			sr->line_goodput_bps = sr->line_rate_pps * st->payload_mean * 8;
 		}
+		results_classes(sr, st, c, snd->state[i].first_measured_seq);
 		results_latency(&c->rtt, &sr->latency);
 		sr->rtt = &c->rtt;
 	}

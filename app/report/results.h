@@ -30,6 +30,12 @@ struct latency_result {
 	double mean, stddev;
 };
 
+/* A mix's size class: its datagrams and bytes with FCS, sent and received. */
+struct class_result {
+	uint32_t frame_size, inner_size, weight;
+	uint64_t tx_datagrams, tx_bytes, rx_datagrams, rx_bytes;
+};
+
 struct stream_result {
 	const struct stream *stream;  /* what was sent: set up before the run, read-only since */
 	uint64_t tx_datagrams, tx_frames, tx_bytes, tx_payload;
@@ -41,6 +47,8 @@ struct stream_result {
 	double tx_goodput_bps, rx_goodput_bps;
 	double line_rate_pps, line_goodput_bps;
 	struct latency_result latency;
+	unsigned int n_classes;       /* 1, or a mix's (classes[] then set) */
+	struct class_result classes[OVL_MIX_CLASSES_MAX];
 	/* The sender's histogram the latency comes from, for the live line's last second: read
 	 * while the run goes on, valid until it ends. */
 	const struct ovl_histogram *rtt;
