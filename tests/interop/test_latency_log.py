@@ -11,7 +11,9 @@ prints the stream's intervals and totals. Checks: it lists one tag per stream
 end; its total count equals the JSON's latency_ns.count; its p50, p90 and p99 agree with the
 JSON's within 2% (its value is the top of a bucket, ovlperf's the middle, and its rank rounds
 where ovlperf's is the ceiling: a bucket or two apart at most); its max is the top of the
-bucket of the JSON's max. Skipped, with the reason, without java or the jar.
+bucket of the JSON's max (skipped, with the reason, without java or the jar). Before that,
+ovlkit's own reader of the log (bench/plot's) adds each stream's intervals to the JSON's count,
+and bench/plot cdf (from the JSON) and timeline (from the log) write their PNG and SVG.
 """
 import json
 import os
@@ -22,11 +24,13 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from ovlkit import histogram  # noqa: E402
 from ovlkit.tap import Tap  # noqa: E402
 
 JAR = "/usr/share/java/hdrhistogram.jar"
 PROCESSOR = "org.HdrHistogram.HistogramLogProcessor"
 DURATION = 3
+PLOT = os.path.normpath(os.path.join(HERE, "..", "..", "bench", "plot"))
 
 
 def java(*args):
@@ -46,16 +50,33 @@ def near(a, b, share):
     return abs(a - b) <= share * max(abs(a), abs(b)) + 2
 
 
+def plots(tap, d, log, res, want):
+    """ovlkit's reader of the log (bench/plot's) and bench/plot's two plots."""
+    rows = histogram.read_interval_log(log)
+    bad = ["%s: the intervals add to %d round trips, the JSON %d"
+           % (tag, sum(h["count"] for t, _, _, h in rows if t == tag), s["latency_ns"]["count"])
+           for tag, s in sorted(want.items())
+           if sum(h["count"] for t, _, _, h in rows if t == tag) != s["latency_ns"]["count"]]
+    tap.ok(rows and not bad, "ovlkit's decoder of the log: each stream's intervals add up to the "
+           "JSON's count", bad)
+    made = []
+    for what, inp in (("cdf", res), ("timeline", log)):
+        p = subprocess.run([sys.executable, PLOT, what, inp, "--out", d], capture_output=True,
+                           text=True, timeout=120)
+        made += [(what, ext, p.returncode, os.path.getsize(os.path.join(d, "latency-%s.%s" % (what, ext)))
+                  if os.path.exists(os.path.join(d, "latency-%s.%s" % (what, ext))) else 0)
+                 for ext in ("png", "svg")]
+    tap.ok(all(rc == 0 and size > 1000 for _, _, rc, size in made),
+           "bench/plot cdf (the JSON) and timeline (the log): PNG and SVG written",
+           ["%s.%s: exit %d, %d bytes" % m for m in made])
+
+
 def main():
     tap = Tap()
     if len(sys.argv) < 2:
         print("usage: test_latency_log.py OVLPERF", file=sys.stderr)
         return 2
     ovlperf = sys.argv[1]
-    if shutil.which("java") is None or not os.path.exists(JAR):
-        tap.skip("HdrHistogram's reader", "no java or %s (setup.sh installs default-jre-headless "
-                 "and libhdrhistogram-java)" % JAR)
-        return tap.done()
     with tempfile.TemporaryDirectory(prefix="ovl-hlog-") as d:
         log, res = os.path.join(d, "lat.hlog"), os.path.join(d, "lat.json")
         p = subprocess.run([ovlperf, "--", "loop", "--encap", "raw,vxlan", "--rate", "20k",
@@ -69,6 +90,11 @@ def main():
         with open(res) as f:
             doc = json.load(f)
         want = {"%s-%s-%d" % (s["encap"], s["kind"], s["id"]): s for s in doc["streams"]}
+        plots(tap, d, log, res, want)
+        if shutil.which("java") is None or not os.path.exists(JAR):
+            tap.skip("HdrHistogram's reader", "no java or %s (setup.sh installs "
+                     "default-jre-headless and libhdrhistogram-java)" % JAR)
+            return tap.done()
         r = java("-listtags", "-i", log)
         tags = sorted(l.strip() for l in r.stdout.splitlines()[1:] if l.strip())
         tap.ok(r.returncode == 0 and tags == sorted(want),
