@@ -144,11 +144,17 @@ setup_sender(struct run *run, unsigned int q)
 	struct sender *s = &run->senders[q];
 	struct app_config *cfg = &run->cfg;
 	uint64_t hz = rte_get_tsc_hz();
-	unsigned int first, n = queue_streams(run, q, &first);
+	unsigned int i, first, n = queue_streams(run, q, &first);
 
 	memset(s, 0, sizeof(*s));
 	if (sender_init(s, n) < 0)
 		return -1;
+	for (i = 0; cfg->samples_path != NULL && i < n; i++)
+		if (ovl_reservoir_init(&s->stats[i].samples, cfg->samples, cfg->probe.session + first + i) < 0) {
+			fprintf(stderr, "ovlperf: --samples %u: out of memory for %u streams' samples\n",
+					cfg->samples, n);
+			return -1;
+		}
 	s->port = cfg->port;
 	s->queue = (uint16_t)q;
 	s->streams = &run->streams[first];

@@ -79,6 +79,8 @@ struct app_config {
 	const char *csv_path;
 	const char *capture_path;    /* the sender's transmitted frames, as pcap */
 	const char *latency_log_path; /* HdrHistogram interval log of the round trips */
+	const char *samples_path;    /* --latency-samples: raw round trips, CSV */
+	uint32_t samples;            /* how many per stream (--samples) */
 	uint64_t capture_max;
 	double line_rate_bps;        /* 0: the port's link speed */
 	int dwell;                   /* reflector writes its receive and transmit timestamps */

@@ -38,6 +38,7 @@ config_defaults(struct app_config *cfg)
 	cfg->arp_timeout_s = 3;
 	cfg->link_timeout_s = 3;
 	cfg->outage_after_s = 1;
+	cfg->samples = 10000;
 	cfg->live = 1;
 	cfg->send_lcore = -1;
 	cfg->reflect_lcore = -1;

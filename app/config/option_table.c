@@ -68,6 +68,8 @@ const struct option_entry option_table[] = {
 	{ G_OUTPUT, C_RUN, "no-live", NULL, "no per-second lines on stderr", apply_no_live },
 	{ G_OUTPUT, C_RUN | C_PORTS, "json", "FILE", "write the results as JSON (- for stdout)", apply_json },
 	{ G_OUTPUT, C_RUN, "csv", "FILE", "write the results as CSV (- for stdout)", apply_csv },
+	{ G_OUTPUT, C_TRAFFIC, "latency-samples", "FILE", "write a uniform random choice of each stream's round trips (sequence, send time, latency), CSV", apply_latency_samples },
+	{ G_OUTPUT, C_TRAFFIC, "samples", "N", "round trips --latency-samples keeps per stream (1 to 10000000, default 10000)", apply_samples },
 	{ G_OUTPUT, C_TRAFFIC, "latency-log", "FILE", "write each stream's round trips as an HdrHistogram interval log, one histogram per second (HistogramLogProcessor reads it)", apply_latency_log },
 	{ G_OUTPUT, C_TRAFFIC, "capture", "FILE", "write the transmitted frames to a pcap file (bounded by --capture-max)", apply_capture },
 	{ G_OUTPUT, C_TRAFFIC, "capture-max", "N", "most frames --capture writes (default 1000000)", apply_capture_max },

@@ -75,6 +75,8 @@ int apply_port(struct app_config *cfg, const char *arg, char *err, size_t errlen
 int apply_peer_port(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_arp_timeout(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_link_timeout(struct app_config *cfg, const char *arg, char *err, size_t errlen);
+int apply_latency_samples(struct app_config *cfg, const char *arg, char *err, size_t errlen);
+int apply_samples(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_latency_log(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_outage_after(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_profile(struct app_config *cfg, const char *arg, char *err, size_t errlen);

@@ -97,6 +97,23 @@ apply_json(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 }
 
 int
+apply_latency_samples(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return value_output(arg, &cfg->samples_path, err, errlen);
+}
+
+int
+apply_samples(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (value_number(arg, 1, 10000000, &n, err, errlen) < 0)
+		return -1;
+	cfg->samples = (uint32_t)n;
+	return 0;
+}
+
+int
 apply_latency_log(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	if (strcmp(arg, "-") == 0) {

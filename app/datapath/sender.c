@@ -47,6 +47,10 @@ sender_init(struct sender *s, unsigned int n_streams)
 void
 sender_free(struct sender *s)
 {
+	unsigned int i;
+
+	for (i = 0; s->stats != NULL && i < s->n_streams; i++)
+		ovl_reservoir_free(&s->stats[i].samples);
 	rte_free(s->state);
 	rte_free(s->stats);
 	rte_free(s->scratch);
@@ -374,6 +378,8 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 		stats->dwell_subtracted++;
 	}
 	ovl_histogram_record(&stats->rtt, rtt);
+	if (unlikely(stats->samples.size != 0))
+		ovl_reservoir_add(&stats->samples, seq, tsc_to_ns(&snd->clock, p.tx_ts - snd->measure_start), rtt);
 }
 
 /*

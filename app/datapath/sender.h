@@ -18,6 +18,7 @@
 #include "drop.h"
 #include "frame.h"
 #include "histogram.h"
+#include "reservoir.h"
 #include "neighbour.h"
 #include "pacer.h"
 #include "port_clock.h"
@@ -43,6 +44,7 @@ struct stream_stats {
 	uint64_t rx_class[OVL_MIX_CLASSES_MAX]; /* a mix's replies by size class */
 	struct ovl_seqtrack seq;
 	struct ovl_histogram rtt;    /* nanoseconds */
+	struct ovl_reservoir samples; /* --latency-samples (size 0: off); kept across begin_measure's reset */
 } __rte_cache_aligned;
 
 struct stream_state {

@@ -19,6 +19,8 @@ struct provenance {
 	char started[32];
 };
 void output_provenance(const struct run_result *r, struct provenance *p);
+/* The provenance as the CSV files' four '#' lines (spreadsheet tools skip them). */
+void output_provenance_comment(FILE *f, const struct run_result *r);
 
 /* The summary: the streams' table (send, loop), or the reflector's counters (reflect). */
 void output_table(FILE *out, const struct run_result *r);
@@ -29,6 +31,8 @@ int output_json(const char *path, const struct run_result *r);
 /* One row per stream after a block of '#' lines (the provenance) that spreadsheet tools and
  * pandas (comment='#') skip. Returns 0, or -1 after saying why on stderr. */
 int output_csv(const char *path, const struct run_result *r);
+/* --latency-samples: each stream's sampled round trips, CSV (output_samples.c). */
+int output_samples(const char *path, const struct run_result *r);
 
 /*
  * Every second on stderr, from two snapshots' difference: per stream (a line each when there

@@ -37,13 +37,9 @@ output_csv(const char *path, const struct run_result *r)
 	FILE *f = output_open(path, tmp, sizeof(tmp));
 	unsigned int i;
 
-	struct provenance p;
-
 	if (f == NULL)
 		return -1;
-	output_provenance(r, &p);
-	fprintf(f, "# ovlperf %s commit %s\n# dpdk %s\n# command %s\n# started %s\n", p.version,
-			p.commit, p.dpdk, p.command_line, p.started);
+	output_provenance_comment(f, r);
 	fprintf(f, "schema,partial,stream,encap,kind,inner_proto,frame_size,inner_size,fragments,flows,"
 			"rate_pps,seconds,tx_packets,tx_frames,tx_bytes,tx_pps,tx_l1_bps,tx_l2_bps,tx_goodput_bps,"
 			"rx_packets,rx_bytes,rx_pps,rx_l1_bps,rx_l2_bps,rx_goodput_bps,lost,loss_ratio,reordered,"

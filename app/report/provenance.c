@@ -20,3 +20,13 @@ output_provenance(const struct run_result *r, struct provenance *p)
 	gmtime_r(&r->started, &tm);
 	strftime(p->started, sizeof(p->started), "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void
+output_provenance_comment(FILE *f, const struct run_result *r)
+{
+	struct provenance p;
+
+	output_provenance(r, &p);
+	fprintf(f, "# ovlperf %s commit %s\n# dpdk %s\n# command %s\n# started %s\n", p.version,
+			p.commit, p.dpdk, p.command_line, p.started);
+}

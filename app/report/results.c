@@ -100,6 +100,7 @@ results_from_sender(struct run_result *r, const struct sender *snd)
 		results_classes(sr, st, c, snd->state[i].first_measured_seq);
 		results_latency(&c->rtt, &sr->latency);
 		sr->rtt = &c->rtt;
+		sr->samples = &c->samples;
 	}
 }
 

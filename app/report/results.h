@@ -52,6 +52,7 @@ struct stream_result {
 	/* The sender's histogram the latency comes from, for the live line's last second: read
 	 * while the run goes on, valid until it ends. */
 	const struct ovl_histogram *rtt;
+	const struct ovl_reservoir *samples; /* --latency-samples */
 };
 
 /* A reflector's counters, copied from its lcore (its interarrival histogram summed apart). */

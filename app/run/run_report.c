@@ -188,6 +188,8 @@ run_report(struct run *run)
 		rc = -1;
 	if (cfg->csv_path != NULL && output_csv(cfg->csv_path, r) < 0)
 		rc = -1;
+	if (cfg->samples_path != NULL && output_samples(cfg->samples_path, r) < 0)
+		rc = -1;
 	if (!cfg->quiet) {
 		FILE *f = stdout_taken(cfg) ? stderr : stdout;
 

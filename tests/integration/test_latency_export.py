@@ -14,6 +14,7 @@ reported values exactly. The two runs' histograms of one stream added bucket by 
 both runs' counts, and the merged p50 lies between the two runs' p50s. bench/merge on the
 two files: a total per encapsulation and kind adding both runs' packets and round trips, every
 stream side by side; a file that is not a result is refused in one line (exit 2).
+--latency-samples (see samples()): the raw round trips, checked against the histogram.
 """
 
 import json
@@ -87,6 +88,56 @@ def body(tap, ws):
     tap.ok(not bad, "two runs merge by adding bucket counts: every count kept, merged p50 "
            "between the runs' p50s", bad[:10])
     merge_tool(tap, ws, a, b)
+    samples(tap, ws)
+
+
+def samples(tap, ws):
+    """--latency-samples F --samples 5000 on loop --encap raw,vxlan at 20 kpps with 1000 pps
+    latency streams for 1 s: the latency streams' (about 1,000 replies) are all kept, and placed
+    in the exported histogram's buckets they give its counts exactly; the load streams' (about
+    20,000) are 5,000, each a round trip within the stream's [min, max], sequence numbers
+    distinct and sorted, send times within the run."""
+    j, c = ws.path("samples.json"), ws.path("samples.csv")
+    r = ws.run([OVLPERF, "--", "loop", "--encap", "raw,vxlan", "--rate", "20k", "--latency-rate",
+                "1000", "--duration", "1", "--latency-samples", c, "--samples", "5000",
+                "--json", j, "--no-live"], 60)
+    doc, why = load_json(j)
+    if not tap.ok(r.rc == 0 and doc is not None and os.path.exists(c),
+                  "--latency-samples: exit 0, the JSON and the CSV written", r.diag() + [why or ""]):
+        return
+    with open(c) as f:
+        lines = [l.strip() for l in f if not l.startswith("#")]
+    head, rows = lines[0].split(","), [l.split(",") for l in lines[1:]]
+    by = {}
+    for row in rows:
+        d = dict(zip(head, row))
+        by.setdefault(int(d["stream"]), []).append((int(d["seq"]), int(d["tx_ns"]), int(d["rtt_ns"])))
+    bad = []
+    for s in doc["streams"]:
+        got, lat, h = by.get(s["id"], []), s["latency_ns"], s["latency_histogram"]
+        tag = "%s %s" % (s["encap"], s["kind"])
+        if len(got) != min(5000, lat["count"]):
+            bad.append("%s: %d samples, want min(5000, %d)" % (tag, len(got), lat["count"]))
+        seqs = [g[0] for g in got]
+        if seqs != sorted(set(seqs)):
+            bad.append("%s: sequence numbers repeat or are out of order" % tag)
+        if any(not lat["min"] <= g[2] <= lat["max"] or not 0 <= g[1] < 10e9 for g in got):
+            bad.append("%s: a round trip outside [%d, %d] or a send time outside the run"
+                       % (tag, lat["min"], lat["max"]))
+        if lat["count"] <= 5000:
+            counts = {}
+            for _, _, rtt in got:
+                b = next((lw for lw in h["buckets"] if lw[0] <= rtt < lw[0] + lw[1]), None)
+                key = (b[0], b[1]) if b else None
+                counts[key] = counts.get(key, 0) + 1
+            if counts != {(lo, w): n for lo, w, n in h["buckets"]}:
+                bad.append("%s: all %d samples kept, but they do not give the histogram's counts"
+                           % (tag, len(got)))
+    kept_all = [s for s in doc["streams"] if s["latency_ns"]["count"] <= 5000]
+    tap.ok(not bad and kept_all and len(kept_all) < len(doc["streams"]),
+           "--latency-samples: min(5000, replies) per stream, within the stream's range, "
+           "sorted and distinct; where all were kept, they rebuild the histogram bucket for bucket",
+           bad[:10])
 
 
 def merge_tool(tap, ws, a, b):
