@@ -42,7 +42,7 @@ fi
 
 mkdir -p "$out/obj" "$out/artifacts" "$out/logs" || exit 2
 
-deps=(libdpdk libsodium jansson libpcap)
+deps=(libdpdk libsodium jansson libpcap zlib)
 if ! pkgflags="$(pkg-config --cflags "${deps[@]}")" || ! pkglibs="$(pkg-config --libs "${deps[@]}")"; then
 	echo "Bail out! pkg-config cannot find ${deps[*]}"
 	exit 2
