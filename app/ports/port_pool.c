@@ -96,8 +96,10 @@ room_past_page(uint16_t room)
 	long page = sysconf(_SC_PAGESIZE);
 	struct rte_mempool_objsz sz;
 
-	if (rte_eal_has_hugepages() || page <= 0)
-		return room;
+	if (rte_eal_has_hugepages() || page <= 0 ||
+			rte_mempool_calc_obj_size((uint32_t)sizeof(struct rte_mbuf) + room, 0, &sz) <=
+				(uint32_t)page / 2)
+		return room; /* several to a page (loop's small rooms): offsets that differ */
 	while (room <= UINT16_MAX - RTE_CACHE_LINE_SIZE &&
 			rte_mempool_calc_obj_size((uint32_t)sizeof(struct rte_mbuf) + room, 0, &sz) <=
 				(uint32_t)page)
