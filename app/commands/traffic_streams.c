@@ -177,6 +177,7 @@ setup_sender(struct run *run, unsigned int q)
 	s->measure_cycles = (uint64_t)(cfg->duration_s * hz);
 	s->drain_cycles = (uint64_t)(cfg->drain_s * hz);
 	s->count = cfg->count;
+	s->idle.sleep_us = cfg->idle_sleep_us;
 	s->key = cfg->keyed ? &cfg->key : NULL;
 	/* Replies are matched by the probe: the sender filters on no tunnel identifier. */
 	config_rx(cfg, config_encap_mask(cfg), 0, &s->rx);

@@ -108,6 +108,7 @@ struct app_config {
 	int queue_map_given;
 	enum ts_request timestamps;  /* --timestamps: the sender's RX timestamp source */
 	enum pacing_request pacing;  /* --pacing */
+	uint32_t idle_sleep_us;      /* --idle-sleep: a worker with nothing to do sleeps; 0: polls */
 };
 
 /* Packets per second for frames of frame_size bytes (with FCS; a mix: the mean) at link_bps; 0: unlimited. */

@@ -62,6 +62,7 @@ const struct option_entry option_table[] = {
 	{ G_LATENCY, C_REFLECT | C_LOOP, "dwell", NULL, "reflector stamps its receive and transmit times so the sender subtracts them", apply_dwell },
 	{ G_GUARD, C_ALL, "key", "FILE", "shared key (32 hex digits): send tags every probe; reflect answers only tagged probes (full probe: inner size >= 92)", apply_key },
 	{ G_GUARD, C_REFLECT | C_LOOP, "allow", "CIDR", "reflector answers only outer sources in this prefix (repeatable; default: any)", apply_allow },
+	{ G_PORTS, C_RUN, "idle-sleep", "US", "a worker that finds nothing to do sleeps US microseconds, 0..1000, so that pollers share a CPU; adds up to US to latency and pacing gaps (default 0: poll without pause)", apply_idle_sleep },
 	{ G_GUARD, C_REFLECT | C_LOOP, "max-pps", "N", "reflector sends back at most N packets/s (default: no cap)", apply_max_pps },
 	{ G_GUARD, C_REFLECT | C_LOOP, "promiscuous", NULL, "reflector answers frames to any MAC address", apply_promiscuous },
 	{ G_OUTPUT, C_ALL, "quiet", NULL, "print nothing on success", apply_quiet },

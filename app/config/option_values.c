@@ -40,6 +40,17 @@ value_number(const char *arg, uint64_t min, uint64_t max, uint64_t *out, char *e
 }
 
 int
+value_u32(const char *arg, uint32_t min, uint32_t max, uint32_t *out, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (value_number(arg, min, max, &v, err, errlen) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
 value_seconds(const char *arg, double min, double max, double *out, char *err, size_t errlen)
 {
 	char *end;

@@ -21,6 +21,8 @@ int parse_u64(const char *arg, uint64_t min, uint64_t max, uint64_t *out);
 
 int value_number(const char *arg, uint64_t min, uint64_t max, uint64_t *out, char *err,
 		size_t errlen);
+/* value_number into a 32-bit field (max at most UINT32_MAX). */
+int value_u32(const char *arg, uint32_t min, uint32_t max, uint32_t *out, char *err, size_t errlen);
 
 /* A decimal number of seconds, min..max. */
 int value_seconds(const char *arg, double min, double max, double *out, char *err, size_t errlen);

@@ -90,6 +90,7 @@ int apply_dwell(struct app_config *cfg, const char *arg, char *err, size_t errle
 int apply_promiscuous(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_key(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_allow(struct app_config *cfg, const char *arg, char *err, size_t errlen);
+int apply_idle_sleep(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_max_pps(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 
 /* options_queues.c */

@@ -36,6 +36,12 @@ apply_reflect_lcore(struct app_config *cfg, const char *arg, char *err, size_t e
 }
 
 int
+apply_idle_sleep(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	return value_u32(arg, 0, 1000, &cfg->idle_sleep_us, err, errlen);
+}
+
+int
 apply_queues(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	uint64_t v;

@@ -82,12 +82,7 @@ apply_latency_rate(struct app_config *cfg, const char *arg, char *err, size_t er
 int
 apply_flows(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
-	uint64_t v;
-
-	if (value_number(arg, 1, 65536, &v, err, errlen) < 0)
-		return -1;
-	cfg->flows = (uint32_t)v;
-	return 0;
+	return value_u32(arg, 1, 65536, &cfg->flows, err, errlen);
 }
 
 int

@@ -203,6 +203,7 @@ reflector_configure(struct reflector *r, const struct app_config *cfg)
 	memcpy(r->self.ip6, r->ip6, sizeof(r->self.ip6));
 	r->promiscuous = cfg->promiscuous;
 	r->dwell = cfg->dwell;
+	r->idle.sleep_us = cfg->idle_sleep_us;
 	r->allow = cfg->allow;
 	tsc_clock_init(&r->clock, rte_get_tsc_hz());
 	ovl_ratecap_init(&r->cap, cfg->max_pps, rte_get_tsc_hz(), rte_rdtsc());
@@ -292,6 +293,7 @@ reflector_main(void *arg)
 	struct ovl_layers layers[BURST];
 	uint16_t n, i, n_out, sent;
 
+	idle_start(&r->idle);
 	port_gate_online();
 	while (!run_quit && !r->stop) {
 		uint64_t rx_tsc;
@@ -300,6 +302,7 @@ reflector_main(void *arg)
 		if (unlikely(!port_gate_pass()))
 			continue;
 		n = rte_eth_rx_burst(r->port, r->queue, pkts, BURST);
+		idle_poll(&r->idle, n);
 		if (n == 0)
 			continue;
 		rx_tsc = rte_rdtsc();

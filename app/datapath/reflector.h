@@ -21,6 +21,7 @@
 #include "drop.h"
 #include "frame.h"
 #include "histogram.h"
+#include "idle.h"
 #include "neighbour.h"
 #include "probe_auth.h"
 #include "ratecap.h"
@@ -65,6 +66,7 @@ struct reflector {
 	struct ovl_parse_memo memo;  /* the shapes of probes: most frames parse from one */
 	struct rte_mempool *jumbo;   /* where a chained frame is copied whole; NULL: none come */
 	struct reflector_stats stats;
+	struct idle idle;            /* --idle-sleep */
 };
 
 /* Sets the rules from the options; returns 0 or -1 (out of memory). */

@@ -522,6 +522,7 @@ sender_main(void *arg)
 	uint64_t now = rte_rdtsc(), phase_end;
 	unsigned int i;
 	uint16_t n;
+	int busy;
 
 	for (i = 0; i < snd->n_streams; i++) {
 		const struct stream *s = &snd->streams[i];
@@ -538,6 +539,7 @@ sender_main(void *arg)
 		phase_end = snd->measure_cycles ? now + snd->measure_cycles : UINT64_MAX;
 	}
 
+	idle_start(&snd->idle);
 	port_gate_online();
 	while (snd->phase != PHASE_DONE) {
 		/* The PMD may be tearing the queue down on the interrupt thread (port_gate.h). */
@@ -562,11 +564,17 @@ sender_main(void *arg)
 		n = rte_eth_rx_burst(snd->port, snd->queue, pkts, RX_BURST);
 		if (n > 0)
 			receive(snd, pkts, n, rte_rdtsc());
-		if (snd->phase > PHASE_MEASURE)
+		if (snd->phase > PHASE_MEASURE) {
+			idle_poll(&snd->idle, n);
 			continue;
+		}
+		busy = n;
 		for (i = 0; i < snd->n_streams; i++)
-			if (!snd->state[i].done && ovl_pacer_due(&snd->state[i].pacer, now))
+			if (!snd->state[i].done && ovl_pacer_due(&snd->state[i].pacer, now)) {
 				send_burst(snd, i, now);
+				busy = 1;
+			}
+		idle_poll(&snd->idle, busy);
 	}
 	port_gate_offline();
 	return 0;

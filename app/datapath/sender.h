@@ -18,6 +18,7 @@
 #include "drop.h"
 #include "frame.h"
 #include "histogram.h"
+#include "idle.h"
 #include "reservoir.h"
 #include "neighbour.h"
 #include "pacer.h"
@@ -109,6 +110,7 @@ struct sender {
 	struct stream_stats *stats;
 	struct sender_misc misc;
 	struct ovl_parse_memo memo;   /* the shapes of replies: most replies parse from one */
+	struct idle idle;             /* --idle-sleep */
 };
 
 int sender_init(struct sender *s, unsigned int n_streams);

@@ -129,8 +129,10 @@ config_object(const struct app_config *cfg)
 		"dwell", cfg->dwell,
 		"promiscuous", cfg->promiscuous);
 	/* The encapsulations' options, by their names; null where optional and not given. */
-	if (config != NULL)
+	if (config != NULL) {
 		json_object_set_new(config, "mix", output_json_mix(cfg));
+		json_object_set_new(config, "idle_sleep_us", json_integer(cfg->idle_sleep_us));
+	}
 	for (k = 0; config != NULL && k < n_opts; k++) {
 		char key[64];
 		uint32_t v;

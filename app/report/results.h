@@ -95,10 +95,10 @@ struct port_result {
 	struct port_watch watch;      /* the profile's watched counters' changes */
 };
 
-/* A port's mbuf pool: in use at launch (RX rings filled) and after the run (drained). */
+/* A port's mbuf pool: in use at launch (RX rings filled), now, and after the run (drained). */
 struct pool_result {
 	char name[RTE_MEMPOOL_NAMESIZE];
-	unsigned int size, in_use_start, in_use_end;
+	unsigned int size, in_use_start, in_use_now, in_use_end;
 };
 
 /* What stamped the replies' arrival, and with the NIC's clock, how well it was converted. */

@@ -59,6 +59,13 @@ stats_of(struct rte_tel_data *d, const struct run_result *r)
 	for (k = 0; k < r->n_streams; k++)
 		if (stream_stats(d, &r->streams[k], k) < 0)
 			return -ENOMEM;
+	/* What a soak watches for a leak: each port pool's mbufs in use now. */
+	for (k = 0; k < r->n_ports; k++) {
+		char name[RTE_MEMPOOL_NAMESIZE + 16];
+
+		snprintf(name, sizeof(name), "%s_in_use", r->pools[k].name);
+		rte_tel_data_add_dict_u64(d, name, r->pools[k].in_use_now);
+	}
 	if (r->n_reflector_queues == 0)
 		return 0;
 	/* The reflector's queues summed: one reflector to a client, however many lcores it has. */

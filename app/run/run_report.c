@@ -94,7 +94,7 @@ gather_reflectors(const struct run *run, int final, struct run_result *r)
 	return 0;
 }
 
-/* The ports' counters at the end, and the pools' mbufs at launch and after the drain. */
+/* The ports' counters at the end. */
 static void
 gather_ports(const struct run *run, struct run_result *r)
 {
@@ -106,9 +106,20 @@ gather_ports(const struct run *run, struct run_result *r)
 		/* A driver that cannot list them shows none. */
 		port_xstats_read(p->info.id, &p->xstats);
 		port_watch_read(&p->info, &p->watch);
+	}
+}
+
+/* The pools' mbufs at launch, now (what a long run's telemetry watches) and after the drain. */
+static void
+gather_pools(const struct run *run, struct run_result *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < run->n_ports; i++) {
 		snprintf(r->pools[i].name, sizeof(r->pools[i].name), "%s", run->pools[i]->name);
 		r->pools[i].size = run->pools[i]->size;
 		r->pools[i].in_use_start = run->pool_in_use_start[i];
+		r->pools[i].in_use_now = rte_mempool_in_use_count(run->pools[i]);
 		r->pools[i].in_use_end = run->pool_in_use_end[i];
 	}
 }
@@ -151,6 +162,7 @@ run_results(const struct run *run, int final, struct run_result *r)
 		results_free(r);
 		return -1;
 	}
+	gather_pools(run, r);
 	if (final) {
 		results_host(&r->host);
 		gather_ports(run, r);

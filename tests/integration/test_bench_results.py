@@ -95,14 +95,21 @@ def check_sweep(tap, ws):
 def check_soak(tap, ws):
     out = ws.path("soak")
     rc, text = run([os.path.join(BENCH, "soak"), "--minutes", "0.1", "--rate", "20k", "--encap", "vxlan",
-                    "--no-settle", "--out", out, "--ovlperf", OVLPERF], 200)
-    if not tap.ok(rc == 0, "bench/soak (6 s) exits 0", text[-1500:]):
+                    "--pair-rate", "2k", "--no-settle", "--out", out, "--ovlperf", OVLPERF], 200)
+    if not tap.ok(rc == 0, "bench/soak (6 s, loop and memif pair) exits 0", text[-1500:]):
         return
     with open(os.path.join(out, "results.md")) as f:
         md = f.read()
-    tap.ok("- command: `bench/soak" in md and "| 0 | vxlan |" in md and "| mempool |" in md
-           and "](rss.png)" in md, "soak: results.md has the provenance, the stream, the mempools, the plot")
-    plots_exist(tap, out, "rss", "soak")
+    tap.ok("- command: `bench/soak" in md and "| loop | 0 | vxlan |" in md
+           and "| pair | 0 | vxlan |" in md and "| job | mempool |" in md
+           and "](rss.png)" in md and "](latency.png)" in md and "](mbufs.png)" in md,
+           "soak: results.md has the provenance, both jobs' streams, the mempools, the plots")
+    with open(os.path.join(out, "minutes.csv")) as f:
+        jobs = {line.split(",")[0] for line in list(f)[1:]}
+    tap.ok(jobs == {"loop", "pair", "reflector"}, "soak: minutes.csv has a row per job",
+           "jobs %s" % sorted(jobs))
+    for name in ("rss", "latency", "mbufs"):
+        plots_exist(tap, out, name, "soak")
 
 
 def body(tap, ws):

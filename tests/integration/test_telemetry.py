@@ -27,8 +27,8 @@ shared config files too (the DPDK 22.11 behaviour the README relies on).
 
 import json
 import os
+import re
 import signal
-import socket
 import sys
 import threading
 import time
@@ -37,6 +37,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit.harness import DPDK_RUN_DIR, load_json, main  # noqa: E402
 from ovlkit.ovlperf import path_from_argv  # noqa: E402
+from ovlkit.telemetry import Client, sock_path, streams_of  # noqa: E402
 
 OVLPERF = path_from_argv()
 TELEMETRY_PY = "/usr/bin/dpdk-telemetry.py"
@@ -44,35 +45,6 @@ RATE = 20000
 VNI = 4321
 ENCAPS = ["vxlan", "ipip"]
 EAL = ["--no-huge", "--no-pci", "-m", "512", "--log-level=error", "--lcores=0@0,1@1,2@0"]
-
-
-class Client:
-    """One connection to an rte_telemetry v2 socket."""
-
-    def __init__(self, path, timeout=5.0):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.s.settimeout(timeout)
-        self.s.connect(path)
-        self.greeting = json.loads(self.s.recv(4096).decode())
-        self.max_len = int(self.greeting["max_output_len"])
-
-    def query(self, cmd):
-        self.s.send(cmd.encode())
-        reply = self.s.recv(self.max_len)
-        if not reply:
-            raise ConnectionError("the server closed the connection")
-        doc = json.loads(reply.decode())
-        key = cmd.split(",", 1)[0]
-        if key not in doc:
-            raise ValueError("reply to %s lacks its key: %.200s" % (cmd, reply))
-        return doc[key]
-
-    def close(self):
-        self.s.close()
-
-
-def sock_path(prefix):
-    return os.path.join(DPDK_RUN_DIR, prefix, "dpdk_telemetry.v2")
 
 
 def connect(proc, path, timeout=20):
@@ -92,10 +64,6 @@ def connect(proc, path, timeout=20):
                 last = "%s: %s" % (type(exc).__name__, exc)
         time.sleep(0.1)
     return None, last
-
-
-def streams_of(stats):
-    return [stats[k] for k in sorted(k for k in stats if k.startswith("stream"))]
 
 
 def tx_sum(stats):
@@ -184,6 +152,19 @@ def main_run(tap, ws):
                                                       s2.get("reflector_reflected")))
     tap.ok(not bad, "/ovlperf/stats: counters grow between two queries at about 20k/s per "
            "stream; the reflector's too", bad)
+
+    # Each port pool's mbufs in use (what bench/soak watches for a leak), within the size that
+    # DPDK's own /mempool/info gives for the pool of that name.
+    bad = []
+    # The ports' pools (pool_N); streams that keep their frames have pools of their own.
+    pools = [n for n in c.query("/mempool/list") or [] if re.fullmatch(r"pool_\d+", n)]
+    for name in pools:
+        size = c.query("/mempool/info," + name)["size"]
+        used = s2.get(name + "_in_use")
+        if not isinstance(used, int) or not 0 <= used <= size:
+            bad.append("%s: %s_in_use %r, size %d" % (name, name, used, size))
+    tap.ok(pools and not bad, "/ovlperf/stats: each pool of /mempool/list has its mbufs in use, "
+           "within its size", bad or ["no pools listed"])
 
     # ethdev counts a frame when the ring takes it, ovlperf right after the burst: each ethdev
     # reading lies between ovlperf's readings before and after it (a burst per stream of slack for
