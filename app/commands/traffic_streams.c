@@ -149,6 +149,7 @@ setup_sender(struct run *run, unsigned int q)
 	memset(s, 0, sizeof(*s));
 	if (sender_init(s, n) < 0)
 		return -1;
+	s->sampling = cfg->samples_path != NULL;
 	for (i = 0; cfg->samples_path != NULL && i < n; i++)
 		if (ovl_reservoir_init(&s->stats[i].samples, cfg->samples, cfg->probe.session + first + i) < 0) {
 			fprintf(stderr, "ovlperf: --samples %u: out of memory for %u streams' samples\n",

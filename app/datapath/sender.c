@@ -378,7 +378,8 @@ on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uin
 		stats->dwell_subtracted++;
 	}
 	ovl_histogram_record(&stats->rtt, rtt);
-	if (unlikely(stats->samples.size != 0))
+	/* A flag of the sender's, not the reservoir's size: that is a cache line past the histogram. */
+	if (unlikely(snd->sampling))
 		ovl_reservoir_add(&stats->samples, seq, tsc_to_ns(&snd->clock, p.tx_ts - snd->measure_start), rtt);
 }
 

@@ -89,6 +89,7 @@ struct sender {
 	struct port_clock *rx_clock;  /* NULL: RX stamped by the TSC after the burst; else the NIC's */
 	int rx_ts_offset;             /* the timestamp dynfield, with rx_clock */
 	uint64_t rx_ts_flag;
+	uint8_t sampling;             /* --latency-samples: each stream keeps a reservoir */
 	uint32_t soft_cap;            /* load streams' software pacing at rate x soft_cap (1: exact) */
 	uint64_t warmup_cycles, measure_cycles, drain_cycles; /* measure 0: until count or quit */
 	uint64_t count;
