@@ -8,7 +8,8 @@ Usage: /usr/bin/python3 tests/layout/test_cited_figures.py SOURCE_ROOT
    that differs.
 2. bench/README.md's "Results" section: every markdown table in it appears, line for line,
    in the results.md it names, and the commit it states is the one the results recorded.
-3. Every bench/perf result a README cites (1 and 2) and every study summary
+3. Every bench/perf result a README cites (1 and 2), every bench/soak result README.md cites
+   (bench/results/soak-*/results.md) and every study summary
    bench/studies/results/index.md links to is tracked by git and is a clean run
    (bench/README.md, "Results"): the commit it measured has no uncommitted changes, and the
    1-minute load was under 0.5 before and after it (bench/perf: meta.clean; a study:
@@ -123,6 +124,19 @@ def perf_is_clean(meta):
     return ok, "commit %s, load before %s" % (commit or "unknown", meta["load_start"][0])
 
 
+def check_soaks(tap, root, files):
+    """bench/soak results README.md names: committed, and a clean run by their results.json."""
+    for md in sorted(set(re.findall(r"bench/results/soak-[A-Za-z0-9_.-]+/results\.md",
+                                    read(root, "README.md")))):
+        rel = os.path.dirname(md)
+        if md not in files or rel + "/results.json" not in files:
+            tap.ok(False, "README.md cites %s, which git tracks with its results.json" % md)
+            continue
+        with open(os.path.join(root, rel, "results.json")) as f:
+            ok, why = perf_is_clean(json.load(f)["meta"])
+        tap.ok(ok, "cited %s is a clean run" % rel, why)
+
+
 def check_clean(tap, root, files, cited):
     for rel in sorted(cited):
         with open(os.path.join(root, rel, "results.json")) as f:
@@ -159,6 +173,7 @@ def main():
     check_readme_table(tap, root, files, cited)
     check_bench_readme(tap, root, files, cited)
     check_clean(tap, root, files, cited)
+    check_soaks(tap, root, files)
     return tap.done()
 
 
