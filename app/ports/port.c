@@ -9,6 +9,7 @@
 
 #include "ndp.h"
 #include "port.h"
+#include "port_peer.h"
 
 #define OVL_FRAME_MAX_NOFCS (9216 - 4)
 
@@ -319,6 +320,8 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 void
 port_stop(uint16_t id)
 {
+	if (port_peer_leave_open(id))
+		return;
 	rte_eth_dev_stop(id);
 	rte_eth_dev_close(id);
 }

@@ -45,22 +45,59 @@ listening(const char *path, int abstract)
 	return found;
 }
 
-int
-port_peer_listening(uint16_t id)
+/* The devargs of port id if its driver is drv, parsed (free with rte_kvargs_free), or NULL. */
+static struct rte_kvargs *
+driver_args(uint16_t id, const char *drv)
 {
 	struct rte_eth_dev_info info;
 	const struct rte_devargs *da;
-	struct rte_kvargs *kv;
+
+	if (rte_eth_dev_info_get(id, &info) != 0 || info.driver_name == NULL ||
+			strcmp(info.driver_name, drv) != 0 || info.device == NULL)
+		return NULL;
+	da = rte_dev_devargs(info.device);
+	if (da == NULL)
+		return NULL;
+	return rte_kvargs_parse(da->args != NULL ? da->args : "", NULL);
+}
+
+/* 1: a net_virtio_user that listens (server=1); 0: one that connects; -1: any other port. */
+static int
+virtio_user_listens(uint16_t id)
+{
+	struct rte_kvargs *kv = driver_args(id, "net_virtio_user");
+	const char *server;
+	int listens;
+
+	if (kv == NULL)
+		return -1;
+	server = rte_kvargs_get(kv, "server");
+	listens = server != NULL && strcmp(server, "1") == 0;
+	rte_kvargs_free(kv);
+	return listens;
+}
+
+const char *
+port_peer_no_reconnect(uint16_t id)
+{
+	return virtio_user_listens(id) != 0 ? NULL : "net_virtio_user does not reconnect to a "
+			"vhost-user server that went away; for a reflector that may restart, give the "
+			"sender's virtio_user server=1 (start it first) and net_vhost client=1";
+}
+
+int
+port_peer_leave_open(uint16_t id)
+{
+	return virtio_user_listens(id) == 1;
+}
+
+int
+port_peer_listening(uint16_t id)
+{
+	struct rte_kvargs *kv = driver_args(id, "net_memif");
 	const char *role, *sock, *abstract;
 	int ok = 0;
 
-	if (rte_eth_dev_info_get(id, &info) != 0 || info.driver_name == NULL ||
-			strcmp(info.driver_name, "net_memif") != 0 || info.device == NULL)
-		return 0;
-	da = rte_dev_devargs(info.device);
-	if (da == NULL || da->args == NULL)
-		return 0;
-	kv = rte_kvargs_parse(da->args, NULL);
 	if (kv == NULL)
 		return 0;
 	role = rte_kvargs_get(kv, "role");

@@ -53,9 +53,11 @@ watch_links(struct run *run, uint64_t hz, uint64_t down_since[2], uint64_t retry
 			continue;
 		up = link.link_status == RTE_ETH_LINK_UP;
 		if (!up && down_since[i] == 0) {
+			const char *why = port_peer_no_reconnect(run->ports[i].id);
+
 			down_since[i] = rte_rdtsc();
-			fprintf(stderr, "ovlperf %s: port %u (%s) link down\n", run->command,
-					run->ports[i].id, run->ports[i].name);
+			fprintf(stderr, "ovlperf %s: port %u (%s) link down%s%s\n", run->command,
+					run->ports[i].id, run->ports[i].name, why ? ": " : "", why ? why : "");
 		} else if (up && down_since[i] != 0) {
 			down_since[i] = 0;
 			fprintf(stderr, "ovlperf %s: port %u (%s) link up again\n", run->command,

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""A link flap under net_af_packet: the kernel's answers stop while the veth is down, and the
-sender sees the outage from its own counters (issue 19).
+"""A link flap under net_af_packet (or net_af_xdp with --port af_xdp): the kernel's answers stop
+while the veth is down, and the sender sees the outage from its own counters (issue 19).
 
-Usage: /usr/bin/python3 tests/interop/test_link_flap.py OVLPERF
+Usage: /usr/bin/python3 tests/interop/test_link_flap.py OVLPERF [--port af_packet|af_xdp]
 
-Namespace A holds the sender (net_af_packet on veth-a), namespace B the Linux kernel with
+Namespace A holds the sender (net_af_packet, or an AF_XDP socket, on veth-a), namespace B the Linux kernel with
 192.0.2.2 on veth-b, answering ICMP echo (raw encapsulation, --inner-proto icmp, 2 kpps for
 8 s, --outage-after 0.5). Two seconds in, B's veth is set down for 2 s and up again. Checks:
 the sender says an outage began and that replies came back; its JSON is complete (exit 0,
@@ -12,7 +12,8 @@ not partial) with one outage recorded, ended, 1 to 7 s long; replies are measure
 it (rx >= 3 s of probes), rx + lost == tx, and the flap shows as lost probes or as bursts the
 down interface refused (tx_full: the kernel takes nothing on a veth without carrier).
 Then the same with B down for good and --link-timeout 1.5: exit 3, stop_reason "outage".
-The namespaces and every process in them are removed at the end.
+The namespaces and every process in them are removed at the end. With --port af_xdp the
+same checks hold, and the whole suite is one TAP skip where the kernel has no AF_XDP.
 """
 import json
 import os
@@ -23,15 +24,19 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from ovlkit.netns import VethPair  # noqa: E402
+from ovlkit.netns import VethPair, af_xdp_missing  # noqa: E402
 from ovlkit.tap import Tap  # noqa: E402
 
 RATE = 2000
+# The sender's port: its driver and EAL memory (AF_XDP's pool is 8191 page-sized mbufs).
+PORTS = {"af_packet": ("net_af_packet0", "256"), "af_xdp": ("net_af_xdp0", "512")}
+PORT = "af_packet"
 
 
 def sender(v, ovlperf, out, seconds, extra):
-    cmd = v.in_a([ovlperf, "--no-pci", "--no-huge", "--no-shconf", "-m", "256",
-                  "--log-level=error", "--vdev", "net_af_packet0,iface=%s" % v.if_a, "-l", "0-1",
+    drv, mem = PORTS[PORT]
+    cmd = v.in_a([ovlperf, "--no-pci", "--no-huge", "--no-shconf", "-m", mem,
+                  "--log-level=error", "--vdev", "%s,iface=%s" % (drv, v.if_a), "-l", "0-1",
                   "--", "send", "--encap", "raw", "--inner-proto", "icmp", "--src-ip", "192.0.2.1",
                   "--dst-ip", "192.0.2.2", "--rate", str(RATE), "--duration", str(seconds),
                   "--outage-after", "0.5", "--drain", "300", "--json", out] + extra)
@@ -108,11 +113,22 @@ def gone(tap, v, ovlperf, d):
 
 
 def main():
+    global PORT
     tap = Tap()
-    if len(sys.argv) < 2:
-        print("usage: test_link_flap.py OVLPERF", file=sys.stderr)
+    args = sys.argv[1:]
+    if "--port" in args:
+        i = args.index("--port")
+        PORT = args[i + 1] if i + 1 < len(args) else ""
+        del args[i:i + 2]
+    if len(args) != 1 or PORT not in PORTS:
+        print("usage: test_link_flap.py OVLPERF [--port af_packet|af_xdp]", file=sys.stderr)
         return 2
-    ovlperf = sys.argv[1]
+    ovlperf = args[0]
+    missing = af_xdp_missing() if PORT == "af_xdp" else None
+    if missing:
+        tap.skip("link flap under %s" % PORT, missing)
+        return tap.done()
+    tap.diag("the sender's port: %s" % PORTS[PORT][0])
     v = VethPair("flap", addr_b="192.0.2.2/24")
     why = v.up()
     if why is not None:
