@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Loading a test profile (test_profile.h) in the passes the driver profiles use: the lines
+ * scanned for their syntax and line numbers (ini_scan.c), the values read by rte_cfgfile, then
+ * each key applied as its long option. The [run] section comes first: its mode says whose
+ * options the keys are, and its keys are every stream's defaults.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "test_profile.h"
+
+#define STREAM_PREFIX "stream "
+
+/* One line on stderr; the status of bad input. */
+static int
+fail(const char *err)
+{
+	fprintf(stderr, "ovlperf run: %s\n", err);
+	return OVL_EXIT_USAGE;
+}
+
+/* The line of section name's key (or of the section when key is NULL). */
+static unsigned int
+line_of(const struct ovl_ini_scan *scan, const char *section, const char *key)
+{
+	const struct ovl_ini_section *sec = ovl_ini_find_section(scan, section, NULL);
+
+	if (key != NULL)
+		return ovl_ini_key_line(scan, section, key);
+	return sec != NULL ? sec->line : 0;
+}
+
+/* Applies section's keys (but [run]'s mode and eal) to cfg as options of mode. */
+static int
+apply_section(struct test_profile *p, const struct ovl_ini_scan *scan, const char *section,
+		struct app_config *cfg)
+{
+	struct rte_cfgfile_entry *entries = calloc(OVL_INI_ENTRIES_MAX, sizeof(*entries));
+	char why[512], err[1024];
+	int n, i, rc = 0;
+
+	if (entries == NULL)
+		return fail("out of memory");
+	n = rte_cfgfile_section_entries(p->file, section, entries, OVL_INI_ENTRIES_MAX);
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *key = entries[i].name;
+		/* The configuration keeps pointers to values (file names): the file's own copies. */
+		const char *value = rte_cfgfile_get_entry(p->file, section, key);
+
+		if (strcmp(section, "run") == 0 && (strcmp(key, "mode") == 0 || strcmp(key, "eal") == 0))
+			continue;
+		if (config_apply_key(cfg, p->mode, key, value, why, sizeof(why)) < 0) {
+			ovl_ini_fail(err, sizeof(err), p->path, line_of(scan, section, key), "[%s] %s", section, why);
+			rc = fail(err);
+		}
+	}
+	free(entries);
+	return rc;
+}
+
+/* Every section is [run] or [stream NAME]; [run] is there with its mode. */
+static int
+check_sections(struct test_profile *p, const struct ovl_ini_scan *scan)
+{
+	static const char *const modes[] = { "send", "loop", "reflect" };
+	char err[1024];
+	unsigned int i;
+
+	for (i = 0; i < scan->n_sections; i++) {
+		const struct ovl_ini_section *sec = &scan->sections[i];
+
+		if (strcmp(sec->name, "run") == 0 || strncmp(sec->name, STREAM_PREFIX, strlen(STREAM_PREFIX)) == 0)
+			continue;
+		ovl_ini_fail(err, sizeof(err), p->path, sec->line,
+				"unknown section [%s]; allowed: [run], [stream NAME]", sec->name);
+		return fail(err);
+	}
+	if (ovl_ini_find_section(scan, "run", NULL) == NULL) {
+		ovl_ini_fail(err, sizeof(err), p->path, 0,
+				"[run] is missing; allowed: a [run] section with mode = send, loop or reflect");
+		return fail(err);
+	}
+	p->mode = rte_cfgfile_get_entry(p->file, "run", "mode");
+	for (i = 0; p->mode != NULL && i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(p->mode, modes[i]) == 0)
+			return 0;
+	ovl_ini_fail(err, sizeof(err), p->path, line_of(scan, "run", p->mode ? "mode" : NULL),
+			"[run] mode: %s%s%s; allowed: send, loop, reflect", p->mode ? "'" : "is missing",
+			p->mode ? p->mode : "", p->mode ? "' is not a mode" : "");
+	return fail(err);
+}
+
+/* [run] eal: the EAL's arguments, split at spaces (none of them quoted). */
+static int
+split_eal(struct test_profile *p, const struct ovl_ini_scan *scan)
+{
+	const char *eal = rte_cfgfile_get_entry(p->file, "run", "eal");
+	char err[1024], *save = NULL, *tok;
+
+	if (eal == NULL)
+		return 0;
+	snprintf(p->eal_text, sizeof(p->eal_text), "%s", eal);
+	p->eal_argv[p->eal_argc++] = "ovlperf";
+	for (tok = strtok_r(p->eal_text, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
+		if (p->eal_argc == TEST_PROFILE_EAL_MAX) {
+			ovl_ini_fail(err, sizeof(err), p->path, line_of(scan, "run", "eal"),
+					"[run] eal: too many arguments; allowed: at most %d", TEST_PROFILE_EAL_MAX - 1);
+			return fail(err);
+		}
+		p->eal_argv[p->eal_argc++] = tok;
+	}
+	p->eal_argv[p->eal_argc] = NULL;
+	return 0;
+}
+
+/* Adds cfg's encapsulations to the run's, each once. */
+static void
+add_encaps(struct app_config *run, const struct app_config *cfg)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < cfg->n_encaps; i++) {
+		for (k = 0; k < run->n_encaps && run->encaps[k] != cfg->encaps[i]; k++)
+			;
+		if (k == run->n_encaps && run->n_encaps < OVL_ENCAPS_MAX)
+			run->encaps[run->n_encaps++] = cfg->encaps[i];
+	}
+}
+
+/* Each [stream NAME]: the file's [run] (file_run), its own keys, then the command line. */
+static int
+load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const struct app_config *file_run,
+		int argc, char **argv)
+{
+	char err[1024];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < scan->n_sections; i++) {
+		const struct ovl_ini_section *sec = &scan->sections[i];
+		struct app_config *cfg = &p->streams[p->n_streams];
+
+		if (strcmp(sec->name, "run") == 0)
+			continue;
+		if (strcmp(p->mode, "reflect") == 0) {
+			ovl_ini_fail(err, sizeof(err), p->path, sec->line,
+					"[%s]: reflect sends no streams; allowed: its options in [run]", sec->name);
+			return fail(err);
+		}
+		if (ovl_ini_key_line(scan, sec->name, "encap") == 0) {
+			ovl_ini_fail(err, sizeof(err), p->path, sec->line,
+					"[%s] has no encap; allowed: encap = an encapsulation (frames --list) or a list",
+					sec->name);
+			return fail(err);
+		}
+		*cfg = *file_run;
+		snprintf(p->names[p->n_streams], sizeof(p->names[0]), "%s", sec->name + strlen(STREAM_PREFIX));
+		cfg->name = p->names[p->n_streams];
+		rc = apply_section(p, scan, sec->name, cfg);
+		if (rc == 0)
+			rc = config_parse_options(cfg, p->mode, argc, argv);
+		if (rc == 0 && options_check(cfg, p->mode) != 0)
+			rc = OVL_EXIT_USAGE;
+		if (rc != 0)
+			return rc;
+		p->n_streams++;
+	}
+	return 0;
+}
+
+int
+test_profile_load(struct test_profile *p, const char *path, int argc, char **argv)
+{
+	struct ovl_ini_scan *scan = calloc(1, sizeof(*scan));
+	struct app_config *file_run = calloc(1, sizeof(*file_run));
+	char err[1024];
+	unsigned int i;
+	int rc = OVL_EXIT_USAGE;
+	FILE *f;
+
+	memset(p, 0, sizeof(*p));
+	p->path = path;
+	if (scan == NULL || file_run == NULL) {
+		rc = fail("out of memory");
+		goto out;
+	}
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, sizeof(err), "%s: %s; allowed: a readable profile file (bench/profiles/)", path,
+				strerror(errno));
+		rc = fail(err);
+		goto out;
+	}
+	rc = ovl_ini_scan_file_with(f, path, OVL_INI_KEY_DASHES | OVL_INI_LABELS, scan, err, sizeof(err));
+	fclose(f);
+	if (rc != 0) {
+		rc = fail(err);
+		goto out;
+	}
+	p->file = rte_cfgfile_load(path, 0);
+	if (p->file == NULL) {
+		ovl_ini_fail(err, sizeof(err), path, 0, "rte_cfgfile cannot read it");
+		rc = fail(err);
+		goto out;
+	}
+	rc = check_sections(p, scan);
+	if (rc == 0)
+		rc = split_eal(p, scan);
+	if (rc != 0)
+		goto out;
+	config_defaults(&p->run);
+	rc = apply_section(p, scan, "run", &p->run);
+	if (rc != 0)
+		goto out;
+	*file_run = p->run;
+	rc = config_parse_options(&p->run, p->mode, argc, argv);
+	if (rc == 0)
+		rc = load_streams(p, scan, file_run, argc, argv);
+	if (rc != 0)
+		goto out;
+	if (p->n_streams > 0) {
+		p->run.n_encaps = 0;
+		for (i = 0; i < p->n_streams; i++)
+			add_encaps(&p->run, &p->streams[i]);
+	}
+	config_finish_encaps(&p->run);
+	if (options_check(&p->run, p->mode) != 0) {
+		rc = OVL_EXIT_USAGE;
+		goto out;
+	}
+	config_finish_session(&p->run);
+	/* One session: the replies of every stream are the run's. */
+	for (i = 0; i < p->n_streams; i++) {
+		p->streams[i].probe.session = p->run.probe.session;
+		p->streams[i].session_given = 1;
+	}
+out:
+	free(scan);
+	free(file_run);
+	return rc;
+}
+
+void
+test_profile_close(struct test_profile *p)
+{
+	if (p->file != NULL)
+		rte_cfgfile_close(p->file);
+	p->file = NULL;
+}
