@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encap_options.h"
+#include "option_table.h"
 #include "options.h"
 #include "test_profile.h"
 
@@ -34,6 +36,32 @@ line_of(const struct ovl_ini_scan *scan, const char *section, const char *key)
 	return sec != NULL ? sec->line : 0;
 }
 
+/*
+ * Whether key may differ between streams: what the frames are (encapsulations and their
+ * options, sizes, headers, addresses), rate, flows and latency rate. The rest is the run's
+ * (duration, outputs, ports, queues...), which one stream cannot have apart; an unknown key
+ * is config_apply_key's to report.
+ */
+static int
+stream_key(const char *key)
+{
+	static const char *const own[] = { "rate", "flows", "latency-rate" };
+	unsigned int k;
+	size_t i;
+
+	for (k = 0; k < encap_options_count(); k++)
+		if (strcmp(encap_option(k)->option, key) == 0)
+			return 1;
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (strcmp(own[i], key) == 0)
+			return 1;
+	for (i = 0; i < option_table_len; i++)
+		if (strcmp(option_table[i].name, key) == 0)
+			return option_table[i].group == G_FRAME ||
+				(option_table[i].group == G_ADDR && strcmp(key, "arp-timeout") != 0);
+	return 1;
+}
+
 /* Applies section's keys (but [run]'s mode and eal) to cfg as options of mode. */
 static int
 apply_section(struct test_profile *p, const struct ovl_ini_scan *scan, const char *section,
@@ -53,6 +81,12 @@ apply_section(struct test_profile *p, const struct ovl_ini_scan *scan, const cha
 
 		if (strcmp(section, "run") == 0 && (strcmp(key, "mode") == 0 || strcmp(key, "eal") == 0))
 			continue;
+		if (strcmp(section, "run") != 0 && !stream_key(key)) {
+			ovl_ini_fail(err, sizeof(err), p->path, line_of(scan, section, key),
+					"[%s] %s is the run's, not a stream's; allowed: %s in [run]", section, key, key);
+			rc = fail(err);
+			continue;
+		}
 		if (config_apply_key(cfg, p->mode, key, value, why, sizeof(why)) < 0) {
 			ovl_ini_fail(err, sizeof(err), p->path, line_of(scan, section, key), "[%s] %s", section, why);
 			rc = fail(err);

@@ -10,7 +10,8 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    counters, by the transmitted frames' capture (--capture): frames per encapsulation (told
    apart here by their outer UDP port or, for raw, by the inner UDP port) over the time between
    the first and the last, within 2% of the encapsulation's rates; the reflector received what
-   the streams sent. Each JSON stream carries its profile name; config.encaps is all three.
+   the streams sent. Each JSON stream (and CSV row) carries its profile name; config.encaps
+   is all three.
 2. --print sends nothing (no EAL: it needs none) and shows each stream: name, encapsulation,
    frame sizes (the imix raised to raw's 64, 594, 1518 with weights), packets/s (a rate in
    Gbit/s turned into packets/s of the frame), flows (the file's [run] default, and a stream's
@@ -20,11 +21,13 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
 4. Errors, each one line on stderr and exit 2: a missing file; an unknown key (FILE:LINE and
    the nearest key); a bad value (FILE:LINE, the key, what is allowed, from the option's own
    check); an unknown section; a stream without encap; a missing or unknown mode; a key of
-   another command (peer-port in send); a bad command-line option after the file.
+   another command (peer-port in send); a run's key in a stream (duration); a bad
+   command-line option after the file.
 5. [run] eal: the file's EAL arguments are used when none come before "--" (the JSON's
    eal_args has them).
 """
 
+import csv
 import glob
 import os
 import struct
@@ -78,20 +81,40 @@ def capture_rates(path):
     return out
 
 
+def csv_stream_names(path):
+    """(encap, name) of each stream row (kind load or latency) of a results CSV."""
+    with open(path) as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return [(row["encap"], row["name"]) for row in rows if row["kind"] in ("load", "latency")]
+
+
 def run_three(ws, tag):
     js, cap = ws.path(tag + ".json"), ws.path(tag + ".pcap")
     r = ws.run([OVLPERF] + eal(prefix=ws.prefix(tag), lcores=LCORES) +
                ["--", "run", THREE, "--duration", "2", "--warmup", "0", "--json", js,
-                "--capture", cap, "--no-live", "--quiet"], 60)
+                "--csv", ws.path(tag + ".csv"), "--capture", cap, "--no-live", "--quiet"], 60)
     doc, _ = load_json(js)
     return r, doc, cap
 
 
+def rate_misses(doc):
+    """The load streams not received at their rate within 2%, as lines."""
+    bad = []
+    for s in doc["streams"]:
+        if s["kind"] != "load":
+            continue
+        encap, rate, _ = STREAMS.get(s.get("name"), ("?", 0, 0))
+        got = s["rx"]["packets"] / doc["seconds"]
+        if s["encap"] != encap or abs(got - rate) > 0.02 * rate:
+            bad.append("%s: %s received %.0f/s, want %s at %d/s" % (s.get("name"), s["encap"], got, encap, rate))
+    return bad
+
+
 def check_loop(tap, ws):
     r, doc, cap = run_three(ws, "three")
-    if r.rc == 0 and doc is not None and any(s["lost"] > 0.01 * max(1, s["tx"]["packets"])
-                                             for s in doc["streams"]):
-        tap.diag("loss above 1%%, run again (load %s)" % loadavg())
+    if r.rc == 0 and doc is not None and rate_misses(doc):
+        # A shared 2-CPU machine can starve the loop's lcores for a while: once more.
+        tap.diag("%s; run again (load %s)" % ("; ".join(rate_misses(doc)), loadavg()))
         r, doc, cap = run_three(ws, "three-again")
     if not tap.ok(r.rc == 0 and doc is not None, "run three-streams.ini in loop", r.diag()):
         return
@@ -101,14 +124,12 @@ def check_loop(tap, ws):
     names = sorted(s.get("name") for s in doc["streams"])
     tap.ok(names == sorted(["small-vxlan", "mid-geneve", "mid-geneve", "imix-raw"]),
            "each JSON stream carries its profile name", [str(names)])
+    csv_names = csv_stream_names(r.cmd[r.cmd.index("--csv") + 1])
+    tap.ok(csv_names == [(s["encap"], s.get("name")) for s in doc["streams"]],
+           "the CSV's name column has each stream's profile name", [str(csv_names)])
     tap.ok(sorted(doc["config"]["encaps"]) == ["geneve", "raw", "vxlan"],
            "config.encaps holds every stream's encapsulation", [str(doc["config"]["encaps"])])
-    bad = []
-    for s in loads:
-        encap, rate, _ = STREAMS[s["name"]]
-        got = s["rx"]["packets"] / secs
-        if s["encap"] != encap or abs(got - rate) > 0.02 * rate:
-            bad.append("%s: %s received %.0f/s, want %s at %d/s" % (s["name"], s["encap"], got, encap, rate))
+    bad = rate_misses(doc)
     tap.ok(len(loads) == 3 and not bad, "each stream received at its rate within 2% (JSON)", bad)
     lat = [s for s in doc["streams"] if s["kind"] == "latency"]
     tap.ok(len(lat) == 1 and lat[0]["name"] == "mid-geneve" and lat[0]["encap"] == "geneve" and
@@ -200,6 +221,8 @@ def check_errors(tap, ws):
          ["badmode.ini:2:", "blast", "send, loop, reflect"]),
         ("a key of another command", write(ws, "other.ini", "[run]\nmode = send\npeer-port = 1\n"),
          [], ["other.ini:3:", "peer-port", "send"]),
+        ("a run's key in a stream", write(ws, "runkey.ini", good_run + "[stream a]\nencap = vxlan\nduration = 3\n"),
+         [], ["runkey.ini:5:", "[stream a] duration", "[run]"]),
         ("a bad option after the file", THREE, ["--rate", "fast"], ["--rate"]),
     ]
     for what, path, extra, needles in cases:
