@@ -77,9 +77,15 @@ test_profile_print(struct test_profile *p, FILE *out)
 	const struct app_config *run = &p->run;
 	unsigned int n, k;
 	struct app_config *cfgs = test_profile_stream_configs(p, &n);
+	int sends = strcmp(p->mode, "reflect") != 0;
+	/* What send and loop will measure for; reflect runs until stopped without one. */
+	double duration = sends && run->duration_s == 0 && run->count == 0 ? OVL_DURATION_DEFAULT_S :
+		run->duration_s;
 
 	fprintf(out, "profile %s: mode %s, duration %g s, warmup %g s, drain %g ms, queues %u",
-			p->path, p->mode, run->duration_s, run->warmup_s, run->drain_s * 1000, run->queues);
+			p->path, p->mode, duration, run->warmup_s, run->drain_s * 1000, run->queues);
+	if (run->count != 0)
+		fprintf(out, ", count %lu", (unsigned long)run->count);
 	if (run->json_path != NULL)
 		fprintf(out, ", json %s", run->json_path);
 	if (run->csv_path != NULL)
@@ -93,7 +99,7 @@ test_profile_print(struct test_profile *p, FILE *out)
 			fprintf(out, " %s", p->eal_argv[k]);
 		fprintf(out, "\n");
 	}
-	if (strcmp(p->mode, "reflect") == 0) {
+	if (!sends) {
 		fprintf(out, "answers:");
 		for (k = 0; k < run->n_encaps; k++)
 			fprintf(out, " %s", run->encaps[k]->name);

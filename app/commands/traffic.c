@@ -36,7 +36,7 @@ traffic_execute(struct run *run, const struct eal_args *eal, int loop)
 		run->n_stream_cfgs = 1;
 	}
 	if (run->cfg.duration_s == 0 && run->cfg.count == 0)
-		run->cfg.duration_s = 10;
+		run->cfg.duration_s = OVL_DURATION_DEFAULT_S;
 	for (k = 0; k < run->n_stream_cfgs && rc == 0; k++)
 		rc = traffic_check_sizes(&run->stream_cfgs[k], command);
 	if (rc != 0)

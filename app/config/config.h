@@ -24,6 +24,8 @@
 #define OVL_EXIT_USAGE 2
 #define OVL_EXIT_PARTIAL 3
 #define OVL_QUEUES_MAX 16
+/* send and loop measure this long when given neither --duration nor --count. */
+#define OVL_DURATION_DEFAULT_S 10
 
 enum rate_unit {
 	RATE_UNLIMITED,

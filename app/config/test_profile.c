@@ -165,6 +165,40 @@ add_encaps(struct app_config *run, const struct app_config *cfg)
 	}
 }
 
+/*
+ * A later layer (a stream's keys, the command line) that gives a frame or inner size replaces
+ * the size it inherited, of either kind, rather than meeting it as "not both".
+ */
+static void
+forget_sizes(struct app_config *cfg)
+{
+	cfg->sizes_given &= ~((1u << OVL_SIZE_FRAME) | (1u << OVL_SIZE_INNER));
+	cfg->frame_size = 0;
+	cfg->inner_size = 0;
+	cfg->mix.n = 0;
+}
+
+/* Whether the command line gives --frame-size or --inner-size (as NAME VALUE or NAME=VALUE). */
+static int
+argv_sizes(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--frame-size", 12) == 0 || strncmp(argv[i], "--inner-size", 12) == 0)
+			return 1;
+	return 0;
+}
+
+/* Applies the command line's options to cfg, its sizes replacing the file's. */
+static int
+apply_command_line(struct app_config *cfg, const char *mode, int argc, char **argv)
+{
+	if (argv_sizes(argc, argv))
+		forget_sizes(cfg);
+	return config_parse_options(cfg, mode, argc, argv);
+}
+
 /* Each [stream NAME]: the file's [run] (file_run), its own keys, then the command line. */
 static int
 load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const struct app_config *file_run,
@@ -194,9 +228,11 @@ load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const stru
 		*cfg = *file_run;
 		snprintf(p->names[p->n_streams], sizeof(p->names[0]), "%s", sec->name + strlen(STREAM_PREFIX));
 		cfg->name = p->names[p->n_streams];
+		if (ovl_ini_key_line(scan, sec->name, "frame-size") || ovl_ini_key_line(scan, sec->name, "inner-size"))
+			forget_sizes(cfg);
 		rc = apply_section(p, scan, sec->name, cfg);
 		if (rc == 0)
-			rc = config_parse_options(cfg, p->mode, argc, argv);
+			rc = apply_command_line(cfg, p->mode, argc, argv);
 		if (rc == 0 && options_check(cfg, p->mode) != 0)
 			rc = OVL_EXIT_USAGE;
 		if (rc != 0)
@@ -251,7 +287,7 @@ test_profile_load(struct test_profile *p, const char *path, int argc, char **arg
 	if (rc != 0)
 		goto out;
 	*file_run = p->run;
-	rc = config_parse_options(&p->run, p->mode, argc, argv);
+	rc = apply_command_line(&p->run, p->mode, argc, argv);
 	if (rc == 0)
 		rc = load_streams(p, scan, file_run, argc, argv);
 	if (rc != 0)

@@ -17,7 +17,9 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    Gbit/s turned into packets/s of the frame), flows (the file's [run] default, and a stream's
    own); every bench/profiles/*.ini prints with exit 0.
 3. Command-line options after the file override it: --rate 7000 in every stream, --duration in
-   the run line; --encap on the command line replaces every stream's.
+   the run line; --encap on the command line replaces every stream's. Sizes: a stream's
+   inner-size replaces [run]'s frame-size (not "both given"), and so does --inner-size after
+   the file in every stream.
 4. Errors, each one line on stderr and exit 2: a missing file; an unknown key (FILE:LINE and
    the nearest key); a bad value (FILE:LINE, the key, what is allowed, from the option's own
    check); an unknown section; a stream without encap; a missing or unknown mode; a key of
@@ -196,6 +198,17 @@ def check_overrides(tap, ws):
     tap.ok(r.rc == 0 and rates == ["7000"] * 3 and "duration 1.5 s" in r.out,
            "--rate 7000 after the file overrides every stream's, --duration the run's",
            r.diag() + [r.out])
+    sizes = write(ws, "sizes.ini", "[run]\nmode = loop\nframe-size = 128\n[stream a]\nencap = vxlan\n"
+                  "inner-size = 500\n[stream b]\nencap = raw\n")
+    r, rows = print_lines(ws, [sizes])
+    got = sorted((k, v[0][2], v[0][3]) for k, v in rows.items())
+    tap.ok(r.rc == 0 and got == [("a", "568", "500"), ("b", "128", "110")] and "duration 10 s" in r.out,
+           "a stream's inner-size replaces [run]'s frame-size; the other keeps it; the default duration shown",
+           r.diag() + [r.out])
+    r, rows = print_lines(ws, [sizes, "--inner-size", "200"])
+    got = sorted((k, v[0][3]) for k, v in rows.items())
+    tap.ok(r.rc == 0 and got == [("a", "200"), ("b", "200")],
+           "--inner-size after the file replaces every stream's size, frame or inner", r.diag() + [r.out])
     r, rows = print_lines(ws, [THREE, "--encap", "gretap"])
     encaps = sorted(v[0][1] for v in rows.values())
     tap.ok(r.rc == 0 and encaps == ["gretap"] * 3, "--encap after the file replaces every stream's",
