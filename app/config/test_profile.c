@@ -242,6 +242,61 @@ load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const stru
 	return 0;
 }
 
+/*
+ * Stream j's parameter p of encapsulation e against the run's (the first stream's of e): a
+ * filter (a VNI) that differs leaves the receivers unfiltered; anything else (a UDP port) the
+ * receivers parse e by cannot differ. Returns 0 or OVL_EXIT_USAGE after one line.
+ */
+static int
+merge_param(struct test_profile *p, const struct ovl_ini_scan *scan, unsigned int first, unsigned int j,
+		unsigned int e, unsigned int k)
+{
+	const struct ovl_encap_param *param = &ovl_encaps[e]->params[k];
+	struct ovl_encap_values *run = &p->run.tunnel[e];
+	const struct ovl_encap_values *v = &p->streams[j].tunnel[e];
+	char section[CFG_NAME_LEN + 8], err[1024];
+	unsigned int line;
+
+	if (v->v[k] == run->v[k] && (v->given & (1u << k)) == (run->given & (1u << k)))
+		return 0;
+	if (param->filter) {
+		run->given &= (uint8_t)~(1u << k);
+		return 0;
+	}
+	snprintf(section, sizeof(section), STREAM_PREFIX "%s", p->names[j]);
+	line = ovl_ini_key_line(scan, section, param->option);
+	ovl_ini_fail(err, sizeof(err), p->path, line ? line : line_of(scan, section, NULL),
+			"[%s] %s: %u differs from [stream %s]'s %u; allowed: one %s per run (the receivers parse %s by it)",
+			section, param->option, v->v[k], p->names[first], run->v[k], param->option,
+			ovl_encaps[e]->name);
+	return fail(err);
+}
+
+/* The receivers' tunnel options (loop's reflector, the sender's replies): the streams' own. */
+static int
+merge_tunnels(struct test_profile *p, const struct ovl_ini_scan *scan)
+{
+	unsigned int e, j, k, first;
+
+	for (e = 0; ovl_encaps[e] != NULL && e < OVL_ENCAPS_MAX; e++) {
+		uint32_t bit = 1u << e;
+
+		for (first = 0; first < p->n_streams && !(config_encap_mask(&p->streams[first]) & bit); first++)
+			;
+		if (first == p->n_streams)
+			continue;
+		p->run.tunnel[e] = p->streams[first].tunnel[e];
+		for (j = first + 1; j < p->n_streams; j++) {
+			if (!(config_encap_mask(&p->streams[j]) & bit))
+				continue;
+			for (k = 0; k < OVL_ENCAP_PARAMS_MAX && ovl_encaps[e]->params[k].option != NULL; k++)
+				if (merge_param(p, scan, first, j, e, k) != 0)
+					return OVL_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 int
 test_profile_load(struct test_profile *p, const char *path, int argc, char **argv)
 {
@@ -296,6 +351,9 @@ test_profile_load(struct test_profile *p, const char *path, int argc, char **arg
 		p->run.n_encaps = 0;
 		for (i = 0; i < p->n_streams; i++)
 			add_encaps(&p->run, &p->streams[i]);
+		rc = merge_tunnels(p, scan);
+		if (rc != 0)
+			goto out;
 	}
 	config_finish_encaps(&p->run);
 	if (options_check(&p->run, p->mode) != 0) {

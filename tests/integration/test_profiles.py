@@ -23,9 +23,12 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
 4. Errors, each one line on stderr and exit 2: a missing file; an unknown key (FILE:LINE and
    the nearest key); a bad value (FILE:LINE, the key, what is allowed, from the option's own
    check); an unknown section; a stream without encap; a missing or unknown mode; a key of
-   another command (peer-port in send); a run's key in a stream (duration); a bad
-   command-line option after the file.
-5. [run] eal: the file's EAL arguments are used when none come before "--" (the JSON's
+   another command (peer-port in send); a run's key in a stream (duration); two streams of
+   one tunnel on different UDP ports (the receivers parse it by one); a bad command-line
+   option after the file.
+5. Two VXLAN streams with VNIs 5 and 6 in loop: every probe of each answered (the receivers
+   filter on no VNI when the streams' differ).
+6. [run] eal: the file's EAL arguments are used when none come before "--" (the JSON's
    eal_args has them).
 """
 
@@ -236,6 +239,9 @@ def check_errors(tap, ws):
          [], ["other.ini:3:", "peer-port", "send"]),
         ("a run's key in a stream", write(ws, "runkey.ini", good_run + "[stream a]\nencap = vxlan\nduration = 3\n"),
          [], ["runkey.ini:5:", "[stream a] duration", "[run]"]),
+        ("two UDP ports for one tunnel", write(ws, "ports.ini", good_run + "[stream a]\nencap = vxlan\n"
+                                                "[stream b]\nencap = vxlan\nvxlan-port = 8472\n"),
+         [], ["ports.ini:7:", "[stream b] vxlan-port", "8472", "4789"]),
         ("a bad option after the file", THREE, ["--rate", "fast"], ["--rate"]),
     ]
     for what, path, extra, needles in cases:
@@ -244,6 +250,20 @@ def check_errors(tap, ws):
         tap.ok(r.rc == 2 and len(lines) == 1 and all(n in r.err for n in needles) and r.out == "",
                "%s: exit 2, one line naming %s" % (what, ", ".join(needles)),
                ["exit %s" % r.rc] + lines)
+
+
+def check_vnis(tap, ws):
+    """Two streams of VXLAN with VNIs 5 and 6 in loop: the reflector answers both (unfiltered)."""
+    js = ws.path("vni.json")
+    path = write(ws, "vni.ini", "[run]\nmode = loop\nrate = 1000\nduration = 0.5\n"
+                 "[stream five]\nencap = vxlan\nvni = 5\n[stream six]\nencap = vxlan\nvni = 6\n")
+    r = ws.run([OVLPERF] + eal(prefix=ws.prefix("vni"), lcores=LCORES) +
+               ["--", "run", path, "--json", js, "--no-live", "--quiet"], 60)
+    doc, why = load_json(js)
+    got = [(s.get("name"), s["tx"]["packets"] > 0 and s["rx"]["packets"] == s["tx"]["packets"])
+           for s in (doc or {}).get("streams", [])]
+    tap.ok(r.rc == 0 and got == [("five", True), ("six", True)],
+           "streams of one tunnel with VNIs 5 and 6: every probe of each answered", r.diag() + [str(why), str(got)])
 
 
 def check_file_eal(tap, ws):
@@ -266,6 +286,7 @@ def body(tap, ws):
     check_print(tap, ws)
     check_overrides(tap, ws)
     check_loop(tap, ws)
+    check_vnis(tap, ws)
     check_file_eal(tap, ws)
 
 
