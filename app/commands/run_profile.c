@@ -50,7 +50,6 @@ run_loaded(struct test_profile *p, const struct eal_args *eal)
 	struct eal_args file_eal = { p->eal_argc, p->eal_argv };
 	const struct eal_args *use = eal->argc <= 1 && p->eal_argc > 0 ? &file_eal : eal;
 	struct run *run = calloc(1, sizeof(*run));
-	unsigned int n;
 	int status;
 
 	if (run == NULL)
@@ -59,11 +58,11 @@ run_loaded(struct test_profile *p, const struct eal_args *eal)
 	if (strcmp(p->mode, "reflect") == 0) {
 		status = reflect_execute(run, use);
 	} else {
-		run->stream_cfgs = test_profile_stream_configs(p, &n);
-		/* Without [stream] sections, the run's configuration is its one stream's. */
-		if (p->n_streams == 0)
-			run->stream_cfgs = &run->cfg;
-		run->n_stream_cfgs = n;
+		/* Without [stream] sections the run's configuration is its one stream's (the default). */
+		if (p->n_streams > 0) {
+			run->stream_cfgs = p->streams;
+			run->n_stream_cfgs = p->n_streams;
+		}
 		status = traffic_execute(run, use, strcmp(p->mode, "loop") == 0);
 	}
 	free(run);

@@ -237,6 +237,13 @@ load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const stru
 			rc = OVL_EXIT_USAGE;
 		if (rc != 0)
 			return rc;
+		/* The ports are set up for one underlay: the run's. */
+		if (cfg->spec.ip6 != p->run.spec.ip6) {
+			ovl_ini_fail(err, sizeof(err), p->path, sec->line,
+					"[%s]: an IPv%d underlay in an IPv%d run; allowed: src-ip and dst-ip of [run]'s version",
+					sec->name, cfg->spec.ip6 ? 6 : 4, p->run.spec.ip6 ? 6 : 4);
+			return fail(err);
+		}
 		p->n_streams++;
 	}
 	return 0;

@@ -24,11 +24,13 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    the nearest key); a bad value (FILE:LINE, the key, what is allowed, from the option's own
    check); an unknown section; a stream without encap; a missing or unknown mode; a key of
    another command (peer-port in send); a run's key in a stream (duration); two streams of
-   one tunnel on different UDP ports (the receivers parse it by one); a bad command-line
-   option after the file.
+   one tunnel on different UDP ports (the receivers parse it by one); an IPv6 stream in an
+   IPv4 run; a bad command-line option after the file.
 5. Two VXLAN streams with VNIs 5 and 6 in loop: every probe of each answered (the receivers
    filter on no VNI when the streams' differ).
-6. [run] eal: the file's EAL arguments are used when none come before "--" (the JSON's
+6. Every bench/profiles/*.ini runs for 0.5 s: exit 0, as many load streams as --print lists,
+   each answered.
+7. [run] eal: the file's EAL arguments are used when none come before "--" (the JSON's
    eal_args has them).
 """
 
@@ -242,6 +244,9 @@ def check_errors(tap, ws):
         ("two UDP ports for one tunnel", write(ws, "ports.ini", good_run + "[stream a]\nencap = vxlan\n"
                                                 "[stream b]\nencap = vxlan\nvxlan-port = 8472\n"),
          [], ["ports.ini:7:", "[stream b] vxlan-port", "8472", "4789"]),
+        ("an IPv6 stream in an IPv4 run", write(ws, "v6.ini", good_run + "[stream a]\nencap = vxlan\n"
+                                                "src-ip = 2001:db8::1\ndst-ip = 2001:db8::2\n"),
+         [], ["v6.ini:3:", "[stream a]", "IPv6", "[run]"]),
         ("a bad option after the file", THREE, ["--rate", "fast"], ["--rate"]),
     ]
     for what, path, extra, needles in cases:
@@ -266,6 +271,22 @@ def check_vnis(tap, ws):
            "streams of one tunnel with VNIs 5 and 6: every probe of each answered", r.diag() + [str(why), str(got)])
 
 
+def check_all_profiles(tap, ws):
+    """Every bench/profiles/*.ini runs (0.5 s): exit 0, every stream of the file sent and answered."""
+    for path in sorted(glob.glob(os.path.join(PROFILES, "*.ini"))):
+        tag = os.path.basename(path)[:-4]
+        js = ws.path(tag + ".json")
+        _, rows = print_lines(ws, [path])
+        r = ws.run([OVLPERF] + eal(prefix=ws.prefix("all"), lcores=LCORES) +
+                   ["--", "run", path, "--duration", "0.5", "--json", js, "--no-live", "--quiet"], 60)
+        doc, why = load_json(js)
+        loads = [s for s in (doc or {}).get("streams", []) if s["kind"] == "load"]
+        silent = [s.get("name") or s["encap"] for s in loads if s["rx"]["packets"] == 0]
+        tap.ok(r.rc == 0 and len(loads) == sum(len(v) for v in rows.values()) and not silent,
+               "%s runs: its %d streams (as --print lists them) sent and answered" % (tag, len(loads)),
+               r.diag() + [str(why), "silent: %s" % silent])
+
+
 def check_file_eal(tap, ws):
     js = ws.path("eal.json")
     prefix = ws.prefix("fileeal")
@@ -287,6 +308,7 @@ def body(tap, ws):
     check_overrides(tap, ws)
     check_loop(tap, ws)
     check_vnis(tap, ws)
+    check_all_profiles(tap, ws)
     check_file_eal(tap, ws)
 
 
