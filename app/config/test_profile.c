@@ -15,8 +15,6 @@
 #include "options.h"
 #include "test_profile.h"
 
-#define STREAM_PREFIX "stream "
-
 /* One line on stderr; the status of bad input. */
 static int
 fail(const char *err)
@@ -107,7 +105,7 @@ check_sections(struct test_profile *p, const struct ovl_ini_scan *scan)
 	for (i = 0; i < scan->n_sections; i++) {
 		const struct ovl_ini_section *sec = &scan->sections[i];
 
-		if (strcmp(sec->name, "run") == 0 || strncmp(sec->name, STREAM_PREFIX, strlen(STREAM_PREFIX)) == 0)
+		if (strcmp(sec->name, "run") == 0 || strncmp(sec->name, TEST_PROFILE_STREAM_PREFIX, strlen(TEST_PROFILE_STREAM_PREFIX)) == 0)
 			continue;
 		ovl_ini_fail(err, sizeof(err), p->path, sec->line,
 				"unknown section [%s]; allowed: [run], [stream NAME]", sec->name);
@@ -149,20 +147,6 @@ split_eal(struct test_profile *p, const struct ovl_ini_scan *scan)
 	}
 	p->eal_argv[p->eal_argc] = NULL;
 	return 0;
-}
-
-/* Adds cfg's encapsulations to the run's, each once. */
-static void
-add_encaps(struct app_config *run, const struct app_config *cfg)
-{
-	unsigned int i, k;
-
-	for (i = 0; i < cfg->n_encaps; i++) {
-		for (k = 0; k < run->n_encaps && run->encaps[k] != cfg->encaps[i]; k++)
-			;
-		if (k == run->n_encaps && run->n_encaps < OVL_ENCAPS_MAX)
-			run->encaps[run->n_encaps++] = cfg->encaps[i];
-	}
 }
 
 /*
@@ -226,7 +210,7 @@ load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const stru
 			return fail(err);
 		}
 		*cfg = *file_run;
-		snprintf(p->names[p->n_streams], sizeof(p->names[0]), "%s", sec->name + strlen(STREAM_PREFIX));
+		snprintf(p->names[p->n_streams], sizeof(p->names[0]), "%s", sec->name + strlen(TEST_PROFILE_STREAM_PREFIX));
 		cfg->name = p->names[p->n_streams];
 		if (ovl_ini_key_line(scan, sec->name, "frame-size") || ovl_ini_key_line(scan, sec->name, "inner-size"))
 			forget_sizes(cfg);
@@ -245,61 +229,6 @@ load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const stru
 			return fail(err);
 		}
 		p->n_streams++;
-	}
-	return 0;
-}
-
-/*
- * Stream j's parameter p of encapsulation e against the run's (the first stream's of e): a
- * filter (a VNI) that differs leaves the receivers unfiltered; anything else (a UDP port) the
- * receivers parse e by cannot differ. Returns 0 or OVL_EXIT_USAGE after one line.
- */
-static int
-merge_param(struct test_profile *p, const struct ovl_ini_scan *scan, unsigned int first, unsigned int j,
-		unsigned int e, unsigned int k)
-{
-	const struct ovl_encap_param *param = &ovl_encaps[e]->params[k];
-	struct ovl_encap_values *run = &p->run.tunnel[e];
-	const struct ovl_encap_values *v = &p->streams[j].tunnel[e];
-	char section[CFG_NAME_LEN + 8], err[1024];
-	unsigned int line;
-
-	if (v->v[k] == run->v[k] && (v->given & (1u << k)) == (run->given & (1u << k)))
-		return 0;
-	if (param->filter) {
-		run->given &= (uint8_t)~(1u << k);
-		return 0;
-	}
-	snprintf(section, sizeof(section), STREAM_PREFIX "%s", p->names[j]);
-	line = ovl_ini_key_line(scan, section, param->option);
-	ovl_ini_fail(err, sizeof(err), p->path, line ? line : line_of(scan, section, NULL),
-			"[%s] %s: %u differs from [stream %s]'s %u; allowed: one %s per run (the receivers parse %s by it)",
-			section, param->option, v->v[k], p->names[first], run->v[k], param->option,
-			ovl_encaps[e]->name);
-	return fail(err);
-}
-
-/* The receivers' tunnel options (loop's reflector, the sender's replies): the streams' own. */
-static int
-merge_tunnels(struct test_profile *p, const struct ovl_ini_scan *scan)
-{
-	unsigned int e, j, k, first;
-
-	for (e = 0; ovl_encaps[e] != NULL && e < OVL_ENCAPS_MAX; e++) {
-		uint32_t bit = 1u << e;
-
-		for (first = 0; first < p->n_streams && !(config_encap_mask(&p->streams[first]) & bit); first++)
-			;
-		if (first == p->n_streams)
-			continue;
-		p->run.tunnel[e] = p->streams[first].tunnel[e];
-		for (j = first + 1; j < p->n_streams; j++) {
-			if (!(config_encap_mask(&p->streams[j]) & bit))
-				continue;
-			for (k = 0; k < OVL_ENCAP_PARAMS_MAX && ovl_encaps[e]->params[k].option != NULL; k++)
-				if (merge_param(p, scan, first, j, e, k) != 0)
-					return OVL_EXIT_USAGE;
-		}
 	}
 	return 0;
 }
@@ -354,13 +283,9 @@ test_profile_load(struct test_profile *p, const char *path, int argc, char **arg
 		rc = load_streams(p, scan, file_run, argc, argv);
 	if (rc != 0)
 		goto out;
-	if (p->n_streams > 0) {
-		p->run.n_encaps = 0;
-		for (i = 0; i < p->n_streams; i++)
-			add_encaps(&p->run, &p->streams[i]);
-		rc = merge_tunnels(p, scan);
-		if (rc != 0)
-			goto out;
+	if (p->n_streams > 0 && test_profile_merge(p, scan, err, sizeof(err)) < 0) {
+		rc = fail(err);
+		goto out;
 	}
 	config_finish_encaps(&p->run);
 	if (options_check(&p->run, p->mode) != 0) {

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "ini_scan.h"
 
+#define TEST_PROFILE_STREAM_PREFIX "stream " /* [stream NAME] */
 #define TEST_PROFILE_STREAMS_MAX (OVL_INI_SECTIONS_MAX - 1)
 #define TEST_PROFILE_EAL_MAX 64
 
@@ -39,6 +40,13 @@ struct test_profile {
  */
 int test_profile_load(struct test_profile *p, const char *path, int argc, char **argv);
 void test_profile_close(struct test_profile *p);
+
+/*
+ * test_profile_merge.c: the run's encapsulations become all the streams' and its tunnel
+ * options theirs (a filter that differs between streams: none; a port: refused). Returns 0, or
+ * -1 with one line in err ("FILE:LINE: [stream NAME] option: what").
+ */
+int test_profile_merge(struct test_profile *p, const struct ovl_ini_scan *scan, char *err, size_t errlen);
 
 /* run --print (run_print.c): the resolved streams, one line per encapsulation. Returns 0. */
 int test_profile_print(struct test_profile *p, FILE *out);
