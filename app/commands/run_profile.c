@@ -18,10 +18,11 @@ run_usage(FILE *out)
 {
 	fprintf(out, "usage: ovlperf [EAL options] -- run FILE.ini [options] [--print]\n\n"
 			"Runs a test profile: a [run] section (mode = send, loop or reflect; eal = the EAL's\n"
-			"arguments; any option of the mode, the key its long name) and [stream NAME] sections\n"
-			"(each needs encap; any option of the mode), sent side by side. [run]'s keys are every\n"
-			"stream's defaults; options given after the file override the file, in [run] and in\n"
-			"every stream. --print shows the resolved streams and sends nothing.\n"
+			"arguments; any option of the mode, the key its long name) and [stream NAME] sections,\n"
+			"sent side by side, each with encap and what its frames are (sizes, headers, addresses,\n"
+			"tunnel options), rate, flows, latency-rate. [run]'s keys are every stream's defaults;\n"
+			"options given after the file override the file, in [run] and in every stream.\n"
+			"--print shows the resolved streams and sends nothing.\n"
 			"Example: ovlperf -- run bench/profiles/three-streams.ini --duration 2\n"
 			"Keys: the mode's options (ovlperf -- loop --help). Errors: FILE:LINE: [section] key: what.\n");
 }
