@@ -10,7 +10,8 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    counters, by the transmitted frames' capture (--capture): frames per encapsulation (told
    apart here by their outer UDP port or, for raw, by the inner UDP port) over the time between
    the first and the last, within 2% of the encapsulation's rates; the reflector received what
-   the streams sent. Each JSON stream (and CSV row) carries its profile name; config.encaps
+   the streams sent. A run that misses a rate is repeated up to twice (a shared machine's
+   stalls over 10 ms give up packets, lib/measure/pacer.h). Each JSON stream (and CSV row) carries its profile name; config.encaps
    is all three.
 2. --print sends nothing (no EAL: it needs none) and shows each stream: name, encapsulation,
    frame sizes (the imix raised to raw's 64, 594, 1518 with weights), packets/s (a rate in
@@ -119,10 +120,13 @@ def rate_misses(doc):
 
 def check_loop(tap, ws):
     r, doc, cap = run_three(ws, "three")
-    if r.rc == 0 and doc is not None and rate_misses(doc):
-        # A shared 2-CPU machine can starve the loop's lcores for a while: once more.
+    for again in range(2):
+        if r.rc != 0 or doc is None or not rate_misses(doc):
+            break
+        # A stall over 10 ms gives up its packets (lib/measure/pacer.h); on a shared 2-CPU
+        # machine another job's processes cause them: up to twice more.
         tap.diag("%s; run again (load %s)" % ("; ".join(rate_misses(doc)), loadavg()))
-        r, doc, cap = run_three(ws, "three-again")
+        r, doc, cap = run_three(ws, "three-again%d" % again)
     if not tap.ok(r.rc == 0 and doc is not None, "run three-streams.ini in loop", r.diag()):
         return
     secs = doc["seconds"]
