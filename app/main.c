@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "send", "send probe streams and measure the replies: rates, loss, latency", cmd_send },
 	{ "reflect", "answer probes as a tunnel endpoint would, until stopped", cmd_reflect },
 	{ "loop", "send and reflect in one process over two ports joined back to back", cmd_loop },
+	{ "run", "run a test profile: FILE.ini with [run] and [stream NAME] sections (run --help)", cmd_run },
 	{ "frames", "build, print and write to pcap the frames of each encapsulation", cmd_frames },
 	{ "ports", "list the ports: driver, link, MTU, queues, offloads, timestamps, xstats", cmd_ports },
 };
@@ -45,9 +46,12 @@ usage(FILE *out)
 			"(--vdev before --); loop and frames need none. Without a NIC:\n"
 			"  ovlperf -- loop --encap all --rate 100k --duration 2\n"
 			"  ovlperf -- frames --encap all\n"
+
 			"  ovlperf " OVL_NO_NIC_EAL " -- send --rate 100k --duration 2 \\\n"
 			"      " OVL_NO_NIC_SEND "\n"
 			"  ovlperf " OVL_NO_NIC_EAL " -- reflect --duration 2\n"
+			"A test profile (an INI file of streams side by side; examples in bench/profiles/):\n"
+			"  'ovlperf -- run FILE.ini' runs it, 'ovlperf -- run FILE.ini --print' shows its streams.\n"
 			"Between two hosts, each with a NIC bound to DPDK:\n"
 			"  reflector$ ovlperf -a PCI -- reflect --ip 192.0.2.2\n"
 			"  sender$    ovlperf -a PCI -- send --encap all --rate 1M --dst-ip 192.0.2.2\n"

@@ -10,6 +10,7 @@ int cmd_frames(const struct eal_args *eal, int argc, char **argv);
 int cmd_send(const struct eal_args *eal, int argc, char **argv);
 int cmd_loop(const struct eal_args *eal, int argc, char **argv);
 int cmd_reflect(const struct eal_args *eal, int argc, char **argv);
+int cmd_run(const struct eal_args *eal, int argc, char **argv);
 int cmd_ports(const struct eal_args *eal, int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 
 #include "commands.h"
+#include "traffic.h"
 #include "eal.h"
 #include "run.h"
 
@@ -20,22 +21,12 @@
 #define REFLECT_MBUFS 4095   /* per queue */
 
 int
-cmd_reflect(const struct eal_args *eal, int argc, char **argv)
+reflect_execute(struct run *run, const struct eal_args *eal)
 {
-	struct run *run = calloc(1, sizeof(*run));
-	struct app_config *cfg;
+	struct app_config *cfg = &run->cfg;
 	struct port_request req;
-	int rc, status;
+	int status;
 
-	if (run == NULL)
-		return 1;
-	cfg = &run->cfg;
-	config_defaults(cfg);
-	rc = config_parse(cfg, "reflect", argc, argv);
-	if (rc != 0) {
-		free(run);
-		return rc == 1 ? 0 : rc;
-	}
 	status = run_begin(run, "reflect", eal, 0, 1);
 	if (status == 0 && run_port_exists(run, cfg->port) < 0)
 		status = 1;
@@ -67,6 +58,23 @@ cmd_reflect(const struct eal_args *eal, int argc, char **argv)
 			status = 1;
 	}
 	run_end(run);
-	free(run);
 	return status;
+}
+
+int
+cmd_reflect(const struct eal_args *eal, int argc, char **argv)
+{
+	struct run *run = calloc(1, sizeof(*run));
+	int rc;
+
+	if (run == NULL)
+		return 1;
+	config_defaults(&run->cfg);
+	rc = config_parse(&run->cfg, "reflect", argc, argv);
+	if (rc == 0)
+		rc = reflect_execute(run, eal);
+	else if (rc == 1)
+		rc = 0;
+	free(run);
+	return rc;
 }

@@ -12,34 +12,42 @@
 #include "pcap_file.h"
 #include "traffic.h"
 
-static int
-traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
+/* A stream configuration with a rate, if any has one: whether there is anything to pace. */
+static const struct app_config *
+paced_config(const struct run *run)
+{
+	unsigned int k;
+
+	for (k = 0; k < run->n_stream_cfgs; k++)
+		if (run->stream_cfgs[k].rate.unit != RATE_UNLIMITED)
+			return &run->stream_cfgs[k];
+	return &run->cfg;
+}
+
+int
+traffic_execute(struct run *run, const struct eal_args *eal, int loop)
 {
 	const char *command = loop ? "loop" : "send";
-	struct run *run = calloc(1, sizeof(*run));
-	int rc, status;
+	unsigned int k;
+	int rc = 0, status;
 
-	if (run == NULL)
-		return 1;
-	config_defaults(&run->cfg);
-	rc = config_parse(&run->cfg, command, argc, argv);
-	if (rc != 0) {
-		free(run);
-		return rc == 1 ? 0 : rc;
+	if (run->stream_cfgs == NULL) {
+		run->stream_cfgs = &run->cfg;
+		run->n_stream_cfgs = 1;
 	}
 	if (run->cfg.duration_s == 0 && run->cfg.count == 0)
-		run->cfg.duration_s = 10;
-	rc = traffic_check_sizes(&run->cfg, command);
-	if (rc != 0) {
-		free(run);
+		run->cfg.duration_s = OVL_DURATION_DEFAULT_S;
+	for (k = 0; k < run->n_stream_cfgs && rc == 0; k++)
+		rc = traffic_check_sizes(&run->stream_cfgs[k], command);
+	if (rc != 0)
 		return rc;
-	}
 	status = run_begin(run, command, eal, 1, loop);
 	if (status == 0)
 		status = traffic_ports_start(run, loop);
 	/* Both checks (timestamps, pacing) come before ARP: a choice the port cannot honour sends nothing. */
 	if (status == 0)
-		status = pacing_check(&run->pacing, run->cfg.pacing, &run->cfg, run->cfg.port, command);
+		status = pacing_check(&run->pacing, run->cfg.pacing, paced_config(run), run->cfg.port,
+				command);
 	if (status == 0)
 		status = traffic_streams_setup(run, loop);
 	if (status == 0 && run_launch(run) < 0)
@@ -57,8 +65,25 @@ traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
 			status = 1;
 	}
 	run_end(run);
-	free(run);
 	return status;
+}
+
+static int
+traffic_run(const struct eal_args *eal, int argc, char **argv, int loop)
+{
+	struct run *run = calloc(1, sizeof(*run));
+	int rc;
+
+	if (run == NULL)
+		return 1;
+	config_defaults(&run->cfg);
+	rc = config_parse(&run->cfg, loop ? "loop" : "send", argc, argv);
+	if (rc == 0)
+		rc = traffic_execute(run, eal, loop);
+	else if (rc == 1)
+		rc = 0;
+	free(run);
+	return rc;
 }
 
 int

@@ -9,6 +9,15 @@
 #include "config.h"
 #include "run.h"
 
+/*
+ * Runs send (loop 0) or loop with run->cfg parsed and, for a test profile, run->stream_cfgs set
+ * (else the streams are cfg's). Returns the exit status; run_end is done, run is the caller's.
+ */
+int traffic_execute(struct run *run, const struct eal_args *eal, int loop);
+
+/* Runs reflect with run->cfg parsed. Returns the exit status; run_end is done. */
+int reflect_execute(struct run *run, const struct eal_args *eal);
+
 /* Checks every size before EAL starts, so bad input sends nothing: 0 or OVL_EXIT_USAGE. */
 int traffic_check_sizes(const struct app_config *cfg, const char *command);
 

@@ -69,18 +69,21 @@ layout_of(const struct app_config *cfg, unsigned int i, unsigned int c,
  * packets wait in the ring instead, and the wait shows where it belongs, in the round trip.
  */
 static unsigned int
-loop_mbufs(const struct app_config *cfg, uint16_t max_frame)
+loop_mbufs(const struct run *run, uint16_t max_frame)
 {
+	const struct app_config *cfg = &run->cfg;
 	uint64_t pps = 0, n;
-	unsigned int i, per_mbuf = 2 * RTE_CACHE_LINE_SIZE + RTE_PKTMBUF_HEADROOM + max_frame;
+	unsigned int i, k, per_mbuf = 2 * RTE_CACHE_LINE_SIZE + RTE_PKTMBUF_HEADROOM + max_frame;
 
-	for (i = 0; i < cfg->n_encaps; i++) {
-		struct ovl_frame_layout lay;
+	for (k = 0; k < run->n_stream_cfgs; k++)
+		for (i = 0; i < run->stream_cfgs[k].n_encaps; i++) {
+			const struct app_config *s = &run->stream_cfgs[k];
+			struct ovl_frame_layout lay;
 
-		/* A mix's first class stands for it: near enough for a pool's size. */
-		if (layout_of(cfg, i, 0, &lay) == 0)
-			pps += rate_to_pps(&cfg->rate, lay.frame_size, 0);
-	}
+			/* A mix's first class stands for it: near enough for a pool's size. */
+			if (layout_of(s, i, 0, &lay) == 0)
+				pps += rate_to_pps(&s->rate, lay.frame_size, 0);
+		}
 	n = pps * LOOP_DEPTH_MS / 1000 / cfg->queues;
 	n = RTE_MIN(n, (uint64_t)LOOP_POOL_BYTES_MAX / per_mbuf / cfg->queues);
 	return n <= POOL_MBUFS ? POOL_MBUFS : rte_align32pow2((uint32_t)n + 1) - 1;
@@ -88,18 +91,22 @@ loop_mbufs(const struct app_config *cfg, uint16_t max_frame)
 
 /* The largest frame of any stream, from the layouts alone (templates come later). */
 static uint16_t
-max_frame_of(const struct app_config *cfg)
+max_frame_of(const struct run *run)
 {
 	uint16_t max = 0;
-	unsigned int i, c;
+	unsigned int i, c, k;
 
-	for (i = 0; i < cfg->n_encaps; i++)
-		for (c = 0; c < config_classes(cfg); c++) {
-			struct ovl_frame_layout lay;
+	for (k = 0; k < run->n_stream_cfgs; k++) {
+		const struct app_config *cfg = &run->stream_cfgs[k];
 
-			if (layout_of(cfg, i, c, &lay) == 0)
-				max = RTE_MAX(max, (uint16_t)(lay.frame_size - OVL_FCS_LEN));
-		}
+		for (i = 0; i < cfg->n_encaps; i++)
+			for (c = 0; c < config_classes(cfg); c++) {
+				struct ovl_frame_layout lay;
+
+				if (layout_of(cfg, i, c, &lay) == 0)
+					max = RTE_MAX(max, (uint16_t)(lay.frame_size - OVL_FCS_LEN));
+			}
+	}
 	return max;
 }
 
@@ -197,7 +204,7 @@ int
 traffic_ports_start(struct run *run, int loop)
 {
 	struct app_config *cfg = &run->cfg;
-	uint16_t max_frame = max_frame_of(cfg), ids[2] = { cfg->port, cfg->peer_port };
+	uint16_t max_frame = max_frame_of(run), ids[2] = { cfg->port, cfg->peer_port };
 	uint64_t rx_offloads = 0;
 	const char *keep_why;
 	unsigned int i;
@@ -209,7 +216,7 @@ traffic_ports_start(struct run *run, int loop)
 			(uint16_t)(RTE_PKTMBUF_HEADROOM + max_frame));
 
 	if (loop && rte_eth_dev_count_avail() == 0) {
-		mbufs = loop_mbufs(cfg, max_frame);
+		mbufs = loop_mbufs(run, max_frame);
 		room = (uint16_t)(RTE_PKTMBUF_HEADROOM + RTE_MAX(max_frame, (uint16_t)(RTE_ETHER_MIN_LEN * 2)));
 		if (run_ring_pair(run, mbufs) < 0)
 			return 1;

@@ -17,6 +17,27 @@
 
 #define REASM_FLOWS 1024
 
+/* The run's next hop, resolved once, into each stream configuration that did not name its own. */
+static void
+share_addresses(struct run *run)
+{
+	const struct app_config *cfg = &run->cfg;
+	unsigned int k;
+
+	for (k = 0; k < run->n_stream_cfgs; k++) {
+		struct app_config *s = &run->stream_cfgs[k];
+
+		if (s == cfg)
+			continue;
+		s->spec.src_mac = cfg->spec.src_mac;
+		s->dst_mac_source = cfg->dst_mac_source;
+		if (!s->dst_mac_given)
+			s->spec.dst_mac = cfg->spec.dst_mac;
+		if (!s->inner_dst_mac_given && cfg->inner_dst_mac_given)
+			s->spec.inner_dst_mac = cfg->spec.inner_dst_mac;
+	}
+}
+
 /* Fills in what the streams' frames need from the ports: our MAC, the next hop's. */
 static int
 resolve_addresses(struct run *run, int loop)
@@ -61,13 +82,18 @@ build_streams(struct run *run)
 	char err[512];
 	int n;
 
-	if (run->cfg.mtu && (run->cfg.sizes_given & (1u << OVL_SIZE_INNER))) {
+	unsigned int k, fragments = 0;
+
+	for (k = 0; k < run->n_stream_cfgs; k++)
+		fragments |= run->stream_cfgs[k].mtu &&
+			(run->stream_cfgs[k].sizes_given & (1u << OVL_SIZE_INNER));
+	if (fragments) {
 		direct = rte_pktmbuf_pool_create("frag_direct", 8191, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				SOCKET_ID_ANY);
 		indirect = rte_pktmbuf_pool_create("frag_indirect", 8191, 0, 0, 0, SOCKET_ID_ANY);
 	}
-	n = streams_build(&run->cfg, run->link_bps, direct, indirect, run->cfg.queues, &run->streams, err,
-			sizeof(err));
+	n = streams_build(run->stream_cfgs, run->n_stream_cfgs, run->link_bps, direct, indirect,
+			run->cfg.queues, &run->streams, err, sizeof(err));
 	rte_mempool_free(direct);
 	rte_mempool_free(indirect);
 	if (n < 0) {
@@ -145,6 +171,10 @@ setup_sender(struct run *run, unsigned int q)
 	struct app_config *cfg = &run->cfg;
 	uint64_t hz = rte_get_tsc_hz();
 	unsigned int i, first, n = queue_streams(run, q, &first);
+	uint32_t flows = 0;
+
+	for (i = 0; i < run->n_stream_cfgs; i++)
+		flows = RTE_MAX(flows, run->stream_cfgs[i].flows);
 
 	memset(s, 0, sizeof(*s));
 	if (sender_init(s, n) < 0)
@@ -166,7 +196,7 @@ setup_sender(struct run *run, unsigned int q)
 	s->mac = run->ports[0].mac;
 	/* IP-in-IP flows come from consecutive underlay addresses (one more past the peer's). */
 	s->self = (struct neighbour_self){ .mac = s->mac, .ip = cfg->spec.src_ip,
-		.ip_count = cfg->flows + 1, .peer_ip = cfg->spec.dst_ip, .inner_mac = cfg->spec.inner_src_mac,
+		.ip_count = flows + 1, .peer_ip = cfg->spec.dst_ip, .inner_mac = cfg->spec.inner_src_mac,
 		.inner_ip = cfg->spec.inner_src_ip, .is_ip6 = cfg->spec.ip6 };
 	memcpy(s->self.ip6, cfg->spec.src_ip6, sizeof(s->self.ip6));
 	tsc_clock_init(&s->clock, hz);
@@ -230,7 +260,10 @@ traffic_streams_setup(struct run *run, int loop)
 	unsigned int q;
 	int status;
 
-	if (resolve_addresses(run, loop) < 0 || build_streams(run) < 0)
+	if (resolve_addresses(run, loop) < 0)
+		return 1;
+	share_addresses(run);
+	if (build_streams(run) < 0)
 		return 1;
 	status = check_rates(run);
 	if (status == 0)

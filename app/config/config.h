@@ -24,6 +24,8 @@
 #define OVL_EXIT_USAGE 2
 #define OVL_EXIT_PARTIAL 3
 #define OVL_QUEUES_MAX 16
+/* send and loop measure this long when given neither --duration nor --count. */
+#define OVL_DURATION_DEFAULT_S 10
 
 enum rate_unit {
 	RATE_UNLIMITED,
@@ -66,6 +68,7 @@ struct app_config {
 	const char *pcap_path;
 	int hex;
 	int quiet;
+	const char *name;                /* a profile's [stream NAME]; NULL on the command line */
 
 	/* send, reflect, loop */
 	struct rate rate;
@@ -121,6 +124,23 @@ uint64_t rate_to_pps(const struct rate *r, double frame_size, double link_bps);
 int config_parse(struct app_config *cfg, const char *command, int argc, char **argv);
 
 void config_defaults(struct app_config *cfg);
+
+/*
+ * config_parse in its steps, for a profile (profile_file.c), which applies its own keys between
+ * them: the options alone (returns as config_parse does, nothing checked across options); the
+ * encapsulations' default (all, when none was listed); a random session unless one was given.
+ */
+int config_parse_options(struct app_config *cfg, const char *command, int argc, char **argv);
+void config_finish_encaps(struct app_config *cfg);
+void config_finish_session(struct app_config *cfg);
+
+/*
+ * Applies one option of command by its long name, as a file's key = value: checked by the very
+ * function that checks it on the command line; a flag takes yes. Returns 0, or -1 with one
+ * line in err naming the key (a misspelt one gets the nearest name).
+ */
+int config_apply_key(struct app_config *cfg, const char *command, const char *key, const char *value,
+		char *err, size_t errlen);
 
 /* The spec for the i-th listed encapsulation, with sizes resolved from the options. */
 void config_spec_for(const struct app_config *cfg, unsigned int i, struct ovl_frame_spec *spec);

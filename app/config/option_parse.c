@@ -95,14 +95,44 @@ unknown_option(const char *command, const char *bad)
 				command, bad);
 }
 
+/* Applies table option c (an index into option_table) or, past the table, encapsulation option. */
+static int
+apply_index(struct app_config *cfg, const char *command, size_t c, const char *arg, char *err,
+		size_t errlen)
+{
+	if (c >= N_OPTIONS) {
+		unsigned int k = (unsigned int)(c - N_OPTIONS);
+
+		if (!(ENCAP_OPTIONS_COMMANDS & option_command_mask(command))) {
+			not_for(command, encap_option(k)->option, ENCAP_OPTIONS_COMMANDS);
+			return OVL_EXIT_USAGE;
+		}
+		if (encap_option_apply(cfg, k, arg, err, errlen) < 0)
+			return -1;
+		return 0;
+	}
+	if (!(option_table[c].commands & option_command_mask(command))) {
+		not_for(command, option_table[c].name, option_table[c].commands);
+		return OVL_EXIT_USAGE;
+	}
+	return option_table[c].apply(cfg, arg, err, errlen) < 0 ? -1 : 0;
+}
+
+/* The name of option c, as apply_index numbers them. */
+static const char *
+index_name(size_t c)
+{
+	return c >= N_OPTIONS ? encap_option((unsigned int)(c - N_OPTIONS))->option : option_table[c].name;
+}
+
 int
-config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
+config_parse_options(struct app_config *cfg, const char *command, int argc, char **argv)
 {
 	struct option longopts[N_OPTIONS_MAX + ENCAP_OPTIONS_MAX + 2];
 	unsigned int n_encap_opts = encap_options_count();
 	char err[512];
 	size_t i;
-	int c, idx;
+	int c, idx, rc;
 
 	if (N_OPTIONS > N_OPTIONS_MAX) {
 		fprintf(stderr, "ovlperf: the option table outgrew N_OPTIONS_MAX\n");
@@ -138,41 +168,94 @@ config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
 			return OVL_EXIT_USAGE;
 		}
 		c -= OPTION_VAL(0);
-		if ((size_t)c >= N_OPTIONS) {
-			unsigned int k = (unsigned int)c - N_OPTIONS;
-
-			if (!(ENCAP_OPTIONS_COMMANDS & option_command_mask(command))) {
-				not_for(command, encap_option(k)->option, ENCAP_OPTIONS_COMMANDS);
-				return OVL_EXIT_USAGE;
-			}
-			if (encap_option_apply(cfg, k, optarg, err, sizeof(err)) < 0) {
-				fprintf(stderr, "ovlperf %s: --%s: %s\n", command, encap_option(k)->option, err);
-				return OVL_EXIT_USAGE;
-			}
-			continue;
-		}
-		if (!(option_table[c].commands & option_command_mask(command))) {
-			not_for(command, option_table[c].name, option_table[c].commands);
+		rc = apply_index(cfg, command, (size_t)c, optarg, err, sizeof(err));
+		if (rc == -1)
+			fprintf(stderr, "ovlperf %s: --%s: %s\n", command, index_name((size_t)c), err);
+		if (rc != 0)
 			return OVL_EXIT_USAGE;
-		}
-		if (option_table[c].apply(cfg, optarg, err, sizeof(err)) < 0) {
-			fprintf(stderr, "ovlperf %s: --%s: %s\n", command, option_table[c].name, err);
-			return OVL_EXIT_USAGE;
-		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "ovlperf %s: unexpected argument '%s'; options start with --\n",
 				command, argv[optind]);
 		return OVL_EXIT_USAGE;
 	}
-	if (cfg->n_encaps == 0) {
-		cfg->encaps_all = 1;
-		for (i = 0; ovl_encaps[i] != NULL && i < OVL_ENCAPS_MAX; i++)
-			cfg->encaps[cfg->n_encaps++] = ovl_encaps[i];
+	return 0;
+}
+
+/* A flag's value in a file: yes (or true, 1) sets it; anything else is not a value it takes. */
+static int
+flag_value(const char *value)
+{
+	return strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0;
+}
+
+int
+config_apply_key(struct app_config *cfg, const char *command, const char *key, const char *value,
+		char *err, size_t errlen)
+{
+	unsigned int mask = option_command_mask(command);
+	size_t c, n = N_OPTIONS + encap_options_count();
+	const char *near;
+	char why[512];
+
+	for (c = 0; c < n; c++) {
+		int flag = c < N_OPTIONS && option_table[c].value == NULL;
+
+		if (strcmp(index_name(c), key) != 0)
+			continue;
+		if (c < N_OPTIONS ? !(option_table[c].commands & mask) : !(ENCAP_OPTIONS_COMMANDS & mask)) {
+			snprintf(err, errlen, "unknown key '%s': --%s is not an option of %s", key, key, command);
+			return -1;
+		}
+		if (flag && !flag_value(value)) {
+			snprintf(err, errlen, "%s: '%s' is not allowed: yes (a flag; leave the key out for no)",
+					key, value);
+			return -1;
+		}
+		if (apply_index(cfg, command, c, flag ? NULL : value, why, sizeof(why)) == 0)
+			return 0;
+		snprintf(err, errlen, "%s: %s", key, why);
+		return -1;
 	}
-	if (options_check(cfg, command) != 0)
-		return OVL_EXIT_USAGE;
+	near = nearest_option(command, key);
+	if (near != NULL && strcmp(near, "help") != 0)
+		snprintf(err, errlen, "unknown key '%s'; did you mean %s? (keys are %s's long options)",
+				key, near, command);
+	else
+		snprintf(err, errlen, "unknown key '%s'; keys are %s's long options (ovlperf -- %s --help)",
+				key, command, command);
+	return -1;
+}
+
+void
+config_finish_encaps(struct app_config *cfg)
+{
+	size_t i;
+
+	if (cfg->n_encaps != 0)
+		return;
+	cfg->encaps_all = 1;
+	for (i = 0; ovl_encaps[i] != NULL && i < OVL_ENCAPS_MAX; i++)
+		cfg->encaps[cfg->n_encaps++] = ovl_encaps[i];
+}
+
+void
+config_finish_session(struct app_config *cfg)
+{
 	if (!cfg->session_given && getrandom(&cfg->probe.session, sizeof(cfg->probe.session), 0) < 0)
 		cfg->probe.session = (uint32_t)rte_rdtsc();
+}
+
+int
+config_parse(struct app_config *cfg, const char *command, int argc, char **argv)
+{
+	int rc = config_parse_options(cfg, command, argc, argv);
+
+	if (rc != 0)
+		return rc;
+	config_finish_encaps(cfg);
+	if (options_check(cfg, command) != 0)
+		return OVL_EXIT_USAGE;
+	config_finish_session(cfg);
 	return 0;
 }

@@ -140,6 +140,7 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 
 	memset(s, 0, sizeof(*s));
 	s->id = id;
+	s->name = cfg->name;
 	s->latency = (uint8_t)latency;
 	s->queue = (uint8_t)queue;
 	s->n_classes = (uint8_t)config_classes(cfg);
@@ -236,35 +237,40 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 }
 
 int
-streams_build(const struct app_config *cfg, double link_bps, struct rte_mempool *direct,
-		struct rte_mempool *indirect, unsigned int queues, struct stream **out, char *err,
-		size_t errlen)
+streams_build(const struct app_config *cfgs, unsigned int n_cfgs, double link_bps,
+		struct rte_mempool *direct, struct rte_mempool *indirect, unsigned int queues,
+		struct stream **out, char *err, size_t errlen)
 {
-	unsigned int n = cfg->n_encaps * (queues + (cfg->latency_rate ? 1 : 0)), i, q, id = 0;
-	struct stream *streams = calloc(n, sizeof(*streams));
+	unsigned int n = 0, i, q, k, id = 0;
+	struct stream *streams;
 
+	for (k = 0; k < n_cfgs; k++)
+		n += cfgs[k].n_encaps * (queues + (cfgs[k].latency_rate ? 1 : 0));
+	streams = calloc(n, sizeof(*streams));
 	if (streams == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	for (q = 0; q < queues; q++)
-		for (i = 0; i < cfg->n_encaps; i++) {
-			struct ovl_frame_spec spec[OVL_MIX_CLASSES_MAX];
-			unsigned int c;
+		for (k = 0; k < n_cfgs; k++)
+			for (i = 0; i < cfgs[k].n_encaps; i++) {
+				const struct app_config *cfg = &cfgs[k];
+				struct ovl_frame_spec spec[OVL_MIX_CLASSES_MAX];
+				unsigned int c;
 
-			for (c = 0; c < config_classes(cfg); c++)
-				config_spec_for_class(cfg, i, c, &spec[c]);
-			if (stream_init(&streams[id], (uint16_t)id, spec, cfg, link_bps, 0, q, queues,
-					direct, indirect, err, errlen) < 0)
-				goto fail;
-			id++;
-			if (q == 0 && cfg->latency_rate) {
-				if (stream_init(&streams[id], (uint16_t)id, spec, cfg, link_bps, 1, 0,
-						queues, direct, indirect, err, errlen) < 0)
+				for (c = 0; c < config_classes(cfg); c++)
+					config_spec_for_class(cfg, i, c, &spec[c]);
+				if (stream_init(&streams[id], (uint16_t)id, spec, cfg, link_bps, 0, q, queues,
+						direct, indirect, err, errlen) < 0)
 					goto fail;
 				id++;
+				if (q == 0 && cfg->latency_rate) {
+					if (stream_init(&streams[id], (uint16_t)id, spec, cfg, link_bps, 1, 0,
+							queues, direct, indirect, err, errlen) < 0)
+						goto fail;
+					id++;
+				}
 			}
-		}
 	*out = streams;
 	return (int)n;
 fail:

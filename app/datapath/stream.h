@@ -32,6 +32,7 @@ struct stream_class {
 
 struct stream {
 	uint16_t id;                /* the probe's stream id: index in the stream array */
+	const char *name;           /* a test profile's [stream NAME]; NULL on the command line */
 	uint8_t latency;            /* the low-rate latency stream: sent in bursts of one */
 	uint8_t queue;              /* the port queue (and so the sender lcore) that sends it */
 	struct ovl_frame_spec spec;
@@ -72,15 +73,17 @@ struct stream {
 };
 
 /*
- * Builds the streams of a send or loop run: one load stream per listed encapsulation and queue
- * (each replica at 1/queues of the rate), plus one latency stream each, on queue 0 only, when
- * asked. Streams are grouped by queue, queue 0 first, so a queue's streams are consecutive.
+ * Builds the streams of a send or loop run from its stream configurations (the command line's
+ * one, or a test profile's [stream] sections), for each: one load stream per listed
+ * encapsulation and queue (each replica at 1/queues of the rate), plus one latency stream each,
+ * on queue 0 only, when asked. Streams are grouped by queue, queue 0 first, so a queue's
+ * streams are consecutive.
  * Pools are needed only for fragmented layouts. Returns the number of streams, or -1 with a
  * message in err (bad sizes: status 2 is the caller's choice).
  */
-int streams_build(const struct app_config *cfg, double link_bps, struct rte_mempool *direct,
-		struct rte_mempool *indirect, unsigned int queues, struct stream **out, char *err,
-		size_t errlen);
+int streams_build(const struct app_config *cfgs, unsigned int n_cfgs, double link_bps,
+		struct rte_mempool *direct, struct rte_mempool *indirect, unsigned int queues,
+		struct stream **out, char *err, size_t errlen);
 void streams_free(struct stream *streams, unsigned int n);
 
 /*

@@ -22,11 +22,11 @@ class_rows(FILE *f, const struct run_result *r, const struct stream_result *s)
 		const struct class_result *c = &s->classes[k];
 
 		fprintf(f, "%d,%d,%u,%s,size_class,%s,%u,%u,1,%u,,%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-				",,,,,%" PRIu64 ",%" PRIu64 ",,,,,,,,,,,,,,,,,,,,,,,,\n",
+				",,,,,%" PRIu64 ",%" PRIu64 ",,,,,,,,,,,,,,,,,,,,,,,,,%s\n",
 				RESULTS_SCHEMA_VERSION, r->partial, st->id, st->spec.encap->name,
 				st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp", c->frame_size,
 				c->inner_size, st->n_flows, r->seconds, c->tx_datagrams, c->tx_datagrams,
-				c->tx_bytes, c->rx_datagrams, c->rx_bytes);
+				c->tx_bytes, c->rx_datagrams, c->rx_bytes, st->name ? st->name : "");
 	}
 }
 
@@ -46,7 +46,7 @@ output_csv(const char *path, const struct run_result *r)
 			"duplicated,late,corrupted,line_rate_bps,line_rate_pps,line_goodput_bps,"
 			"latency_count,latency_min_ns,latency_p50_ns,latency_p90_ns,latency_p99_ns,"
 			"latency_p999_ns,latency_max_ns,latency_mean_ns,latency_stddev_ns,dwell_subtracted,"
-			"timestamp_source\n");
+			"timestamp_source,name\n");
 	for (i = 0; i < r->n_streams; i++) {
 		const struct stream_result *s = &r->streams[i];
 		const struct stream *st = s->stream;
@@ -55,7 +55,7 @@ output_csv(const char *path, const struct run_result *r)
 				",%.3f,%.1f,%.1f,%.1f,%" PRIu64 ",%" PRIu64 ",%.3f,%.1f,%.1f,%.1f,%" PRIu64
 				",%.9f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.3f,%.1f,%" PRIu64
 				",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-				",%.1f,%.1f,%" PRIu64 ",tsc\n",
+				",%.1f,%.1f,%" PRIu64 ",tsc,%s\n",
 				RESULTS_SCHEMA_VERSION, r->partial, st->id, st->spec.encap->name,
 				st->latency ? "latency" : "load",
 				st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp", st->lay.frame_size,
@@ -66,7 +66,8 @@ output_csv(const char *path, const struct run_result *r)
 				s->reordered, s->duplicated, s->late, s->corrupted, r->line_rate_bps,
 				s->line_rate_pps, s->line_goodput_bps, s->latency.count, s->latency.min,
 				s->latency.p50, s->latency.p90, s->latency.p99, s->latency.p999,
-				s->latency.max, s->latency.mean, s->latency.stddev, s->dwell_subtracted);
+				s->latency.max, s->latency.mean, s->latency.stddev, s->dwell_subtracted,
+				st->name ? st->name : "");
 		class_rows(f, r, s);
 	}
 	return output_commit(f, path, tmp);

@@ -283,6 +283,8 @@ stream_object(const struct stream_result *s)
 		"stddev", l->stddev, "dwell_subtracted", (json_int_t)s->dwell_subtracted);
 	if (o != NULL) {
 		json_object_set_new(o, "queue", json_integer(st->queue));
+		if (st->name != NULL)
+			json_object_set_new(o, "name", json_string(st->name));
 		json_object_set_new(o, "latency_histogram", histogram_object(s->rtt));
 		json_object_set_new(o, "mean_frame_size", json_real(st->wire_mean / st->n_frames));
 		json_object_set_new(o, "classes", output_json_classes(s));
@@ -290,7 +292,20 @@ stream_object(const struct stream_result *s)
 	return o;
 }
 
-/* Per encapsulation, the load streams' replicas (one per queue) added up. */
+/* Whether a load stream before i on queue 0 has i's encapsulation (a profile's streams may share one). */
+static int
+encap_seen(const struct run_result *r, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (!r->streams[j].stream->latency && r->streams[j].stream->queue == 0 &&
+				r->streams[j].stream->spec.encap == r->streams[i].stream->spec.encap)
+			return 1;
+	return 0;
+}
+
+/* Per encapsulation, the load streams (replicas per queue, and a profile's of that encapsulation) added up. */
 static json_t *
 encap_totals(const struct run_result *r)
 {
@@ -303,7 +318,7 @@ encap_totals(const struct run_result *r)
 		double tx_pps = 0, rx_pps = 0, tx_l1 = 0;
 		unsigned int n = 0;
 
-		if (first->latency || first->queue != 0)
+		if (first->latency || first->queue != 0 || encap_seen(r, i))
 			continue;
 		for (j = 0; j < r->n_streams; j++) {
 			const struct stream_result *s = &r->streams[j];

@@ -64,7 +64,7 @@ stream_part(FILE *out, struct live_state *ls, const struct run_result *r, unsign
 	double loss = dtx ? 100.0 * ((double)dtx - (double)drx) / (double)dtx : 0;
 	struct ovl_histogram *second = ls->second;
 	uint64_t p50 = 0, p99 = 0;
-	char name[32];
+	char name[96];
 
 	if (sr->rtt != NULL) {
 		ovl_histogram_since(second, sr->rtt, &ls->last_rtt[k]);
@@ -72,7 +72,8 @@ stream_part(FILE *out, struct live_state *ls, const struct run_result *r, unsign
 		p99 = ovl_histogram_percentile(second, 99);
 		ls->last_rtt[k] = *sr->rtt;
 	}
-	snprintf(name, sizeof(name), "%s%s", s->spec.encap->name, s->latency ? "/lat" : "");
+	snprintf(name, sizeof(name), "%s%s%s%s", s->name ? s->name : "", s->name ? ":" : "",
+			s->spec.encap->name, s->latency ? "/lat" : "");
 	if (r->n_sender_queues > 1)
 		snprintf(name + strlen(name), sizeof(name) - strlen(name), "/q%u", s->queue);
 	fprintf(out, "%-12s tx %.3f rx %.3f Mpps %.3f Gb/s loss %.2f%% p50/p99 us: second %.1f/%.1f run %.1f/%.1f",

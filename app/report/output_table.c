@@ -18,7 +18,7 @@ stream_name(const struct stream *s, unsigned int queues, char *buf, size_t len)
 
 	if (queues > 1 && !s->latency)
 		snprintf(q, sizeof(q), " q%u", s->queue);
-	snprintf(buf, len, "%s%s%s%s", s->spec.encap->name,
+	snprintf(buf, len, "%s%s%s%s%s%s", s->name ? s->name : "", s->name ? ":" : "", s->spec.encap->name,
 			s->spec.inner_proto == IPPROTO_ICMP ? "/icmp" : "", s->latency ? " lat" : "", q);
 	return buf;
 }
@@ -28,7 +28,7 @@ static void
 classes_table(FILE *out, const struct run_result *r)
 {
 	unsigned int i, k;
-	char name[32];
+	char name[96];
 
 	for (i = 0; i < r->n_streams; i++) {
 		const struct stream_result *s = &r->streams[i];
@@ -50,11 +50,25 @@ classes_table(FILE *out, const struct run_result *r)
 	}
 }
 
+/* The stream column's width: 14, or the longest name (a profile's streams are named). */
+static int
+name_width(const struct run_result *r)
+{
+	unsigned int i;
+	char name[96];
+	int w = 14;
+
+	for (i = 0; i < r->n_streams; i++)
+		w = RTE_MAX(w, (int)strlen(stream_name(r->streams[i].stream, r->n_queues, name, sizeof(name))));
+	return w;
+}
+
 static void
 streams_table(FILE *out, const struct run_result *r)
 {
 	unsigned int i;
-	char name[32], line[32];
+	char name[96], line[32];
+	int w = name_width(r);
 
 	if (r->line_rate_bps > 0)
 		snprintf(line, sizeof(line), "%.0f Gbit/s (%s)", r->line_rate_bps / 1e9, r->line_rate_source);
@@ -70,8 +84,8 @@ streams_table(FILE *out, const struct run_result *r)
 		fprintf(out, "round trip: TX and RX stamped by the TSC");
 	fprintf(out, "; pacing: %s%s%s%s\n", r->pacing.hardware ? "hardware" : "software",
 			r->pacing.why[0] ? " (" : "", r->pacing.why, r->pacing.why[0] ? ")" : "");
-	fprintf(out, "%-14s %6s %6s %3s %9s %9s %8s %8s %8s %9s %9s %9s %9s %9s\n",
-			"stream", "frame", "inner", "frg", "tx Mpps", "rx Mpps", "loss %", "tx Gb/s",
+	fprintf(out, "%-*s %6s %6s %3s %9s %9s %8s %8s %8s %9s %9s %9s %9s %9s\n",
+			w, "stream", "frame", "inner", "frg", "tx Mpps", "rx Mpps", "loss %", "tx Gb/s",
 			"goodput", "wire Mpps", "wire good", "p50 us", "p99 us", "p99.9 us");
 	for (i = 0; i < r->n_streams; i++) {
 		const struct stream_result *s = &r->streams[i];
@@ -80,8 +94,8 @@ streams_table(FILE *out, const struct run_result *r)
 		uint32_t frame = st->n_classes > 1 ? (uint32_t)(st->wire_mean + 0.5) : st->lay.frame_size;
 		uint32_t inner = frame - (st->lay.frame_size - st->lay.inner_len);
 
-		fprintf(out, "%-14s %6u %6u %3u %9.4f %9.4f %8.3f %8.3f %8.3f %9.4f %9.3f %9.1f %9.1f %9.1f\n",
-				stream_name(st, r->n_queues, name, sizeof(name)), frame, inner,
+		fprintf(out, "%-*s %6u %6u %3u %9.4f %9.4f %8.3f %8.3f %8.3f %9.4f %9.3f %9.1f %9.1f %9.1f\n",
+				w, stream_name(st, r->n_queues, name, sizeof(name)), frame, inner,
 				st->n_frames, s->tx_pps / 1e6, s->rx_pps / 1e6, s->loss_ratio * 100,
 				s->tx_l1_bps / 1e9, s->rx_goodput_bps / 1e9, s->line_rate_pps / 1e6,
 				s->line_goodput_bps / 1e9, s->latency.p50 / 1e3, s->latency.p99 / 1e3,

@@ -34,6 +34,9 @@ struct run_result;
 struct run {
 	const char *command;
 	struct app_config cfg;
+	/* What the streams are built from: cfg alone, or a test profile's [stream] sections. */
+	struct app_config *stream_cfgs;
+	unsigned int n_stream_cfgs;
 	time_t started;
 	char eal_args[512];
 	char command_line[1024];

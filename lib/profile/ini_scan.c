@@ -76,6 +76,23 @@ ovl_ini_is_word(const char *s, int dash)
 	return 1;
 }
 
+/* A word, or with OVL_INI_LABELS a word, one space and a label (dashes allowed). */
+static int
+section_name_ok(const struct ovl_ini_scan *s, const char *name)
+{
+	char word[CFG_NAME_LEN];
+	const char *space = strchr(name, ' ');
+	size_t len = space == NULL ? 0 : (size_t)(space - name);
+
+	if (strlen(name) > OVL_INI_NAME_MAX)
+		return 0;
+	if (space == NULL || !(s->flags & OVL_INI_LABELS))
+		return ovl_ini_is_word(name, 0);
+	memcpy(word, name, len);
+	word[len] = '\0';
+	return ovl_ini_is_word(word, 0) && ovl_ini_is_word(space + 1, 1);
+}
+
 static int
 scan_section_line(struct ovl_ini_scan *s, char *text, const char *path, unsigned int line,
 		char *err, size_t errlen)
@@ -88,9 +105,10 @@ scan_section_line(struct ovl_ini_scan *s, char *text, const char *path, unsigned
 				text);
 	*close = '\0';
 	name = ovl_ini_strip(text + 1);
-	if (!ovl_ini_is_word(name, 0) || strlen(name) > OVL_INI_NAME_MAX)
-		return ovl_ini_fail(err, errlen, path, line, "'[%s]' is not a section name; allowed: [a-z0-9_], at most %d characters",
-				name, OVL_INI_NAME_MAX);
+	if (!section_name_ok(s, name))
+		return ovl_ini_fail(err, errlen, path, line, "'[%s]' is not a section name; allowed: [a-z0-9_]%s, at most %d characters",
+				name, s->flags & OVL_INI_LABELS ? " or [word label], the label of [a-z0-9_-]" : "",
+				OVL_INI_NAME_MAX);
 	for (i = 0; i < s->n_sections; i++)
 		if (strcmp(s->sections[i].name, name) == 0)
 			return ovl_ini_fail(err, errlen, path, line, "[%s] is given twice (first on line %u); allowed: each section once",
@@ -121,9 +139,10 @@ scan_entry_line(struct ovl_ini_scan *s, char *text, const char *path, unsigned i
 		return ovl_ini_fail(err, errlen, path, line, "%s = is outside any section; allowed: key = value lines after a [section]",
 				key);
 	sec = s->n_sections - 1;
-	if (!ovl_ini_is_word(key, 0) || strlen(key) > OVL_INI_NAME_MAX)
-		return ovl_ini_fail(err, errlen, path, line, "[%s] '%s' is not a key; allowed: [a-z0-9_], at most %d characters",
-				s->sections[sec].name, key, OVL_INI_NAME_MAX);
+	if (!ovl_ini_is_word(key, !!(s->flags & OVL_INI_KEY_DASHES)) || strlen(key) > OVL_INI_NAME_MAX)
+		return ovl_ini_fail(err, errlen, path, line, "[%s] '%s' is not a key; allowed: [a-z0-9_%s], at most %d characters",
+				s->sections[sec].name, key, s->flags & OVL_INI_KEY_DASHES ? "-" : "",
+				OVL_INI_NAME_MAX);
 	if (*value == '\0')
 		return ovl_ini_fail(err, errlen, path, line, "[%s] %s has no value; allowed: key = value (a comment starts at '%c')",
 				s->sections[sec].name, key, OVL_INI_COMMENT);
@@ -149,10 +168,18 @@ scan_entry_line(struct ovl_ini_scan *s, char *text, const char *path, unsigned i
 int
 ovl_ini_scan_file(FILE *f, const char *path, struct ovl_ini_scan *s, char *err, size_t errlen)
 {
+	return ovl_ini_scan_file_with(f, path, 0, s, err, errlen);
+}
+
+int
+ovl_ini_scan_file_with(FILE *f, const char *path, unsigned int flags, struct ovl_ini_scan *s,
+		char *err, size_t errlen)
+{
 	char buf[1024];
 	unsigned int line = 0;
 
 	memset(s, 0, sizeof(*s));
+	s->flags = flags;
 	while (fgets(buf, sizeof(buf), f) != NULL) {
 		size_t len = strlen(buf);
 		char *text, *comment;

@@ -31,7 +31,12 @@ struct ovl_ini_section {
 	char name[CFG_NAME_LEN];
 };
 
+/* What a file may have beyond the driver profiles' syntax (ovl_ini_scan_file_with). */
+#define OVL_INI_KEY_DASHES 1u  /* keys with '-' (a test profile's keys are long option names) */
+#define OVL_INI_LABELS 2u      /* [word label] sections, the label of [a-z0-9_-] */
+
 struct ovl_ini_scan {
+	unsigned int flags;
 	unsigned int n_sections, n_entries;
 	struct ovl_ini_section sections[OVL_INI_SECTIONS_MAX];
 	struct ovl_ini_entry entries[OVL_INI_ENTRIES_MAX];
@@ -42,6 +47,10 @@ struct ovl_ini_scan {
  * err.
  */
 int ovl_ini_scan_file(FILE *f, const char *path, struct ovl_ini_scan *s, char *err, size_t errlen);
+
+/* ovl_ini_scan_file, with the OVL_INI_* flags' syntax too. */
+int ovl_ini_scan_file_with(FILE *f, const char *path, unsigned int flags, struct ovl_ini_scan *s,
+		char *err, size_t errlen);
 
 /* The section called name (and its index into s->sections), or NULL. */
 const struct ovl_ini_section *ovl_ini_find_section(const struct ovl_ini_scan *s, const char *name,
