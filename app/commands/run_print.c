@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * run --print: a test profile's streams as they would be sent (test_profile.h), from the
+ * run --print: a test profile's streams as they would be sent (traffic_profile.h), from the
  * configurations alone: no EAL, no port. A rate given as a share of the link needs the link's
  * speed: --line-rate, or it is shown as the share.
  */
@@ -9,7 +9,7 @@
 
 #include <netinet/in.h>
 
-#include "test_profile.h"
+#include "traffic_profile.h"
 
 static const char *const rate_units[] = { "unlimited", "pps", "bps (L2)", "bps (L1)", "% of the link" };
 
@@ -72,11 +72,11 @@ print_stream(FILE *out, const struct app_config *cfg, const char *name)
 }
 
 int
-test_profile_print(struct test_profile *p, FILE *out)
+traffic_profile_print(struct traffic_profile *p, FILE *out)
 {
 	const struct app_config *run = &p->run;
 	unsigned int n, k;
-	struct app_config *cfgs = test_profile_stream_configs(p, &n);
+	struct app_config *cfgs = traffic_profile_stream_configs(p, &n);
 	int sends = strcmp(p->mode, "reflect") != 0;
 	/* What send and loop will measure for; reflect runs until stopped without one. */
 	double duration = sends && run->duration_s == 0 && run->count == 0 ? OVL_DURATION_DEFAULT_S :

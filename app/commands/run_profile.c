@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ovlperf run FILE.ini [options] [--print]: a test profile (test_profile.h) run as its mode
+ * ovlperf run FILE.ini [options] [--print]: a test profile (traffic_profile.h) run as its mode
  * would be, its [stream] sections side by side; --print shows the streams as resolved and
  * sends nothing. The profile's [run] eal gives the EAL's arguments when none were given
  * before "--" (those on the command line win, as every option given there does).
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "test_profile.h"
+#include "traffic_profile.h"
 #include "traffic.h"
 
 static void
@@ -46,7 +46,7 @@ take_print(int *argc, char **argv)
 
 /* Runs the loaded profile p: its mode, its streams, its EAL arguments unless eal has its own. */
 static int
-run_loaded(struct test_profile *p, const struct eal_args *eal)
+run_loaded(struct traffic_profile *p, const struct eal_args *eal)
 {
 	struct eal_args file_eal = { p->eal_argc, p->eal_argv };
 	const struct eal_args *use = eal->argc <= 1 && p->eal_argc > 0 ? &file_eal : eal;
@@ -73,7 +73,7 @@ run_loaded(struct test_profile *p, const struct eal_args *eal)
 int
 cmd_run(const struct eal_args *eal, int argc, char **argv)
 {
-	struct test_profile *p;
+	struct traffic_profile *p;
 	int print, rc;
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -91,14 +91,14 @@ cmd_run(const struct eal_args *eal, int argc, char **argv)
 	argc--;
 	argv++;
 	print = take_print(&argc, argv);
-	rc = test_profile_load(p, argv[0], argc, argv);
+	rc = traffic_profile_load(p, argv[0], argc, argv);
 	if (rc == 1)
 		rc = 0;
 	else if (rc == 0 && print)
-		rc = test_profile_print(p, stdout);
+		rc = traffic_profile_print(p, stdout);
 	else if (rc == 0)
 		rc = run_loaded(p, eal);
-	test_profile_close(p);
+	traffic_profile_close(p);
 	free(p);
 	return rc;
 }

@@ -497,6 +497,7 @@ begin_measure(struct sender *snd, uint64_t now)
 		ovl_seqtrack_init(&st->seq);
 		ovl_histogram_init(&st->rtt);
 		snd->state[i].first_measured_seq = snd->state[i].next_seq;
+		snd->state[i].pacer.given_up = 0;
 	}
 	snd->measure_start = now;
 	snd->phase = PHASE_MEASURE;

@@ -286,6 +286,7 @@ stream_object(const struct stream_result *s)
 		if (st->name != NULL)
 			json_object_set_new(o, "name", json_string(st->name));
 		json_object_set_new(o, "latency_histogram", histogram_object(s->rtt));
+		json_object_set_new(o, "pacing_given_up_s", json_real(s->pacing_given_up_s));
 		json_object_set_new(o, "mean_frame_size", json_real(st->wire_mean / st->n_frames));
 		json_object_set_new(o, "classes", output_json_classes(s));
 	}

@@ -111,6 +111,9 @@ streams_table(FILE *out, const struct run_result *r)
 			fprintf(out, "%s: %" PRIu64 " reordered, %" PRIu64 " duplicated, %" PRIu64 " corrupted\n",
 					stream_name(s->stream, r->n_queues, name, sizeof(name)), s->reordered,
 					s->duplicated, s->corrupted);
+		if (s->pacing_given_up_s > 0)
+			fprintf(out, "%s: the sender fell over 10 ms behind its schedule and gave %.3f s of it up (its lcore stalled, or the port refused bursts): a lower rate than asked\n",
+					stream_name(s->stream, r->n_queues, name, sizeof(name)), s->pacing_given_up_s);
 	}
 	if (r->outages != NULL && r->outages->count > 0) {
 		const struct outage_watch *w = r->outages;

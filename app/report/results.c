@@ -84,6 +84,7 @@ results_from_sender(struct run_result *r, const struct sender *snd)
 		sr->late = c->seq.late;
 		sr->corrupted = c->corrupted;
 		sr->dwell_subtracted = c->dwell_subtracted;
+		sr->pacing_given_up_s = (double)snd->state[i].pacer.given_up / r->tsc_hz;
 		sr->loss_ratio = c->tx_datagrams ? (double)sr->lost / (double)c->tx_datagrams : 0;
 		sr->tx_pps = c->tx_datagrams / s;
 		sr->rx_pps = c->rx_datagrams / s;

@@ -46,6 +46,9 @@ struct stream_result {
 	double tx_l1_bps, tx_l2_bps, rx_l1_bps, rx_l2_bps;
 	double tx_goodput_bps, rx_goodput_bps;
 	double line_rate_pps, line_goodput_bps;
+	/* Of the measured time, how long the pacer was more than 10 ms behind its schedule (the
+	 * sender's lcore stalled, or the port refused bursts) and gave that part of it up. */
+	double pacing_given_up_s;
 	struct latency_result latency;
 	unsigned int n_classes;       /* 1, or a mix's (classes[] then set) */
 	struct class_result classes[OVL_MIX_CLASSES_MAX];

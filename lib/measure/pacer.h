@@ -16,6 +16,7 @@ struct ovl_pacer {
 	uint64_t hz;       /* TSC frequency */
 	uint64_t rate;     /* packets per second; 0: unlimited */
 	uint64_t late_max; /* how far behind it may fall before giving up on catching up */
+	uint64_t given_up; /* TSC cycles of the schedule given up after stalls */
 };
 
 static inline void
@@ -27,6 +28,7 @@ ovl_pacer_init(struct ovl_pacer *p, uint64_t rate_pps, uint64_t hz, uint64_t now
 	p->hz = hz;
 	p->rate = rate_pps;
 	p->late_max = hz / 100; /* 10 ms */
+	p->given_up = 0;
 }
 
 /* True when the next burst may leave at now. */
@@ -53,6 +55,7 @@ ovl_pacer_sent(struct ovl_pacer *p, uint32_t n, uint64_t now)
 
 		p->start += skip;
 		p->next += skip;
+		p->given_up += skip;
 	}
 }
 

@@ -10,8 +10,10 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    counters, by the transmitted frames' capture (--capture): frames per encapsulation (told
    apart here by their outer UDP port or, for raw, by the inner UDP port) over the time between
    the first and the last, within 2% of the encapsulation's rates; the reflector received what
-   the streams sent. A run that misses a rate is repeated up to twice (a shared machine's
-   stalls over 10 ms give up packets, lib/measure/pacer.h). Each JSON stream (and CSV row) carries its profile name; config.encaps
+   the streams sent. A shared machine's stalls of the sender over 10 ms give up part of the
+   schedule (lib/measure/pacer.h): the rates expected are of the time each stream's pacer kept
+   to it (1 - pacing_given_up_s / seconds; 1 on a quiet machine), and a run that misses one
+   anyway is repeated up to twice. Each JSON stream (and CSV row) carries its profile name; config.encaps
    is all three.
 2. --print sends nothing (no EAL: it needs none) and shows each stream: name, encapsulation,
    frame sizes (the imix raised to raw's 64, 594, 1518 with weights), packets/s (a rate in
@@ -105,16 +107,30 @@ def run_three(ws, tag):
     return r, doc, cap
 
 
+def kept(doc, name, kind):
+    """The share of the measured time a stream's pacer kept to its schedule: a stall of the
+    sender's lcore over 10 ms gives the rest of the gap up (lib/measure/pacer.h), and the JSON
+    says how long (pacing_given_up_s); a busy machine causes them, a pacer that is wrong does not
+    hide behind them (the test of that figure is tests/unit/test_pacer.c)."""
+    for s in doc["streams"]:
+        if s.get("name") == name and s["kind"] == kind:
+            return 1 - s["pacing_given_up_s"] / doc["seconds"]
+    return 1.0
+
+
 def rate_misses(doc):
-    """The load streams not received at their rate within 2%, as lines."""
+    """The load streams not received at their rate within 2% (of the time their pacer kept to
+    its schedule), as lines."""
     bad = []
     for s in doc["streams"]:
         if s["kind"] != "load":
             continue
         encap, rate, _ = STREAMS.get(s.get("name"), ("?", 0, 0))
         got = s["rx"]["packets"] / doc["seconds"]
-        if s["encap"] != encap or abs(got - rate) > 0.02 * rate:
-            bad.append("%s: %s received %.0f/s, want %s at %d/s" % (s.get("name"), s["encap"], got, encap, rate))
+        want = rate * kept(doc, s.get("name"), "load")
+        if s["encap"] != encap or abs(got - want) > 0.02 * want:
+            bad.append("%s: %s received %.0f/s, want %s at %.0f/s (%d/s, %.3f s given up)" % (
+                s.get("name"), s["encap"], got, encap, want, rate, s["pacing_given_up_s"]))
     return bad
 
 
@@ -155,7 +171,7 @@ def check_loop(tap, ws):
     bad = []
     for name, (encap, rate, lat_rate) in STREAMS.items():
         n, got = rates.get(encap, (0, 0.0))
-        want = rate + lat_rate
+        want = rate * kept(doc, name, "load") + lat_rate * kept(doc, name, "latency")
         if abs(got - want) > 0.02 * want:
             bad.append("%s: %d frames, %.0f/s, want %d/s" % (encap, n, got, want))
     tap.ok(not bad and len(rates) == 3,

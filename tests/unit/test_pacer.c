@@ -63,9 +63,18 @@ test_stall(void **state)
 
 	(void)state;
 	ovl_pacer_init(&p, 1000000, HZ, 0);
+	/* A stall shorter than late_max is caught up, nothing given up. */
+	ovl_pacer_sent(&p, 1, HZ / 200);
+	assert_int_equal(p.given_up, 0);
+	ovl_pacer_init(&p, 1000000, HZ, 0);
 	ovl_pacer_sent(&p, 1, stall);
 	assert_true(p.next >= stall - p.late_max);
 	assert_true(ovl_pacer_owed(&p, stall, 1u << 30) <= p.late_max * 1000000 / HZ + 2);
+	/* What was given up: the stall less late_max and the one packet's slot, exactly. */
+	assert_int_equal(p.given_up, stall - p.late_max - HZ / 1000000);
+	/* A second stall adds to it. */
+	ovl_pacer_sent(&p, 1, 2 * stall);
+	assert_true(p.given_up > stall - p.late_max && p.given_up < 2 * stall);
 }
 
 int

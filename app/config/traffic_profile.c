@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Loading a test profile (test_profile.h) in the passes the driver profiles use: the lines
+ * Loading a test profile (traffic_profile.h) in the passes the driver profiles use: the lines
  * scanned for their syntax and line numbers (ini_scan.c), the values read by rte_cfgfile, then
  * each key applied as its long option. The [run] section comes first: its mode says whose
  * options the keys are, and its keys are every stream's defaults.
@@ -13,7 +13,7 @@
 #include "encap_options.h"
 #include "option_table.h"
 #include "options.h"
-#include "test_profile.h"
+#include "traffic_profile.h"
 
 /* One line on stderr; the status of bad input. */
 static int
@@ -62,7 +62,7 @@ stream_key(const char *key)
 
 /* Applies section's keys (but [run]'s mode and eal) to cfg as options of mode. */
 static int
-apply_section(struct test_profile *p, const struct ovl_ini_scan *scan, const char *section,
+apply_section(struct traffic_profile *p, const struct ovl_ini_scan *scan, const char *section,
 		struct app_config *cfg)
 {
 	struct rte_cfgfile_entry *entries = calloc(OVL_INI_ENTRIES_MAX, sizeof(*entries));
@@ -96,7 +96,7 @@ apply_section(struct test_profile *p, const struct ovl_ini_scan *scan, const cha
 
 /* Every section is [run] or [stream NAME]; [run] is there with its mode. */
 static int
-check_sections(struct test_profile *p, const struct ovl_ini_scan *scan)
+check_sections(struct traffic_profile *p, const struct ovl_ini_scan *scan)
 {
 	static const char *const modes[] = { "send", "loop", "reflect" };
 	char err[1024];
@@ -105,7 +105,7 @@ check_sections(struct test_profile *p, const struct ovl_ini_scan *scan)
 	for (i = 0; i < scan->n_sections; i++) {
 		const struct ovl_ini_section *sec = &scan->sections[i];
 
-		if (strcmp(sec->name, "run") == 0 || strncmp(sec->name, TEST_PROFILE_STREAM_PREFIX, strlen(TEST_PROFILE_STREAM_PREFIX)) == 0)
+		if (strcmp(sec->name, "run") == 0 || strncmp(sec->name, TRAFFIC_PROFILE_STREAM_PREFIX, strlen(TRAFFIC_PROFILE_STREAM_PREFIX)) == 0)
 			continue;
 		ovl_ini_fail(err, sizeof(err), p->path, sec->line,
 				"unknown section [%s]; allowed: [run], [stream NAME]", sec->name);
@@ -128,7 +128,7 @@ check_sections(struct test_profile *p, const struct ovl_ini_scan *scan)
 
 /* [run] eal: the EAL's arguments, split at spaces (none of them quoted). */
 static int
-split_eal(struct test_profile *p, const struct ovl_ini_scan *scan)
+split_eal(struct traffic_profile *p, const struct ovl_ini_scan *scan)
 {
 	const char *eal = rte_cfgfile_get_entry(p->file, "run", "eal");
 	char err[1024], *save = NULL, *tok;
@@ -138,9 +138,9 @@ split_eal(struct test_profile *p, const struct ovl_ini_scan *scan)
 	snprintf(p->eal_text, sizeof(p->eal_text), "%s", eal);
 	p->eal_argv[p->eal_argc++] = "ovlperf";
 	for (tok = strtok_r(p->eal_text, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
-		if (p->eal_argc == TEST_PROFILE_EAL_MAX) {
+		if (p->eal_argc == TRAFFIC_PROFILE_EAL_MAX) {
 			ovl_ini_fail(err, sizeof(err), p->path, line_of(scan, "run", "eal"),
-					"[run] eal: too many arguments; allowed: at most %d", TEST_PROFILE_EAL_MAX - 1);
+					"[run] eal: too many arguments; allowed: at most %d", TRAFFIC_PROFILE_EAL_MAX - 1);
 			return fail(err);
 		}
 		p->eal_argv[p->eal_argc++] = tok;
@@ -185,7 +185,7 @@ apply_command_line(struct app_config *cfg, const char *mode, int argc, char **ar
 
 /* Each [stream NAME]: the file's [run] (file_run), its own keys, then the command line. */
 static int
-load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const struct app_config *file_run,
+load_streams(struct traffic_profile *p, const struct ovl_ini_scan *scan, const struct app_config *file_run,
 		int argc, char **argv)
 {
 	char err[1024];
@@ -210,7 +210,7 @@ load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const stru
 			return fail(err);
 		}
 		*cfg = *file_run;
-		snprintf(p->names[p->n_streams], sizeof(p->names[0]), "%s", sec->name + strlen(TEST_PROFILE_STREAM_PREFIX));
+		snprintf(p->names[p->n_streams], sizeof(p->names[0]), "%s", sec->name + strlen(TRAFFIC_PROFILE_STREAM_PREFIX));
 		cfg->name = p->names[p->n_streams];
 		if (ovl_ini_key_line(scan, sec->name, "frame-size") || ovl_ini_key_line(scan, sec->name, "inner-size"))
 			forget_sizes(cfg);
@@ -234,7 +234,7 @@ load_streams(struct test_profile *p, const struct ovl_ini_scan *scan, const stru
 }
 
 int
-test_profile_load(struct test_profile *p, const char *path, int argc, char **argv)
+traffic_profile_load(struct traffic_profile *p, const char *path, int argc, char **argv)
 {
 	struct ovl_ini_scan *scan = calloc(1, sizeof(*scan));
 	struct app_config *file_run = calloc(1, sizeof(*file_run));
@@ -283,7 +283,7 @@ test_profile_load(struct test_profile *p, const char *path, int argc, char **arg
 		rc = load_streams(p, scan, file_run, argc, argv);
 	if (rc != 0)
 		goto out;
-	if (p->n_streams > 0 && test_profile_merge(p, scan, err, sizeof(err)) < 0) {
+	if (p->n_streams > 0 && traffic_profile_merge(p, scan, err, sizeof(err)) < 0) {
 		rc = fail(err);
 		goto out;
 	}
@@ -305,7 +305,7 @@ out:
 }
 
 void
-test_profile_close(struct test_profile *p)
+traffic_profile_close(struct traffic_profile *p)
 {
 	if (p->file != NULL)
 		rte_cfgfile_close(p->file);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What a test profile's streams add up to for the run (test_profile.h): the encapsulations its
+ * What a test profile's streams add up to for the run (traffic_profile.h): the encapsulations its
  * receivers take (loop's reflector, the sender's replies), each with one set of options.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "test_profile.h"
+#include "traffic_profile.h"
 
 /* Adds cfg's encapsulations to the run's, each once. */
 static void
@@ -28,7 +28,7 @@ add_encaps(struct app_config *run, const struct app_config *cfg)
  * receivers parse e by cannot differ. Returns 0, or -1 with one line in err.
  */
 static int
-merge_param(struct test_profile *p, const struct ovl_ini_scan *scan, unsigned int first, unsigned int j,
+merge_param(struct traffic_profile *p, const struct ovl_ini_scan *scan, unsigned int first, unsigned int j,
 		unsigned int e, unsigned int k, char *err, size_t errlen)
 {
 	const struct ovl_encap_param *param = &ovl_encaps[e]->params[k];
@@ -44,7 +44,7 @@ merge_param(struct test_profile *p, const struct ovl_ini_scan *scan, unsigned in
 		run->given &= (uint8_t)~(1u << k);
 		return 0;
 	}
-	snprintf(section, sizeof(section), TEST_PROFILE_STREAM_PREFIX "%s", p->names[j]);
+	snprintf(section, sizeof(section), TRAFFIC_PROFILE_STREAM_PREFIX "%s", p->names[j]);
 	line = ovl_ini_key_line(scan, section, param->option);
 	sec = ovl_ini_find_section(scan, section, NULL);
 	if (line == 0 && sec != NULL)
@@ -58,7 +58,7 @@ merge_param(struct test_profile *p, const struct ovl_ini_scan *scan, unsigned in
 
 /* The receivers' tunnel options (loop's reflector, the sender's replies): the streams' own. */
 static int
-merge_tunnels(struct test_profile *p, const struct ovl_ini_scan *scan, char *err, size_t errlen)
+merge_tunnels(struct traffic_profile *p, const struct ovl_ini_scan *scan, char *err, size_t errlen)
 {
 	unsigned int e, j, k, first;
 
@@ -82,7 +82,7 @@ merge_tunnels(struct test_profile *p, const struct ovl_ini_scan *scan, char *err
 }
 
 int
-test_profile_merge(struct test_profile *p, const struct ovl_ini_scan *scan, char *err, size_t errlen)
+traffic_profile_merge(struct traffic_profile *p, const struct ovl_ini_scan *scan, char *err, size_t errlen)
 {
 	unsigned int i;
 
