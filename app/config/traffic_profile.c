@@ -6,6 +6,7 @@
  * options the keys are, and its keys are every stream's defaults.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,8 +218,15 @@ load_streams(struct traffic_profile *p, const struct ovl_ini_scan *scan, const s
 		rc = apply_section(p, scan, sec->name, cfg);
 		if (rc == 0)
 			rc = apply_command_line(cfg, p->mode, argc, argv);
-		if (rc == 0 && options_check(cfg, p->mode) != 0)
-			rc = OVL_EXIT_USAGE;
+		if (rc == 0) {
+			char where[PATH_MAX + 2 * CFG_NAME_LEN];
+
+			/* Its lines name the stream's section; streams run in send and loop only, never
+			 * in reflect, which is what options_check tells apart by the command's name. */
+			snprintf(where, sizeof(where), "%s: %s:%u: [%s]", p->mode, p->path, sec->line, sec->name);
+			if (options_check(cfg, where) != 0)
+				rc = OVL_EXIT_USAGE;
+		}
 		if (rc != 0)
 			return rc;
 		/* The ports are set up for one underlay: the run's. */

@@ -32,6 +32,8 @@ stream_stats(struct rte_tel_data *d, const struct stream_result *sr, unsigned in
 		return -ENOMEM;
 	rte_tel_data_start_dict(s);
 	rte_tel_data_add_dict_string(s, "encap", sr->stream->spec.encap->name);
+	if (sr->stream->name != NULL)
+		rte_tel_data_add_dict_string(s, "name", sr->stream->name);
 	rte_tel_data_add_dict_u64(s, "ip_version", sr->stream->spec.ip6 ? 6 : 4);
 	rte_tel_data_add_dict_u64(s, "queue", sr->stream->queue);
 	rte_tel_data_add_dict_u64(s, "tx_packets", sr->tx_datagrams);

@@ -28,7 +28,8 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    check); an unknown section; a stream without encap; a missing or unknown mode; a key of
    another command (peer-port in send); a run's key in a stream (duration); two streams of
    one tunnel on different UDP ports (the receivers parse it by one); an IPv6 stream in an
-   IPv4 run; a bad command-line option after the file.
+   IPv4 run; a bad command-line option after the file; options of a stream that cannot go
+   together (a compact probe with [run]'s key: FILE:LINE and the stream).
 5. Two VXLAN streams with VNIs 5 and 6 in loop: every probe of each answered (the receivers
    filter on no VNI when the streams' differ).
 6. Every bench/profiles/*.ini runs for 0.5 s: exit 0, as many load streams as --print lists,
@@ -268,6 +269,10 @@ def check_errors(tap, ws):
                                                 "src-ip = 2001:db8::1\ndst-ip = 2001:db8::2\n"),
          [], ["v6.ini:3:", "[stream a]", "IPv6", "[run]"]),
         ("a bad option after the file", THREE, ["--rate", "fast"], ["--rate"]),
+        ("options of a stream that cannot go together",
+         write(ws, "cross.ini", good_run + "key = %s\n[stream a]\nencap = vxlan\nprobe = compact\n"
+               % write(ws, "k.hex", "00112233445566778899aabbccddeeff\n")),
+         [], ["cross.ini:4:", "[stream a]", "--probe", "full"]),
     ]
     for what, path, extra, needles in cases:
         r = ws.run([OVLPERF, "--", "run", path] + extra, 30)
