@@ -23,6 +23,7 @@
 #include "frame.h"
 #include "headers.h"
 #include "probe.h"
+#include "sum_ipv6.h"
 
 static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0xab, [15] = 2 };
@@ -70,32 +71,6 @@ build6(struct built *b, const struct ovl_encap *e, int vlan, uint8_t proto, uint
 								build6(b, ovl_encaps[e_], (int)v_, \
 									p_ ? IPPROTO_ICMP : IPPROTO_UDP, \
 									sizes[s_], (enum ovl_outer_udp_csum)c_) == 0)
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* RFC 8200 8.1, summed here word by word: the pseudo-header and the upper-layer packet. */
-static uint16_t
-sum_ipv6_upper(const uint8_t *ip, const uint8_t *l4, uint32_t len, uint8_t next)
-{
-	uint32_t sum = 0, i;
-
-	for (i = 8; i < 40; i += 2)
-		sum += get16(ip + i);
-	sum += len >> 16;
-	sum += len & 0xFFFF;
-	sum += next;
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(l4 + i);
-	if (len & 1)
-		sum += (uint32_t)l4[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	return (uint16_t)sum;
-}
 
 /* The headers as RFC 8200 and the encapsulation's RFC lay them out, read byte by byte. */
 static void
