@@ -26,7 +26,7 @@ const struct option_entry option_table[] = {
 	{ G_FRAME, C_BUILD, "mix-seed", "N", "the order a mix's sizes are interleaved in (default 122554415933816)", apply_mix_seed },
 	{ G_FRAME, C_BUILD, "mtu", "N", "underlay MTU; alone: fill the outer IP packet to it; with --inner-size: fragment", apply_mtu },
 	{ G_FRAME, C_BUILD, "vlan", "ID", "add an 802.1Q tag, 1..4094", apply_vlan },
-	{ G_FRAME, C_BUILD, "inner-proto", "P", "udp or icmp (echo request) (default udp)", apply_inner_proto },
+	{ G_FRAME, C_BUILD, "inner-proto", "P", "udp or icmp (echo request; ICMPv6 echo, type 128, with inner IPv6) (default udp)", apply_inner_proto },
 	{ G_FRAME, C_BUILD, "outer-udp-csum", "M", "a UDP tunnel's outer checksum: zero or compute (default: what the tunnel's endpoints send, docs/wire-format.md)", apply_outer_udp_csum },
 	{ G_FRAME, C_BUILD, "probe", "FORM", "auto, compact or full (default auto)", apply_probe },
 	{ G_FRAME, C_BUILD, "ttl", "N", "outer TTL, 1..255 (default 64)", apply_ttl },

@@ -26,7 +26,7 @@
 #include "frame.h"
 #include "headers.h"
 #include "probe.h"
-#include "sum_ipv6.h"
+#include "built6.h"
 
 static const uint8_t outer_src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t outer_dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
@@ -34,20 +34,9 @@ static const uint8_t inner_src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1 }
 static const uint8_t inner_dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0xab, [15] = 2 };
 static const uint32_t sizes[] = { 0, 200, 1518, 9018 };
 
-struct built {
-	struct ovl_frame_spec spec;
-	struct ovl_frame_layout lay;
-	uint8_t buf[OVL_FRAME_MAX];
-	int len;
-	char name[96];
-};
-
 static int
 build(struct built *b, const struct ovl_encap *e, int outer6, uint8_t proto, uint32_t size)
 {
-	struct ovl_probe p = { .session = 0x01020304, .stream = 3, .seq = 77, .tx_ts = 0x1122 };
-	char err[256];
-
 	ovl_frame_spec_defaults(&b->spec, e);
 	b->spec.ip6 = (uint8_t)outer6;
 	memcpy(b->spec.src_ip6, outer_src6, 16);
@@ -59,11 +48,7 @@ build(struct built *b, const struct ovl_encap *e, int outer6, uint8_t proto, uin
 	b->spec.size = size;
 	snprintf(b->name, sizeof(b->name), "%s inner IPv6 over IPv%d %s size %u", e->name,
 			outer6 ? 6 : 4, proto == IPPROTO_UDP ? "udp" : "icmp", size);
-	if (ovl_frame_layout(&b->spec, &b->lay, err, sizeof(err)) < 0)
-		return -1;
-	b->len = ovl_frame_build(b->buf, sizeof(b->buf), &b->spec, &b->lay, &p);
-	CHECK(b->len > 0, "%s: built", b->name);
-	return 0;
+	return built_make(b);
 }
 
 /* Every tunnel (raw has no inner packet; ipip is refused) over both underlays. */
