@@ -38,7 +38,7 @@ const struct option_entry option_table[] = {
 	{ G_ADDR, C_BUILD, "src-ip", "ADDR", "outer source IPv4 or IPv6 address (default 192.0.2.1)", apply_src_ip },
 	{ G_ADDR, C_BUILD, "dst-ip", "ADDR", "outer destination IPv4 or IPv6 address, of the source's version (default 192.0.2.2)", apply_dst_ip },
 	{ G_ADDR, C_BUILD, "inner-src-ip", "ADDR", "inner source IPv4 or IPv6, of --inner-dst-ip's version (default 198.51.100.1)", apply_inner_src_ip },
-	{ G_ADDR, C_BUILD, "inner-dst-ip", "ADDR", "inner destination IPv4 or IPv6 (IPv6: not with ipip; --inner-proto icmp is ICMPv6 echo) (default 198.51.100.2)", apply_inner_dst_ip },
+	{ G_ADDR, C_BUILD, "inner-dst-ip", "ADDR", "inner destination IPv4 or IPv6 (IPv6: not with IP-in-IP; --inner-proto icmp is ICMPv6 echo) (default 198.51.100.2)", apply_inner_dst_ip },
 	{ G_ADDR, C_BUILD, "src-port", "P", "inner UDP source port, ICMP identifier (default 40000)", apply_src_port },
 	{ G_ADDR, C_BUILD, "dst-port", "P", "inner UDP destination port (default 7000)", apply_dst_port },
 	{ G_ADDR, C_REFLECT, "ip", "ADDR", "reflector's own underlay IPv4 or IPv6 address (default 192.0.2.2); it answers that version only", apply_dst_ip },
