@@ -57,6 +57,7 @@ struct app_config {
 	unsigned int n_encaps;
 	int encaps_all;                  /* "all" (or none) was asked: over IPv6, those that run over it */
 	uint8_t src_ip6;                 /* --src-ip was IPv6 (spec.ip6 follows --dst-ip / --ip) */
+	uint8_t inner_src_ip6;           /* --inner-src-ip was IPv6 (spec.inner_ip6 follows --inner-dst-ip / --inner-ip) */
 	struct ovl_frame_spec spec;      /* applied to every listed encapsulation */
 	struct ovl_encap_values tunnel[OVL_ENCAPS_MAX]; /* each encapsulation's options, by table index */
 	unsigned int sizes_given;        /* OVL_SIZE_* bits of the size options seen */

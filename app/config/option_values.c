@@ -67,25 +67,6 @@ value_seconds(const char *arg, double min, double max, double *out, char *err, s
 }
 
 int
-value_ipv4(const char *arg, rte_be32_t *out, char *err, size_t errlen)
-{
-	struct in_addr a;
-
-	uint8_t v6[16];
-
-	if (inet_pton(AF_INET, arg, &a) != 1) {
-		if (inet_pton(AF_INET6, arg, v6) == 1)
-			snprintf(err, errlen, "'%s' is an IPv6 address: inner IPv6 is not supported yet (issue 15); give an IPv4 address (dotted quad, e.g. 198.51.100.1)",
-					arg);
-		else
-			snprintf(err, errlen, "'%s' is not an IPv4 address (dotted quad, e.g. 192.0.2.1)", arg);
-		return -1;
-	}
-	*out = a.s_addr;
-	return 0;
-}
-
-int
 value_ip(const char *arg, rte_be32_t *v4, uint8_t v6[16], uint8_t *is_v6, char *err, size_t errlen)
 {
 	struct in_addr a;

@@ -27,8 +27,6 @@ int value_u32(const char *arg, uint32_t min, uint32_t max, uint32_t *out, char *
 /* A decimal number of seconds, min..max. */
 int value_seconds(const char *arg, double min, double max, double *out, char *err, size_t errlen);
 
-/* Dotted quad, kept in network order. */
-int value_ipv4(const char *arg, rte_be32_t *out, char *err, size_t errlen);
 /* An IPv4 address into *v4 (*is_v6 = 0) or an IPv6 one into v6 (*is_v6 = 1). */
 int value_ip(const char *arg, rte_be32_t *v4, uint8_t v6[16], uint8_t *is_v6, char *err,
 		size_t errlen);

@@ -46,6 +46,7 @@ check_queue_map(const struct app_config *cfg, const char *command)
 static int
 check_ip_version(struct app_config *cfg, const char *command)
 {
+	const char *v6 = cfg->spec.ip6 ? "the underlay is" : "the inner addresses are";
 	unsigned int i, k = 0;
 
 	if (strcmp(command, "reflect") != 0 && cfg->src_ip6 != cfg->spec.ip6) {
@@ -53,7 +54,12 @@ check_ip_version(struct app_config *cfg, const char *command)
 				command);
 		return -1;
 	}
-	if (!cfg->spec.ip6)
+	if (strcmp(command, "reflect") != 0 && cfg->inner_src_ip6 != cfg->spec.inner_ip6) {
+		fprintf(stderr, "ovlperf %s: --inner-src-ip and --inner-dst-ip are of different IP versions: give both as IPv4 or both as IPv6 (e.g. --inner-src-ip 2001:db8:1::1 --inner-dst-ip 2001:db8:1::2)\n",
+				command);
+		return -1;
+	}
+	if (!cfg->spec.ip6 && !cfg->spec.inner_ip6)
 		return 0;
 	for (i = 0; i < cfg->n_encaps; i++) {
 		if (!cfg->encaps[i]->ipv4_only) {
@@ -61,19 +67,19 @@ check_ip_version(struct app_config *cfg, const char *command)
 			continue;
 		}
 		if (!cfg->encaps_all) {
-			fprintf(stderr, "ovlperf %s: --encap %s: %s is IPv4 in IPv4; IPv6 in IPv4 is protocol 41, not an encapsulation here yet: give IPv4 addresses or leave %s out\n",
-					command, cfg->encaps[i]->name, cfg->encaps[i]->name,
+			fprintf(stderr, "ovlperf %s: --encap %s: %s is IPv4 in IPv4 (IP-in-IP carries IPv4 only), but %s IPv6; IPv6 in IPv4 is protocol 41, not an encapsulation here yet: give IPv4 addresses or leave %s out\n",
+					command, cfg->encaps[i]->name, cfg->encaps[i]->name, v6,
 					cfg->encaps[i]->name);
 			return -1;
 		}
 	}
 	cfg->n_encaps = k;
 	if (cfg->tx_offloads != 0) {
-		fprintf(stderr, "ovlperf %s: --tx-offload cksum is IPv4 only: over IPv6 the outer UDP checksum is mandatory and covers what the port would change; leave it out\n",
+		fprintf(stderr, "ovlperf %s: --tx-offload cksum is IPv4 only: over IPv6 the UDP checksum is mandatory and covers what the port would change; leave it out\n",
 				command);
 		return -1;
 	}
-	if (cfg->allow.n != 0) {
+	if (cfg->allow.n != 0 && cfg->spec.ip6) {
 		fprintf(stderr, "ovlperf %s: --allow takes IPv4 prefixes, but the underlay is IPv6: leave --allow out or give an IPv4 --ip\n",
 				command);
 		return -1;

@@ -277,13 +277,15 @@ apply_dst_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 int
 apply_inner_src_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
-	return value_ipv4(arg, &cfg->spec.inner_src_ip, err, errlen);
+	return value_ip(arg, &cfg->spec.inner_src_ip, cfg->spec.inner_src_ip6, &cfg->inner_src_ip6,
+			err, errlen);
 }
 
 int
 apply_inner_dst_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen)
 {
-	return value_ipv4(arg, &cfg->spec.inner_dst_ip, err, errlen);
+	return value_ip(arg, &cfg->spec.inner_dst_ip, cfg->spec.inner_dst_ip6, &cfg->spec.inner_ip6,
+			err, errlen);
 }
 
 int

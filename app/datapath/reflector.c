@@ -35,39 +35,53 @@ bad_source_ip(rte_be32_t be, rte_be32_t own)
 	return ((a - 1) >= UINT32_MAX - 1) | ((a >> 28) == 0xE) | ((a >> 24) == 127) | (be == own);
 }
 
-/* The outer IP header at ip is to our underlay address, of our IP version. */
+/* The IP header at ip (IPv6 when ip6) is to our address own (own6 when own_is_ip6). */
+static int
+to_us(const uint8_t *ip, int ip6, int own_is_ip6, rte_be32_t own, const uint8_t own6[16])
+{
+	if (!ip6)
+		return !own_is_ip6 && ((const struct rte_ipv4_hdr *)ip)->dst_addr == own;
+	return own_is_ip6 && memcmp(((const struct rte_ipv6_hdr *)ip)->dst_addr, own6, 16) == 0;
+}
+
+static int
+bad_source(const uint8_t *ip, int ip6, rte_be32_t own, const uint8_t own6[16])
+{
+	if (!ip6)
+		return bad_source_ip(((const struct rte_ipv4_hdr *)ip)->src_addr, own);
+	return ovl_ipv6_bad_source(((const struct rte_ipv6_hdr *)ip)->src_addr, own6);
+}
+
 static int
 outer_to_us(const struct reflector *r, const uint8_t *ip, int ip6)
 {
-	if (!ip6)
-		return !r->is_ip6 && ((const struct rte_ipv4_hdr *)ip)->dst_addr == r->ip;
-	return r->is_ip6 && memcmp(((const struct rte_ipv6_hdr *)ip)->dst_addr, r->ip6, 16) == 0;
+	return to_us(ip, ip6, r->is_ip6, r->ip, r->ip6);
 }
 
 static int
 outer_bad_source(const struct reflector *r, const uint8_t *ip, int ip6)
 {
-	if (!ip6)
-		return bad_source_ip(((const struct rte_ipv4_hdr *)ip)->src_addr, r->ip);
-	return ovl_ipv6_bad_source(((const struct rte_ipv6_hdr *)ip)->src_addr, r->ip6);
+	return bad_source(ip, ip6, r->ip, r->ip6);
 }
 
 /*
- * The address rules of an IPv6 frame, or of any frame to a reflector of an IPv6 address:
- * out of the IPv4 path. Returns 0 or a negative drop reason, in admit's order.
+ * The address rules of a frame with an IPv6 header, outer or inner, or of any frame to a
+ * reflector with an IPv6 address: out of the IPv4 path. Returns 0 or a negative drop reason,
+ * in admit's order.
  */
 static __rte_noinline int
 admit_ipv6(const struct reflector *r, const uint8_t *data, const struct ovl_layers *l)
 {
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)data;
-	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(data + l->inner_l3);
+	const uint8_t *inner = data + l->inner_l3;
+	int tunnel = l->l3 != l->inner_l3;
 
 	if ((!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac)) ||
 			!outer_to_us(r, data + l->l3, l->ip6) ||
-			(l->l3 != l->inner_l3 && inner->dst_addr != r->inner_ip))
+			(tunnel && !to_us(inner, l->inner_ip6, r->inner_is_ip6, r->inner_ip, r->inner_ip6)))
 		return -OVL_DROP_NOT_ADDRESSED;
 	if (!rte_is_unicast_ether_addr(&eth->src_addr) || outer_bad_source(r, data + l->l3, l->ip6) ||
-			(l->l3 != l->inner_l3 && bad_source_ip(inner->src_addr, r->inner_ip)))
+			(tunnel && bad_source(inner, l->inner_ip6, r->inner_ip, r->inner_ip6)))
 		return -OVL_DROP_BAD_SOURCE;
 	/* (The allow list holds IPv4 prefixes: with one, an IPv6 reflector is refused at start.) */
 	if (l->l4 != 0 && l->l4_proto == IPPROTO_ICMPV6 &&
@@ -89,7 +103,7 @@ admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint
 	const struct rte_ipv4_hdr *inner = (const struct rte_ipv4_hdr *)(data + l->inner_l3);
 	int rc;
 
-	if (unlikely(l->ip6 | r->is_ip6)) {
+	if (unlikely(l->ip6 | l->inner_ip6 | r->any_ip6)) {
 		rc = admit_ipv6(r, data, l);
 		if (rc < 0)
 			return rc;

@@ -54,6 +54,9 @@ struct reflector {
 	rte_be32_t ip, inner_ip;
 	uint8_t ip6[16];         /* the underlay address when is_ip6: then only IPv6 is answered */
 	uint8_t is_ip6;
+	uint8_t inner_ip6[16];   /* the inner address when inner_is_ip6: then only inner IPv6 is answered */
+	uint8_t inner_is_ip6;
+	uint8_t any_ip6;         /* is_ip6 | inner_is_ip6: the IPv6 rules apply to every frame */
 	int promiscuous;
 	int dwell;
 	struct ovl_allowlist allow;

@@ -13,15 +13,19 @@
 #include "encap_list.h"
 #include "frame.h"
 
-/* The smallest frame of e over IPv4 or IPv6 (ip6), 0 where e does not run over it. */
+/*
+ * The smallest frame of e over IPv4 or IPv6 (ip6), with an inner IPv4 or IPv6 packet
+ * (inner_ip6; raw has none), 0 where e does not carry them.
+ */
 static uint32_t
-smallest(const struct ovl_encap *e, enum ovl_probe_form form, int ip6)
+smallest(const struct ovl_encap *e, enum ovl_probe_form form, int ip6, int inner_ip6)
 {
 	struct ovl_frame_spec spec;
 
 	ovl_frame_spec_defaults(&spec, e);
 	spec.ip6 = (uint8_t)ip6;
-	if (ip6 && e->ipv4_only)
+	spec.inner_ip6 = (uint8_t)inner_ip6;
+	if ((ip6 || inner_ip6) && e->ipv4_only)
 		return 0;
 	if (form == OVL_PROBE_COMPACT)
 		return ovl_frame_min_size(&spec);
@@ -67,14 +71,15 @@ encap_json(const struct ovl_encap *e)
 				"multiple_of", (json_int_t)(a->multiple_of > 1 ? a->multiple_of : 1),
 				"optional", a->optional, "filter", a->filter, "help", a->help));
 	}
-	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:b, s:o, s:o, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:s, s:o}",
 			"name", e->name, "summary", e->summary,
 			"overhead", (int)e->overhead,
-			"min_frame", (int)smallest(e, OVL_PROBE_COMPACT, 0),
-			"min_frame_keyed", (int)smallest(e, OVL_PROBE_FULL, 0),
+			"min_frame", (int)smallest(e, OVL_PROBE_COMPACT, 0, 0),
+			"min_frame_keyed", (int)smallest(e, OVL_PROBE_FULL, 0, 0),
 			"overhead_ipv6", or_null(overhead_ipv6(e), e),
-			"min_frame_ipv6", or_null(smallest(e, OVL_PROBE_COMPACT, 1), e),
-			"min_frame_keyed_ipv6", or_null(smallest(e, OVL_PROBE_FULL, 1), e),
+			"min_frame_ipv6", or_null(smallest(e, OVL_PROBE_COMPACT, 1, 0), e),
+			"min_frame_keyed_ipv6", or_null(smallest(e, OVL_PROBE_FULL, 1, 0), e),
+			"min_frame_inner_ipv6", or_null(smallest(e, OVL_PROBE_COMPACT, 0, 1), e),
 			"inner_ethernet", e->inner_ethernet,
 			"ip_proto", e->ip_proto ? json_integer(e->ip_proto) : json_null(),
 			"udp_port", e->udp_port_param ? json_integer(ovl_encap_udp_port(e, &v)) : json_null(),
@@ -86,27 +91,29 @@ print_table(FILE *out)
 {
 	unsigned int i, p;
 
-	fprintf(out, "%-8s %8s %9s %9s %10s %9s  %s\n", "encap", "overhead", "smallest", "keyed",
-			"overhead6", "smallest6", "what");
+	fprintf(out, "%-8s %8s %9s %9s %10s %9s %7s  %s\n", "encap", "overhead", "smallest", "keyed",
+			"overhead6", "smallest6", "inner6", "what");
 	for (i = 0; ovl_encaps[i] != NULL; i++) {
 		const struct ovl_encap *e = ovl_encaps[i];
-		char o6[16] = "-", s6[16] = "-";
+		char o6[16] = "-", s6[16] = "-", i6[16] = "-";
 
 		if (!e->ipv4_only) {
 			snprintf(o6, sizeof(o6), "%u", overhead_ipv6(e));
-			snprintf(s6, sizeof(s6), "%u", smallest(e, OVL_PROBE_COMPACT, 1));
+			snprintf(s6, sizeof(s6), "%u", smallest(e, OVL_PROBE_COMPACT, 1, 0));
+			snprintf(i6, sizeof(i6), "%u", smallest(e, OVL_PROBE_COMPACT, 0, 1));
 		}
-		fprintf(out, "%-8s %8u %9u %9u %10s %9s  %s\n", e->name, e->overhead,
-				smallest(e, OVL_PROBE_COMPACT, 0), smallest(e, OVL_PROBE_FULL, 0), o6, s6,
-				e->summary);
-		fprintf(out, "%-8s %49s  flows differ in %s\n", "", "", e->flows);
+		fprintf(out, "%-8s %8u %9u %9u %10s %9s %7s  %s\n", e->name, e->overhead,
+				smallest(e, OVL_PROBE_COMPACT, 0, 0), smallest(e, OVL_PROBE_FULL, 0, 0), o6, s6,
+				i6, e->summary);
+		fprintf(out, "%-8s %57s  flows differ in %s\n", "", "", e->flows);
 		for (p = 0; p < ovl_encap_param_count(e); p++)
-			fprintf(out, "%-8s %49s  --%s %s: %s\n", "", "", e->params[p].option,
+			fprintf(out, "%-8s %57s  --%s %s: %s\n", "", "", e->params[p].option,
 					e->params[p].metavar, e->params[p].help);
 	}
 	fprintf(out, "overhead: bytes from the outer IPv4 header to the inner one, with the defaults;\n"
 			"smallest: frame with FCS holding a 46-byte inner packet (keyed: the full probe);\n"
-			"overhead6, smallest6: the same over an IPv6 underlay (raw: its probe is IPv6; -: IPv4 only)\n");
+			"overhead6, smallest6: the same over an IPv6 underlay (raw: its probe is IPv6; -: IPv4 only);\n"
+			"inner6: the smallest frame over IPv4 with a 66-byte inner IPv6 packet (raw has no inner packet)\n");
 }
 
 int

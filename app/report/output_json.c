@@ -69,13 +69,27 @@ addr(rte_be32_t a, char *buf)
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
+/* An address of either version, as text. */
+static const char *
+ip_text(int ip6, rte_be32_t v4, const uint8_t v6[16], char *buf)
+{
+	if (ip6)
+		return inet_ntop(AF_INET6, v6, buf, INET6_ADDRSTRLEN);
+	return addr(v4, buf);
+}
+
 /* The spec's outer address (IPv6 where the underlay is). */
 static const char *
 outer_addr(const struct ovl_frame_spec *s, int dst, char *buf)
 {
-	if (s->ip6)
-		return inet_ntop(AF_INET6, dst ? s->dst_ip6 : s->src_ip6, buf, INET6_ADDRSTRLEN);
-	return addr(dst ? s->dst_ip : s->src_ip, buf);
+	return ip_text(s->ip6, dst ? s->dst_ip : s->src_ip, dst ? s->dst_ip6 : s->src_ip6, buf);
+}
+
+static const char *
+inner_addr(const struct ovl_frame_spec *s, int dst, char *buf)
+{
+	return ip_text(s->inner_ip6, dst ? s->inner_dst_ip : s->inner_src_ip,
+			dst ? s->inner_dst_ip6 : s->inner_src_ip6, buf);
 }
 
 static const char *rate_units[] = {
@@ -121,8 +135,8 @@ config_object(const struct app_config *cfg)
 		"ip_version", s->ip6 ? 6 : 4,
 		"src_ip", outer_addr(s, 0, a[0]),
 		"dst_ip", outer_addr(s, 1, a[1]),
-		"inner_src_ip", addr(s->inner_src_ip, a[2]),
-		"inner_dst_ip", addr(s->inner_dst_ip, a[3]),
+		"inner_src_ip", inner_addr(s, 0, a[2]),
+		"inner_dst_ip", inner_addr(s, 1, a[3]),
 		"src_port", (int)s->src_port,
 		"dst_port", (int)s->dst_port,
 		"session", (json_int_t)cfg->probe.session,
@@ -132,6 +146,7 @@ config_object(const struct app_config *cfg)
 	if (config != NULL) {
 		json_object_set_new(config, "mix", output_json_mix(cfg));
 		json_object_set_new(config, "idle_sleep_us", json_integer(cfg->idle_sleep_us));
+		json_object_set_new(config, "inner_ip_version", json_integer(s->inner_ip6 ? 6 : 4));
 	}
 	for (k = 0; config != NULL && k < n_opts; k++) {
 		char key[64];
@@ -285,6 +300,9 @@ stream_object(const struct stream_result *s)
 		json_object_set_new(o, "queue", json_integer(st->queue));
 		if (st->name != NULL)
 			json_object_set_new(o, "name", json_string(st->name));
+		/* The probe's IP version: the inner packet's, or raw's own (the underlay's). */
+		json_object_set_new(o, "inner_ip_version",
+				json_integer(ovl_frame_spec_probe_ip6(&st->spec) ? 6 : 4));
 		json_object_set_new(o, "latency_histogram", histogram_object(s->rtt));
 		json_object_set_new(o, "pacing_given_up_s", json_real(s->pacing_given_up_s));
 		json_object_set_new(o, "mean_frame_size", json_real(st->wire_mean / st->n_frames));

@@ -74,9 +74,10 @@ streams_table(FILE *out, const struct run_result *r)
 		snprintf(line, sizeof(line), "%.0f Gbit/s (%s)", r->line_rate_bps / 1e9, r->line_rate_source);
 	else
 		snprintf(line, sizeof(line), "unknown");
-	fprintf(out, "\novlperf %s: %.2f s measured%s, line rate %s, underlay IPv%d\n",
+	fprintf(out, "\novlperf %s: %.2f s measured%s, line rate %s, underlay IPv%d, inner IPv%d\n",
 			r->command, r->seconds, r->partial ? " (PARTIAL: stopped early)" : "", line,
-			r->n_streams != 0 && r->streams[0].stream->spec.ip6 ? 6 : 4);
+			r->n_streams != 0 && r->streams[0].stream->spec.ip6 ? 6 : 4,
+			r->n_streams != 0 && r->streams[0].stream->spec.inner_ip6 ? 6 : 4);
 	if (r->timestamps.nic)
 		fprintf(out, "round trip: TX stamped by the TSC, RX by the NIC's clock (within %.0f ns)",
 				r->timestamps.error_budget_ns);

@@ -35,6 +35,7 @@ stream_stats(struct rte_tel_data *d, const struct stream_result *sr, unsigned in
 	if (sr->stream->name != NULL)
 		rte_tel_data_add_dict_string(s, "name", sr->stream->name);
 	rte_tel_data_add_dict_u64(s, "ip_version", sr->stream->spec.ip6 ? 6 : 4);
+	rte_tel_data_add_dict_u64(s, "inner_ip_version", ovl_frame_spec_probe_ip6(&sr->stream->spec) ? 6 : 4);
 	rte_tel_data_add_dict_u64(s, "queue", sr->stream->queue);
 	rte_tel_data_add_dict_u64(s, "tx_packets", sr->tx_datagrams);
 	rte_tel_data_add_dict_u64(s, "rx_packets", sr->rx_datagrams);

@@ -219,6 +219,9 @@ run_reflectors_setup(struct run *run, uint32_t mask)
 		r->is_ip6 = cfg->spec.ip6;
 		memcpy(r->ip6, cfg->spec.dst_ip6, sizeof(r->ip6));
 		r->inner_ip = cfg->spec.inner_dst_ip;
+		r->inner_is_ip6 = cfg->spec.inner_ip6;
+		memcpy(r->inner_ip6, cfg->spec.inner_dst_ip6, sizeof(r->inner_ip6));
+		r->any_ip6 = r->is_ip6 | r->inner_is_ip6;
 		r->jumbo = run->jumbo[run->n_ports - 1];
 		if (reflector_configure(r, cfg) < 0) {
 			fprintf(stderr, "ovlperf %s: out of memory for the replay window\n", run->command);

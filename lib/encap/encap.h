@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * An encapsulation: how an inner IPv4 packet is carried over the IPv4 or IPv6 underlay.
+ * An encapsulation: how an inner IPv4 or IPv6 packet is carried over the IPv4 or IPv6 underlay.
  *
  * Every encapsulation is one file in lib/encap/ ending in a const struct ovl_encap, one line in
  * encap/table.c and one in lib/meson.build. The descriptor holds everything that differs

@@ -45,7 +45,7 @@ flannel_turnaround(uint8_t *frame, const struct ovl_layers *l)
 
 const struct ovl_encap ovl_encap_flannel = {
 	.name = "flannel",
-	.summary = "Eth / IPv4 or IPv6 / UDP 8285 / inner IPv4: flannel's UDP backend",
+	.summary = "Eth / IPv4 or IPv6 / UDP 8285 / inner IPv4 or IPv6: flannel's UDP backend",
 	.flows = "inner UDP source ports",
 	.overhead = OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN,
 	.ip_proto = IPPROTO_UDP,

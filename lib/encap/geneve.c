@@ -129,7 +129,7 @@ geneve_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
 
 const struct ovl_encap ovl_encap_geneve = {
 	.name = "geneve",
-	.summary = "Eth / IPv4 or IPv6 / UDP 6081 / GENEVE / Eth / inner IPv4: OVN-Kubernetes, Antrea",
+	.summary = "Eth / IPv4 or IPv6 / UDP 6081 / GENEVE / Eth / inner IPv4 or IPv6: OVN-Kubernetes, Antrea",
 	.flows = "inner UDP source ports (and with them the outer UDP source port)",
 	.overhead = OVL_IPV4_HDR_LEN + OVL_UDP_HDR_LEN + GENEVE_HDR_LEN + RTE_ETHER_HDR_LEN,
 	.overhead_of = geneve_overhead,

@@ -112,7 +112,7 @@ gretap_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
 
 const struct ovl_encap ovl_encap_gretap = {
 	.name = "gretap",
-	.summary = "Eth / IPv4 or IPv6 (protocol 47) / GRE 0x6558 / Eth / inner IPv4: Linux gretap, Antrea GRE",
+	.summary = "Eth / IPv4 or IPv6 (protocol 47) / GRE 0x6558 / Eth / inner IPv4 or IPv6: Linux gretap, Antrea GRE",
 	.flows = "inner UDP source ports",
 	.overhead = OVL_IPV4_HDR_LEN + GRE_HDR_LEN + RTE_ETHER_HDR_LEN,
 	.overhead_of = gretap_overhead,

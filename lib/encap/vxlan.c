@@ -73,7 +73,7 @@ vxlan_describe(FILE *out, const uint8_t *frame, const struct ovl_layers *l)
 
 const struct ovl_encap ovl_encap_vxlan = {
 	.name = "vxlan",
-	.summary = "Eth / IPv4 or IPv6 / UDP 4789 / VXLAN / Eth / inner IPv4: Docker overlay, flannel vxlan, Calico VXLAN",
+	.summary = "Eth / IPv4 or IPv6 / UDP 4789 / VXLAN / Eth / inner IPv4 or IPv6: Docker overlay, flannel vxlan, Calico VXLAN",
 	.flows = "inner UDP source ports (and with them the outer UDP source port)",
 	.overhead = VXLAN_INNER_OFF + RTE_ETHER_HDR_LEN,
 	.ip_proto = IPPROTO_UDP,

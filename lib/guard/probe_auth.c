@@ -79,7 +79,7 @@ ovl_probe_tag(const struct ovl_key *key, const uint8_t *frame, const struct ovl_
 	memcpy(w, &p->seq, 8), w += 8;
 	memcpy(w, &p->tx_ts, 8), w += 8;
 	w = ip_addresses(w, frame + l->l3, l->ip6);
-	w = ip_addresses(w, frame + l->inner_l3, l->ip6 && l->inner_l3 == l->l3);
+	w = ip_addresses(w, frame + l->inner_l3, l->inner_ip6);
 	memcpy(w, ports, 4), w += 4;
 	crypto_shorthash_siphashx24(tag, in, (unsigned long long)(w - in), key->bytes);
 }

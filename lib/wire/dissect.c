@@ -133,8 +133,8 @@ ovl_frame_dump(FILE *out, const uint8_t *frame, uint32_t len, const struct ovl_r
 	if (l.inner_l2 != 0)
 		print_ether(out, "Ethernet", (const struct rte_ether_hdr *)(frame + l.inner_l2));
 	if (l.inner_l3 != 0 && rc > -OVL_DROP_TRUNC_INNER_IP)
-		print_ip(out, l.l3 != l.inner_l3 ? "inner IPv4" : l.ip6 ? "IPv6" : "IPv4",
-				frame + l.inner_l3);
+		print_ip(out, l.l3 == l.inner_l3 ? (l.ip6 ? "IPv6" : "IPv4")
+				: l.inner_ip6 ? "inner IPv6" : "inner IPv4", frame + l.inner_l3);
 	if (l.l4 != 0 && l.l4_proto == IPPROTO_UDP)
 		print_udp(out, "UDP", frame + l.inner_l3, (const struct rte_udp_hdr *)(frame + l.l4),
 				rc >= 0);

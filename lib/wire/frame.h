@@ -49,8 +49,10 @@ struct ovl_frame_spec {
 	uint8_t ip6;                           /* the outer header is IPv6, with these addresses */
 	uint8_t src_ip6[16], dst_ip6[16];
 	rte_be32_t inner_src_ip, inner_dst_ip;
+	uint8_t inner_ip6;                     /* the inner packet is IPv6, with these addresses */
+	uint8_t inner_src_ip6[16], inner_dst_ip6[16];
 	uint16_t src_port, dst_port;           /* inner UDP; ICMP echo uses src_port as identifier */
-	uint8_t inner_proto;                   /* IPPROTO_UDP or IPPROTO_ICMP */
+	uint8_t inner_proto;                   /* IPPROTO_UDP or IPPROTO_ICMP (ICMPv6 in IPv6) */
 	uint16_t vlan;                         /* 0: untagged, else VLAN ID 1..4094 */
 	uint8_t ttl, inner_ttl;
 	struct ovl_encap_values tunnel;        /* the encapsulation's parameters (ports, VNI, key) */
@@ -88,7 +90,8 @@ struct ovl_layers {
 	uint8_t ip6;           /* the outer header is IPv6 (raw: so is the probe's) */
 	uint16_t tunnel;       /* outer UDP header, when the tunnel has one */
 	uint16_t inner_l2;     /* inner Ethernet, in tunnels that carry it */
-	uint16_t inner_l3;     /* inner IPv4 (raw: equals l3) */
+	uint16_t inner_l3;     /* inner IPv4 or IPv6 (raw: equals l3) */
+	uint8_t inner_ip6;     /* the header at inner_l3 is IPv6 (raw over IPv6 too) */
 	uint16_t inner_end;    /* end of the inner IP packet */
 	uint16_t l4;           /* inner UDP or ICMP header */
 	uint8_t l4_proto;
@@ -117,7 +120,12 @@ void ovl_frame_spec_encap(struct ovl_frame_spec *spec, const struct ovl_encap *e
 uint16_t ovl_frame_spec_overhead(const struct ovl_frame_spec *spec);
 /* The outer IP header's length: 20, 40 over IPv6, 0 for raw (the probe's own header). */
 uint16_t ovl_frame_spec_outer_ip_len(const struct ovl_frame_spec *spec);
-/* The inner IP and transport headers' length: 28, or 48 for raw over IPv6. */
+/*
+ * Whether the probe's IP header is IPv6: the inner one's version, or raw's (which carries no
+ * inner packet and ignores the inner addresses) the underlay's.
+ */
+int ovl_frame_spec_probe_ip6(const struct ovl_frame_spec *spec);
+/* The probe's IP and transport headers' length: 28, or 48 over IPv6 (inner, or raw's outer). */
 uint16_t ovl_frame_spec_inner_hdr_len(const struct ovl_frame_spec *spec);
 
 /* Every encapsulation expected, each with its defaults, no filter. */
@@ -146,7 +154,7 @@ int ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout 
 		char *err, size_t errlen);
 
 /*
- * Writes the inner IP packet (IPv4, UDP or ICMP echo, probe, fill) of lay->inner_len bytes
+ * Writes the inner IP packet (IPv4 or IPv6, UDP or ICMP echo, probe, fill) of lay->inner_len bytes
  * at ip, with its checksums.
  */
 void ovl_inner_build(uint8_t *ip, const struct ovl_frame_spec *spec,
@@ -188,7 +196,7 @@ int ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cf
  * that matches none is parsed whole and becomes a shape, replacing the oldest.
  * One per lcore; zero it to start empty.
  */
-#define OVL_PARSE_MEMO_WORDS 16 /* headers up to 128 bytes */
+#define OVL_PARSE_MEMO_WORDS 20 /* headers up to 160 bytes: IPv6 inside and outside VXLAN take 132 */
 #define OVL_PARSE_SHAPES 8
 struct ovl_parse_shape {
 	uint32_t len;          /* 0: empty */
@@ -210,7 +218,7 @@ int ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
 		const struct ovl_rx_config *cfg, struct ovl_layers *l);
 
 /*
- * Parses the inner IPv4 packet at l->inner_l3 up to l->inner_end: header checks, transport,
+ * Parses the inner IPv4 or IPv6 packet at l->inner_l3 up to l->inner_end: header checks, transport,
  * probe. Used by ovl_parse, and on a reassembled packet (with inner_l3 = 0).
  */
 int ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l);

@@ -11,16 +11,17 @@
 #include "headers.h"
 
 /*
- * The IP header of the packet that carries the probe: an inner IPv4 one, or with no tunnel
- * headers (raw) the underlay's own, IPv4 or IPv6. Returns its length.
+ * The IP header of the packet that carries the probe: the inner one, IPv4 or IPv6, or with no
+ * tunnel headers (raw) the underlay's own. Returns its length.
  */
 static uint16_t
 probe_ip_write(uint8_t *ip, const struct ovl_frame_spec *spec, const struct ovl_frame_layout *lay)
 {
 	int raw = spec->encap->ip_proto == 0;
 
-	if (raw && spec->ip6) {
-		ovl_ipv6_write((struct rte_ipv6_hdr *)ip, spec->src_ip6, spec->dst_ip6,
+	if (ovl_frame_spec_probe_ip6(spec)) {
+		ovl_ipv6_write((struct rte_ipv6_hdr *)ip, raw ? spec->src_ip6 : spec->inner_src_ip6,
+				raw ? spec->dst_ip6 : spec->inner_dst_ip6,
 				spec->inner_proto == IPPROTO_ICMP ? IPPROTO_ICMPV6 : spec->inner_proto,
 				(uint16_t)(lay->inner_len - OVL_IPV6_HDR_LEN), spec->inner_ttl);
 		return OVL_IPV6_HDR_LEN;

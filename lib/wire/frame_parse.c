@@ -113,7 +113,7 @@ ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
 		off += OVL_VLAN_LEN;
 	}
 	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
-		rc = ovl_ipv6_check(frame, off, (uint16_t)len, &end);
+		rc = ovl_ipv6_check(frame, off, (uint16_t)len, 0, &end);
 		if (rc < 0)
 			return rc;
 		l->ip6 = 1;
@@ -206,8 +206,21 @@ ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
 	int rc;
 
 	/* Without a tunnel over IPv6 the probe's header is the outer one, checked already. */
-	if (l->ip6 && l->inner_l3 == l->l3)
+	if (l->ip6 && l->inner_l3 == l->l3) {
+		l->inner_ip6 = 1;
 		return parse_transport(buf, l, l->l3_proto, l->l3_payload, l->l3_end, &echo_types[1]);
+	}
+	/* A tunnel without inner Ethernet (flannel) says the version by the header's own. */
+	if (l->inner_l2 == 0)
+		l->inner_ip6 = l->inner_l3 < l->inner_end && (buf[l->inner_l3] >> 4) == 6;
+	if (l->inner_ip6) {
+		rc = ovl_ipv6_check(buf, l->inner_l3, l->inner_end, 1, &end);
+		if (rc < 0)
+			return rc;
+		l->inner_end = end;
+		return parse_transport(buf, l, ((const struct rte_ipv6_hdr *)(buf + l->inner_l3))->proto,
+				l->inner_l3 + OVL_IPV6_HDR_LEN, end, &echo_types[1]);
+	}
 	rc = ovl_ipv4_check(buf, l->inner_l3, l->inner_end, OVL_DROP_TRUNC_INNER_IP, &end);
 	if (rc < 0)
 		return rc;
@@ -226,15 +239,12 @@ ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
 	uint8_t *l4 = frame + l->l4;
 
 	ovl_swap_ether((struct rte_ether_hdr *)frame);
-	/* Over IPv6 the outer header (raw: the only one) is IPv6; a tunnel's inner one IPv4. */
-	if (unlikely(l->ip6))
-		ovl_swap_ipv6((struct rte_ipv6_hdr *)(frame + l->l3));
-	else if (l->l3 != l->inner_l3)
-		ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->l3));
+	/* raw's probe header is the outer one: swapped once, as the inner one below. */
+	if (l->l3 != l->inner_l3)
+		ovl_swap_ip(frame + l->l3);
 	if (l->encap->turnaround != NULL)
 		l->encap->turnaround(frame, l);
-	if (!l->ip6 || l->l3 != l->inner_l3)
-		ovl_swap_ipv4((struct rte_ipv4_hdr *)(frame + l->inner_l3));
+	ovl_swap_ip(frame + l->inner_l3);
 	/* A fragment is turned around without its transport header, which only the first has. */
 	if (l->l4 == 0)
 		return;
@@ -262,7 +272,7 @@ ovl_frame_verify_ip_cksums(const uint8_t *frame, const struct ovl_layers *l)
 	/* IPv6 has no header checksum. */
 	if (l->l3 != l->inner_l3 && !l->ip6 && rte_raw_cksum(outer, OVL_IPV4_HDR_LEN) != 0xFFFF)
 		bad++;
-	if (!(l->ip6 && l->l3 == l->inner_l3) && rte_raw_cksum(inner, OVL_IPV4_HDR_LEN) != 0xFFFF)
+	if (!l->inner_ip6 && rte_raw_cksum(inner, OVL_IPV4_HDR_LEN) != 0xFFFF)
 		bad++;
 	return -bad;
 }

@@ -81,10 +81,16 @@ ovl_frame_spec_outer_ip_len(const struct ovl_frame_spec *spec)
 	return spec->ip6 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN;
 }
 
+int
+ovl_frame_spec_probe_ip6(const struct ovl_frame_spec *spec)
+{
+	return is_raw(spec) ? spec->ip6 : spec->inner_ip6;
+}
+
 uint16_t
 ovl_frame_spec_inner_hdr_len(const struct ovl_frame_spec *spec)
 {
-	return OVL_INNER_HDR_LEN + (spec->ip6 && is_raw(spec) ? OVL_IPV6_EXTRA : 0);
+	return OVL_INNER_HDR_LEN + (ovl_frame_spec_probe_ip6(spec) ? OVL_IPV6_EXTRA : 0);
 }
 
 void
@@ -195,7 +201,7 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	uint16_t hdr_len = ovl_frame_spec_inner_hdr_len(spec);
 
 	memset(lay, 0, sizeof(*lay));
-	if (spec->ip6 && spec->encap->ipv4_only) {
+	if ((spec->ip6 || spec->inner_ip6) && spec->encap->ipv4_only) {
 		snprintf(err, errlen,
 			"%s is IPv4 in IPv4; IPv6 in IPv4 is protocol 41, not an encapsulation here yet: give IPv4 addresses or another encapsulation",
 			name);
@@ -264,8 +270,8 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	if (inner > lay->tunnel_mtu) {
 		if (hdr_len != OVL_INNER_HDR_LEN) {
 			snprintf(err, errlen,
-				"raw over IPv6 is not fragmented (no fragment header yet): inner size %u exceeds MTU %u; give at most inner size %u",
-				inner, mtu, lay->tunnel_mtu);
+				"an IPv6 probe packet is not fragmented (no fragment header yet): inner size %u exceeds the %s tunnel MTU %u; give at most inner size %u",
+				inner, name, lay->tunnel_mtu, lay->tunnel_mtu);
 			return -EINVAL;
 		}
 		lay->n_frames = count_fragments(inner, lay->tunnel_mtu);

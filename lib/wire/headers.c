@@ -136,21 +136,29 @@ ipv6_ext_header(uint8_t next)
 	}
 }
 
+/* ovl_ipv6_check's reasons: truncated, version, payload length, extension header. */
+static const int ipv6_reasons[2][4] = {
+	{ OVL_DROP_TRUNC_IP, OVL_DROP_IP_VERSION, OVL_DROP_IP_TOTAL_LEN, OVL_DROP_IP6_EXT_HDR },
+	{ OVL_DROP_TRUNC_INNER_IP, OVL_DROP_INNER_IP_VERSION, OVL_DROP_INNER_IP_TOTAL_LEN,
+		OVL_DROP_INNER_IP6_EXT_HDR },
+};
+
 int
-ovl_ipv6_check(const uint8_t *frame, uint16_t off, uint16_t end, uint16_t *ip_end)
+ovl_ipv6_check(const uint8_t *frame, uint16_t off, uint16_t end, int inner, uint16_t *ip_end)
 {
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(frame + off);
+	const int *reason = ipv6_reasons[inner != 0];
 	uint32_t total;
 
 	if ((uint32_t)off + OVL_IPV6_HDR_LEN > end)
-		return -OVL_DROP_TRUNC_IP;
+		return -reason[0];
 	if ((frame[off] >> 4) != 6)
-		return -OVL_DROP_IP_VERSION;
+		return -reason[1];
 	total = (uint32_t)OVL_IPV6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
 	if ((uint32_t)off + total > end)
-		return -OVL_DROP_IP_TOTAL_LEN;
+		return -reason[2];
 	if (ipv6_ext_header(ip->proto))
-		return -OVL_DROP_IP6_EXT_HDR;
+		return -reason[3];
 	*ip_end = (uint16_t)(off + total);
 	return 0;
 }
@@ -180,14 +188,25 @@ ovl_udp_tunnel_find(const uint8_t *frame, rte_be16_t port, struct ovl_layers *l)
 	return 0;
 }
 
+/* An IPv6 address folded to 32 bits for the flow hash: its four words added. */
+static uint32_t
+fold_ipv6(const uint8_t a[16])
+{
+	uint32_t w[4];
+
+	memcpy(w, a, sizeof(w));
+	return rte_be_to_cpu_32(w[0]) + rte_be_to_cpu_32(w[1]) + rte_be_to_cpu_32(w[2]) +
+		rte_be_to_cpu_32(w[3]);
+}
+
 uint16_t
 ovl_tunnel_src_port(const struct ovl_frame_spec *spec)
 {
 	uint16_t sport = spec->src_port;
 	uint16_t dport = spec->inner_proto == IPPROTO_UDP ? spec->dst_port : 0;
 	uint32_t tuple[3] = {
-		rte_be_to_cpu_32(spec->inner_src_ip),
-		rte_be_to_cpu_32(spec->inner_dst_ip),
+		spec->inner_ip6 ? fold_ipv6(spec->inner_src_ip6) : rte_be_to_cpu_32(spec->inner_src_ip),
+		spec->inner_ip6 ? fold_ipv6(spec->inner_dst_ip6) : rte_be_to_cpu_32(spec->inner_dst_ip),
 		(uint32_t)sport << 16 | dport,
 	};
 
@@ -199,7 +218,7 @@ ovl_inner_ether_write(struct rte_ether_hdr *eth, const struct ovl_frame_spec *sp
 {
 	eth->dst_addr = spec->inner_dst_mac;
 	eth->src_addr = spec->inner_src_mac;
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	eth->ether_type = rte_cpu_to_be_16(spec->inner_ip6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4);
 }
 
 int
@@ -211,7 +230,8 @@ ovl_inner_ether_find(const uint8_t *frame, uint16_t off, struct ovl_layers *l)
 		return -OVL_DROP_TRUNC_INNER_ETH;
 	/* Set before the type check: an inner ARP is answered from here (neighbour.c). */
 	l->inner_l2 = off;
-	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+	l->inner_ip6 = eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && !l->inner_ip6)
 		return -OVL_DROP_INNER_NOT_IPV4;
 	l->inner_l3 = off + RTE_ETHER_HDR_LEN;
 	return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * IPv4 and UDP header work shared by the inner packet and every encapsulation: writing them,
+ * IP and UDP header work shared by the inner packet and every encapsulation: writing them,
  * checking received ones, and the VXLAN-style flow hash for outer source ports.
  */
 #ifndef OVL_HEADERS_H
@@ -62,9 +62,10 @@ int ovl_ipv4_check(const uint8_t *frame, uint16_t off, uint16_t end, int first_r
 
 /*
  * Checks the IPv6 header at frame + off, which may extend to end: returns 0 and sets *ip_end,
- * or a negative drop reason (truncated, version, payload length, an extension header).
+ * or a negative drop reason (truncated, version, payload length, an extension header), the
+ * outer header's or, when inner, the inner one's.
  */
-int ovl_ipv6_check(const uint8_t *frame, uint16_t off, uint16_t end, uint16_t *ip_end);
+int ovl_ipv6_check(const uint8_t *frame, uint16_t off, uint16_t end, int inner, uint16_t *ip_end);
 
 /*
  * For UDP tunnels: checks that the outer IP packet at l->l3 carries UDP to port, with a
@@ -80,9 +81,9 @@ int ovl_udp_tunnel_find(const uint8_t *frame, rte_be16_t port, struct ovl_layers
 uint16_t ovl_tunnel_src_port(const struct ovl_frame_spec *spec);
 
 /*
- * For tunnels that carry Ethernet: writes the inner Ethernet header (type IPv4) in front of
- * the inner packet; on receipt, finds it at off, sets l->inner_l2 and, when it carries IPv4,
- * l->inner_l3. Returns 0 or a negative drop reason.
+ * For tunnels that carry Ethernet: writes the inner Ethernet header (type IPv4 or IPv6) in
+ * front of the inner packet; on receipt, finds it at off, sets l->inner_l2 and, when it
+ * carries IPv4 or IPv6, l->inner_l3 and l->inner_ip6. Returns 0 or a negative drop reason.
  */
 void ovl_inner_ether_write(struct rte_ether_hdr *eth, const struct ovl_frame_spec *spec);
 int ovl_inner_ether_find(const uint8_t *frame, uint16_t off, struct ovl_layers *l);

@@ -68,6 +68,15 @@ ignore_ipv6(struct ovl_parse_shape *s, unsigned int ip)
 	ignore(s, ip + offsetof(struct rte_ipv6_hdr, src_addr), 32);
 }
 
+static void
+ignore_ip(struct ovl_parse_shape *s, unsigned int ip, int ip6)
+{
+	if (ip6)
+		ignore_ipv6(s, ip);
+	else
+		ignore_ipv4(s, ip);
+}
+
 /* The shape of a frame ovl_parse accepted whole (rc 0), with its layers. */
 static void
 shape_make(struct ovl_parse_shape *s, const uint8_t *frame, uint32_t len,
@@ -84,12 +93,9 @@ shape_make(struct ovl_parse_shape *s, const uint8_t *frame, uint32_t len,
 	ignore(s, 0, 2 * RTE_ETHER_ADDR_LEN);
 	if (l->vlan)
 		ignore(s, RTE_ETHER_HDR_LEN, 2); /* the TCI: copied into the layers, not decided on */
-	if (l->ip6)
-		ignore_ipv6(s, l->l3);
-	else
-		ignore_ipv4(s, l->l3);
+	ignore_ip(s, l->l3, l->ip6);
 	if (l->inner_l3 != l->l3)
-		ignore_ipv4(s, l->inner_l3);
+		ignore_ip(s, l->inner_l3, l->inner_ip6);
 	/* `varies` counts as over IPv4: what lies past the outer IP header starts at l3_payload. */
 	for (i = 0; i < OVL_ENCAP_FIELDS_MAX && e->varies[i].len != 0; i++)
 		ignore(s, (e->varies[i].off < OVL_IPV4_HDR_LEN ? l->l3

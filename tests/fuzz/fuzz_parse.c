@@ -102,7 +102,7 @@ outer_ip_len(const struct ovl_layers *l)
 static uint16_t
 inner_ip_len(const struct ovl_layers *l)
 {
-	return l->ip6 && l->inner_l3 == l->l3 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN;
+	return l->inner_ip6 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN;
 }
 
 /* The layers of a frame that parsed to 0 lie in order inside it. */
@@ -119,6 +119,8 @@ check_probe_layers(const struct ovl_layers *l, uint32_t len)
 	CHECK((uint32_t)l->l3 + outer <= l->l3_end && l->l3_end <= cap);
 	CHECK(l->l3_payload == l->l3 + outer);
 	CHECK(l->inner_l3 >= l->l3 && l->inner_l3 < l->l3_end);
+	/* raw's probe header is the outer one, of its version; a tunnel's says its own. */
+	CHECK(l->inner_l3 != l->l3 || l->inner_ip6 == l->ip6);
 	if (l->tunnel != 0) {
 		CHECK(l->tunnel == l->l3 + outer);
 		CHECK((uint32_t)l->tunnel + OVL_UDP_HDR_LEN <= l->inner_l3);
@@ -144,6 +146,7 @@ check_fragment_layers(const struct ovl_layers *l, uint32_t len)
 	uint32_t cap = len > UINT16_MAX ? UINT16_MAX : len;
 
 	CHECK(l->encap != NULL && l->fragment);
+	CHECK(!l->inner_ip6); /* an inner IPv6 packet is never fragmented (no fragment header) */
 	CHECK(l->l3 == RTE_ETHER_HDR_LEN + (l->vlan ? OVL_VLAN_LEN : 0));
 	CHECK((uint32_t)l->l3 + outer_ip_len(l) <= l->l3_end && l->l3_end <= cap);
 	CHECK(l->inner_l3 >= l->l3);
@@ -203,11 +206,13 @@ probe_frame(const uint8_t *buf, uint32_t len, const struct ovl_rx_config *cfg,
 	/* Checksums stay valid: as many bad ones after turning around as before. */
 	CHECK(ovl_frame_verify_cksums(copy, &again) == ovl_frame_verify_cksums(buf, l));
 	ovl_frame_turnaround(copy, &again);
-	if (memcmp(copy, buf, len) != 0 && l->l4_proto == IPPROTO_ICMP) {
+	if (memcmp(copy, buf, len) != 0 &&
+			(l->l4_proto == IPPROTO_ICMP || l->l4_proto == IPPROTO_ICMPV6)) {
 		/*
-		 * Known and reported: RFC 1624's equation 3 never yields 0xFFFF, so an ICMP checksum
-		 * field of 0xFFFF comes back as 0x0000, the other one's complement zero (the same
-		 * validity; a checksum computed over a probe is never 0xFFFF). Accept exactly that.
+		 * Known and reported: RFC 1624's equation 3 never yields 0xFFFF, so an ICMP (or
+		 * ICMPv6) checksum field of 0xFFFF comes back as 0x0000, the other one's complement
+		 * zero (the same validity; a checksum computed over a probe is never 0xFFFF).
+		 * Accept exactly that.
 		 */
 		uint16_t was, now;
 

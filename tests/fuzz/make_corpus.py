@@ -42,6 +42,10 @@ FRAME_RUNS = [
     ("keyed-icmp", ["--key", "@KEY@", "--inner-size", "120", "--inner-proto", "icmp"]),
     ("frag", ["--inner-size", "2000", "--mtu", "1000"]),
     ("nocsum", ["--outer-udp-csum", "zero"]),
+    ("inner6", ["--inner-src-ip", "2001:db8:1::1", "--inner-dst-ip", "2001:db8:1::2"]),
+    ("inner6-icmp", ["--inner-src-ip", "2001:db8:1::1", "--inner-dst-ip", "2001:db8:1::2",
+                     "--inner-proto", "icmp", "--inner-size", "140", "--src-ip", "2001:db8::1",
+                     "--dst-ip", "2001:db8::2"]),
 ]
 
 
@@ -192,6 +196,9 @@ OPTIONS = {
     "help": ["reflect", "--help"],
     "abbrev": ["frames", "--enc=@TUNNEL@", "--fra", "128"],
     "bad-allow": ["reflect", "--allow", "192.0.2.0/33"],
+    "frames-inner6": ["frames", "--inner-src-ip", "2001:db8:1::1", "--inner-dst-ip",
+                      "2001:db8:1::2", "--inner-proto", "icmp"],
+    "bad-inner-mixed": ["frames", "--inner-src-ip", "2001:db8:1::1"],
 }
 
 

@@ -618,7 +618,9 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
     for e in [e.name for e in CAT.tunnels() if e.inner_ethernet]:
         kind("%s-inner-ipv6" % e, lambda r, e=e: bytearray(b.wrap(
             e, bytes(IPv6(src="2001:db8::1", dst="2001:db8::2") / UDP() /
-                     Raw(payload(probe_bytes()))), inner_type=0x86DD)), D("inner-not-ipv4"))
+                     Raw(payload(probe_bytes()))), inner_type=0x86DD)),
+             # inner IPv6 is parsed; this reflector's inner address is IPv4
+             D("not-addressed"))
         kind("%s-inner-vlan-tag" % e, lambda r, e=e: bytearray(b.wrap(
             e, bytes(Dot1Q(vlan=5, type=0x0800) / inner_ip(PEER_INNER_IP, REFL_INNER_IP)),
             inner_type=0x8100)), D("inner-not-ipv4"))
@@ -723,10 +725,14 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
     # ---- inner header faults ----
     for i, e in enumerate(T):
         v = (0x65, 0x55)[i % 2]
+        # Without an inner EtherType (flannel) version 6 is read as IPv6: the IPv4 header's
+        # flags byte (0) is then its next header, hop-by-hop options.
+        why = "inner-ipv6-extension-header" if v == 0x65 and not CAT[e].inner_ethernet \
+            else "inner-ip-version"
         kind("inner-ip-version-%x-%s" % (v >> 4, e),
              lambda r, e=e, v=v: (lambda f, L: patch(f, L.inner_l3, bytes([v]),
                                                      ip_fix=L.inner_l3))(
-                 *(lambda f: (f, layers(f)))(b.probe(e))), D("inner-ip-version"))
+                 *(lambda f: (f, layers(f)))(b.probe(e))), D(why))
     kind("inner-ip-ihl-4", lambda r: (lambda f: patch(f, layers(f).inner_l3, b"\x44"))(
         b.probe(pick(r, T))), D("inner-ip-header-length"))
     for e in T:

@@ -222,15 +222,24 @@ def one_mode(tap, ws, ovlperf, manifest, in_pcap, mode):
                ) if w != g])
 
 
-def body(tap, ws):
-    ovlperf = OVLPERF
-    # 1. the port's MAC
+def port_mac(tap, ws, ovlperf):
+    """The net_pcap port's MAC, from a short reflector run on an empty capture (a TAP point);
+    None when the run failed."""
     empty = ws.path("empty.pcap")
     pcap.write(empty, [])
     r, doc, _ = reflector(ws, ovlperf, "probe-mac", empty, ["--duration", "0.2"])
     mac = doc.get("port", {}).get("mac") if doc else None
     if not tap.ok(r.rc == 0 and mac, "the net_pcap port's MAC from a short reflector run: %s"
                   % mac, r.diag()):
+        return None
+    return mac
+
+
+def body(tap, ws):
+    ovlperf = OVLPERF
+    # 1. the port's MAC
+    mac = port_mac(tap, ws, ovlperf)
+    if mac is None:
         return
     # 2. the capture
     cap = ws.path("capture")

@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from ovlkit import pcap  # noqa: E402
 from ovlkit.harness import main  # noqa: E402
 from ovlkit.ovlperf import frames as ovl_frames, path_from_argv  # noqa: E402
-from test_hostile import reflector  # noqa: E402
+from test_hostile import port_mac, reflector  # noqa: E402
 
 import logging  # noqa: E402
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
@@ -156,11 +156,8 @@ def check_adverts(tap, adverts, mac):
 
 
 def body(tap, ws):
-    empty = ws.path("empty.pcap")
-    pcap.write(empty, [])
-    r, doc, _ = reflector(ws, OVLPERF, "probe-mac", empty, ["--duration", "0.2"])
-    mac = doc.get("port", {}).get("mac") if doc else None
-    if not tap.ok(r.rc == 0 and mac, "the net_pcap port's MAC: %s" % mac, r.diag()):
+    mac = port_mac(tap, ws, OVLPERF)
+    if mac is None:
         return
     v6 = ["--src-ip", SRC, "--dst-ip", DST, "--dst-mac", mac, "--vni", "42"]
     names = []

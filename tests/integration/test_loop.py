@@ -32,7 +32,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit import catalogue, pcap  # noqa: E402
 from ovlkit.harness import check_ordered, load_json, loadavg, main  # noqa: E402
-from ovlkit.wire import decode, parse_probe  # noqa: E402
+import ipaddress  # noqa: E402
+from ovlkit.wire import decode, layers, parse_probe  # noqa: E402
 from ovlkit.ovlperf import path_from_argv  # noqa: E402
 
 OVLPERF = path_from_argv()
@@ -349,6 +350,67 @@ def ipv6(tap, ws):
                bad)
 
 
+def inner_ipv6(tap, ws):
+    """Inner IPv6 through every tunnel that carries it (raw beside them, which has no inner
+    packet), UDP and ICMPv6 echo, at the smallest frames: every probe answered, nothing
+    corrupted, the frames as large as frames --list says, the JSON's inner_ip_version 6 per
+    tunnel stream, and each captured tunnel frame's inner header IPv6 with the addresses given.
+    Then ICMPv6 over an IPv6 underlay, 128-byte inner packets stamped by the reflector."""
+    src, dst = "2001:db8:1::1", "2001:db8:1::2"
+    names = ["raw", "vxlan", "geneve", "gretap", "flannel"]
+    runs = (("udp", []), ("icmp", []),
+            ("icmp", ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2", "--inner-size", "128",
+                      "--dwell"]))
+    for k, (proto, extra) in enumerate(runs):
+        what = "inner IPv6 %s%s" % (proto, " over IPv6, stamped" if extra else "")
+        cap = ws.path("inner6-%d.pcap" % k)
+        r, doc, why = loop(ws, "inner6-%d" % k, [
+            "--encap", ",".join(names), "--inner-src-ip", src, "--inner-dst-ip", dst,
+            "--inner-proto", proto, "--rate", "10k", "--duration", "2", "--capture", cap,
+            "--capture-max", "1000"] + extra, tap)
+        if not ran(tap, "%s loop: exits 0 with a complete JSON result" % what, r, doc, why):
+            continue
+        streams, cfg = doc["streams"], doc["config"]
+        bad = [d for ok, d in map(no_loss, streams) if not ok]
+        bad += ["%s: corrupted %d" % (s["encap"], s["corrupted"]) for s in streams
+                if s["corrupted"]]
+        if [s["encap"] for s in streams] != names:
+            bad.append("streams %s" % [s["encap"] for s in streams])
+        for st in streams:
+            e = CAT[st["encap"]]
+            want = 6 if e.tunnel or extra else 4
+            if st.get("inner_ip_version") != want:
+                bad.append("%s: inner_ip_version %r, want %d" % (e.name, st.get("inner_ip_version"),
+                                                                want))
+            if not extra and st["frame_size"] != e.min_frame_inner_ipv6:
+                bad.append("%s: frame %d, frames --list says %d" % (e.name, st["frame_size"],
+                                                                   e.min_frame_inner_ipv6))
+        if (cfg.get("inner_ip_version"), cfg.get("inner_src_ip"), cfg.get("inner_dst_ip")) != \
+                (6, src, dst):
+            bad.append("config: inner_ip_version %r inner_src_ip %r inner_dst_ip %r" % (
+                cfg.get("inner_ip_version"), cfg.get("inner_src_ip"), cfg.get("inner_dst_ip")))
+        if extra and doc.get("reflector", {}).get("stamped", 0) <= 0:
+            bad.append("reflector stamped nothing")
+        addrs = {ipaddress.IPv6Address(src).packed, ipaddress.IPv6Address(dst).packed}
+        seen = 0
+        for raw in ([] if extra else pcap.frames(cap)):
+            L = layers(raw, CAT)
+            if not L.encap.tunnel:
+                continue
+            il3 = L.inner_l3
+            seen += 1
+            if raw[il3] >> 4 != 6 or {raw[il3 + 8:il3 + 24], raw[il3 + 24:il3 + 40]} != addrs:
+                bad.append("captured %s frame: inner header %s" % (L.encap.name,
+                                                                   raw[il3:il3 + 40].hex()))
+                break
+        if not extra and seen == 0:
+            bad.append("no tunnel frame captured")
+        tap.ok(not bad, "%s: %s every probe answered, nothing corrupted, JSON inner_ip_version "
+               "per stream%s" % (what, ", ".join(names),
+                                 "" if extra else ", smallest frames and captured inner "
+                                 "headers IPv6"), bad)
+
+
 def count(tap, ws):
     r, doc, why = loop(ws, "count", ["--encap", "all", "--count", "5000", "--rate", "100k"], tap)
     if not ran(tap, "loop --count 5000: exits 0 with a complete (not partial) JSON result",
@@ -459,6 +521,7 @@ def body(tap, ws):
     icmp(tap, ws)
     dwell(tap, ws)
     ipv6(tap, ws)
+    inner_ipv6(tap, ws)
     count(tap, ws)
     warmup(tap, ws)
     for e in CAT:

@@ -43,14 +43,7 @@ def tshark_fields(path, cat):
               "ipv6.nxt", "ipv6.hlim", "ipv6.src", "ipv6.dst", "udp.checksum",
               "udp.checksum.status", "icmpv6.type", "icmpv6.checksum.status", "vxlan.vni",
               "geneve.vni", "gre.proto", "ip.src", "ip.dst", "icmp.type"]
-    cmd = [ts.TSHARK, "-r", path, "-n", "-T", "fields", "-E", "occurrence=a",
-           "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-           "--disable-protocol", "hipercontracer", "-d", "udp.port==7000,data"] + \
-        ts.decode_as(cat) + sum([["-e", f] for f in fields], [])
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-    if r.returncode != 0:
-        raise RuntimeError("tshark: %s" % r.stderr.decode()[-300:])
-    return [dict(zip(fields, line.split("\t"))) for line in r.stdout.decode().splitlines()]
+    return ts.fields(path, cat, fields)
 
 
 def expected_protocols(e, vlan, proto):

@@ -13,6 +13,10 @@ solicitation answered by B's kernel), and B finds the sender's: it learns it fro
 solicitation's source LLA option (STALE), and, told to probe after one second instead of five
 (delay_first_probe_time), asks the sender by a unicast solicitation mid-run, which the sender
 answers (its ndp_answered counts it), so B's entry ends REACHABLE, never PERMANENT.
+
+Inner IPv6: vx0 also holds 2001:db8:1::2, and ICMPv6 echo requests inside the tunnel must all
+come back as replies. ovlperf answers no neighbour discovery inside the tunnel yet, so B's
+kernel is given the sender's inner MAC for 2001:db8:1::1 (the one static entry, inner only).
 """
 import json
 import os
@@ -27,6 +31,8 @@ from ovlkit.tap import Tap  # noqa: E402
 
 SRC6, DST6 = "2001:db8::1", "2001:db8::2"
 INNER_MAC_B = "02:00:00:00:01:22"
+INNER_SRC6, INNER_DST6 = "2001:db8:1::1", "2001:db8:1::2"
+INNER_MAC_A = "02:00:00:00:01:01"  # the sender's default inner source MAC
 RATE, DURATION = 2000, 2
 
 
@@ -41,7 +47,12 @@ def b_setup(v):
          DST6, "remote", SRC6, "dev", v.if_b],
         ["ip", "link", "set", "vx0", "address", INNER_MAC_B],
         ["ip", "addr", "add", "198.51.100.2/24", "dev", "vx0"],
+        ["ip", "addr", "add", INNER_DST6 + "/64", "dev", "vx0", "nodad"],
         ["ip", "link", "set", "vx0", "up"],
+        # ovlperf answers no neighbour discovery inside the tunnel yet: B's kernel is told the
+        # sender's inner MAC for its inner IPv6 address (the underlay's stays learnt by NDP).
+        ["ip", "-6", "neigh", "replace", INNER_SRC6, "lladdr", INNER_MAC_A, "dev", "vx0",
+         "nud", "permanent"],
     ]
     for s in steps:
         p = subprocess.run(v.in_b(s), capture_output=True, text=True, timeout=30)
@@ -132,6 +143,22 @@ def main():
             tap.ok(z["tx"]["packets"] > 0 and z["rx"]["packets"] == 0,
                    "with a zero outer UDP checksum the kernel answers none (noudp6zerocsumrx)",
                    "tx %d rx %d" % (z["tx"]["packets"], z["rx"]["packets"]))
+        # Inner IPv6: ICMPv6 echo requests (128) inside VXLAN over IPv6, answered by B's
+        # kernel with replies (129) whose ICMPv6 checksum it computed over the pseudo-header.
+        res = send(tap, v, ovlperf, ["--inner-src-ip", INNER_SRC6, "--inner-dst-ip", INNER_DST6,
+                                     "--inner-dst-mac", INNER_MAC_B],
+                   "send with inner IPv6 (ICMPv6 echo) exited 0")
+        if res is not None:
+            s6 = res["streams"][0]
+            tx, rx = s6["tx"]["packets"], s6["rx"]["packets"]
+            tap.ok(tx >= RATE * DURATION * 3 // 4 and rx == tx and s6["lost"] == 0 and
+                   s6["corrupted"] == 0 and s6.get("inner_ip_version") == 6 and
+                   s6["frame_size"] == 154,
+                   "the kernel's VXLAN over IPv6 answered every inner ICMPv6 echo (154-byte "
+                   "frames, replies' checksums checked)",
+                   ["tx %d rx %d lost %d corrupted %d inner_ip_version %r frame %d" % (
+                       tx, rx, s6["lost"], s6["corrupted"], s6.get("inner_ip_version"),
+                       s6["frame_size"]), vx0_errors(v)])
     finally:
         problems = v.down()
         tap.ok(not problems, "namespaces removed", problems)

@@ -434,7 +434,7 @@ test_geneve_truncation_in_header_and_options(void **state)
 static void
 test_geneve_inner_ethertype_not_ipv4(void **state)
 {
-	static const uint16_t types[] = { 0x0806, 0x86DD, 0x8100, 0x0000, 0x0008, 0xFFFF };
+	static const uint16_t types[] = { 0x0806, 0x8100, 0x0000, 0x0008, 0xFFFF };
 	static const uint8_t inner_src[RTE_ETHER_ADDR_LEN] = { 0x02, 0, 0, 0, 0x01, 0x01 };
 	const struct ovl_encap *e = geneve();
 	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);

@@ -95,6 +95,9 @@ test_inner_ip_header_fields(void **state)
 			uint8_t *ip = frame_scratch(&f) + f.l.inner_l3;
 			struct ovl_layers l;
 
+			/* Without an inner EtherType version 6 is an IPv6 packet: test_parse_inner6.c. */
+			if (f.l.inner_l2 == 0 && k->field == IP_VHL && k->value >> 4 == 6)
+				continue;
 			if (k->field == IP_VHL)
 				ip[IP_VHL] = (uint8_t)k->value;
 			else

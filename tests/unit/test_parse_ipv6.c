@@ -23,26 +23,16 @@
 #include "frame.h"
 #include "headers.h"
 #include "probe.h"
+#include "built6.h"
 
 static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0xab, [15] = 2 };
 static const uint32_t sizes[] = { 0, 200, 1518, 9018 };
 
-struct built {
-	struct ovl_frame_spec spec;
-	struct ovl_frame_layout lay;
-	uint8_t buf[OVL_FRAME_MAX];
-	int len;
-	char name[96];
-};
-
 static int
 build6(struct built *b, const struct ovl_encap *e, int vlan, uint8_t proto, uint32_t size,
 		enum ovl_outer_udp_csum csum)
 {
-	struct ovl_probe p = { .session = 0x01020304, .stream = 3, .seq = 77, .tx_ts = 0x1122 };
-	char err[256];
-
 	ovl_frame_spec_defaults(&b->spec, e);
 	b->spec.ip6 = 1;
 	memcpy(b->spec.src_ip6, src6, 16);
@@ -53,11 +43,7 @@ build6(struct built *b, const struct ovl_encap *e, int vlan, uint8_t proto, uint
 	b->spec.outer_udp_csum = csum;
 	snprintf(b->name, sizeof(b->name), "%s over IPv6%s %s size %u csum %d", e->name,
 			vlan ? " tagged" : "", proto == IPPROTO_UDP ? "udp" : "icmp", size, (int)csum);
-	if (ovl_frame_layout(&b->spec, &b->lay, err, sizeof(err)) < 0)
-		return -1;
-	b->len = ovl_frame_build(b->buf, sizeof(b->buf), &b->spec, &b->lay, &p);
-	CHECK(b->len > 0, "%s: built", b->name);
-	return 0;
+	return built_make(b);
 }
 
 #define FOR_EACH_IPV6_FRAME(b) \
@@ -70,32 +56,6 @@ build6(struct built *b, const struct ovl_encap *e, int vlan, uint8_t proto, uint
 								build6(b, ovl_encaps[e_], (int)v_, \
 									p_ ? IPPROTO_ICMP : IPPROTO_UDP, \
 									sizes[s_], (enum ovl_outer_udp_csum)c_) == 0)
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* RFC 8200 8.1, summed here word by word: the pseudo-header and the upper-layer packet. */
-static uint16_t
-sum_ipv6_upper(const uint8_t *ip, const uint8_t *l4, uint32_t len, uint8_t next)
-{
-	uint32_t sum = 0, i;
-
-	for (i = 8; i < 40; i += 2)
-		sum += get16(ip + i);
-	sum += len >> 16;
-	sum += len & 0xFFFF;
-	sum += next;
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(l4 + i);
-	if (len & 1)
-		sum += (uint32_t)l4[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	return (uint16_t)sum;
-}
 
 /* The headers as RFC 8200 and the encapsulation's RFC lay them out, read byte by byte. */
 static void

@@ -132,7 +132,7 @@ test_vxlan_vni_filter(void **state)
 static void
 test_vxlan_inner_ethertype_not_ipv4(void **state)
 {
-	static const uint16_t types[] = { 0x86DD, 0x0806, 0x8100, 0x0000, 0x0008, 0xFFFF };
+	static const uint16_t types[] = { 0x0806, 0x8100, 0x0000, 0x0008, 0xFFFF };
 	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
 
 	(void)state;

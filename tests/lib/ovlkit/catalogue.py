@@ -15,7 +15,7 @@ VLAN_LEN = 4
 UDP_PROTO = 17
 FIELDS = ("name", "summary", "overhead", "min_frame", "min_frame_keyed", "inner_ethernet",
           "ip_proto", "udp_port", "flows", "options", "overhead_ipv6", "min_frame_ipv6",
-          "min_frame_keyed_ipv6")
+          "min_frame_keyed_ipv6", "min_frame_inner_ipv6")
 
 
 class CatalogueError(Exception):
@@ -32,7 +32,8 @@ class Encap:
     port of a UDP tunnel (else None); flows: what a multi-flow stream varies; options: the
     encapsulation's own options, dicts with name, metavar, default, min, max, help;
     overhead_ipv6, min_frame_ipv6, min_frame_keyed_ipv6: the same over an IPv6 underlay (None
-    where the encapsulation is IPv4 only).
+    where the encapsulation is IPv4 only); min_frame_inner_ipv6: the smallest frame over IPv4
+    with an inner IPv6 packet (raw: its own, having none; None where IPv4 only).
     """
 
     __slots__ = FIELDS

@@ -9,6 +9,7 @@ know, and that carries no inner Ethernet header (flannel's IPv4 in UDP), needs
 """
 
 import shutil
+import subprocess
 
 TSHARK = shutil.which("tshark") or "/usr/bin/tshark"
 
@@ -51,3 +52,17 @@ def protocols(e, vlan, l4):
         parts.append("ip")
     parts += [l4, "data"]
     return ":".join(parts)
+
+
+def fields(path, cat, names):
+    """tshark's fields names of each frame of the capture at path, as dicts of strings (every
+    occurrence, comma-separated), checksums checked, the catalogue's tunnels decoded and the
+    probe's UDP port 7000 shown as data."""
+    cmd = [TSHARK, "-r", path, "-n", "-T", "fields", "-E", "occurrence=a",
+           "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+           "--disable-protocol", "hipercontracer", "-d", "udp.port==7000,data"] + \
+        decode_as(cat) + sum([["-e", f] for f in names], [])
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError("tshark: %s" % r.stderr.decode()[-300:])
+    return [dict(zip(names, line.split("\t"))) for line in r.stdout.decode().splitlines()]
