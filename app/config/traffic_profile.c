@@ -37,9 +37,10 @@ line_of(const struct ovl_ini_scan *scan, const char *section, const char *key)
 
 /*
  * Whether key may differ between streams: what the frames are (encapsulations and their
- * options, sizes, headers, addresses), rate, flows and latency rate. The rest is the run's
- * (duration, outputs, ports, queues...), which one stream cannot have apart; an unknown key
- * is config_apply_key's to report.
+ * options, sizes, headers), rate, flows and latency rate. The rest is the run's (addresses,
+ * duration, outputs, ports, queues...), which one stream cannot have apart: the next hop is
+ * resolved once and loop's reflector answers one set of addresses, so a stream's own would
+ * go unanswered. An unknown key is config_apply_key's to report.
  */
 static int
 stream_key(const char *key)
@@ -56,8 +57,7 @@ stream_key(const char *key)
 			return 1;
 	for (i = 0; i < option_table_len; i++)
 		if (strcmp(option_table[i].name, key) == 0)
-			return option_table[i].group == G_FRAME ||
-				(option_table[i].group == G_ADDR && strcmp(key, "arp-timeout") != 0);
+			return option_table[i].group == G_FRAME;
 	return 1;
 }
 
@@ -229,13 +229,6 @@ load_streams(struct traffic_profile *p, const struct ovl_ini_scan *scan, const s
 		}
 		if (rc != 0)
 			return rc;
-		/* The ports are set up for one underlay: the run's. */
-		if (cfg->spec.ip6 != p->run.spec.ip6) {
-			ovl_ini_fail(err, sizeof(err), p->path, sec->line,
-					"[%s]: an IPv%d underlay in an IPv%d run; allowed: src-ip and dst-ip of [run]'s version",
-					sec->name, cfg->spec.ip6 ? 6 : 4, p->run.spec.ip6 ? 6 : 4);
-			return fail(err);
-		}
 		p->n_streams++;
 	}
 	return 0;

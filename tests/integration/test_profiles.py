@@ -27,8 +27,8 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    the nearest key); a bad value (FILE:LINE, the key, what is allowed, from the option's own
    check); an unknown section; a stream without encap; a missing or unknown mode; a key of
    another command (peer-port in send); a run's key in a stream (duration); two streams of
-   one tunnel on different UDP ports (the receivers parse it by one); an IPv6 stream in an
-   IPv4 run; a bad command-line option after the file; options of a stream that cannot go
+   one tunnel on different UDP ports (the receivers parse it by one); an address, outer or
+   inner, in a stream (loop's reflector answers the run's alone); a bad command-line option after the file; options of a stream that cannot go
    together (a compact probe with [run]'s key: FILE:LINE and the stream).
 5. Two VXLAN streams with VNIs 5 and 6 in loop: every probe of each answered (the receivers
    filter on no VNI when the streams' differ).
@@ -265,9 +265,12 @@ def check_errors(tap, ws):
         ("two UDP ports for one tunnel", write(ws, "ports.ini", good_run + "[stream a]\nencap = vxlan\n"
                                                 "[stream b]\nencap = vxlan\nvxlan-port = 8472\n"),
          [], ["ports.ini:7:", "[stream b] vxlan-port", "8472", "4789"]),
-        ("an IPv6 stream in an IPv4 run", write(ws, "v6.ini", good_run + "[stream a]\nencap = vxlan\n"
-                                                "src-ip = 2001:db8::1\ndst-ip = 2001:db8::2\n"),
-         [], ["v6.ini:3:", "[stream a]", "IPv6", "[run]"]),
+        ("an address in a stream", write(ws, "v6.ini", good_run + "[stream a]\nencap = vxlan\n"
+                                         "src-ip = 2001:db8::1\ndst-ip = 2001:db8::2\n"),
+         [], ["v6.ini:5:", "[stream a] src-ip", "[run]"]),
+        ("an inner address in a stream", write(ws, "inner.ini", good_run + "[stream a]\nencap = vxlan\n"
+                                               "inner-dst-ip = 10.9.9.9\n"),
+         [], ["inner.ini:5:", "[stream a] inner-dst-ip", "[run]"]),
         ("a bad option after the file", THREE, ["--rate", "fast"], ["--rate"]),
         ("options of a stream that cannot go together",
          write(ws, "cross.ini", good_run + "key = %s\n[stream a]\nencap = vxlan\nprobe = compact\n"
