@@ -56,6 +56,8 @@ struct json_t;
 struct json_t *output_json_xstats(const struct port_xstats *x);
 /* An AF_XDP port's mode ({iface, attach, bind, sockets, busy_budget}), or JSON null. */
 struct json_t *output_json_xdp(const struct port_xdp *x);
+/* The options a run was given (output_json_config.c). */
+struct json_t *output_json_config(const struct app_config *cfg);
 /* A mix as given ({of, imix, sizes[], seed}), or JSON null for one size. */
 struct json_t *output_json_mix(const struct app_config *cfg);
 /* A stream's size classes, each sent and received: an empty array for one size. */
