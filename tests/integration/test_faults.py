@@ -31,7 +31,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit.harness import load_json, main  # noqa: E402
-from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import eal, memif, path_from_argv  # noqa: E402
 
 OVLPERF = path_from_argv()
 LOOP = [OVLPERF, "--", "loop", "--encap", "raw", "--rate", "10k", "--duration", "1"]
@@ -166,10 +166,6 @@ def reflect_stop(tap, ws, duration, want_rc, want_partial):
                                                                        str(want_partial).lower()),
            proc.diag() + [why or "partial %r stop_reason %r" % (doc["partial"], doc["stop_reason"])])
     proc.stop()
-
-
-def memif(role, sock):
-    return "net_memif0,role=%s,socket=%s,socket-abstract=no" % (role, sock)
 
 
 def exhaustion(tap, ws):

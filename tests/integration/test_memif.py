@@ -34,13 +34,9 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit import catalogue  # noqa: E402
 from ovlkit.harness import load_json, main  # noqa: E402
-from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import eal, memif, path_from_argv  # noqa: E402
 
 OVLPERF = path_from_argv()
-
-
-def memif(role, sock):
-    return "net_memif0,role=%s,socket=%s,socket-abstract=no" % (role, sock)
 
 
 def one(tap, ws, encap):

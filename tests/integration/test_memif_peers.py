@@ -58,14 +58,10 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit.harness import load_json, main  # noqa: E402
-from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import eal, memif, path_from_argv  # noqa: E402
 
 OVLPERF = path_from_argv()
 RUNS = 20
-
-
-def memif(role, sock, extra=""):
-    return "net_memif0,role=%s,socket=%s,socket-abstract=no%s" % (role, sock, extra)
 
 
 def senders(ws, sock, refl):

@@ -59,3 +59,9 @@ def frames(binary, args, tmpdir=None, timeout=60):
             raise FramesError("%s: exit status %d: %s" % (" ".join(cmd), p.returncode,
                                                          p.stderr.decode(errors="replace")[-400:]))
         return pcap.frames(path)
+
+
+def memif(role, sock, extra=""):
+    """A net_memif vdev of role (server or client) on the unix socket file sock; extra: more
+    ',key=value' devargs."""
+    return "net_memif0,role=%s,socket=%s,socket-abstract=no%s" % (role, sock, extra)
