@@ -46,6 +46,9 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
 9. A reflect profile with ip and inner-ip lists, over net_pcap (promiscuous): probes to each
    listed pair are answered, from that address (tshark reads the replies); probes to an outer
    or an inner address not listed are dropped as not addressed.
+10. send with two streams aimed at two reflector addresses (one reflect process with both, over
+   net_memif, no MACs given): each destination's next hop and inner peer resolved by ARP (the
+   reflector answers four), every probe of each stream answered.
 """
 
 import csv
@@ -58,7 +61,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit import catalogue, pcap, tshark  # noqa: E402
 from ovlkit.harness import load_json, loadavg, main  # noqa: E402
-from ovlkit.ovlperf import FramesError, eal, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import FramesError, eal, memif, path_from_argv  # noqa: E402
 from ovlkit.ovlperf import frames as ovl_frames  # noqa: E402
 
 OVLPERF = path_from_argv()
@@ -467,6 +470,38 @@ def check_reflect_lists(tap, ws):
            "tshark: each reply comes from the listed pair it was sent to (outer, inner)", [str(got)])
 
 
+def check_send_reflectors(tap, ws):
+    """send, each stream to its own reflector address, each next hop found by ARP."""
+    sock, rpath, spath = ws.path("two.sock"), ws.path("two-reflect.json"), ws.path("two-send.json")
+    refl = ws.start("reflect-two", [OVLPERF] + eal(ws.prefix("refl"), "0@0,1@0", [memif("server", sock)],
+                                                   shconf=True, telemetry=True) +
+                    ["--", "reflect", "--ip", "192.0.2.2,192.0.2.3", "--inner-ip", "10.1.0.2,10.2.0.2",
+                     "--json", rpath])
+    up = refl.wait_for(lambda: os.path.exists(sock) and " s] rx" in refl.stderr(), 20)
+    if not tap.ok(up and refl.alive(), "reflect --ip with two addresses is up on net_memif", refl.diag()):
+        refl.stop()
+        return
+    path = write(ws, "two.ini", "[run]\nmode = send\nencap = vxlan\nrate = 2000\nduration = 1\n"
+                 "drain = 1\n[stream one]\nencap = vxlan\ndst-ip = 192.0.2.2\ninner-dst-ip = 10.1.0.2\n"
+                 "[stream two]\nencap = vxlan\ndst-ip = 192.0.2.3\ninner-dst-ip = 10.2.0.2\n")
+    r = ws.run([OVLPERF] + eal(ws.prefix("send"), "0@1,1@1", [memif("client", sock)],
+                               shconf=True, telemetry=True) +
+               ["--", "run", path, "--json", spath, "--no-live", "--quiet"], 60)
+    doc, why = load_json(spath)
+    got = {s.get("name"): (s["tx"]["packets"], s["rx"]["packets"], s["addresses"]["dst_ip"],
+                           s["addresses"]["inner_dst_ip"]) for s in (doc or {}).get("streams", [])}
+    tap.ok(r.rc == 0 and sorted(got) == ["one", "two"] and
+           all(v[0] > 0 and v[1] == v[0] for v in got.values()) and
+           got["one"][2:] == ("192.0.2.2", "10.1.0.2") and got["two"][2:] == ("192.0.2.3", "10.2.0.2"),
+           "send, two streams to two reflector addresses: every probe of each answered",
+           r.diag() + [str(why), str(got)])
+    refl.stop()
+    rdoc, why = load_json(rpath)
+    arp = (rdoc or {}).get("reflector", {}).get("arp_answered", 0)
+    tap.ok(arp >= 4, "each destination resolved by ARP, outer and inner: the reflector answered %d" % arp,
+           [str(why)])
+
+
 def body(tap, ws):
     check_errors(tap, ws)
     check_print(tap, ws)
@@ -477,6 +512,7 @@ def body(tap, ws):
     check_file_eal(tap, ws)
     check_addresses(tap, ws)
     check_reflect_lists(tap, ws)
+    check_send_reflectors(tap, ws)
 
 
 if __name__ == "__main__":
