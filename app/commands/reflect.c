@@ -24,10 +24,13 @@ int
 reflect_execute(struct run *run, const struct eal_args *eal)
 {
 	struct app_config *cfg = &run->cfg;
+	struct neighbour_self own = { 0 };
 	struct port_request req;
 	int status;
 
 	status = run_begin(run, "reflect", eal, 0, 1);
+	if (status == 0 && run_reflector_addresses(run, &own) < 0)
+		status = 1;
 	if (status == 0 && run_port_exists(run, cfg->port) < 0)
 		status = 1;
 	if (status == 0) {
@@ -43,7 +46,7 @@ reflect_execute(struct run *run, const struct eal_args *eal)
 		req = (struct port_request){ .promiscuous = cfg->promiscuous, .one_pool = 1,
 			.forced = cfg->profile_given ? &cfg->profile : NULL,
 			.queues = (uint16_t)cfg->queues, .rss = 1,
-			.ip6 = cfg->spec.ip6 ? cfg->spec.dst_ip6 : NULL };
+			.ip6 = &own.ips };
 		if (status == 0)
 			status = run_port_start(run, cfg->port, &req,
 					REFLECT_MBUFS * cfg->queues + (unsigned int)replayed, 0);

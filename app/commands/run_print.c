@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "traffic_profile.h"
@@ -46,15 +47,34 @@ sizes_text(const struct app_config *cfg, unsigned int i, char *buf, size_t len, 
 	return weights ? sum / weights : 0;
 }
 
+/* "SRC>DST" of either IP version. */
+static const char *
+pair_text(int ip6, rte_be32_t src, const uint8_t src6[16], rte_be32_t dst, const uint8_t dst6[16],
+		char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	inet_ntop(ip6 ? AF_INET6 : AF_INET, ip6 ? (const void *)src6 : &src, a, sizeof(a));
+	inet_ntop(ip6 ? AF_INET6 : AF_INET, ip6 ? (const void *)dst6 : &dst, b, sizeof(b));
+	snprintf(buf, len, "%s>%s", a, b);
+	return buf;
+}
+
 static void
 print_stream(FILE *out, const struct app_config *cfg, const char *name)
 {
+	const struct ovl_frame_spec *s = &cfg->spec;
+	char outer[2 * INET6_ADDRSTRLEN + 2], inner[2 * INET6_ADDRSTRLEN + 2];
 	unsigned int i;
+
+	pair_text(s->ip6, s->src_ip, s->src_ip6, s->dst_ip, s->dst_ip6, outer, sizeof(outer));
+	pair_text(s->inner_ip6, s->inner_src_ip, s->inner_src_ip6, s->inner_dst_ip, s->inner_dst_ip6,
+			inner, sizeof(inner));
 
 	for (i = 0; i < cfg->n_encaps; i++) {
 		char sizes[256], rate[64];
-		uint32_t inner = 0;
-		double mean = sizes_text(cfg, i, sizes, sizeof(sizes), &inner);
+		uint32_t inner_len = 0;
+		double mean = sizes_text(cfg, i, sizes, sizeof(sizes), &inner_len);
 		uint64_t pps = rate_to_pps(&cfg->rate, mean, cfg->line_rate_bps);
 
 		if (cfg->rate.unit == RATE_UNLIMITED)
@@ -63,10 +83,12 @@ print_stream(FILE *out, const struct app_config *cfg, const char *name)
 			snprintf(rate, sizeof(rate), "%g%%-of-link", cfg->rate.value);
 		else
 			snprintf(rate, sizeof(rate), "%lu", (unsigned long)pps);
-		fprintf(out, "%-16s %-8s %-24s %6u %12s %6u %8lu %5s %s\n", name ? name : "-",
-				cfg->encaps[i]->name, sizes, inner, rate, cfg->flows,
+		/* raw carries no inner packet: its one IP header has the outer addresses. */
+		fprintf(out, "%-16s %-8s %-24s %6u %12s %6u %8lu %5s %-27s %-31s %s\n", name ? name : "-",
+				cfg->encaps[i]->name, sizes, inner_len, rate, cfg->flows,
 				(unsigned long)cfg->latency_rate,
-				cfg->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
+				cfg->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp", outer,
+				cfg->encaps[i]->ip_proto == 0 ? "-" : inner,
 				cfg->rate.unit == RATE_UNLIMITED ? "" : rate_units[cfg->rate.unit]);
 	}
 }
@@ -106,8 +128,9 @@ traffic_profile_print(struct traffic_profile *p, FILE *out)
 		fprintf(out, "\n");
 		return 0;
 	}
-	fprintf(out, "%-16s %-8s %-24s %6s %12s %6s %8s %5s %s\n", "stream", "encap", "frame_size[:weight]",
-			"inner", "rate_pps", "flows", "lat_pps", "proto", "rate given in");
+	fprintf(out, "%-16s %-8s %-24s %6s %12s %6s %8s %5s %-27s %-31s %s\n", "stream", "encap",
+			"frame_size[:weight]", "inner", "rate_pps", "flows", "lat_pps", "proto",
+			"outer_src>dst", "inner_src>dst", "rate given in");
 	for (k = 0; k < n; k++)
 		print_stream(out, &cfgs[k], cfgs[k].name);
 	return 0;

@@ -200,11 +200,25 @@ offloads_for_port(struct run *run)
 			run->command, cfg->port, dev.driver_name);
 }
 
+/*
+ * Each port's own underlay addresses (IPv6 ones join their solicited-node groups): every
+ * stream's sources on the sender's, the reflector's on loop's other. Returns 0 or -1 after one
+ * line.
+ */
+static int
+own_addresses(const struct run *run, struct neighbour_self side[2])
+{
+	if (run_stream_addresses(run, &side[0], 0) < 0)
+		return -1;
+	return run_reflector_addresses(run, &side[1]);
+}
+
 int
 traffic_ports_start(struct run *run, int loop)
 {
 	struct app_config *cfg = &run->cfg;
 	uint16_t max_frame = max_frame_of(run), ids[2] = { cfg->port, cfg->peer_port };
+	struct neighbour_self side[2] = { 0 };
 	uint64_t rx_offloads = 0;
 	const char *keep_why;
 	unsigned int i;
@@ -234,6 +248,8 @@ traffic_ports_start(struct run *run, int loop)
 		return rc;
 	if (loop && run_port_exists(run, ids[1]) < 0)
 		return 1;
+	if (own_addresses(run, side) < 0)
+		return 1;
 	for (i = 0; i < (loop ? 2u : 1u); i++) {
 		struct port_request req = { .max_frame = max_frame,
 			.promiscuous = i == 1 && cfg->promiscuous,
@@ -242,7 +258,7 @@ traffic_ports_start(struct run *run, int loop)
 			.one_pool = i == 1 || !run->keep_frames,
 			.forced = cfg->profile_given ? &cfg->profile : NULL,
 			.queues = (uint16_t)cfg->queues, .rss = i == 1,
-			.ip6 = !cfg->spec.ip6 ? NULL : i == 0 ? cfg->spec.src_ip6 : cfg->spec.dst_ip6 };
+			.ip6 = &side[i].ips };
 
 		rc = run_port_start(run, ids[i], &req, (i == 0 ? mbufs : POOL_MBUFS) * cfg->queues, room);
 		if (rc != 0)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * send and loop: what they send. The next hop's addresses (ARP, or loop's peer port), the
+ * send and loop: what they send. Each stream's next hop (ARP or NDP, or loop's peer port), the
  * streams built and checked against the line rate, each queue's pacing, and a sender per queue
  * owning that queue's streams.
  */
@@ -17,33 +17,33 @@
 
 #define REASM_FLOWS 1024
 
-/* The run's next hop, resolved once, into each stream configuration that did not name its own. */
-static void
-share_addresses(struct run *run)
+/* Whether a and b are one address (of version ip6: v6, else v4). */
+static int
+same_ip(int ip6, rte_be32_t a4, const uint8_t a6[16], rte_be32_t b4, const uint8_t b6[16])
 {
-	const struct app_config *cfg = &run->cfg;
-	unsigned int k;
-
-	for (k = 0; k < run->n_stream_cfgs; k++) {
-		struct app_config *s = &run->stream_cfgs[k];
-
-		if (s == cfg)
-			continue;
-		s->spec.src_mac = cfg->spec.src_mac;
-		s->dst_mac_source = cfg->dst_mac_source;
-		if (!s->dst_mac_given)
-			s->spec.dst_mac = cfg->spec.dst_mac;
-		if (!s->inner_dst_mac_given && cfg->inner_dst_mac_given)
-			s->spec.inner_dst_mac = cfg->spec.inner_dst_mac;
-	}
+	return ip6 ? memcmp(a6, b6, 16) == 0 : a4 == b4;
 }
 
-/* Fills in what the streams' frames need from the ports: our MAC, the next hop's. */
+/* Whether specs a and b go to one next hop (inner: and to one inner peer behind it). */
 static int
-resolve_addresses(struct run *run, int loop)
+same_peer(const struct ovl_frame_spec *a, const struct ovl_frame_spec *b, int inner)
 {
-	struct app_config *cfg = &run->cfg;
-	unsigned int i;
+	if (a->ip6 != b->ip6 || !same_ip(a->ip6, a->dst_ip, a->dst_ip6, b->dst_ip, b->dst_ip6))
+		return 0;
+	return !inner || (a->inner_ip6 == b->inner_ip6 &&
+		same_ip(a->inner_ip6, a->inner_dst_ip, a->inner_dst_ip6, b->inner_dst_ip, b->inner_dst_ip6));
+}
+
+/*
+ * What stream configuration k's frames need from the ports: our MAC, its next hop's (loop: the
+ * peer port's) and, through tunnels carrying Ethernet, its inner peer's, unless given. Each
+ * destination is resolved once, by the first stream that sends to it; later ones take its MACs.
+ */
+static int
+resolve_stream(struct run *run, unsigned int k, int loop)
+{
+	struct app_config *cfg = &run->stream_cfgs[k];
+	unsigned int i, j;
 
 	cfg->spec.src_mac = run->ports[0].mac;
 	cfg->dst_mac_source = cfg->dst_mac_given ? "option" : cfg->spec.ip6 ? "ndp" : "arp";
@@ -53,6 +53,19 @@ resolve_addresses(struct run *run, int loop)
 			cfg->dst_mac_source = "peer port";
 		}
 		return 0;
+	}
+	for (j = 0; j < k; j++) {
+		const struct app_config *earlier = &run->stream_cfgs[j];
+
+		if (!cfg->dst_mac_given && same_peer(&earlier->spec, &cfg->spec, 0)) {
+			cfg->spec.dst_mac = earlier->spec.dst_mac;
+			cfg->dst_mac_given = 1;
+		}
+		if (!cfg->inner_dst_mac_given && earlier->inner_dst_mac_given &&
+				same_peer(&earlier->spec, &cfg->spec, 1)) {
+			cfg->spec.inner_dst_mac = earlier->spec.inner_dst_mac;
+			cfg->inner_dst_mac_given = 1;
+		}
 	}
 	for (i = 0; i < cfg->n_encaps; i++) {
 		struct ovl_frame_spec spec;
@@ -76,6 +89,25 @@ resolve_addresses(struct run *run, int loop)
 			cfg->spec.inner_dst_mac = spec.inner_dst_mac;
 			cfg->inner_dst_mac_given = 1;
 		}
+	}
+	return 0;
+}
+
+/* Every stream's addresses; a profile's run (the results' config) shows its first stream's. */
+static int
+resolve_addresses(struct run *run, int loop)
+{
+	const struct app_config *first = &run->stream_cfgs[0];
+	unsigned int k;
+
+	for (k = 0; k < run->n_stream_cfgs; k++)
+		if (resolve_stream(run, k, loop) < 0)
+			return -1;
+	if (first != &run->cfg) {
+		run->cfg.spec.src_mac = first->spec.src_mac;
+		run->cfg.spec.dst_mac = first->spec.dst_mac;
+		run->cfg.spec.inner_dst_mac = first->spec.inner_dst_mac;
+		run->cfg.dst_mac_source = first->dst_mac_source;
 	}
 	return 0;
 }
@@ -199,11 +231,13 @@ setup_sender(struct run *run, unsigned int q)
 	s->pool = run->pools[0];
 	s->session = cfg->probe.session;
 	s->mac = run->ports[0].mac;
-	/* IP-in-IP flows come from consecutive underlay addresses (one more past the peer's). */
-	s->self = (struct neighbour_self){ .mac = s->mac, .ip = cfg->spec.src_ip,
-		.ip_count = flows + 1, .peer_ip = cfg->spec.dst_ip, .inner_mac = cfg->spec.inner_src_mac,
-		.inner_ip = cfg->spec.inner_src_ip, .is_ip6 = cfg->spec.ip6 };
-	memcpy(s->self.ip6, cfg->spec.src_ip6, sizeof(s->self.ip6));
+	/*
+	 * ARP and NDP for every stream's sources. IP-in-IP flows come from consecutive underlay
+	 * addresses (one more past the peer's).
+	 */
+	s->self = (struct neighbour_self){ .mac = s->mac, .ip_count = flows + 1 };
+	if (run_stream_addresses(run, &s->self, 0) < 0)
+		return -1;
 	tsc_clock_init(&s->clock, hz);
 	s->rx_clock = run->rx_hw ? &run->rx_clock : NULL;
 	s->rx_ts_offset = run->rx_ts_offset;
@@ -267,7 +301,6 @@ traffic_streams_setup(struct run *run, int loop)
 
 	if (resolve_addresses(run, loop) < 0)
 		return 1;
-	share_addresses(run);
 	if (build_streams(run) < 0)
 		return 1;
 	status = check_rates(run);

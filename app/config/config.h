@@ -11,6 +11,7 @@
 
 #include "allowlist.h"
 #include "frame.h"
+#include "own_addrs.h"
 #include "probe.h"
 #include "probe_auth.h"
 #include "profile.h"
@@ -102,6 +103,8 @@ struct app_config {
 	int keyed;                   /* --key: probes carry a tag; the reflector answers only those */
 	struct ovl_key key;
 	struct ovl_allowlist allow;  /* reflector: outer sources it answers */
+	/* reflect --ip and --inner-ip: the addresses it answers (spec has the first); n 0: spec's */
+	struct ovl_own_addrs own_ips, own_inner_ips;
 	uint64_t max_pps;            /* reflector: most packets per second it sends back; 0: no cap */
 	struct ovl_profile profile;  /* --profile NAME; else chosen by each port's driver */
 	int profile_given;

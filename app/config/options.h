@@ -47,6 +47,8 @@ int apply_src_ip(struct app_config *cfg, const char *arg, char *err, size_t errl
 int apply_dst_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_inner_src_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_inner_dst_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen);
+int apply_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen);
+int apply_inner_ip(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_src_port(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_dst_port(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_session(struct app_config *cfg, const char *arg, char *err, size_t errlen);

@@ -37,10 +37,11 @@ line_of(const struct ovl_ini_scan *scan, const char *section, const char *key)
 
 /*
  * Whether key may differ between streams: what the frames are (encapsulations and their
- * options, sizes, headers), rate, flows and latency rate. The rest is the run's (addresses,
- * duration, outputs, ports, queues...), which one stream cannot have apart: the next hop is
- * resolved once and loop's reflector answers one set of addresses, so a stream's own would
- * go unanswered. An unknown key is config_apply_key's to report.
+ * options, sizes, headers, addresses outer and inner, inner UDP ports), rate, flows and latency rate.
+ * Each stream's next hop is resolved for its own destination, and loop's reflector answers
+ * every stream's destinations. The rest is the run's (duration, outputs, ports, queues, the
+ * ARP timeout, the source MAC, which is the port's...), which one stream cannot have apart. An
+ * unknown key is config_apply_key's to report.
  */
 static int
 stream_key(const char *key)
@@ -57,7 +58,9 @@ stream_key(const char *key)
 			return 1;
 	for (i = 0; i < option_table_len; i++)
 		if (strcmp(option_table[i].name, key) == 0)
-			return option_table[i].group == G_FRAME;
+			return option_table[i].group == G_FRAME ||
+				(option_table[i].group == G_ADDR && strcmp(key, "arp-timeout") != 0 &&
+				 strcmp(key, "src-mac") != 0);
 	return 1;
 }
 

@@ -43,7 +43,8 @@ void traffic_profile_close(struct traffic_profile *p);
 
 /*
  * traffic_profile_merge.c: the run's encapsulations become all the streams' and its tunnel
- * options theirs (a filter that differs between streams: none; a port: refused). Returns 0, or
+ * options theirs (a filter that differs between streams: none; a port: refused); its addresses
+ * the first stream's (streams of two IP versions, outside or inside: refused). Returns 0, or
  * -1 with one line in err ("FILE:LINE: [stream NAME] option: what").
  */
 int traffic_profile_merge(struct traffic_profile *p, const struct ovl_ini_scan *scan, char *err, size_t errlen);

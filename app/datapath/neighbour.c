@@ -14,12 +14,34 @@
 #include "headers.h"
 #include "neighbour.h"
 
+/* Whether ip is one of our underlay IPv4 addresses, or in the range one of them begins. */
 static int
 ours(const struct neighbour_self *self, rte_be32_t ip)
 {
-	uint32_t first = rte_be_to_cpu_32(self->ip), a = rte_be_to_cpu_32(ip);
+	uint32_t a = rte_be_to_cpu_32(ip), count = self->ip_count ? self->ip_count : 1;
+	unsigned int i;
 
-	return ip != self->peer_ip && a - first < (self->ip_count ? self->ip_count : 1);
+	if (ovl_own_addrs_find(&self->peers, ip, NULL) >= 0)
+		return 0;
+	for (i = 0; i < self->ips.n; i++)
+		if (a - rte_be_to_cpu_32(self->ips.v4[i]) < count)
+			return 1;
+	return 0;
+}
+
+int
+neighbour_self_add(struct neighbour_self *self, const struct ovl_frame_spec *spec, int dst)
+{
+	const struct rte_ether_addr *inner_mac = dst ? &spec->inner_dst_mac : &spec->inner_src_mac;
+
+	if (ovl_own_addrs_add(&self->ips, spec->ip6, dst ? spec->dst_ip : spec->src_ip,
+			dst ? spec->dst_ip6 : spec->src_ip6, &self->mac) < 0 ||
+			(!dst && ovl_own_addrs_add(&self->peers, spec->ip6, spec->dst_ip, spec->dst_ip6,
+				&spec->dst_mac) < 0))
+		return -1;
+	return ovl_own_addrs_add(&self->inner_ips, spec->inner_ip6,
+			dst ? spec->inner_dst_ip : spec->inner_src_ip,
+			dst ? spec->inner_dst_ip6 : spec->inner_src_ip6, inner_mac);
 }
 
 enum neighbour_answered
@@ -33,17 +55,20 @@ neighbour_answer(struct rte_mbuf *m, const struct ovl_layers *l, int parse_rc,
 		return neighbour_ndp_answer(m, self);
 	if (parse_rc == -OVL_DROP_NOT_IPV4) {
 		/* On an IPv6 underlay our IPv4 address is only a default nobody was given. */
-		if (self->is_ip6 || ovl_arp_read(data, rte_pktmbuf_data_len(m), &a) < 0 ||
+		if (self->ips.ip6 || ovl_arp_read(data, rte_pktmbuf_data_len(m), &a) < 0 ||
 				a.op != RTE_ARP_OP_REQUEST || !ours(self, a.tip))
 			return NEIGHBOUR_NONE;
 		ovl_arp_answer(data, &a, &self->mac);
 		return NEIGHBOUR_ARP;
 	}
 	if (parse_rc == -OVL_DROP_INNER_NOT_IPV4 && l->inner_l2 != 0) {
+		int k;
+
 		if (ovl_arp_read(data + l->inner_l2, l->inner_end - l->inner_l2, &a) < 0 ||
-				a.op != RTE_ARP_OP_REQUEST || a.tip != self->inner_ip)
+				a.op != RTE_ARP_OP_REQUEST ||
+				(k = ovl_own_addrs_find(&self->inner_ips, a.tip, NULL)) < 0)
 			return NEIGHBOUR_NONE;
-		ovl_arp_answer(data + l->inner_l2, &a, &self->inner_mac);
+		ovl_arp_answer(data + l->inner_l2, &a, &self->inner_ips.mac[k]);
 		/*
 		 * Back to the endpoint that asked, from our underlay address; the tunnel header as it
 		 * came (a UDP tunnel's ports: to the tunnel's port; a GRE key). A UDP checksum over

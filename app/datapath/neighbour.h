@@ -11,20 +11,28 @@
 #include <rte_mempool.h>
 
 #include "frame.h"
+#include "own_addrs.h"
 
 struct rte_mbuf;
 
-/* Who we are, for ARP and NDP: our MAC and underlay addresses, our inner MAC and address. */
+/*
+ * Who we are, for ARP and NDP: our MAC and underlay addresses, our inner addresses with their
+ * MACs. A sender's are every stream's sources, a reflector's their destinations.
+ */
 struct neighbour_self {
 	struct rte_ether_addr mac;
-	uint8_t is_ip6;               /* the underlay is IPv6: ip6 is ours, ip and the range are not */
-	uint8_t ip6[16];
-	rte_be32_t ip;
-	uint32_t ip_count;            /* ip and the next ip_count - 1 (multi-flow IP-in-IP) */
-	rte_be32_t peer_ip;           /* never ours, even inside that range */
-	struct rte_ether_addr inner_mac;
-	rte_be32_t inner_ip;
+	struct ovl_own_addrs ips;       /* IPv6 ones: only IPv6 is answered (NDP), IPv4 ones by ARP */
+	uint32_t ip_count;              /* IPv4: each of ips and the next ip_count - 1 (multi-flow IP-in-IP) */
+	struct ovl_own_addrs peers;     /* never ours, even inside those ranges */
+	struct ovl_own_addrs inner_ips; /* each answered with its MAC through a tunnel carrying Ethernet */
 };
+
+/*
+ * Adds spec's sources (dst 0) or destinations (dst 1) to self's addresses, outer and inner,
+ * and with sources its destinations to the peers. Returns 0, or -1 when a set would hold two IP
+ * versions or more than OVL_OWN_ADDRS_MAX addresses.
+ */
+int neighbour_self_add(struct neighbour_self *self, const struct ovl_frame_spec *spec, int dst);
 
 /* What neighbour_answer answered, for the counters. */
 enum neighbour_answered {
@@ -44,7 +52,7 @@ enum neighbour_answered neighbour_answer(struct rte_mbuf *m, const struct ovl_la
 
 /*
  * The neighbour discovery half of neighbour_answer, for a frame that parsed as IPv6 carrying
- * ICMPv6: answers a valid solicitation (ndp.h) for self->ip6. Returns NEIGHBOUR_NDP or
+ * ICMPv6: answers a valid solicitation (ndp.h) for one of self->ips. Returns NEIGHBOUR_NDP or
  * NEIGHBOUR_NONE.
  */
 enum neighbour_answered neighbour_ndp_answer(struct rte_mbuf *m,

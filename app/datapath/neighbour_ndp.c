@@ -17,13 +17,15 @@ neighbour_ndp_answer(struct rte_mbuf *m, const struct neighbour_self *self)
 	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
 	uint16_t have = rte_pktmbuf_data_len(m), len;
 	struct ovl_ndp nd;
+	int k;
 
-	if (!self->is_ip6 || m->nb_segs != 1 || ovl_ndp_read(data, have, &nd) != 0)
+	if (!self->ips.ip6 || m->nb_segs != 1 || ovl_ndp_read(data, have, &nd) != 0 ||
+			(k = ovl_own_addrs_find(&self->ips, 0, nd.target)) < 0)
 		return NEIGHBOUR_NONE;
 	/* The advertisement may be longer than the solicitation (which need carry no option). */
 	if ((uint32_t)nd.l3 + OVL_NDP_IP_LEN > (uint32_t)have + rte_pktmbuf_tailroom(m))
 		return NEIGHBOUR_NONE;
-	len = ovl_ndp_answer(data, &nd, self->ip6, &self->mac);
+	len = ovl_ndp_answer(data, &nd, self->ips.v6[k], &self->mac);
 	if (len == 0)
 		return NEIGHBOUR_NONE;
 	m->data_len = len;

@@ -68,10 +68,10 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 	uint8_t frame[256];
 	uint16_t len = build_request(frame, spec, inner);
 	char ip[INET6_ADDRSTRLEN];
-	struct neighbour_self self = { .mac = spec->src_mac, .is_ip6 = spec->ip6, .ip = spec->src_ip,
-		.ip_count = 1, .inner_mac = spec->inner_src_mac, .inner_ip = spec->inner_src_ip };
+	struct neighbour_self self = { .mac = spec->src_mac, .ip_count = 1 };
 
-	memcpy(self.ip6, spec->src_ip6, sizeof(self.ip6));
+	/* One spec's addresses: one of each, of one version. */
+	neighbour_self_add(&self, spec, 0);
 	ovl_rx_config_for_spec(&rx, spec);
 	while (rte_rdtsc() < deadline) {
 		struct rte_mbuf *pkts[32];

@@ -27,41 +27,49 @@
 #define PREFETCH_AHEAD 3
 
 static int
-bad_source_ip(rte_be32_t be, rte_be32_t own)
+bad_source_ip(rte_be32_t be, const struct ovl_own_addrs *own)
 {
 	uint32_t a = rte_be_to_cpu_32(be);
 
 	/* Unspecified or broadcast, multicast, loopback, our own: one branch for all. */
-	return ((a - 1) >= UINT32_MAX - 1) | ((a >> 28) == 0xE) | ((a >> 24) == 127) | (be == own);
+	return ((a - 1) >= UINT32_MAX - 1) | ((a >> 28) == 0xE) | ((a >> 24) == 127) |
+		ovl_own_addrs_has4(own, be);
 }
 
-/* The IP header at ip (IPv6 when ip6) is to our address own (own6 when own_is_ip6). */
 static int
-to_us(const uint8_t *ip, int ip6, int own_is_ip6, rte_be32_t own, const uint8_t own6[16])
+bad_source6(const uint8_t src[16], const struct ovl_own_addrs *own)
+{
+	return ovl_ipv6_bad_source(src, own->v6[0]) ||
+		(own->ip6 && ovl_own_addrs_find(own, 0, src) >= 0);
+}
+
+/* The IP header at ip (IPv6 when ip6) is to one of the addresses own (of one version). */
+static int
+to_us(const uint8_t *ip, int ip6, const struct ovl_own_addrs *own)
 {
 	if (!ip6)
-		return !own_is_ip6 && ((const struct rte_ipv4_hdr *)ip)->dst_addr == own;
-	return own_is_ip6 && memcmp(((const struct rte_ipv6_hdr *)ip)->dst_addr, own6, 16) == 0;
+		return ovl_own_addrs_has4(own, ((const struct rte_ipv4_hdr *)ip)->dst_addr);
+	return own->ip6 && ovl_own_addrs_find(own, 0, ((const struct rte_ipv6_hdr *)ip)->dst_addr) >= 0;
 }
 
 static int
-bad_source(const uint8_t *ip, int ip6, rte_be32_t own, const uint8_t own6[16])
+bad_source(const uint8_t *ip, int ip6, const struct ovl_own_addrs *own)
 {
 	if (!ip6)
 		return bad_source_ip(((const struct rte_ipv4_hdr *)ip)->src_addr, own);
-	return ovl_ipv6_bad_source(((const struct rte_ipv6_hdr *)ip)->src_addr, own6);
+	return bad_source6(((const struct rte_ipv6_hdr *)ip)->src_addr, own);
 }
 
 static int
 outer_to_us(const struct reflector *r, const uint8_t *ip, int ip6)
 {
-	return to_us(ip, ip6, r->is_ip6, r->ip, r->ip6);
+	return to_us(ip, ip6, &r->self.ips);
 }
 
 static int
 outer_bad_source(const struct reflector *r, const uint8_t *ip, int ip6)
 {
-	return bad_source(ip, ip6, r->ip, r->ip6);
+	return bad_source(ip, ip6, &r->self.ips);
 }
 
 /*
@@ -78,10 +86,10 @@ admit_ipv6(const struct reflector *r, const uint8_t *data, const struct ovl_laye
 
 	if ((!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac)) ||
 			!outer_to_us(r, data + l->l3, l->ip6) ||
-			(tunnel && !to_us(inner, l->inner_ip6, r->inner_is_ip6, r->inner_ip, r->inner_ip6)))
+			(tunnel && !to_us(inner, l->inner_ip6, &r->self.inner_ips)))
 		return -OVL_DROP_NOT_ADDRESSED;
 	if (!rte_is_unicast_ether_addr(&eth->src_addr) || outer_bad_source(r, data + l->l3, l->ip6) ||
-			(tunnel && bad_source(inner, l->inner_ip6, r->inner_ip, r->inner_ip6)))
+			(tunnel && bad_source(inner, l->inner_ip6, &r->self.inner_ips)))
 		return -OVL_DROP_BAD_SOURCE;
 	/* (The allow list holds IPv4 prefixes: with one, an IPv6 reflector is refused at start.) */
 	if (l->l4 != 0 && l->l4_proto == IPPROTO_ICMPV6 &&
@@ -110,11 +118,11 @@ admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint
 		goto tunnel_source;
 	}
 	if ((!r->promiscuous && !rte_is_same_ether_addr(&eth->dst_addr, &r->mac)) ||
-			outer->dst_addr != r->ip ||
-			(l->l3 != l->inner_l3 && inner->dst_addr != r->inner_ip))
+			!ovl_own_addrs_has4(&r->self.ips, outer->dst_addr) ||
+			(l->l3 != l->inner_l3 && !ovl_own_addrs_has4(&r->self.inner_ips, inner->dst_addr)))
 		return -OVL_DROP_NOT_ADDRESSED;
-	if (!rte_is_unicast_ether_addr(&eth->src_addr) || bad_source_ip(outer->src_addr, r->ip) ||
-			(l->l3 != l->inner_l3 && bad_source_ip(inner->src_addr, r->inner_ip)))
+	if (!rte_is_unicast_ether_addr(&eth->src_addr) || bad_source_ip(outer->src_addr, &r->self.ips) ||
+			(l->l3 != l->inner_l3 && bad_source_ip(inner->src_addr, &r->self.inner_ips)))
 		return -OVL_DROP_BAD_SOURCE;
 tunnel_source:
 	if (l->inner_l2 != 0 &&
@@ -159,7 +167,7 @@ admit_arp(const struct reflector *r, const uint8_t *data, uint32_t len, const st
 	if (parse_rc == -OVL_DROP_NOT_IPV4) {
 		if (ovl_arp_read(data, len, &a) < 0)
 			return 0; /* not ARP: nothing to answer */
-		if (!rte_is_unicast_ether_addr(&a.sha) || bad_source_ip(a.sip, r->ip))
+		if (!rte_is_unicast_ether_addr(&a.sha) || bad_source_ip(a.sip, &r->self.ips))
 			return -OVL_DROP_BAD_SOURCE;
 		return ovl_allowlist_match(&r->allow, a.sip) ? 0 : -OVL_DROP_NOT_ALLOWED;
 	}
@@ -173,7 +181,7 @@ admit_arp(const struct reflector *r, const uint8_t *data, uint32_t len, const st
 			return 0;
 		if (!rte_is_unicast_ether_addr(&a.sha) ||
 				!rte_is_unicast_ether_addr(&((const struct rte_ether_hdr *)(data + l->inner_l2))->src_addr) ||
-				bad_source_ip(a.sip, r->inner_ip))
+				bad_source_ip(a.sip, &r->self.inner_ips))
 			return -OVL_DROP_BAD_SOURCE;
 		return l->ip6 || ovl_allowlist_match(&r->allow,
 				((const struct rte_ipv4_hdr *)(data + l->l3))->src_addr)
@@ -197,24 +205,24 @@ admit_ndp(const struct reflector *r, const uint8_t *data, uint32_t len)
 	struct ovl_ndp nd;
 	int rc;
 
-	if (!r->is_ip6)
+	if (!r->self.ips.ip6)
 		return 1;
 	rc = ovl_ndp_read(data, len, &nd);
 	if (rc != 0 || nd.type != OVL_NDP_SOLICIT)
 		return rc != 0 ? rc : 1;
 	if (!rte_is_unicast_ether_addr(&eth->src_addr) ||
 			(nd.has_lla && !rte_is_unicast_ether_addr(&nd.lla)) ||
-			(memcmp(nd.src, unspecified, 16) != 0 && ovl_ipv6_bad_source(nd.src, r->ip6)))
+			(memcmp(nd.src, unspecified, 16) != 0 && bad_source6(nd.src, &r->self.ips)))
 		return -OVL_DROP_BAD_SOURCE;
-	return memcmp(nd.target, r->ip6, 16) == 0 ? 0 : -OVL_DROP_NOT_ADDRESSED;
+	return ovl_own_addrs_find(&r->self.ips, 0, nd.target) >= 0 ? 0 : -OVL_DROP_NOT_ADDRESSED;
 }
 
 int
 reflector_configure(struct reflector *r, const struct app_config *cfg)
 {
-	r->self = (struct neighbour_self){ .mac = r->mac, .is_ip6 = r->is_ip6, .ip = r->ip,
-		.ip_count = 1, .inner_mac = r->inner_mac, .inner_ip = r->inner_ip };
-	memcpy(r->self.ip6, r->ip6, sizeof(r->self.ip6));
+	r->self.mac = r->mac;
+	r->self.ip_count = 1;
+	r->any_ip6 = r->self.ips.ip6 | r->self.inner_ips.ip6;
 	r->promiscuous = cfg->promiscuous;
 	r->dwell = cfg->dwell;
 	r->idle.sleep_us = cfg->idle_sleep_us;

@@ -50,13 +50,7 @@ struct reflector {
 	uint16_t queue;
 	struct ovl_rx_config rx;
 	struct rte_ether_addr mac;
-	struct rte_ether_addr inner_mac;
-	rte_be32_t ip, inner_ip;
-	uint8_t ip6[16];         /* the underlay address when is_ip6: then only IPv6 is answered */
-	uint8_t is_ip6;
-	uint8_t inner_ip6[16];   /* the inner address when inner_is_ip6: then only inner IPv6 is answered */
-	uint8_t inner_is_ip6;
-	uint8_t any_ip6;         /* is_ip6 | inner_is_ip6: the IPv6 rules apply to every frame */
+	uint8_t any_ip6;         /* an IPv6 set of addresses (self): the IPv6 rules apply to every frame */
 	int promiscuous;
 	int dwell;
 	struct ovl_allowlist allow;
@@ -65,14 +59,18 @@ struct reflector {
 	struct tsc_clock clock;
 	volatile int stop;           /* loop mode: the sender has finished */
 	struct ovl_ratecap cap;
-	struct neighbour_self self;  /* for ARP and NDP; set by reflector_configure */
+	/*
+	 * Our addresses, outer and inner, each set of one IP version (only that version is
+	 * answered): the frames' destinations we answer, and ARP and NDP for them.
+	 */
+	struct neighbour_self self;
 	struct ovl_parse_memo memo;  /* the shapes of probes: most frames parse from one */
 	struct rte_mempool *jumbo;   /* where a chained frame is copied whole; NULL: none come */
 	struct reflector_stats stats;
 	struct idle idle;            /* --idle-sleep */
 };
 
-/* Sets the rules from the options; returns 0 or -1 (out of memory). */
+/* Sets the rules from the options (r->mac and r->self's addresses set); returns 0 or -1 (out of memory). */
 struct app_config;
 int reflector_configure(struct reflector *r, const struct app_config *cfg);
 void reflector_release(struct reflector *r);

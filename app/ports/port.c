@@ -162,16 +162,19 @@ queues_hint(const char *driver)
 }
 
 /*
- * Neighbour solicitations come to the solicited-node group's MAC (33:33:ff:...), which a NIC's
- * unicast filter drops: add it to the multicast filter, or, where the port has none, take all
+ * Neighbour solicitations come to the solicited-node groups' MACs (33:33:ff:...), which a NIC's
+ * unicast filter drops: add them to the multicast filter, or, where the port has none, take all
  * multicast. A port with neither (most virtual ones) receives what its peer sends anyway.
  */
 static void
-ndp_group_join(uint16_t id, const uint8_t ip6[16])
+ndp_groups_join(uint16_t id, const struct ovl_own_addrs *own)
 {
-	struct rte_ether_addr group = ovl_ndp_solicited_mac(ip6);
+	struct rte_ether_addr groups[OVL_OWN_ADDRS_MAX];
+	unsigned int i;
 
-	if (rte_eth_dev_set_mc_addr_list(id, &group, 1) != 0)
+	for (i = 0; i < own->n; i++)
+		groups[i] = ovl_ndp_solicited_mac(own->v6[i]);
+	if (rte_eth_dev_set_mc_addr_list(id, groups, own->n) != 0)
 		rte_eth_allmulticast_enable(id);
 }
 
@@ -303,8 +306,8 @@ port_start(uint16_t id, const struct port_request *req, struct port_info *info)
 	port_xdp_read(id, xsk_before, n_xsk, &info->xdp);
 	if (req->promiscuous)
 		rte_eth_promiscuous_enable(id);
-	if (req->ip6 != NULL)
-		ndp_group_join(id, req->ip6);
+	if (req->ip6 != NULL && req->ip6->ip6)
+		ndp_groups_join(id, req->ip6);
 	for (i = 0; i < info->n_watch; i++)
 		info->watch_start[i] = xstat_value(id, info->watch_names[i], &info->watch_found[i]);
 	rte_eth_macaddr_get(id, &info->mac);

@@ -9,6 +9,7 @@
 #include <rte_ether.h>
 #include <rte_mempool.h>
 
+#include "own_addrs.h"
 #include "port_xdp.h"
 #include "profile.h"
 
@@ -56,8 +57,8 @@ struct port_request {
 	uint16_t queues;              /* RX/TX queue pairs; 0 counts as 1 */
 	int rss;                      /* with queues > 1: spread received frames by RSS on the
 				       * outer IP addresses and UDP ports (a reflecting port) */
-	const uint8_t *ip6;           /* our IPv6 underlay address: receive its solicited-node
-				       * group, where neighbours ask for it (NULL: IPv4) */
+	const struct ovl_own_addrs *ip6; /* our IPv6 underlay addresses: receive their solicited-node
+				       * groups, where neighbours ask for them (NULL or IPv4: none) */
 };
 
 /*

@@ -58,6 +58,8 @@ struct json_t *output_json_xstats(const struct port_xstats *x);
 struct json_t *output_json_xdp(const struct port_xdp *x);
 /* The options a run was given (output_json_config.c). */
 struct json_t *output_json_config(const struct app_config *cfg);
+/* A stream's addresses, outer and inner, and the MACs it sends to (output_json_config.c). */
+struct json_t *output_json_addresses(const struct ovl_frame_spec *spec);
 /* A mix as given ({of, imix, sizes[], seed}), or JSON null for one size. */
 struct json_t *output_json_mix(const struct app_config *cfg);
 /* A stream's size classes, each sent and received: an empty array for one size. */

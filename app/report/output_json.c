@@ -205,6 +205,7 @@ stream_object(const struct stream_result *s)
 		/* The probe's IP version: the inner packet's, or raw's own (the underlay's). */
 		json_object_set_new(o, "inner_ip_version",
 				json_integer(ovl_frame_spec_probe_ip6(&st->spec) ? 6 : 4));
+		json_object_set_new(o, "addresses", output_json_addresses(&st->spec));
 		json_object_set_new(o, "latency_histogram", histogram_object(s->rtt));
 		json_object_set_new(o, "pacing_given_up_s", json_real(s->pacing_given_up_s));
 		json_object_set_new(o, "mean_frame_size", json_real(st->wire_mean / st->n_frames));

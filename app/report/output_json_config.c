@@ -43,6 +43,20 @@ static const char *rate_units[] = {
 	[RATE_L1_BPS] = "l1_bps", [RATE_LINK_PERCENT] = "link_percent",
 };
 
+/* What a stream's frames carry (a profile's streams each their own): addresses and next hops. */
+json_t *
+output_json_addresses(const struct ovl_frame_spec *s)
+{
+	char a[4][INET6_ADDRSTRLEN], mac[2][RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(mac[0], sizeof(mac[0]), &s->dst_mac);
+	rte_ether_format_addr(mac[1], sizeof(mac[1]), &s->inner_dst_mac);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+		"src_ip", outer_addr(s, 0, a[0]), "dst_ip", outer_addr(s, 1, a[1]),
+		"inner_src_ip", inner_addr(s, 0, a[2]), "inner_dst_ip", inner_addr(s, 1, a[3]),
+		"dst_mac", mac[0], "inner_dst_mac", mac[1]);
+}
+
 /* The options a run was given. */
 json_t *
 output_json_config(const struct app_config *cfg)

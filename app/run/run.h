@@ -105,6 +105,20 @@ int run_port_start(struct run *run, uint16_t id, const struct port_request *req,
 int run_links_wait(struct run *run);
 
 /*
+ * The reflector's own addresses, outer and inner, added to self (self->mac answers for the
+ * outer ones): reflect's (no streams) --ip and --inner-ip, loop's every stream's destinations
+ * (profiles check that they are of one IP version). Returns 0 or -1 after one line.
+ */
+int run_reflector_addresses(const struct run *run, struct neighbour_self *self);
+
+/*
+ * Every stream's sources (dst 0: the sender's, ARP and NDP answered for them) or destinations
+ * (dst 1), outer and inner, added to self. Returns 0 or -1 after one line (more than
+ * OVL_OWN_ADDRS_MAX addresses, or two IP versions).
+ */
+int run_stream_addresses(const struct run *run, struct neighbour_self *self, int dst);
+
+/*
  * Sets up the reflector of each queue on the last port, answering the encapsulations in mask
  * (filtering on the options given) with its own counters, rate cap and replay window.
  * Returns 0 or -1 after one line.

@@ -199,6 +199,51 @@ run_links_wait(struct run *run)
 	return 0;
 }
 
+/* A list given (reflect's --ip, --inner-ip), else the one address, each answered by mac. */
+static void
+given_or_one(struct ovl_own_addrs *set, const struct ovl_own_addrs *given, int ip6, rte_be32_t v4,
+		const uint8_t v6[16], const struct rte_ether_addr *mac)
+{
+	unsigned int i;
+
+	if (given->n > 0)
+		*set = *given;
+	else
+		ovl_own_addrs_add(set, ip6, v4, v6, mac);
+	for (i = 0; i < set->n; i++)
+		set->mac[i] = *mac;
+}
+
+int
+run_reflector_addresses(const struct run *run, struct neighbour_self *self)
+{
+	const struct ovl_frame_spec *spec = &run->cfg.spec;
+
+	if (run->n_stream_cfgs == 0) {
+		given_or_one(&self->ips, &run->cfg.own_ips, spec->ip6, spec->dst_ip, spec->dst_ip6,
+				&self->mac);
+		given_or_one(&self->inner_ips, &run->cfg.own_inner_ips, spec->inner_ip6,
+				spec->inner_dst_ip, spec->inner_dst_ip6, &spec->inner_dst_mac);
+		return 0;
+	}
+	return run_stream_addresses(run, self, 1);
+}
+
+int
+run_stream_addresses(const struct run *run, struct neighbour_self *self, int dst)
+{
+	unsigned int k;
+
+	for (k = 0; k < run->n_stream_cfgs; k++)
+		if (neighbour_self_add(self, &run->stream_cfgs[k].spec, dst) < 0) {
+			fprintf(stderr, "ovlperf %s: the streams' %s addresses are more than %d or of two IP versions: give at most %d of one version\n",
+					run->command, dst ? "destination" : "source", OVL_OWN_ADDRS_MAX,
+					OVL_OWN_ADDRS_MAX);
+			return -1;
+		}
+	return 0;
+}
+
 int
 run_reflectors_setup(struct run *run, uint32_t mask)
 {
@@ -214,14 +259,9 @@ run_reflectors_setup(struct run *run, uint32_t mask)
 		r->queue = (uint16_t)q;
 		config_rx(cfg, mask, 1, &r->rx);
 		r->mac = port->mac;
-		r->inner_mac = cfg->spec.inner_dst_mac;
-		r->ip = cfg->spec.dst_ip;
-		r->is_ip6 = cfg->spec.ip6;
-		memcpy(r->ip6, cfg->spec.dst_ip6, sizeof(r->ip6));
-		r->inner_ip = cfg->spec.inner_dst_ip;
-		r->inner_is_ip6 = cfg->spec.inner_ip6;
-		memcpy(r->inner_ip6, cfg->spec.inner_dst_ip6, sizeof(r->inner_ip6));
-		r->any_ip6 = r->is_ip6 | r->inner_is_ip6;
+		r->self.mac = port->mac;
+		if (run_reflector_addresses(run, &r->self) < 0)
+			return -1;
 		r->jumbo = run->jumbo[run->n_ports - 1];
 		if (reflector_configure(r, cfg) < 0) {
 			fprintf(stderr, "ovlperf %s: out of memory for the replay window\n", run->command);

@@ -27,8 +27,9 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    the nearest key); a bad value (FILE:LINE, the key, what is allowed, from the option's own
    check); an unknown section; a stream without encap; a missing or unknown mode; a key of
    another command (peer-port in send); a run's key in a stream (duration); two streams of
-   one tunnel on different UDP ports (the receivers parse it by one); an address, outer or
-   inner, in a stream (loop's reflector answers the run's alone); a bad command-line option after the file; options of a stream that cannot go
+   one tunnel on different UDP ports (the receivers parse it by one); a bad address in a
+   stream; streams of two IP versions, outer or inner (FILE:LINE of the second's dst-ip or
+   inner-dst-ip); a reflector's --ip list of two versions; a bad command-line option after the file; options of a stream that cannot go
    together (a compact probe with [run]'s key: FILE:LINE and the stream).
 5. Two VXLAN streams with VNIs 5 and 6 in loop: every probe of each answered (the receivers
    filter on no VNI when the streams' differ).
@@ -36,6 +37,18 @@ Usage: /usr/bin/python3 tests/integration/test_profiles.py PATH_TO_OVLPERF
    each answered.
 7. [run] eal: the file's EAL arguments are used when none come before "--" (the JSON's
    eal_args has them).
+8. Addresses per stream in loop: three streams (vxlan, geneve, gretap), each with its own outer
+   destination and inner addresses (one its own outer source and inner MAC too): every probe of
+   each answered (loop's reflector takes every stream's destinations as its own), and tshark,
+   decoding the transmitted frames (--capture), finds each stream's frames, as many as it sent,
+   with its addresses outer and inner, as the JSON's streams say; --print lists each stream's
+   outer and inner pair.
+9. A reflect profile with ip and inner-ip lists, over net_pcap (promiscuous): probes to each
+   listed pair are answered, from that address (tshark reads the replies); probes to an outer
+   or an inner address not listed are dropped as not addressed.
+10. send with two streams aimed at two reflector addresses (one reflect process with both, over
+   net_memif, no MACs given): each destination's next hop and inner peer resolved by ARP (the
+   reflector answers four), every probe of each stream answered.
 """
 
 import csv
@@ -46,9 +59,10 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from ovlkit import pcap  # noqa: E402
+from ovlkit import catalogue, pcap, tshark  # noqa: E402
 from ovlkit.harness import load_json, loadavg, main  # noqa: E402
-from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import FramesError, eal, memif, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import frames as ovl_frames  # noqa: E402
 
 OVLPERF = path_from_argv()
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -265,12 +279,20 @@ def check_errors(tap, ws):
         ("two UDP ports for one tunnel", write(ws, "ports.ini", good_run + "[stream a]\nencap = vxlan\n"
                                                 "[stream b]\nencap = vxlan\nvxlan-port = 8472\n"),
          [], ["ports.ini:7:", "[stream b] vxlan-port", "8472", "4789"]),
-        ("an address in a stream", write(ws, "v6.ini", good_run + "[stream a]\nencap = vxlan\n"
-                                         "src-ip = 2001:db8::1\ndst-ip = 2001:db8::2\n"),
-         [], ["v6.ini:5:", "[stream a] src-ip", "[run]"]),
-        ("an inner address in a stream", write(ws, "inner.ini", good_run + "[stream a]\nencap = vxlan\n"
-                                               "inner-dst-ip = 10.9.9.9\n"),
-         [], ["inner.ini:5:", "[stream a] inner-dst-ip", "[run]"]),
+        ("a bad address in a stream", write(ws, "addr.ini", good_run + "[stream a]\nencap = vxlan\n"
+                                            "inner-dst-ip = 10.9.9.300\n"),
+         [], ["addr.ini:5:", "[stream a] inner-dst-ip", "10.9.9.300", "IPv4"]),
+        ("streams of two outer IP versions", write(ws, "v6.ini", good_run + "[stream a]\nencap = vxlan\n"
+                                                   "[stream b]\nencap = vxlan\nsrc-ip = 2001:db8::1\n"
+                                                   "dst-ip = 2001:db8::2\n"),
+         [], ["v6.ini:8:", "[stream b] dst-ip", "IPv6", "[stream a]'s IPv4", "one IP version"]),
+        ("streams of two inner IP versions", write(ws, "inner6.ini", good_run + "[stream a]\nencap = vxlan\n"
+                                                   "[stream b]\nencap = geneve\ninner-dst-ip = 2001:db8:1::2\n"
+                                                   "inner-src-ip = 2001:db8:1::1\n"),
+         [], ["inner6.ini:7:", "[stream b] inner-dst-ip", "IPv6", "[stream a]'s IPv4"]),
+        ("a reflector's --ip list of two versions", write(ws, "ips.ini", "[run]\nmode = reflect\n"
+                                                          "ip = 192.0.2.2,2001:db8::2\n"),
+         [], ["ips.ini:3:", "ip:", "2001:db8::2", "one IP version"]),
         ("a bad option after the file", THREE, ["--rate", "fast"], ["--rate"]),
         ("options of a stream that cannot go together",
          write(ws, "cross.ini", good_run + "key = %s\n[stream a]\nencap = vxlan\nprobe = compact\n"
@@ -330,6 +352,156 @@ def check_file_eal(tap, ws):
            "a profile without [stream] sections: [run] is its one stream, unnamed")
 
 
+# Each stream's addresses: outer source and destination, inner source and destination.
+ADDR_STREAMS = {
+    "a": ("vxlan", "192.0.2.1", "192.0.2.11", "10.1.0.1", "10.1.0.2"),
+    "b": ("geneve", "192.0.2.1", "192.0.2.12", "10.2.0.1", "10.2.0.2"),
+    "c": ("gretap", "192.0.2.3", "192.0.2.13", "10.3.0.1", "10.3.0.2"),
+}
+ADDR_INNER_MAC = "02:00:00:00:03:02"  # stream c's inner destination MAC
+
+
+def addr_profile(ws):
+    text = "[run]\nmode = loop\nrate = 2000\nduration = 1\nwarmup = 0\nsrc-ip = 192.0.2.1\n"
+    for name, (encap, src, dst, isrc, idst) in sorted(ADDR_STREAMS.items()):
+        text += "[stream %s]\nencap = %s\ndst-ip = %s\ninner-src-ip = %s\ninner-dst-ip = %s\n" % (
+            name, encap, dst, isrc, idst)
+        if src != "192.0.2.1":
+            text += "src-ip = %s\ninner-dst-mac = %s\n" % (src, ADDR_INNER_MAC)
+    return write(ws, "addresses.ini", text)
+
+
+def capture_addresses(ws, cap):
+    """Per outer destination, tshark's (outer src, outer dst, inner src, inner dst, inner
+    destination MAC) of the captured frames and how many, or None with why."""
+    try:
+        rows = tshark.fields(cap, catalogue.load(OVLPERF), ["ip.src", "ip.dst", "eth.dst"])
+    except (RuntimeError, OSError, catalogue.CatalogueError) as exc:
+        return None, str(exc)
+    seen = {}
+    for row in rows:
+        src, dst = row["ip.src"].split(","), row["ip.dst"].split(",")
+        macs = row["eth.dst"].split(",")
+        if len(src) != 2 or len(dst) != 2:
+            return None, "a frame without two IP headers: %s" % row
+        key = (src[0], dst[0], src[1], dst[1], macs[-1])
+        seen[key] = seen.get(key, 0) + 1
+    return seen, ""
+
+
+def check_addresses(tap, ws):
+    """Three streams, each with its own addresses, in loop: all answered, each one's frames
+    carry its addresses (tshark), --print shows them."""
+    path = addr_profile(ws)
+    r, rows = print_lines(ws, [path])
+    want = {n: ["%s>%s" % (v[1], v[2]), "%s>%s" % (v[3], v[4])] for n, v in ADDR_STREAMS.items()}
+    got = {k: v[0][8:10] for k, v in rows.items()}
+    tap.ok(r.rc == 0 and got == want, "--print: each stream's outer and inner source>destination",
+           r.diag() + [r.out])
+    js, cap = ws.path("addresses.json"), ws.path("addresses.pcap")
+    r = ws.run([OVLPERF] + eal(prefix=ws.prefix("addr"), lcores=LCORES) +
+               ["--", "run", path, "--json", js, "--capture", cap, "--no-live", "--quiet"], 60)
+    doc, why = load_json(js)
+    streams = {s.get("name"): s for s in (doc or {}).get("streams", [])}
+    got = {n: (s["encap"], s["tx"]["packets"], s["rx"]["packets"]) for n, s in streams.items()}
+    ok = sorted(got) == sorted(ADDR_STREAMS) and all(
+        got[n][0] == ADDR_STREAMS[n][0] and got[n][1] > 0 and got[n][2] == got[n][1] for n in got)
+    if not tap.ok(r.rc == 0 and ok,
+                  "three streams with their own outer and inner addresses in loop: every probe of each answered",
+                  r.diag() + [str(why), str(got)]):
+        return
+    got = {n: tuple(s["addresses"].get(k) for k in ("src_ip", "dst_ip", "inner_src_ip", "inner_dst_ip"))
+           for n, s in streams.items()}
+    tap.ok(got == {n: v[1:] for n, v in ADDR_STREAMS.items()} and
+           streams["c"]["addresses"].get("inner_dst_mac") == ADDR_INNER_MAC,
+           "the JSON's streams each carry their own addresses", [str(got)])
+    seen, why = capture_addresses(ws, cap)
+    bad = [why] if seen is None else []
+    for name, (encap, src, dst, isrc, idst) in sorted(ADDR_STREAMS.items()):
+        keys = [k for k in (seen or {}) if k[1] == dst]
+        n = sum(seen[k] for k in keys) if seen else 0
+        if [k[:4] for k in keys] != [(src, dst, isrc, idst)] or n != streams[name]["tx"]["packets"]:
+            bad.append("%s: frames to %s: %s, want %d of %s" % (name, dst, [(k, seen[k]) for k in keys],
+                                                               streams[name]["tx"]["packets"], (src, dst, isrc, idst)))
+        if name == "c" and keys and keys[0][4] != ADDR_INNER_MAC:
+            bad.append("c: inner destination MAC %s, want %s" % (keys[0][4], ADDR_INNER_MAC))
+    tap.ok(not bad and seen is not None and len(seen) == len(ADDR_STREAMS),
+           "tshark: each stream's frames, as many as it sent, carry its outer and inner addresses",
+           bad + [str(seen)])
+
+
+# (outer destination, inner destination, answered): what the reflector's lists take.
+REFLECT_PROBES = [("192.0.2.2", "10.1.0.2", True), ("192.0.2.3", "10.2.0.2", True),
+                  ("192.0.2.4", "10.1.0.2", False), ("192.0.2.3", "10.3.0.2", False)]
+
+
+def check_reflect_lists(tap, ws):
+    """reflect with ip and inner-ip lists (a profile's [run]) answers each listed address."""
+    reps = 5
+    try:
+        probes = [ovl_frames(OVLPERF, ["--encap", "vxlan", "--dst-ip", d, "--inner-dst-ip", i])[0]
+                  for d, i, _ in REFLECT_PROBES]
+    except FramesError as exc:
+        tap.ok(False, "ovlperf frames writes the probes", [str(exc)])
+        return
+    in_pcap, out_pcap, js = ws.path("lists.IN.pcap"), ws.path("lists.OUT.pcap"), ws.path("lists.json")
+    pcap.write(in_pcap, [f for f in probes for _ in range(reps)])
+    path = write(ws, "lists.ini", "[run]\nmode = reflect\nip = 192.0.2.2,192.0.2.3\n"
+                 "inner-ip = 10.1.0.2,10.2.0.2\npromiscuous = yes\nduration = 1\n")
+    r = ws.run([OVLPERF] + eal(prefix=ws.prefix("lists"), lcores="0@0,1@1",
+                               vdevs=["net_pcap0,rx_pcap=%s,tx_pcap=%s" % (in_pcap, out_pcap)]) +
+               ["--", "run", path, "--json", js, "--no-live", "--quiet"], 60)
+    doc, why = load_json(js)
+    refl = (doc or {}).get("reflector", {})
+    answered = sum(reps for _, _, a in REFLECT_PROBES if a)
+    tap.ok(r.rc == 0 and refl.get("reflected") == answered and
+           refl.get("not_addressed") == len(REFLECT_PROBES) * reps - answered,
+           "reflect ip = 2 addresses, inner-ip = 2: the %d probes to them answered, the %d to others not"
+           % (answered, len(REFLECT_PROBES) * reps - answered),
+           r.diag() + [str(why), str({k: refl.get(k) for k in ("reflected", "not_addressed")})])
+    try:
+        rows = tshark.fields(out_pcap, catalogue.load(OVLPERF), ["ip.src", "ip.dst"])
+    except (RuntimeError, OSError, catalogue.CatalogueError) as exc:
+        tap.ok(False, "tshark reads the replies", [str(exc)])
+        return
+    got = sorted(set(tuple(row["ip.src"].split(",")) for row in rows))
+    want = sorted((d, i) for d, i, a in REFLECT_PROBES if a)
+    tap.ok(got == want and len(rows) == answered,
+           "tshark: each reply comes from the listed pair it was sent to (outer, inner)", [str(got)])
+
+
+def check_send_reflectors(tap, ws):
+    """send, each stream to its own reflector address, each next hop found by ARP."""
+    sock, rpath, spath = ws.path("two.sock"), ws.path("two-reflect.json"), ws.path("two-send.json")
+    refl = ws.start("reflect-two", [OVLPERF] + eal(ws.prefix("refl"), "0@0,1@0", [memif("server", sock)],
+                                                   shconf=True, telemetry=True) +
+                    ["--", "reflect", "--ip", "192.0.2.2,192.0.2.3", "--inner-ip", "10.1.0.2,10.2.0.2",
+                     "--json", rpath])
+    up = refl.wait_for(lambda: os.path.exists(sock) and " s] rx" in refl.stderr(), 20)
+    if not tap.ok(up and refl.alive(), "reflect --ip with two addresses is up on net_memif", refl.diag()):
+        refl.stop()
+        return
+    path = write(ws, "two.ini", "[run]\nmode = send\nencap = vxlan\nrate = 2000\nduration = 1\n"
+                 "drain = 1\n[stream one]\nencap = vxlan\ndst-ip = 192.0.2.2\ninner-dst-ip = 10.1.0.2\n"
+                 "[stream two]\nencap = vxlan\ndst-ip = 192.0.2.3\ninner-dst-ip = 10.2.0.2\n")
+    r = ws.run([OVLPERF] + eal(ws.prefix("send"), "0@1,1@1", [memif("client", sock)],
+                               shconf=True, telemetry=True) +
+               ["--", "run", path, "--json", spath, "--no-live", "--quiet"], 60)
+    doc, why = load_json(spath)
+    got = {s.get("name"): (s["tx"]["packets"], s["rx"]["packets"], s["addresses"]["dst_ip"],
+                           s["addresses"]["inner_dst_ip"]) for s in (doc or {}).get("streams", [])}
+    tap.ok(r.rc == 0 and sorted(got) == ["one", "two"] and
+           all(v[0] > 0 and v[1] == v[0] for v in got.values()) and
+           got["one"][2:] == ("192.0.2.2", "10.1.0.2") and got["two"][2:] == ("192.0.2.3", "10.2.0.2"),
+           "send, two streams to two reflector addresses: every probe of each answered",
+           r.diag() + [str(why), str(got)])
+    refl.stop()
+    rdoc, why = load_json(rpath)
+    arp = (rdoc or {}).get("reflector", {}).get("arp_answered", 0)
+    tap.ok(arp >= 4, "each destination resolved by ARP, outer and inner: the reflector answered %d" % arp,
+           [str(why)])
+
+
 def body(tap, ws):
     check_errors(tap, ws)
     check_print(tap, ws)
@@ -338,6 +510,9 @@ def body(tap, ws):
     check_vnis(tap, ws)
     check_all_profiles(tap, ws)
     check_file_eal(tap, ws)
+    check_addresses(tap, ws)
+    check_reflect_lists(tap, ws)
+    check_send_reflectors(tap, ws)
 
 
 if __name__ == "__main__":

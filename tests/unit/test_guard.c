@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The reflector's guards, each on its own: prefixes it answers, its rate cap, keyed probe tags
- * (and key files), and the replay window.
+ * (and key files), the replay window, and its own addresses (a set of one IP version).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 
 #include "allowlist.h"
 #include "frame.h"
+#include "own_addrs.h"
 #include "probe_auth.h"
 #include "ratecap.h"
 #include "replay.h"
@@ -312,6 +313,39 @@ test_ipv6_sources(void **state)
 	}
 }
 
+static void
+test_own_addrs(void **state)
+{
+	static const struct rte_ether_addr mac = { { 2, 0, 0, 0, 0, 1 } };
+	struct ovl_own_addrs s = { 0 };
+	uint8_t v6[16];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(ovl_own_addrs_add(&s, 0, ip(10, 1, 0, 2), NULL, &mac), 0);
+	assert_int_equal(ovl_own_addrs_add(&s, 0, ip(10, 2, 0, 2), NULL, &mac), 0);
+	assert_int_equal(ovl_own_addrs_add(&s, 0, ip(10, 1, 0, 2), NULL, &mac), 0); /* once */
+	assert_int_equal(s.n, 2);
+	/* Every slot past n repeats the first: the check over all of them finds no other. */
+	assert_true(ovl_own_addrs_has4(&s, ip(10, 1, 0, 2)));
+	assert_true(ovl_own_addrs_has4(&s, ip(10, 2, 0, 2)));
+	assert_false(ovl_own_addrs_has4(&s, ip(10, 3, 0, 2)));
+	assert_false(ovl_own_addrs_has4(&s, 0));
+	assert_int_equal(ovl_own_addrs_find(&s, ip(10, 2, 0, 2), NULL), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::2", v6), 1);
+	assert_int_equal(ovl_own_addrs_add(&s, 1, 0, v6, &mac), -1); /* another version */
+	for (i = 2; i < OVL_OWN_ADDRS_MAX; i++)
+		assert_int_equal(ovl_own_addrs_add(&s, 0, ip(10, 9, 0, (uint8_t)i), NULL, &mac), 0);
+	assert_int_equal(ovl_own_addrs_add(&s, 0, ip(10, 9, 1, 1), NULL, &mac), -1); /* full */
+	assert_true(ovl_own_addrs_has4(&s, ip(10, 9, 0, OVL_OWN_ADDRS_MAX - 1)));
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(ovl_own_addrs_add(&s, 1, 0, v6, &mac), 0);
+	assert_int_equal(ovl_own_addrs_find(&s, 0, v6), 0);
+	assert_int_equal(ovl_own_addrs_find(&s, 0, NULL), -1); /* no IPv4 address in it */
+	assert_false(ovl_own_addrs_has4(&s, 0));
+}
+
 int
 main(void)
 {
@@ -324,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_probe_tag_ipv6),
 		cmocka_unit_test(test_key_files),
 		cmocka_unit_test(test_ipv6_sources),
+		cmocka_unit_test(test_own_addrs),
 	};
 
 	return cmocka_run_group_tests_name("guard", tests, NULL, NULL);
