@@ -66,7 +66,7 @@ print_stream(FILE *out, const struct app_config *cfg, const char *name)
 		fprintf(out, "%-16s %-8s %-24s %6u %12s %6u %8lu %5s %s\n", name ? name : "-",
 				cfg->encaps[i]->name, sizes, inner, rate, cfg->flows,
 				(unsigned long)cfg->latency_rate,
-				cfg->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
+				ovl_inner_proto_name(cfg->spec.inner_proto),
 				cfg->rate.unit == RATE_UNLIMITED ? "" : rate_units[cfg->rate.unit]);
 	}
 }
