@@ -87,7 +87,7 @@ print_stream(FILE *out, const struct app_config *cfg, const char *name)
 		fprintf(out, "%-16s %-8s %-24s %6u %12s %6u %8lu %5s %-27s %-31s %s\n", name ? name : "-",
 				cfg->encaps[i]->name, sizes, inner_len, rate, cfg->flows,
 				(unsigned long)cfg->latency_rate,
-				cfg->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp", outer,
+				ovl_inner_proto_name(cfg->spec.inner_proto), outer,
 				cfg->encaps[i]->ip_proto == 0 ? "-" : inner,
 				cfg->rate.unit == RATE_UNLIMITED ? "" : rate_units[cfg->rate.unit]);
 	}

@@ -214,7 +214,7 @@ setup_sender(struct run *run, unsigned int q)
 		flows = RTE_MAX(flows, run->stream_cfgs[i].flows);
 
 	memset(s, 0, sizeof(*s));
-	if (sender_init(s, n) < 0)
+	if (sender_init(s, &run->streams[first], n) < 0)
 		return -1;
 	s->sampling = cfg->samples_path != NULL;
 	for (i = 0; cfg->samples_path != NULL && i < n; i++)

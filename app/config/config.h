@@ -92,6 +92,7 @@ struct app_config {
 	uint16_t port;               /* send, reflect: the port; loop: the sender's */
 	uint16_t peer_port;          /* loop: the reflector's */
 	int dst_mac_given;
+	int tcp_flags_given;
 	const char *dst_mac_source;  /* "option", "arp", "ndp" or "peer port" */
 	int inner_dst_mac_given;
 	int promiscuous;

@@ -35,6 +35,7 @@ int value_size_mix(const char *arg, uint64_t min, uint64_t max, struct ovl_size_
 int apply_mtu(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_vlan(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_inner_proto(struct app_config *cfg, const char *arg, char *err, size_t errlen);
+int apply_tcp_flags(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_outer_udp_csum(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_probe(struct app_config *cfg, const char *arg, char *err, size_t errlen);
 int apply_ttl(struct app_config *cfg, const char *arg, char *err, size_t errlen);

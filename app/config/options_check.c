@@ -3,6 +3,7 @@
  * What is checked once every option is read: options that exclude or need each other, whatever
  * order they were given in.
  */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,6 +96,11 @@ options_check(struct app_config *cfg, const char *command)
 	if ((cfg->keyed || cfg->dwell) && cfg->spec.probe_form != OVL_PROBE_FULL) {
 		fprintf(stderr, "ovlperf %s: --probe: %s use the full form: give --probe full or leave it out\n",
 				command, cfg->keyed ? "keyed probes (--key)" : "probes the reflector stamps (--dwell)");
+		return -1;
+	}
+	if (cfg->tcp_flags_given && cfg->spec.inner_proto != IPPROTO_TCP) {
+		fprintf(stderr, "ovlperf %s: --tcp-flags is for TCP probes: give --inner-proto tcp too\n",
+				command);
 		return -1;
 	}
 	if (cfg->pacing == PACING_HARDWARE && cfg->rate.unit == RATE_UNLIMITED) {

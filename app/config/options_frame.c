@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "option_values.h"
+#include "tcp.h"
 #include "options.h"
 
 static int
@@ -145,10 +146,21 @@ apply_inner_proto(struct app_config *cfg, const char *arg, char *err, size_t err
 		cfg->spec.inner_proto = IPPROTO_UDP;
 	else if (strcmp(arg, "icmp") == 0)
 		cfg->spec.inner_proto = IPPROTO_ICMP;
+	else if (strcmp(arg, "tcp") == 0)
+		cfg->spec.inner_proto = IPPROTO_TCP;
 	else {
-		snprintf(err, errlen, "'%s' is not allowed: udp or icmp", arg);
+		snprintf(err, errlen, "'%s' is not allowed: udp, icmp or tcp", arg);
 		return -1;
 	}
+	return 0;
+}
+
+int
+apply_tcp_flags(struct app_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	if (ovl_tcp_flags_parse(arg, &cfg->spec.tcp_flags, err, errlen) < 0)
+		return -1;
+	cfg->tcp_flags_given = 1;
 	return 0;
 }
 

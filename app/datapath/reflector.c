@@ -134,6 +134,10 @@ tunnel_source:
 	if (l->l4 != 0 && l->l4_proto == IPPROTO_ICMP &&
 			((const struct rte_icmp_hdr *)(data + l->l4))->icmp_type != RTE_IP_ICMP_ECHO_REQUEST)
 		return -OVL_DROP_ICMP_TYPE;
+	/* Nobody answers a RST (RFC 9293 3.10.7.1): a sender's probes never are one. */
+	if (l->l4 != 0 && l->l4_proto == IPPROTO_TCP &&
+			(((const struct rte_tcp_hdr *)(data + l->l4))->tcp_flags & RTE_TCP_RST_FLAG))
+		return -OVL_DROP_TCP_RST;
 	if (r->key != NULL) {
 		struct ovl_probe p;
 
@@ -252,7 +256,7 @@ static void
 stamp(uint8_t *data, const struct ovl_layers *l, size_t field, uint64_t ns, int set_flag)
 {
 	uint8_t *p = data + l->probe;
-	uint8_t *ck = data + l->l4 + (l->l4_proto == IPPROTO_UDP ? 6 : 2);
+	uint8_t *ck = data + l->l4 + ovl_l4_cksum_off(l->l4_proto);
 	rte_be64_t v = rte_cpu_to_be_64(ns);
 	uint16_t cksum;
 	uint32_t diff;

@@ -26,11 +26,12 @@
 #define TX_MBUFS_MAX STREAM_BURST_MAX
 
 int
-sender_init(struct sender *s, unsigned int n_streams)
+sender_init(struct sender *s, const struct stream *streams, unsigned int n_streams)
 {
 	unsigned int i;
 
 	s->n_streams = n_streams;
+	s->streams = (struct stream *)(uintptr_t)streams;
 	s->state = rte_zmalloc("sender_state", n_streams * sizeof(*s->state), RTE_CACHE_LINE_SIZE);
 	s->stats = rte_zmalloc("sender_stats", n_streams * sizeof(*s->stats), RTE_CACHE_LINE_SIZE);
 	s->scratch = rte_malloc("sender_scratch", OVL_INNER_MAX, 0);
@@ -40,6 +41,12 @@ sender_init(struct sender *s, unsigned int n_streams)
 		ovl_seqtrack_init(&s->stats[i].seq);
 		ovl_histogram_init(&s->stats[i].rtt);
 		s->state[i].first_measured_seq = UINT64_MAX;
+		if (streams[i].tcp_seq_off != 0) {
+			s->state[i].tcp_sent = rte_zmalloc("sender_tcp_sent",
+					SENDER_TCP_SENT * sizeof(struct tcp_sent), RTE_CACHE_LINE_SIZE);
+			if (s->state[i].tcp_sent == NULL)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -51,6 +58,8 @@ sender_free(struct sender *s)
 
 	for (i = 0; s->stats != NULL && i < s->n_streams; i++)
 		ovl_reservoir_free(&s->stats[i].samples);
+	for (i = 0; s->state != NULL && i < s->n_streams; i++)
+		rte_free(s->state[i].tcp_sent);
 	rte_free(s->state);
 	rte_free(s->stats);
 	rte_free(s->scratch);
@@ -74,11 +83,12 @@ sum64(uint64_t v)
  * the new words' sum to the template's checksum, base (RFC 1624: the old words are zeros, whose
  * complement 0xFFFF is -0). The sum is formed from the host values of the big-endian words and
  * byte-swapped once into memory order, where the checksum field is read. The checksum is
- * written whole, so a kept frame's previous probe does not matter.
+ * written whole, so a kept frame's previous probe does not matter. A TCP segment's SEQ (the
+ * probe's low bits plus tcp_bias, its class's) and ACK are patched the same way.
  */
 static inline void
 patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts, uint16_t base,
-		const struct ovl_key *key)
+		uint32_t tcp_bias, const struct ovl_key *key)
 {
 	static const uint8_t zero[OVL_PROBE_TAG_LEN];
 	uint8_t *p = frame + s->probe_off;
@@ -98,6 +108,13 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts, u
 		memcpy(p + offsetof(struct ovl_probe_compact, seq), &be_seq, 4);
 		memcpy(p + offsetof(struct ovl_probe_compact, tx_ts), &be_ts, 8);
 		host_sum = sum64(seq & 0xFFFFFFFF) + sum64(ts);
+	}
+	if (s->tcp_seq_off != 0) {
+		uint32_t tcp_seq = (uint32_t)seq + tcp_bias;
+		rte_be32_t be[2] = { rte_cpu_to_be_32(tcp_seq), rte_cpu_to_be_32((uint32_t)seq) };
+
+		memcpy(frame + s->tcp_seq_off, be, s->tcp_ack ? 8 : 4);
+		host_sum += sum64(tcp_seq) + (s->tcp_ack ? sum64(seq & 0xFFFFFFFF) : 0);
 	}
 	host_sum = (host_sum & 0xFFFF) + (host_sum >> 16);
 	diff = rte_bswap16((uint16_t)((host_sum & 0xFFFF) + (host_sum >> 16)));
@@ -142,7 +159,7 @@ take_kept(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, ui
 	if (s->n_flows == 1) {
 		for (i = 0; i < n; i++)
 			patch_probe(rte_pktmbuf_mtod(pkts[i], uint8_t *), s, seq + i, ts, s->l4_cksums[0],
-					snd->key);
+					s->classes[0].tcp_bias, snd->key);
 		return 0;
 	}
 	flow = (uint32_t)(seq % s->n_flows);
@@ -150,7 +167,7 @@ take_kept(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, ui
 		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 
 		rte_memcpy(data, s->frames[flow], s->probe_off);
-		patch_probe(data, s, seq + i, ts, s->l4_cksums[flow], snd->key);
+		patch_probe(data, s, seq + i, ts, s->l4_cksums[flow], s->classes[0].tcp_bias, snd->key);
 		if (++flow == s->n_flows)
 			flow = 0;
 	}
@@ -191,7 +208,7 @@ take_kept_mix(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts
 	if (s->n_flows == 1) {
 		for (i = 0; i < n; i++)
 			patch_probe(rte_pktmbuf_mtod(pkts[i], uint8_t *), s, seq + i, ts,
-					s->l4_cksums[sched[i]], snd->key);
+					s->l4_cksums[sched[i]], s->classes[sched[i]].tcp_bias, snd->key);
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -199,7 +216,8 @@ take_kept_mix(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts
 		uint32_t t = sched[i] * s->n_flows + flow;
 
 		rte_memcpy(data, s->frames[t], s->probe_off);
-		patch_probe(data, s, seq + i, ts, s->l4_cksums[t], snd->key);
+		patch_probe(data, s, seq + i, ts, s->l4_cksums[t], s->classes[sched[i]].tcp_bias,
+				snd->key);
 		if (++flow == s->n_flows)
 			flow = 0;
 	}
@@ -247,7 +265,7 @@ take_copied(struct sender *snd, const struct stream *s, struct rte_mbuf **pkts, 
 				patch_ip_id(data, s, seq);
 		}
 		patch_probe(rte_pktmbuf_mtod(pkts[d * s->n_frames], uint8_t *), s, seq, ts,
-				s->l4_cksums[t], snd->key);
+				s->l4_cksums[t], s->classes[sched[d]].tcp_bias, snd->key);
 	}
 	return 0;
 }
@@ -286,6 +304,8 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 		snd->misc.no_mbuf++;
 		return;
 	}
+	if (st->tcp_sent != NULL)
+		sender_tcp_sent(st, st->next_seq, n_dgrams, ts);
 	/*
 	 * The port may take only some of the burst, and may recycle what it took at once (a ring
 	 * peer turns frames around in place): copy the burst aside, keep what was sent.
@@ -323,66 +343,6 @@ send_burst(struct sender *snd, unsigned int si, uint64_t now)
 		st->done = 1;
 }
 
-static void
-on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l, uint32_t wire_bytes,
-		uint64_t now)
-{
-	struct ovl_probe p;
-	struct stream_state *st;
-	struct stream_stats *stats;
-	uint64_t seq, rtt;
-	unsigned int idx;
-
-	if (ovl_probe_read(buf + l->probe, l->payload_len, &p) < 0)
-		return;
-	if (p.session != (p.form == OVL_PROBE_FULL ? snd->session : (snd->session & 0xFFFF))) {
-		snd->misc.other_session++;
-		return;
-	}
-	idx = (unsigned int)p.stream - snd->first_stream;
-	if (unlikely(idx >= snd->n_streams)) {
-		if (p.stream < snd->all_streams)
-			snd->misc.misrouted++;
-		else
-			snd->misc.unknown_stream++;
-		return;
-	}
-	st = &snd->state[idx];
-	stats = &snd->stats[idx];
-	seq = p.form == OVL_PROBE_FULL ? p.seq : ovl_probe_seq_sent(st->next_seq, (uint32_t)p.seq);
-	if (seq < st->first_measured_seq) {
-		snd->misc.warmup_replies++;
-		return;
-	}
-	if (seq > st->highest_rx_seq)
-		st->highest_rx_seq = seq;
-	if (ovl_seqtrack_add(&stats->seq, seq) == OVL_SEQ_DUPLICATE)
-		return;
-	stats->rx_datagrams++;
-	stats->rx_bytes += wire_bytes;
-	if (snd->streams[idx].n_classes > 1)
-		stats->rx_class[snd->streams[idx].schedule[seq % snd->streams[idx].schedule_len]]++;
-	stats->rx_payload += l->payload_len;
-	/* Every checksum of every reply: replies of many flows share a memo shape, not their headers. */
-	if (ovl_frame_verify_cksums(buf, l) != 0 || ovl_frame_verify_fill(buf, l) != 0)
-		stats->corrupted++;
-	if (unlikely(now < p.tx_ts)) {
-		/* Only a converted NIC stamp can be: within the conversion's error budget. */
-		snd->misc.rx_before_tx++;
-		now = p.tx_ts;
-	}
-	rtt = tsc_to_ns(&snd->clock, now - p.tx_ts);
-	if ((p.flags & OVL_PROBE_FLAG_REFLECTOR_TS) && p.reflector_tx_ns >= p.reflector_rx_ns &&
-			p.reflector_tx_ns - p.reflector_rx_ns < rtt) {
-		rtt -= p.reflector_tx_ns - p.reflector_rx_ns;
-		stats->dwell_subtracted++;
-	}
-	ovl_histogram_record(&stats->rtt, rtt);
-	/* A flag of the sender's, not the reservoir's size: that is a cache line past the histogram. */
-	if (unlikely(snd->sampling))
-		ovl_reservoir_add(&stats->samples, seq, tsc_to_ns(&snd->clock, p.tx_ts - snd->measure_start), rtt);
-}
-
 /*
  * The slow path: a fragment waits in the reassembly table (timed by now) until its datagram is
  * whole; the datagram counts as received when its last fragment was (at).
@@ -412,7 +372,7 @@ on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, 
 	inner.encap = l->encap;
 	inner.inner_end = (uint16_t)RTE_MIN(len, (uint32_t)UINT16_MAX);
 	if (data != NULL && ovl_parse_inner(snd->scratch, &inner) == 0)
-		on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at);
+		sender_on_probe(snd, snd->scratch, &inner, (uint32_t)snd->streams[0].wire_bytes, at);
 	rte_pktmbuf_free(whole);
 }
 
@@ -450,7 +410,10 @@ receive_burst(struct sender *snd, struct rte_mbuf **pkts, uint16_t n, uint64_t n
 				snd->misc.rx_unstamped++;
 		}
 		if (likely(rc == 0)) {
-			on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at);
+			if (unlikely(ovl_is_bare_rst(&l)))
+				sender_on_rst(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at);
+			else
+				sender_on_probe(snd, data, &l, rte_pktmbuf_pkt_len(m) + OVL_FCS_LEN, at);
 		} else if (rc == 1) {
 			on_fragment(snd, m, &l, now, at);
 			continue;

@@ -48,8 +48,18 @@ struct stream_stats {
 	struct ovl_reservoir samples; /* --latency-samples (size 0: off); kept across begin_measure's reset */
 } __rte_cache_aligned;
 
+/* When a TCP probe left: a RST carries no probe to say (sender_reply.c). */
+struct tcp_sent {
+	uint64_t seq;
+	uint64_t tsc;                 /* 0: none sent at this place yet */
+};
+
+/* A TCP stream keeps its last SENDER_TCP_SENT probes' departures: the RSTs it times. */
+#define SENDER_TCP_SENT (1u << 16)
+
 struct stream_state {
 	struct ovl_pacer pacer;
+	struct tcp_sent *tcp_sent;    /* TCP streams: [seq % SENDER_TCP_SENT]; else NULL */
 	uint64_t next_seq;
 	uint64_t first_measured_seq;  /* replies to earlier (warm-up) probes are not counted */
 	uint64_t highest_rx_seq;
@@ -62,6 +72,8 @@ struct sender_misc {
 	uint64_t other_session;
 	uint64_t unknown_stream;
 	uint64_t misrouted;           /* replies to a stream another queue's sender owns */
+	uint64_t tcp_unmatched;       /* RSTs whose ports name none of this sender's TCP streams */
+	uint64_t tcp_stale;           /* RSTs whose sequence number names no recent probe */
 	uint64_t arp_answered;
 	uint64_t ndp_answered;        /* neighbour solicitations answered (IPv6 underlay) */
 	uint64_t tx_full;
@@ -114,8 +126,35 @@ struct sender {
 	struct idle idle;             /* --idle-sleep */
 };
 
-int sender_init(struct sender *s, unsigned int n_streams);
+/* s's state for n_streams streams (TCP ones: a table of departures each). Returns 0 or -1. */
+int sender_init(struct sender *s, const struct stream *streams, unsigned int n_streams);
 void sender_free(struct sender *s);
 int sender_main(void *arg);
+
+/*
+ * The replies (sender_reply.c). A reply with a probe says its stream, sequence number and
+ * departure; a TCP RST (a kernel's answer, ovl_is_bare_rst) says its stream by its ports, the
+ * probe's low 32 bits by its ACK (or SEQ: ovl_tcp_answer_seq32), and its departure is the
+ * one the stream kept for that sequence number. wire_bytes: the frame's, with FCS; now: its
+ * arrival (TSC).
+ */
+void sender_on_probe(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l,
+		uint32_t wire_bytes, uint64_t now);
+void sender_on_rst(struct sender *snd, const uint8_t *buf, const struct ovl_layers *l,
+		uint32_t wire_bytes, uint64_t now);
+
+/* Notes when TCP probes seq..seq+n-1 of stream state st left (TSC tsc): one entry each. */
+static inline void
+sender_tcp_sent(struct stream_state *st, uint64_t seq, uint32_t n, uint64_t tsc)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		struct tcp_sent *e = &st->tcp_sent[(seq + i) & (SENDER_TCP_SENT - 1)];
+
+		e->seq = seq + i;
+		e->tsc = tsc;
+	}
+}
 
 #endif

@@ -11,6 +11,7 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "cksum.h"
 #include "frag.h"
 #include "headers.h"
 #include "stream.h"
@@ -125,6 +126,31 @@ class_layouts(struct stream *s, struct ovl_frame_spec *specs, char *err, size_t 
 	return 0;
 }
 
+/*
+ * A TCP template's checksum as if its SEQ (the bias: the probe's sequence is 0) were zero, as
+ * the sender's patch expects every field it writes to be.
+ */
+static uint16_t
+tcp_seq_zeroed(const uint8_t *seq_field, uint16_t cksum)
+{
+	static const uint8_t zero[4];
+
+	return ovl_cksum_update(cksum, seq_field, zero, 4);
+}
+
+/*
+ * TCP streams send from source ports of their own, stream id after stream id (flows each):
+ * a kernel's RST names its stream by them alone.
+ */
+static void
+tcp_own_ports(struct ovl_frame_spec *specs, unsigned int n, unsigned int id, uint32_t flows)
+{
+	unsigned int c;
+
+	for (c = 0; c < n && specs[0].inner_proto == IPPROTO_TCP; c++)
+		specs[c].src_port = (uint16_t)(specs[c].src_port + id * flows);
+}
+
 static int
 stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_specs,
 		const struct app_config *cfg, double link_bps, int latency, unsigned int queue,
@@ -145,6 +171,7 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 	s->queue = (uint8_t)queue;
 	s->n_classes = (uint8_t)config_classes(cfg);
 	memcpy(specs, class_specs, s->n_classes * sizeof(specs[0]));
+	tcp_own_ports(specs, s->n_classes, id, cfg->flows);
 	if (class_layouts(s, specs, err, errlen) < 0)
 		return -EINVAL;
 	spec = &specs[0];
@@ -160,9 +187,12 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 	s->probe_off = s->lay.inner_off + ovl_frame_spec_inner_hdr_len(spec);
 	s->inner_ip_off = s->lay.inner_off;
 	s->l4_is_udp = spec->inner_proto == IPPROTO_UDP;
-	s->l4_cksum_off = s->probe_off - OVL_UDP_HDR_LEN +
-		(s->l4_is_udp ? offsetof(struct rte_udp_hdr, dgram_cksum)
-			      : offsetof(struct rte_icmp_hdr, icmp_cksum));
+	s->l4_cksum_off = s->probe_off - ovl_l4_hdr_len(spec->inner_proto) +
+		ovl_l4_cksum_off(spec->inner_proto);
+	if (spec->inner_proto == IPPROTO_TCP) {
+		s->tcp_seq_off = s->probe_off - OVL_TCP_HDR_LEN + offsetof(struct rte_tcp_hdr, sent_seq);
+		s->tcp_ack = (spec->tcp_flags & RTE_TCP_ACK_FLAG) != 0;
+	}
 	if (cfg->keyed && s->n_frames > 1) {
 		snprintf(err, errlen,
 			"keyed probes are not fragmented: the reflector checks every frame's tag; give an MTU of at least %u for %s",
@@ -195,7 +225,7 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 		s->tx_ol_flags = RTE_MBUF_F_TX_IPV4 |
 			(cfg->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM ? RTE_MBUF_F_TX_IP_CKSUM : 0) |
 			(s->l4_is_udp ? RTE_MBUF_F_TX_UDP_CKSUM : 0);
-		s->l4_cksum_sw = !s->l4_is_udp; /* ICMP has no offload */
+		s->l4_cksum_sw = !s->l4_is_udp; /* ICMP has no offload; TCP's is not asked for */
 		prepare_offload(s);
 	}
 	s->l4_cksums = calloc(s->n_classes * s->n_flows, sizeof(*s->l4_cksums));
@@ -203,8 +233,12 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 		snprintf(err, errlen, "out of memory for frame templates");
 		return -ENOMEM;
 	}
-	for (k = 0; k < s->n_classes * s->n_flows; k++)
+	for (k = 0; k < s->n_classes * s->n_flows; k++) {
 		memcpy(&s->l4_cksums[k], s->frames[k * s->n_frames] + s->l4_cksum_off, 2);
+		if (s->tcp_seq_off != 0)
+			s->l4_cksums[k] = tcp_seq_zeroed(s->frames[k * s->n_frames] + s->tcp_seq_off,
+					s->l4_cksums[k]);
+	}
 	for (c = 0; c < s->n_classes; c++) {
 		struct stream_class *sc = &s->classes[c];
 		uint32_t first = c * s->n_flows * s->n_frames;
@@ -213,6 +247,7 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 			sc->wire_bytes += s->lens[first + k] + OVL_FCS_LEN;
 		sc->payload_bytes = sc->lay.payload_len;
 		sc->weight = cfg->mix.n > 0 ? cfg->mix.weight[c] : 1;
+		sc->tcp_bias = ovl_tcp_seq_bias(spec->tcp_flags, sc->lay.payload_len);
 	}
 	s->wire_bytes = s->classes[0].wire_bytes;
 	s->payload_bytes = s->classes[0].payload_bytes;

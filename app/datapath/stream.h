@@ -28,6 +28,7 @@ struct stream_class {
 	uint64_t wire_bytes;        /* with FCS */
 	uint32_t payload_bytes;
 	struct rte_mempool *kept;   /* mbufs holding this class's frames; NULL: copy templates */
+	uint32_t tcp_bias;          /* TCP: the segment's SEQ over the probe's (ovl_tcp_seq_bias) */
 };
 
 struct stream {
@@ -55,11 +56,14 @@ struct stream {
 	double wire_mean, payload_mean; /* per datagram, over a cycle */
 	uint8_t **frames;           /* [(class * n_flows + flow) * n_frames + k] */
 	uint16_t *lens;             /* without FCS, same index */
-	uint16_t *l4_cksums;        /* [class * n_flows + flow]: the inner L4 checksum, probe fields zero */
+	uint16_t *l4_cksums;        /* [class * n_flows + flow]: the inner L4 checksum, probe fields
+	                             * zero (TCP: SEQ and ACK too) */
 	struct rte_mempool *kept;   /* class 0's pool, as classes[0].kept */
 	uint16_t probe_off;         /* the probe, in a datagram's first frame */
-	uint16_t l4_cksum_off;      /* inner UDP or ICMP checksum, in the first frame */
+	uint16_t l4_cksum_off;      /* inner UDP, TCP or ICMP checksum, in the first frame */
 	uint8_t l4_is_udp;
+	uint16_t tcp_seq_off;       /* TCP: the SEQ field (ACK follows), in the first frame; else 0 */
+	uint8_t tcp_ack;            /* TCP: the segments carry ACK, which acknowledges the probe too */
 	uint16_t inner_ip_off;      /* inner IPv4 header, in every frame */
 	uint64_t rate_pps;          /* datagrams per second; 0: unlimited */
 	uint32_t burst;             /* datagrams per pacing deadline */

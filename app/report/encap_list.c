@@ -18,11 +18,12 @@
  * (inner_ip6; raw has none), 0 where e does not carry them.
  */
 static uint32_t
-smallest(const struct ovl_encap *e, enum ovl_probe_form form, int ip6, int inner_ip6)
+smallest(const struct ovl_encap *e, enum ovl_probe_form form, int ip6, int inner_ip6, uint8_t proto)
 {
 	struct ovl_frame_spec spec;
 
 	ovl_frame_spec_defaults(&spec, e);
+	spec.inner_proto = proto;
 	spec.ip6 = (uint8_t)ip6;
 	spec.inner_ip6 = (uint8_t)inner_ip6;
 	if ((ip6 || inner_ip6) && e->ipv4_only)
@@ -71,15 +72,16 @@ encap_json(const struct ovl_encap *e)
 				"multiple_of", (json_int_t)(a->multiple_of > 1 ? a->multiple_of : 1),
 				"optional", a->optional, "filter", a->filter, "help", a->help));
 	}
-	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:i, s:b, s:o, s:o, s:s, s:o}",
 			"name", e->name, "summary", e->summary,
 			"overhead", (int)e->overhead,
-			"min_frame", (int)smallest(e, OVL_PROBE_COMPACT, 0, 0),
-			"min_frame_keyed", (int)smallest(e, OVL_PROBE_FULL, 0, 0),
+			"min_frame", (int)smallest(e, OVL_PROBE_COMPACT, 0, 0, IPPROTO_UDP),
+			"min_frame_keyed", (int)smallest(e, OVL_PROBE_FULL, 0, 0, IPPROTO_UDP),
 			"overhead_ipv6", or_null(overhead_ipv6(e), e),
-			"min_frame_ipv6", or_null(smallest(e, OVL_PROBE_COMPACT, 1, 0), e),
-			"min_frame_keyed_ipv6", or_null(smallest(e, OVL_PROBE_FULL, 1, 0), e),
-			"min_frame_inner_ipv6", or_null(smallest(e, OVL_PROBE_COMPACT, 0, 1), e),
+			"min_frame_ipv6", or_null(smallest(e, OVL_PROBE_COMPACT, 1, 0, IPPROTO_UDP), e),
+			"min_frame_keyed_ipv6", or_null(smallest(e, OVL_PROBE_FULL, 1, 0, IPPROTO_UDP), e),
+			"min_frame_inner_ipv6", or_null(smallest(e, OVL_PROBE_COMPACT, 0, 1, IPPROTO_UDP), e),
+			"min_frame_tcp", (int)smallest(e, OVL_PROBE_COMPACT, 0, 0, IPPROTO_TCP),
 			"inner_ethernet", e->inner_ethernet,
 			"ip_proto", e->ip_proto ? json_integer(e->ip_proto) : json_null(),
 			"udp_port", e->udp_port_param ? json_integer(ovl_encap_udp_port(e, &v)) : json_null(),
@@ -91,29 +93,31 @@ print_table(FILE *out)
 {
 	unsigned int i, p;
 
-	fprintf(out, "%-8s %8s %9s %9s %10s %9s %7s  %s\n", "encap", "overhead", "smallest", "keyed",
-			"overhead6", "smallest6", "inner6", "what");
+	fprintf(out, "%-8s %8s %9s %9s %10s %9s %7s %5s  %s\n", "encap", "overhead", "smallest", "keyed",
+			"overhead6", "smallest6", "inner6", "tcp", "what");
 	for (i = 0; ovl_encaps[i] != NULL; i++) {
 		const struct ovl_encap *e = ovl_encaps[i];
 		char o6[16] = "-", s6[16] = "-", i6[16] = "-";
 
 		if (!e->ipv4_only) {
 			snprintf(o6, sizeof(o6), "%u", overhead_ipv6(e));
-			snprintf(s6, sizeof(s6), "%u", smallest(e, OVL_PROBE_COMPACT, 1, 0));
-			snprintf(i6, sizeof(i6), "%u", smallest(e, OVL_PROBE_COMPACT, 0, 1));
+			snprintf(s6, sizeof(s6), "%u", smallest(e, OVL_PROBE_COMPACT, 1, 0, IPPROTO_UDP));
+			snprintf(i6, sizeof(i6), "%u", smallest(e, OVL_PROBE_COMPACT, 0, 1, IPPROTO_UDP));
 		}
-		fprintf(out, "%-8s %8u %9u %9u %10s %9s %7s  %s\n", e->name, e->overhead,
-				smallest(e, OVL_PROBE_COMPACT, 0, 0), smallest(e, OVL_PROBE_FULL, 0, 0), o6, s6,
-				i6, e->summary);
-		fprintf(out, "%-8s %57s  flows differ in %s\n", "", "", e->flows);
+		fprintf(out, "%-8s %8u %9u %9u %10s %9s %7s %5u  %s\n", e->name, e->overhead,
+				smallest(e, OVL_PROBE_COMPACT, 0, 0, IPPROTO_UDP),
+				smallest(e, OVL_PROBE_FULL, 0, 0, IPPROTO_UDP), o6, s6, i6,
+				smallest(e, OVL_PROBE_COMPACT, 0, 0, IPPROTO_TCP), e->summary);
+		fprintf(out, "%-8s %63s  flows differ in %s\n", "", "", e->flows);
 		for (p = 0; p < ovl_encap_param_count(e); p++)
-			fprintf(out, "%-8s %57s  --%s %s: %s\n", "", "", e->params[p].option,
+			fprintf(out, "%-8s %63s  --%s %s: %s\n", "", "", e->params[p].option,
 					e->params[p].metavar, e->params[p].help);
 	}
 	fprintf(out, "overhead: bytes from the outer IPv4 header to the inner one, with the defaults;\n"
 			"smallest: frame with FCS holding a 46-byte inner packet (keyed: the full probe);\n"
 			"overhead6, smallest6: the same over an IPv6 underlay (raw: its probe is IPv6; -: IPv4 only);\n"
-			"inner6: the smallest frame over IPv4 with a 66-byte inner IPv6 packet (raw has no inner packet)\n");
+			"inner6: the smallest frame over IPv4 with a 66-byte inner IPv6 packet (raw has no inner packet);\n"
+			"tcp: the smallest frame over IPv4 with TCP probes (--inner-proto tcp): a 58-byte inner packet\n");
 }
 
 int

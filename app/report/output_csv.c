@@ -24,7 +24,7 @@ class_rows(FILE *f, const struct run_result *r, const struct stream_result *s)
 		fprintf(f, "%d,%d,%u,%s,size_class,%s,%u,%u,1,%u,,%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
 				",,,,,%" PRIu64 ",%" PRIu64 ",,,,,,,,,,,,,,,,,,,,,,,,,%s\n",
 				RESULTS_SCHEMA_VERSION, r->partial, st->id, st->spec.encap->name,
-				st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp", c->frame_size,
+				ovl_inner_proto_name(st->spec.inner_proto), c->frame_size,
 				c->inner_size, st->n_flows, r->seconds, c->tx_datagrams, c->tx_datagrams,
 				c->tx_bytes, c->rx_datagrams, c->rx_bytes, st->name ? st->name : "");
 	}
@@ -58,7 +58,7 @@ output_csv(const char *path, const struct run_result *r)
 				",%.1f,%.1f,%" PRIu64 ",tsc,%s\n",
 				RESULTS_SCHEMA_VERSION, r->partial, st->id, st->spec.encap->name,
 				st->latency ? "latency" : "load",
-				st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp", st->lay.frame_size,
+				ovl_inner_proto_name(st->spec.inner_proto), st->lay.frame_size,
 				st->lay.inner_len, st->n_frames, st->n_flows, st->rate_pps, r->seconds,
 				s->tx_datagrams, s->tx_frames, s->tx_bytes, s->tx_pps, s->tx_l1_bps,
 				s->tx_l2_bps, s->tx_goodput_bps, s->rx_datagrams, s->rx_bytes, s->rx_pps,

@@ -179,7 +179,7 @@ stream_object(const struct stream_result *s)
 			" s:{s:f, s:f},"
 			" s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:I}}",
 		"id", st->id, "encap", st->spec.encap->name, "kind", st->latency ? "latency" : "load",
-		"inner_proto", st->spec.inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
+		"inner_proto", ovl_inner_proto_name(st->spec.inner_proto),
 		"frame_size", (int)st->lay.frame_size, "inner_size", (int)st->lay.inner_len,
 		"fragments", st->n_frames, "flows", (int)st->n_flows, "rate_pps", (json_int_t)st->rate_pps,
 		"tx_frames", st->kept != NULL ? "kept" : "copied",
@@ -339,6 +339,7 @@ sender_object(const struct run_result *r)
 		{ "ndp_answered", c->ndp_answered }, { "tx_full", c->tx_full },
 		{ "no_mbuf", c->no_mbuf }, { "fragments", c->fragments },
 		{ "rx_unstamped", c->rx_unstamped }, { "rx_before_tx", c->rx_before_tx },
+		{ "tcp_unmatched", c->tcp_unmatched }, { "tcp_stale", c->tcp_stale },
 	};
 	json_t *o = json_object();
 

@@ -8,6 +8,7 @@
 
 #include "encap_options.h"
 #include "output.h"
+#include "tcp.h"
 
 static const char *
 addr(rte_be32_t a, char *buf)
@@ -91,7 +92,7 @@ output_json_config(const struct app_config *cfg)
 		"inner_size", (json_int_t)cfg->inner_size,
 		"mtu", (json_int_t)cfg->mtu,
 		"vlan", (int)s->vlan,
-		"inner_proto", s->inner_proto == IPPROTO_ICMP ? "icmp" : "udp",
+		"inner_proto", ovl_inner_proto_name(s->inner_proto),
 		"ip_version", s->ip6 ? 6 : 4,
 		"src_ip", outer_addr(s, 0, a[0]),
 		"dst_ip", outer_addr(s, 1, a[1]),
@@ -107,6 +108,12 @@ output_json_config(const struct app_config *cfg)
 		json_object_set_new(config, "mix", output_json_mix(cfg));
 		json_object_set_new(config, "idle_sleep_us", json_integer(cfg->idle_sleep_us));
 		json_object_set_new(config, "inner_ip_version", json_integer(s->inner_ip6 ? 6 : 4));
+		if (s->inner_proto == IPPROTO_TCP) {
+			char flags[8];
+
+			json_object_set_new(config, "tcp_flags",
+					json_string(ovl_tcp_flags_name(s->tcp_flags, flags, sizeof(flags))));
+		}
 	}
 	for (k = 0; config != NULL && k < n_opts; k++) {
 		char key[64];

@@ -18,8 +18,10 @@ stream_name(const struct stream *s, unsigned int queues, char *buf, size_t len)
 
 	if (queues > 1 && !s->latency)
 		snprintf(q, sizeof(q), " q%u", s->queue);
-	snprintf(buf, len, "%s%s%s%s%s%s", s->name ? s->name : "", s->name ? ":" : "", s->spec.encap->name,
-			s->spec.inner_proto == IPPROTO_ICMP ? "/icmp" : "", s->latency ? " lat" : "", q);
+	snprintf(buf, len, "%s%s%s%s%s%s%s", s->name ? s->name : "", s->name ? ":" : "", s->spec.encap->name,
+			s->spec.inner_proto == IPPROTO_UDP ? "" : "/",
+			s->spec.inner_proto == IPPROTO_UDP ? "" : ovl_inner_proto_name(s->spec.inner_proto),
+			s->latency ? " lat" : "", q);
 	return buf;
 }
 
@@ -129,6 +131,9 @@ streams_table(FILE *out, const struct run_result *r)
 	if (r->sender.misrouted)
 		fprintf(out, "%" PRIu64 " replies came back on another queue than their stream's and were not measured (sender.misrouted)\n",
 				r->sender.misrouted);
+	if (r->sender.tcp_unmatched + r->sender.tcp_stale)
+		fprintf(out, "%" PRIu64 " RSTs named no TCP stream by their ports and %" PRIu64 " no recent probe by their sequence number: not measured (sender.tcp_unmatched, sender.tcp_stale)\n",
+				r->sender.tcp_unmatched, r->sender.tcp_stale);
 }
 
 /* The reflector's queues summed, what it dropped by reason, and each queue when several. */

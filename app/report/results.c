@@ -115,6 +115,8 @@ results_add_sender(struct sender_misc *sum, const struct sender_misc *one)
 	sum->other_session += one->other_session;
 	sum->unknown_stream += one->unknown_stream;
 	sum->misrouted += one->misrouted;
+	sum->tcp_unmatched += one->tcp_unmatched;
+	sum->tcp_stale += one->tcp_stale;
 	sum->arp_answered += one->arp_answered;
 	sum->ndp_answered += one->ndp_answered;
 	sum->tx_full += one->tx_full;

@@ -23,7 +23,7 @@ raw_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct o
 
 	(void)frame;
 	(void)v;
-	if (l->l3_proto != IPPROTO_UDP && l->l3_proto != icmp)
+	if (l->l3_proto != IPPROTO_UDP && l->l3_proto != icmp && l->l3_proto != IPPROTO_TCP)
 		return 1;
 	l->inner_l3 = l->l3;
 	l->inner_end = l->l3_end;
@@ -32,7 +32,7 @@ raw_decapsulate(const uint8_t *frame, const struct ovl_encap_values *v, struct o
 
 const struct ovl_encap ovl_encap_raw = {
 	.name = "raw",
-	.summary = "Eth / IPv4 or IPv6 / UDP or ICMP echo: no tunnel (host networking)",
+	.summary = "Eth / IPv4 or IPv6 / UDP, TCP or ICMP echo: no tunnel (host networking)",
 	.flows = "inner UDP source ports",
 	.overhead = 0,
 	.ip_proto = 0,

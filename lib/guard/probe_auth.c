@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "cksum.h"
+#include "headers.h"
 #include "probe_auth.h"
 
 static_assert(OVL_KEY_LEN == crypto_shorthash_siphashx24_KEYBYTES, "SipHash-2-4 keys are 16 bytes");
@@ -69,7 +70,8 @@ ovl_probe_tag(const struct ovl_key *key, const uint8_t *frame, const struct ovl_
 	uint8_t in[2 + 4 + 2 + 8 + 8 + 2 * 32 + 4], *w = in;
 	uint16_t ports[2] = { 0, 0 };
 
-	if (l->l4_proto == IPPROTO_UDP)
+	/* TCP's ports sit where UDP's do. */
+	if (l->l4_proto == IPPROTO_UDP || l->l4_proto == IPPROTO_TCP)
 		memcpy(ports, frame + l->l4, 4);
 	else
 		memcpy(&ports[0], frame + l->l4 + offsetof(struct rte_icmp_hdr, icmp_ident), 2);
@@ -88,8 +90,7 @@ void
 ovl_probe_sign(const struct ovl_key *key, uint8_t *frame, const struct ovl_layers *l)
 {
 	uint8_t *tag = frame + l->probe + offsetof(struct ovl_probe_full, tag);
-	uint8_t *ck = frame + l->l4 + (l->l4_proto == IPPROTO_UDP ? offsetof(struct rte_udp_hdr, dgram_cksum)
-								 : offsetof(struct rte_icmp_hdr, icmp_cksum));
+	uint8_t *ck = frame + l->l4 + ovl_l4_cksum_off(l->l4_proto);
 	uint8_t old[OVL_PROBE_TAG_LEN];
 	uint16_t cksum;
 

@@ -138,7 +138,18 @@ ovl_frame_dump(FILE *out, const uint8_t *frame, uint32_t len, const struct ovl_r
 	if (l.l4 != 0 && l.l4_proto == IPPROTO_UDP)
 		print_udp(out, "UDP", frame + l.inner_l3, (const struct rte_udp_hdr *)(frame + l.l4),
 				rc >= 0);
-	if (l.l4 != 0 && l.l4_proto != IPPROTO_UDP) {
+	if (l.l4 != 0 && l.l4_proto == IPPROTO_TCP) {
+		const struct rte_tcp_hdr *tcp = (const struct rte_tcp_hdr *)(frame + l.l4);
+		char flags[8];
+
+		fprintf(out, "  %-9s %u > %u, flags %s, seq %u, ack %u, cksum 0x%04x (%s)\n", "TCP",
+				rte_be_to_cpu_16(tcp->src_port), rte_be_to_cpu_16(tcp->dst_port),
+				ovl_tcp_flags_name(tcp->tcp_flags, flags, sizeof(flags)),
+				rte_be_to_cpu_32(tcp->sent_seq), rte_be_to_cpu_32(tcp->recv_ack),
+				rte_be_to_cpu_16(tcp->cksum), rc < 0 ? "not checked"
+				: ovl_l4_cksum_verify(frame + l.inner_l3, tcp) == 0 ? "ok" : "bad");
+	}
+	if (l.l4 != 0 && l.l4_proto != IPPROTO_UDP && l.l4_proto != IPPROTO_TCP) {
 		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(frame + l.l4);
 		int v6 = l.l4_proto == IPPROTO_ICMPV6;
 		int good = v6 ? ovl_l4_cksum_verify(frame + l.inner_l3, icmp) == 0
@@ -151,7 +162,9 @@ ovl_frame_dump(FILE *out, const uint8_t *frame, uint32_t len, const struct ovl_r
 				rte_be_to_cpu_16(icmp->icmp_cksum),
 				rc < 0 ? "not checked" : good ? "ok" : "bad");
 	}
-	if (rc == 0) {
+	if (rc == 0 && ovl_is_bare_rst(&l)) {
+		fprintf(out, "  no probe: a RST, matched to its probe by ports and sequence numbers\n");
+	} else if (rc == 0) {
 		print_probe(out, frame + l.probe, l.payload_len);
 		fprintf(out, "  %-9s %u bytes, fill %s\n", "payload", l.payload_len,
 				ovl_frame_verify_fill(frame, &l) == 0 ? "ok" : "bad");

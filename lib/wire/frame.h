@@ -13,6 +13,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 
 #include "encap.h"
 #include "probe.h"
@@ -21,7 +22,7 @@
 #define OVL_FRAME_MIN 64
 #define OVL_FRAME_MAX 9216
 #define OVL_ETH_MIN_NOFCS 60          /* shorter frames are padded with zeros */
-#define OVL_INNER_HDR_LEN 28          /* inner IPv4 + UDP or ICMP echo header */
+#define OVL_INNER_HDR_LEN 28          /* inner IPv4 + UDP or ICMP echo header (TCP: 40) */
 #define OVL_INNER_MIN (OVL_INNER_HDR_LEN + OVL_PROBE_COMPACT_LEN)  /* 46 */
 #define OVL_IPV6_EXTRA 20             /* an IPv6 header's bytes over an IPv4 one's (40 - 20) */
 #define OVL_INNER_MAX 65535
@@ -51,8 +52,9 @@ struct ovl_frame_spec {
 	rte_be32_t inner_src_ip, inner_dst_ip;
 	uint8_t inner_ip6;                     /* the inner packet is IPv6, with these addresses */
 	uint8_t inner_src_ip6[16], inner_dst_ip6[16];
-	uint16_t src_port, dst_port;           /* inner UDP; ICMP echo uses src_port as identifier */
-	uint8_t inner_proto;                   /* IPPROTO_UDP or IPPROTO_ICMP (ICMPv6 in IPv6) */
+	uint16_t src_port, dst_port;           /* inner UDP or TCP; ICMP echo: src_port is the id */
+	uint8_t inner_proto;                   /* IPPROTO_UDP, _TCP or _ICMP (ICMPv6 in IPv6) */
+	uint8_t tcp_flags;                     /* TCP probes' flags (tcp.h): SYN by default */
 	uint16_t vlan;                         /* 0: untagged, else VLAN ID 1..4094 */
 	uint8_t ttl, inner_ttl;
 	struct ovl_encap_values tunnel;        /* the encapsulation's parameters (ports, VNI, key) */
@@ -93,7 +95,7 @@ struct ovl_layers {
 	uint16_t inner_l3;     /* inner IPv4 or IPv6 (raw: equals l3) */
 	uint8_t inner_ip6;     /* the header at inner_l3 is IPv6 (raw over IPv6 too) */
 	uint16_t inner_end;    /* end of the inner IP packet */
-	uint16_t l4;           /* inner UDP or ICMP header */
+	uint16_t l4;           /* inner UDP, TCP or ICMP header */
 	uint8_t l4_proto;
 	uint16_t probe;        /* first byte of the probe (L4 payload) */
 	uint16_t payload_len;  /* L4 payload bytes */
@@ -125,8 +127,14 @@ uint16_t ovl_frame_spec_outer_ip_len(const struct ovl_frame_spec *spec);
  * inner packet and ignores the inner addresses) the underlay's.
  */
 int ovl_frame_spec_probe_ip6(const struct ovl_frame_spec *spec);
-/* The probe's IP and transport headers' length: 28, or 48 over IPv6 (inner, or raw's outer). */
+/*
+ * The probe's IP and transport headers' length: 28, or 48 over IPv6 (inner, or raw's outer);
+ * TCP's header is 12 bytes longer.
+ */
 uint16_t ovl_frame_spec_inner_hdr_len(const struct ovl_frame_spec *spec);
+
+/* The inner protocol's name in options and results: "udp", "icmp" or "tcp". */
+const char *ovl_inner_proto_name(uint8_t proto);
 
 /* Every encapsulation expected, each with its defaults, no filter. */
 void ovl_rx_config_defaults(struct ovl_rx_config *cfg);
@@ -154,8 +162,8 @@ int ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout 
 		char *err, size_t errlen);
 
 /*
- * Writes the inner IP packet (IPv4 or IPv6, UDP or ICMP echo, probe, fill) of lay->inner_len bytes
- * at ip, with its checksums.
+ * Writes the inner IP packet (IPv4 or IPv6, UDP, TCP or ICMP echo, probe, fill) of
+ * lay->inner_len bytes at ip, with its checksums.
  */
 void ovl_inner_build(uint8_t *ip, const struct ovl_frame_spec *spec,
 		const struct ovl_frame_layout *lay, const struct ovl_probe *probe);
@@ -177,7 +185,8 @@ int ovl_frame_build(uint8_t *buf, size_t cap, const struct ovl_frame_spec *spec,
 
 /*
  * Parses a received frame of len bytes, treating it as hostile: reads nothing beyond len.
- * Returns 0 (l filled, probe located), 1 when the inner packet is a fragment (l filled up to
+ * Returns 0 (l filled, probe located; or a TCP RST without data, payload_len 0: the answer of
+ * a kernel, ovl_is_bare_rst), 1 when the inner packet is a fragment (l filled up to
  * inner_l3; reassemble it, then call ovl_parse_inner), or a negative enum ovl_drop.
  */
 int ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
@@ -225,23 +234,34 @@ int ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l);
 
 /*
  * Turns a parsed frame around for reflection: outer MACs and IPs, inner IPs and ports (ICMP:
- * echo request <-> reply) and the tunnel's own fields. Checksums stay valid. Applied twice,
- * it restores the frame, but for an ICMP checksum of 0xFFFF, which comes back as 0x0000 (the
- * other zero of one's complement: as valid, and never what a sender computes).
+ * echo request <-> reply; TCP: answered as a peer would, ovl_tcp_turnaround) and the tunnel's
+ * own fields. Checksums stay valid. Applied twice, it restores a UDP or ICMP frame (a TCP
+ * answer is not its own inverse), but for an ICMP checksum of 0xFFFF, which comes back as
+ * 0x0000 (the other zero of one's complement: as valid, and never what a sender computes).
  */
 void ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l);
 
 /*
  * Verifies every checksum of a parsed frame (outer IPv4, outer UDP when not zero, inner IPv4,
- * inner UDP or ICMP). Returns 0, or a negative count of bad checksums.
+ * inner UDP, TCP or ICMP). Returns 0, or a negative count of bad checksums.
  */
 int ovl_frame_verify_cksums(const uint8_t *frame, const struct ovl_layers *l);
 
-/* The two halves of ovl_frame_verify_cksums: IPv4 headers; the UDP and ICMP checksums. */
+/* The two halves of ovl_frame_verify_cksums: IPv4 headers; the UDP, TCP and ICMP checksums. */
 int ovl_frame_verify_ip_cksums(const uint8_t *frame, const struct ovl_layers *l);
 int ovl_frame_verify_l4_cksums(const uint8_t *frame, const struct ovl_layers *l);
 
 /* Checks the payload fill after the probe; returns 0 or -1 at the first wrong byte. */
 int ovl_frame_verify_fill(const uint8_t *frame, const struct ovl_layers *l);
+
+/*
+ * Whether a frame ovl_parse accepted (0) is a bare TCP RST: no probe, named by its ports and
+ * sequence numbers alone (tcp.h). Nothing else is accepted without a probe.
+ */
+static inline int
+ovl_is_bare_rst(const struct ovl_layers *l)
+{
+	return l->payload_len == 0 && l->l4_proto == IPPROTO_TCP;
+}
 
 #endif

@@ -38,7 +38,7 @@ ovl_inner_build(uint8_t *ip, const struct ovl_frame_spec *spec,
 		const struct ovl_frame_layout *lay, const struct ovl_probe *probe)
 {
 	uint8_t *l4 = ip + probe_ip_write(ip, spec, lay);
-	uint8_t *payload = l4 + OVL_UDP_HDR_LEN;
+	uint8_t *payload = l4 + ovl_l4_hdr_len(spec->inner_proto);
 	uint32_t k;
 
 	ovl_probe_write(payload, lay->probe_form, probe);
@@ -57,6 +57,12 @@ ovl_inner_build(uint8_t *ip, const struct ovl_frame_spec *spec,
 		icmp->icmp_seq_nb = 0;
 		icmp->icmp_cksum = v6 ? ovl_l4_cksum(ip, icmp)
 			: (uint16_t)~rte_raw_cksum(icmp, OVL_UDP_HDR_LEN + lay->payload_len);
+	} else if (spec->inner_proto == IPPROTO_TCP) {
+		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)l4;
+
+		ovl_tcp_write(tcp, spec->src_port, spec->dst_port, spec->tcp_flags, (uint32_t)probe->seq,
+				lay->payload_len);
+		tcp->cksum = ovl_l4_cksum(ip, tcp);
 	} else {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
 

@@ -141,7 +141,8 @@ ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cfg,
 	if (is_fragment(frame, off)) {
 		uint8_t proto = ((const struct rte_ipv4_hdr *)(frame + off))->next_proto_id;
 
-		if (!fallback_expected(cfg) || (proto != IPPROTO_UDP && proto != IPPROTO_ICMP))
+		if (!fallback_expected(cfg) ||
+				(proto != IPPROTO_UDP && proto != IPPROTO_ICMP && proto != IPPROTO_TCP))
 			return -OVL_DROP_IP_FRAGMENT;
 		for (rc = 0; !ovl_encaps[rc]->fallback; rc++)
 			;
@@ -172,12 +173,14 @@ static int
 parse_transport(const uint8_t *buf, struct ovl_layers *l, uint8_t proto, uint16_t off,
 		uint16_t end, const struct echo_types *echo)
 {
-	if ((uint32_t)off + OVL_UDP_HDR_LEN > end)
-		return proto == IPPROTO_UDP || proto == echo->proto
+	uint16_t hdr_len = ovl_l4_hdr_len(proto);
+
+	if ((uint32_t)off + hdr_len > end)
+		return proto == IPPROTO_UDP || proto == IPPROTO_TCP || proto == echo->proto
 			? -OVL_DROP_TRUNC_L4 : -OVL_DROP_INNER_PROTO;
 	l->l4 = off;
 	l->l4_proto = proto;
-	l->probe = off + OVL_UDP_HDR_LEN;
+	l->probe = off + hdr_len;
 	if (proto == IPPROTO_UDP) {
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(buf + off);
 		uint16_t udp_len = rte_be_to_cpu_16(udp->dgram_len);
@@ -186,6 +189,16 @@ parse_transport(const uint8_t *buf, struct ovl_layers *l, uint8_t proto, uint16_
 		if ((uint32_t)off + udp_len != end)
 			return -OVL_DROP_L4_LEN;
 		l->payload_len = udp_len - OVL_UDP_HDR_LEN;
+	} else if (proto == IPPROTO_TCP) {
+		const struct rte_tcp_hdr *tcp = (const struct rte_tcp_hdr *)(buf + off);
+
+		/* Probes and the RSTs they draw carry no options. */
+		if (tcp->data_off >> 4 != OVL_TCP_HDR_LEN / 4)
+			return -OVL_DROP_L4_LEN;
+		l->payload_len = end - l->probe;
+		/* A kernel's answer: matched by ports and sequence numbers (tcp.h). */
+		if (l->payload_len == 0 && (tcp->tcp_flags & RTE_TCP_RST_FLAG))
+			return 0;
 	} else if (proto == echo->proto) {
 		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(buf + off);
 
@@ -250,6 +263,8 @@ ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
 		return;
 	if (l->l4_proto == IPPROTO_UDP) {
 		ovl_swap_udp_ports((struct rte_udp_hdr *)l4);
+	} else if (l->l4_proto == IPPROTO_TCP) {
+		ovl_tcp_turnaround((struct rte_tcp_hdr *)l4, l->payload_len);
 	} else {
 		struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)l4;
 		const struct echo_types *echo = &echo_types[l->l4_proto == IPPROTO_ICMPV6];
@@ -297,7 +312,7 @@ ovl_frame_verify_l4_cksums(const uint8_t *frame, const struct ovl_layers *l)
 
 		if (udp->dgram_cksum != 0 && ovl_l4_cksum_verify(inner, udp) != 0)
 			bad++;
-	} else if (l->l4_proto == IPPROTO_ICMPV6) {
+	} else if (l->l4_proto == IPPROTO_ICMPV6 || l->l4_proto == IPPROTO_TCP) {
 		if (ovl_l4_cksum_verify(inner, frame + l->l4) != 0)
 			bad++;
 	} else if (rte_raw_cksum(frame + l->l4, l->inner_end - l->l4) != 0xFFFF) {

@@ -37,6 +37,7 @@ ovl_frame_spec_defaults(struct ovl_frame_spec *spec, const struct ovl_encap *enc
 	spec->src_port = 40000;
 	spec->dst_port = 7000;
 	spec->inner_proto = IPPROTO_UDP;
+	spec->tcp_flags = OVL_TCP_FLAGS_DEFAULT;
 	spec->ttl = 64;
 	spec->inner_ttl = 64;
 	spec->outer_udp_csum = OVL_OUTER_UDP_CSUM_DEFAULT;
@@ -90,7 +91,14 @@ ovl_frame_spec_probe_ip6(const struct ovl_frame_spec *spec)
 uint16_t
 ovl_frame_spec_inner_hdr_len(const struct ovl_frame_spec *spec)
 {
-	return OVL_INNER_HDR_LEN + (ovl_frame_spec_probe_ip6(spec) ? OVL_IPV6_EXTRA : 0);
+	return OVL_IPV4_HDR_LEN + ovl_l4_hdr_len(spec->inner_proto) +
+		(ovl_frame_spec_probe_ip6(spec) ? OVL_IPV6_EXTRA : 0);
+}
+
+const char *
+ovl_inner_proto_name(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP ? "icmp" : proto == IPPROTO_TCP ? "tcp" : "udp";
 }
 
 void
@@ -199,6 +207,7 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	uint32_t min_mtu = overhead + min_inner;
 	uint32_t inner, mtu = spec->mtu;
 	uint16_t hdr_len = ovl_frame_spec_inner_hdr_len(spec);
+	uint16_t l4_len = ovl_l4_hdr_len(spec->inner_proto);
 
 	memset(lay, 0, sizeof(*lay));
 	if ((spec->ip6 || spec->inner_ip6) && spec->encap->ipv4_only) {
@@ -220,8 +229,10 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 		}
 		if (spec->size < min || spec->size > OVL_FRAME_MAX) {
 			snprintf(err, errlen,
-				"frame size %u does not fit %s%s: allowed %u..%u (the smallest holds a %u-byte inner packet with the 18-byte compact probe)",
-				spec->size, name, tagged(spec), min, OVL_FRAME_MAX, min_inner);
+				"frame size %u does not fit %s%s%s: allowed %u..%u (the smallest holds a %u-byte inner packet with the 18-byte compact probe)",
+				spec->size, name, tagged(spec),
+				spec->inner_proto == IPPROTO_TCP ? " with TCP probes" : "", min,
+				OVL_FRAME_MAX, min_inner);
 			return -EINVAL;
 		}
 		inner = spec->size - fixed;
@@ -268,7 +279,7 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	lay->tunnel_mtu = mtu != 0 ? mtu - overhead : inner;
 	lay->n_frames = 1;
 	if (inner > lay->tunnel_mtu) {
-		if (hdr_len != OVL_INNER_HDR_LEN) {
+		if (ovl_frame_spec_probe_ip6(spec)) {
 			snprintf(err, errlen,
 				"an IPv6 probe packet is not fragmented (no fragment header yet): inner size %u exceeds the %s tunnel MTU %u; give at most inner size %u",
 				inner, name, lay->tunnel_mtu, lay->tunnel_mtu);
@@ -303,12 +314,12 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	lay->probe_len = ovl_probe_len(lay->probe_form);
 	/* The receiver matches the probe in the first fragment's transport payload. */
 	if (lay->n_frames > 1 &&
-			inner - OVL_IPV4_HDR_LEN < (uint32_t)OVL_UDP_HDR_LEN + lay->probe_len) {
+			inner - OVL_IPV4_HDR_LEN < (uint32_t)l4_len + lay->probe_len) {
 		snprintf(err, errlen,
 			"MTU %u leaves no room for the probe in the first fragment of %s%s: allowed %u..%u",
 			mtu, name, tagged(spec),
 			overhead + OVL_IPV4_HDR_LEN +
-				((OVL_UDP_HDR_LEN + lay->probe_len + 7) & ~7u),
+				((l4_len + lay->probe_len + 7) & ~7u),
 			max_mtu);
 		return -EINVAL;
 	}

@@ -203,7 +203,7 @@ uint16_t
 ovl_tunnel_src_port(const struct ovl_frame_spec *spec)
 {
 	uint16_t sport = spec->src_port;
-	uint16_t dport = spec->inner_proto == IPPROTO_UDP ? spec->dst_port : 0;
+	uint16_t dport = spec->inner_proto == IPPROTO_ICMP ? 0 : spec->dst_port;
 	uint32_t tuple[3] = {
 		spec->inner_ip6 ? fold_ipv6(spec->inner_src_ip6) : rte_be_to_cpu_32(spec->inner_src_ip),
 		spec->inner_ip6 ? fold_ipv6(spec->inner_dst_ip6) : rte_be_to_cpu_32(spec->inner_dst_ip),

@@ -13,6 +13,8 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "tcp.h"
+
 struct ovl_layers;
 struct ovl_frame_spec;
 
@@ -21,6 +23,20 @@ struct ovl_frame_spec;
 #define OVL_IPV6_HDR_LEN ((uint16_t)sizeof(struct rte_ipv6_hdr))
 #define OVL_ICMP6_ECHO_REQUEST 128 /* RFC 4443 */
 #define OVL_ICMP6_ECHO_REPLY 129
+
+/* The probe's transport header: TCP's 20 bytes, or UDP's and ICMP echo's 8. */
+static inline uint16_t
+ovl_l4_hdr_len(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? OVL_TCP_HDR_LEN : OVL_UDP_HDR_LEN;
+}
+
+/* Where the checksum is in the probe's transport header (ICMPv6 as ICMP). */
+static inline uint16_t
+ovl_l4_cksum_off(uint8_t proto)
+{
+	return proto == IPPROTO_UDP ? 6 : proto == IPPROTO_TCP ? 16 : 2;
+}
 
 /* Writes an option-less IPv4 header, id 0, DSCP 0, with its checksum. */
 void ovl_ipv4_write(struct rte_ipv4_hdr *ip, rte_be32_t src, rte_be32_t dst, uint8_t proto,
@@ -44,7 +60,7 @@ uint8_t *ovl_outer_ip_write(uint8_t *l3, const struct ovl_frame_spec *spec, uint
  */
 void ovl_outer_udp_cksum(struct rte_udp_hdr *udp, const struct ovl_frame_spec *spec, int by_default);
 
-/* A UDP (or ICMPv6) checksum over IPv4 or IPv6, as the header at ip says. */
+/* A UDP, TCP (or ICMPv6) checksum over IPv4 or IPv6, as the header at ip says. */
 uint16_t ovl_l4_cksum(const void *ip, const void *l4);
 /* Verifies one: 0 when good. */
 int ovl_l4_cksum_verify(const void *ip, const void *l4);

@@ -109,6 +109,10 @@ shape_make(struct ovl_parse_shape *s, const uint8_t *frame, uint32_t len,
 		/* Without a tunnel the probe's UDP header is the outer one: its port names tunnels. */
 		if (l->inner_l3 != l->l3)
 			ignore(s, l->l4 + offsetof(struct rte_udp_hdr, dst_port), 2);
+	} else if (l->l4_proto == IPPROTO_TCP) {
+		/* Ports, SEQ and ACK; then window, checksum and urgent pointer: not the flags. */
+		ignore(s, l->l4, 12);
+		ignore(s, l->l4 + offsetof(struct rte_tcp_hdr, rx_win), 6);
 	} else {
 		ignore(s, l->l4 + offsetof(struct rte_icmp_hdr, icmp_cksum), 2);
 		ignore(s, l->l4 + offsetof(struct rte_icmp_hdr, icmp_ident), 4); /* and the sequence */
@@ -126,6 +130,9 @@ answer(struct ovl_parse_memo *m, unsigned int k, const uint8_t *frame, struct ov
 	*l = m->shape[k].l;
 	if (l->vlan)
 		l->vlan_tci = rte_be_to_cpu_16(*(const rte_be16_t *)(frame + RTE_ETHER_HDR_LEN));
+	/* A bare RST's shape has its flags: only a bare RST matches it. */
+	if (unlikely(ovl_is_bare_rst(l)))
+		return 0;
 	return ovl_probe_check(frame + l->probe, l->payload_len);
 }
 

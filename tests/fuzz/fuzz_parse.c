@@ -20,6 +20,7 @@
  * advertisement of that target. Invariant failures call __builtin_trap(), which libFuzzer
  * reports as a crash with the input saved.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,9 +106,9 @@ inner_ip_len(const struct ovl_layers *l)
 	return l->inner_ip6 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN;
 }
 
-/* The layers of a frame that parsed to 0 lie in order inside it. */
+/* The layers of a frame (buf) that parsed to 0 lie in order inside it. */
 static void
-check_probe_layers(const struct ovl_layers *l, uint32_t len)
+check_probe_layers(const uint8_t *buf, const struct ovl_layers *l, uint32_t len)
 {
 	uint32_t cap = len > UINT16_MAX ? UINT16_MAX : len;
 	uint16_t outer = outer_ip_len(l), inner = inner_ip_len(l);
@@ -132,11 +133,14 @@ check_probe_layers(const struct ovl_layers *l, uint32_t len)
 	}
 	CHECK((uint32_t)l->inner_l3 + inner <= l->inner_end && l->inner_end <= l->l3_end);
 	CHECK(l->l4 == l->inner_l3 + inner);
-	CHECK(l->l4_proto == IPPROTO_UDP ||
+	CHECK(l->l4_proto == IPPROTO_UDP || l->l4_proto == IPPROTO_TCP ||
 			l->l4_proto == (inner == OVL_IPV6_HDR_LEN ? IPPROTO_ICMPV6 : IPPROTO_ICMP));
-	CHECK(l->probe == l->l4 + OVL_UDP_HDR_LEN);
+	CHECK(l->probe == l->l4 + ovl_l4_hdr_len(l->l4_proto));
 	CHECK((uint32_t)l->probe + l->payload_len <= l->inner_end);
-	CHECK(l->payload_len >= 2);
+	/* Nothing without a probe but a TCP RST (a kernel's answer, matched by its numbers). */
+	CHECK(l->payload_len >= 2 ||
+			(ovl_is_bare_rst(l) &&
+			 (buf[l->l4 + offsetof(struct rte_tcp_hdr, tcp_flags)] & RTE_TCP_RST_FLAG)));
 }
 
 /* A fragment: known up to its inner IPv4 header, which lies inside the frame. */
@@ -165,8 +169,10 @@ probe_frame(const uint8_t *buf, uint32_t len, const struct ovl_rx_config *cfg,
 	uint8_t *copy;
 	int rc;
 
-	check_probe_layers(l, len);
+	check_probe_layers(buf, l, len);
 	(void)ovl_frame_verify_cksums(buf, l);
+	if (ovl_is_bare_rst(l))
+		return; /* no probe to read, nothing the reflector answers */
 	(void)ovl_frame_verify_fill(buf, l);
 	rc = ovl_probe_read(buf + l->probe, l->payload_len, &p);
 	CHECK(rc == 0); /* ovl_parse returned 0: the probe was read once already */
@@ -205,6 +211,10 @@ probe_frame(const uint8_t *buf, uint32_t len, const struct ovl_rx_config *cfg,
 			again.payload_len == l->payload_len);
 	/* Checksums stay valid: as many bad ones after turning around as before. */
 	CHECK(ovl_frame_verify_cksums(copy, &again) == ovl_frame_verify_cksums(buf, l));
+	if (l->l4_proto == IPPROTO_TCP) {
+		free(copy); /* a peer's answer (SYN to SYN-ACK) is not its own inverse */
+		return;
+	}
 	ovl_frame_turnaround(copy, &again);
 	if (memcmp(copy, buf, len) != 0 &&
 			(l->l4_proto == IPPROTO_ICMP || l->l4_proto == IPPROTO_ICMPV6)) {
@@ -260,7 +270,8 @@ fragment_frame(const uint8_t *buf, uint32_t len, const struct ovl_layers *l)
 	rc = ovl_parse_inner(copy, &inner);
 	CHECK(rc == 0 || rc == 1 || (rc < 0 && -rc < OVL_DROP_MAX));
 	if (rc == 0) {
-		CHECK(inner.l4 == OVL_IPV4_HDR_LEN && inner.probe == inner.l4 + OVL_UDP_HDR_LEN);
+		CHECK(inner.l4 == OVL_IPV4_HDR_LEN &&
+				inner.probe == inner.l4 + ovl_l4_hdr_len(inner.l4_proto));
 		CHECK(inner.inner_end <= n && (uint32_t)inner.probe + inner.payload_len <= inner.inner_end);
 		(void)ovl_frame_verify_cksums(copy, &inner);
 		(void)ovl_frame_verify_fill(copy, &inner);

@@ -44,7 +44,7 @@ import tempfile
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit import catalogue, pcap, ovlperf as ovlrun, wire  # noqa: E402
-from scapy.all import ARP, ICMP, IP, UDP, Dot1Q, Ether, IPv6, Raw, fragment  # noqa: E402
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Dot1Q, Ether, IPv6, Raw, fragment  # noqa: E402
 from scapy.all import IPOption_EOL, IPOption_NOP  # noqa: E402
 
 # The reflector (its defaults) and the peer that probes it (the sender's defaults).
@@ -142,6 +142,20 @@ def turnaround(frame):
     l4 = L.l4
     if L.l4_proto == 17:
         swap(l4, l4 + 2, 2)
+    elif L.l4_proto == 6:
+        # a peer's answer (RFC 9293): SEQ = its ACK, ACK = SEQ + SYN + FIN + data; SYN -> SYN-ACK,
+        # FIN -> FIN-ACK, else ACK; checksum updated as RFC 1624 equation 3 over bytes 4..13
+        swap(l4, l4 + 2, 2)
+        old = bytes(f[l4 + 4:l4 + 14])
+        seq, ack = struct.unpack_from(">II", f, l4 + 4)
+        flags = f[l4 + 13]
+        seg = L.inner_end - L.probe + (flags & 0x02 != 0) + (flags & 0x01 != 0)
+        struct.pack_into(">II", f, l4 + 4, ack, (seq + seg) & 0xFFFFFFFF)
+        f[l4 + 13] = 0x12 if flags & 0x12 == 0x02 else 0x10 | (flags & 0x01)
+        new = bytes(f[l4 + 4:l4 + 14])
+        hc = be16(f, l4 + 16)
+        s = ones_sum(new, ones_sum(bytes(~b & 0xFF for b in old), ~hc & 0xFFFF))
+        struct.pack_into(">H", f, l4 + 16, ~s & 0xFFFF)
     else:
         # echo request <-> reply, checksum updated as RFC 1624 equation 3
         old = be16(f, l4)
@@ -268,7 +282,8 @@ def payload(probe, total=None):
 
 def inner_ip(src, dst, proto="udp", pl=None, sport=40000, dport=7000, icmp_type=8,
              icmp_code=0, ip_kw=None, udp_kw=None, ttl=64):
-    """A scapy IPv4 packet: UDP or ICMP echo carrying pl (a probe by default), DF clear."""
+    """A scapy IPv4 packet: UDP, ICMP echo or TCP (udp_kw: the TCP header's fields, a SYN by
+    default) carrying pl (a probe by default), DF clear."""
     pl = payload(probe_bytes()) if pl is None else pl
     kw = dict(src=src, dst=dst, ttl=ttl, id=0, flags=0)
     kw.update(ip_kw or {})
@@ -277,6 +292,10 @@ def inner_ip(src, dst, proto="udp", pl=None, sport=40000, dport=7000, icmp_type=
         return ip / UDP(sport=sport, dport=dport, **(udp_kw or {})) / Raw(pl)
     if proto == "icmp":
         return ip / ICMP(type=icmp_type, code=icmp_code, id=sport, seq=0) / Raw(pl)
+    if proto == "tcp":
+        tcp = dict(flags="S", seq=0x10000000, window=64240)
+        tcp.update(udp_kw or {})
+        return ip / TCP(sport=sport, dport=dport, **tcp) / Raw(pl)
     return ip / Raw(pl)
 
 
@@ -552,6 +571,19 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
     for e in E:
         kind("valid-%s-vlan" % e, lambda r, e=e: b.probe(e, vlan=100), R, NK)
     kind("valid-%s-ethernet-padding" % base, lambda r: b.probe(base, pad=12), R, NK)
+    # ---- TCP probes: a SYN (or PSH-ACK) carrying the probe is answered; a RST never is ----
+    for e in E:
+        kind("valid-%s-tcp-syn" % e, lambda r, e=e: b.probe(e, "tcp"), R, NK)
+        kind("valid-%s-tcp-psh-ack" % e, lambda r, e=e: b.probe(
+            e, "tcp", pl=full200(), udp_kw={"flags": "PA", "ack": 0x2000}), R, NK)
+        kind("%s-tcp-rst-with-probe" % e, lambda r, e=e: b.probe(
+            e, "tcp", udp_kw={"flags": "RA"}), D("tcp-rst"))
+        kind("%s-tcp-bare-rst" % e, lambda r, e=e: b.probe(
+            e, "tcp", pl=b"", udp_kw={"flags": "RA"}), D("tcp-rst"))
+        kind("%s-tcp-bare-syn" % e, lambda r, e=e: b.probe(e, "tcp", pl=b""),
+             D("not-probe"))
+        kind("%s-tcp-options" % e, lambda r, e=e: b.probe(
+            e, "tcp", udp_kw={"options": [("NOP", None)] * 4}), D("l4-length"))
     for e in U:
         kind("valid-%s-outer-udp-csum-zero" % e,
              lambda r, e=e: (lambda f: patch(f, layers(f).udp + 6, b"\0\0"))(b.probe(e)), R, NK)
@@ -705,7 +737,7 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
          D("ip-total-length"))
     # outer protocols no tunnel in the table has: answered by no one
     protos = {e.ip_proto for e in CAT.tunnels()}
-    for name, proto in (("tcp", 6), ("gre", 47), ("esp", 50), ("sctp", 132)):
+    for name, proto in (("gre", 47), ("esp", 50), ("sctp", 132)):
         if proto not in protos:
             kind("outer-proto-%s" % name, lambda r, proto=proto: b.probe(
                 base, "other", pl=bytes(24), ip_kw={"proto": proto}), D("no-tunnel"))
@@ -713,10 +745,10 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
         eth(b.mac) / IP(src=PEER_IP, dst=REFL_IP, proto=41) /
         IPv6(src="2001:db8::1", dst="2001:db8::2") / UDP() / Raw(payload(probe_bytes())))),
         D("no-tunnel"))
-    kind("%s-tcp-fragment" % base, lambda r: b.probe(base, "other", pl=bytes(40),
-                                                     ip_kw={"proto": 6, "flags": "MF"}),
+    kind("%s-sctp-fragment" % base, lambda r: b.probe(base, "other", pl=bytes(40),
+                                                      ip_kw={"proto": 132, "flags": "MF"}),
          D("no-tunnel", "ip-fragment"),
-         bug="a TCP fragment is reflected: raw claims outer fragments of any protocol")
+         bug="an SCTP fragment is reflected: raw claims outer fragments of any protocol")
     for e in U:
         kind("%s-outer-udp-length-beyond-ip" % e,
              lambda r, e=e: (lambda f: patch(f, 38, struct.pack(">H", be16(f, 38) + 1 + r)))(
@@ -743,8 +775,8 @@ def kinds(b, ovl, key_path, other_key_path, sodium):
                  f, L.inner_l3 + 2, struct.pack(">H", L.inner_end - L.inner_l3 + 2),
                  ip_fix=L.inner_l3))(*(lambda f: (f, layers(f)))(b.probe(e))),
              D("inner-ip-total-length"))
-        kind("inner-proto-tcp-%s" % e,
-             lambda r, e=e: b.probe(e, "other", pl=bytes(40), ip_kw={"proto": 6}),
+        kind("inner-proto-sctp-%s" % e,
+             lambda r, e=e: b.probe(e, "other", pl=bytes(40), ip_kw={"proto": 132}),
              D("inner-proto"))
     kind("inner-proto-gre", lambda r: b.probe(pick(r, T), "other", pl=bytes(40),
                                               ip_kw={"proto": 47}), D("inner-proto"))

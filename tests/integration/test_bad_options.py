@@ -137,7 +137,11 @@ CASES = [
     ("loop", ["--src-ip", "192.0.2.256"], 2, ["--src-ip", "IPv4"]),
     ("reflect", ["--ip", "10.0.0"], 2, ["--ip", "IPv4"]),
     # (unknown, repeated and empty --encap: per_encap_cases())
-    ("loop", ["--inner-proto", "tcp"], 2, ["--inner-proto", "udp", "icmp"]),
+    ("loop", ["--inner-proto", "sctp"], 2, ["--inner-proto", "udp", "icmp", "tcp"]),
+    ("loop", ["--inner-proto", "tcp", "--tcp-flags", "SR"], 2, ["--tcp-flags", "RST"]),
+    ("loop", ["--inner-proto", "tcp", "--tcp-flags", "X"], 2, ["--tcp-flags", "S, A, F, P, U"]),
+    ("loop", ["--tcp-flags", "S"], 2, ["--tcp-flags", "--inner-proto tcp"]),
+    ("loop", ["--inner-proto", "tcp", "--frame-size", "64"], 2, ["frame size 64", "TCP probes"]),
     ("loop", ["--outer-udp-csum", "maybe"], 2, ["--outer-udp-csum", "zero", "compute"]),
     ("loop", ["--probe", "huge"], 2, ["--probe", "auto", "compact", "full"]),
     ("loop", ["--capture", ""], 2, ["--capture", "file"]),

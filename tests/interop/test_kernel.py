@@ -56,7 +56,9 @@ USERSPACE_RATE = 2000
 DURATION = 2
 
 
-def run_mode(tap, ovlperf, name, workdir, port="af_packet"):
+def run_mode(tap, ovlperf, name, workdir, port="af_packet", proto="icmp", count=None, tb_id="k"):
+    """One testbed run of `send --inner-proto proto` (for --duration DURATION, or --count count):
+    every probe back, latency recorded. Returns the results (None when the run failed)."""
     mode, extra, tb_env = VARIANTS.get(name, (name, "", {}))
     out = os.path.join(workdir, name + ".json")
     pc = PORTS[port]
@@ -66,9 +68,10 @@ def run_mode(tap, ovlperf, name, workdir, port="af_packet"):
     rate = f"$([ \"$TB_ENDPOINT\" = userspace ] && echo {USERSPACE_RATE} || echo {pc['kernel_rate']})"
     inner = f"ip netns exec \"$TB_NS_A\" {ovlperf} --no-pci --no-huge --no-shconf -m {pc['mem']} " \
             f"--log-level=error --vdev {pc['vdev']},iface=\"$TB_IF_A\" -l 0-1 -- send " \
-            f"--encap {mode}{extra} --inner-proto icmp --rate {rate} --duration {DURATION} " \
+            f"--encap {mode}{extra} --inner-proto {proto} --rate {rate} " \
+            f"{f'--count {count}' if count else f'--duration {DURATION}'} " \
             f"--drain 300 --json {out} --no-live"
-    env = dict(os.environ, TB_VXLAN_DEFAULT_FDB="0", TB_ID=f"k{os.getpid()}{name[:2]}",
+    env = dict(os.environ, TB_VXLAN_DEFAULT_FDB="0", TB_ID=f"{tb_id}{os.getpid()}{name[:2]}",
                TB_INNER_MAC=INNER_MAC_B)
     name = name if port == "af_packet" else f"{port} {name}"
     env.pop("TB_GRE_KEY", None)   # gretap without a key unless the variant has one
@@ -78,18 +81,18 @@ def run_mode(tap, ovlperf, name, workdir, port="af_packet"):
                            capture_output=True, text=True, timeout=90)
     except subprocess.TimeoutExpired:
         tap.ok(False, f"{name}: send finished within 90 s")
-        return
+        return None
     # testbed.sh says what carries the tunnel: the kernel's device or a userspace endpoint.
     tap.diag(*[line for line in p.stderr.splitlines() if line.startswith("testbed: ")])
     if not tap.ok(p.returncode == 0, f"{name}: send exited 0",
                   [f"exit {p.returncode}", p.stdout[-2000:], p.stderr[-2000:]]):
-        return
+        return None
     try:
         with open(out) as f:
             res = json.load(f)
     except (OSError, ValueError) as e:
         tap.ok(False, f"{name}: results JSON readable", str(e))
-        return
+        return None
     s = res["streams"][0]
     tx, rx = s["tx"]["packets"], s["rx"]["packets"]
     lat = s["latency_ns"]
@@ -100,9 +103,12 @@ def run_mode(tap, ovlperf, name, workdir, port="af_packet"):
     tap.ok(res["partial"] is False, f"{name}: run complete, not partial")
     # Three quarters of the probes at 2 kpps; at 200 kpps, where this shared 2-vCPU machine's
     # load decides what the sender gets, half: the point is that every one sent comes back.
-    least = int(rate * DURATION * (0.75 if rate <= USERSPACE_RATE else 0.5))
-    tap.ok(tx >= least, f"{name}: sent at least {least} probes at {rate / 1e3:g} kpps for {DURATION} s",
-           f"tx {tx}")
+    if count:
+        tap.ok(tx == count, f"{name}: sent {count} probes at {rate / 1e3:g} kpps", f"tx {tx}")
+    else:
+        least = int(rate * DURATION * (0.75 if rate <= USERSPACE_RATE else 0.5))
+        tap.ok(tx >= least, f"{name}: sent at least {least} probes at {rate / 1e3:g} kpps for {DURATION} s",
+               f"tx {tx}")
     tap.ok(rx == tx and s["lost"] == 0, f"{name}: every probe came back from the kernel",
            f"tx {tx} rx {rx} lost {s['lost']}")
     tap.ok(s["corrupted"] == 0 and s["duplicated"] == 0, f"{name}: no corrupted or duplicated replies")
@@ -121,6 +127,7 @@ def run_mode(tap, ovlperf, name, workdir, port="af_packet"):
         tap.ok(xdp.get("iface") == "veth-a" and xdp.get("attach") in ("native", "generic")
                and xdp.get("bind") in ("copy", "zero-copy"),
                f"{name}: the results say how the kernel ran the socket (ports[0].xdp)", json.dumps(xdp))
+    return res
 
 
 def main():

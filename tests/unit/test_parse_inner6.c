@@ -272,9 +272,9 @@ test_inner6_hostile(void **state)
 					"%s: inner next header %u is an extension header", b.name, ext[k]);
 		}
 		memcpy(bad, b.buf, (size_t)b.len);
-		bad[in + 6] = IPPROTO_TCP;
+		bad[in + 6] = IPPROTO_SCTP;
 		CHECK(ovl_parse_memo(&memo, bad, (uint32_t)b.len, &rx, &l) == -OVL_DROP_INNER_PROTO,
-				"%s: TCP", b.name);
+				"%s: SCTP", b.name);
 		if (b.spec.encap->inner_ethernet) {
 			memcpy(bad, b.buf, (size_t)b.len);
 			bad[in] = 0x45;

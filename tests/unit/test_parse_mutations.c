@@ -74,7 +74,7 @@ check_layers_sound(const struct ovl_layers *l, int rc, uint32_t len, unsigned lo
 	CHECK((uint32_t)l->probe + l->payload_len <= l->inner_end,
 			"mutation %lu of %s: probe %u payload %u inner_end %u", iter, name, l->probe,
 			l->payload_len, l->inner_end);
-	CHECK(l->l4_proto == IPPROTO_UDP || l->l4_proto == IPPROTO_ICMP,
+	CHECK(l->l4_proto == IPPROTO_UDP || l->l4_proto == IPPROTO_ICMP || l->l4_proto == IPPROTO_TCP,
 			"mutation %lu of %s: l4_proto %u", iter, name, l->l4_proto);
 }
 

@@ -29,7 +29,7 @@
 static void
 test_inner_protocol_not_udp_or_icmp(void **state)
 {
-	static const uint8_t protos[] = { 6, 47, 58, 4, 0, 255 };
+	static const uint8_t protos[] = { 132, 47, 58, 4, 0, 255 }; /* 132: SCTP */
 	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
 
 	(void)state;

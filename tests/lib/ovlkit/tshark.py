@@ -56,10 +56,11 @@ def protocols(e, vlan, l4):
 
 def fields(path, cat, names):
     """tshark's fields names of each frame of the capture at path, as dicts of strings (every
-    occurrence, comma-separated), checksums checked, the catalogue's tunnels decoded and the
-    probe's UDP port 7000 shown as data."""
+    occurrence, comma-separated), checksums checked (TCP's too), the catalogue's tunnels decoded
+    and the probe's UDP port 7000 shown as data."""
     cmd = [TSHARK, "-r", path, "-n", "-T", "fields", "-E", "occurrence=a",
            "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+           "-o", "tcp.check_checksum:TRUE",
            "--disable-protocol", "hipercontracer", "-d", "udp.port==7000,data"] + \
         decode_as(cat) + sum([["-e", f] for f in names], [])
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)

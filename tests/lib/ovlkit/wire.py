@@ -12,6 +12,7 @@ import struct
 
 ETH_LEN = 14
 VLAN_TPID = 0x8100
+TCP_PROTO = 6
 ETHERTYPE_IPV4 = 0x0800
 PROBE_MAGIC = 0xA9
 COMPACT_PROBE_LEN = 18
@@ -37,7 +38,7 @@ class Layers:
     vlan (the tag's VLAN id), l3 (outer IPv4 header), l3_end, outer_proto, encap (a catalogue
     entry), udp (the outer UDP header of a UDP tunnel), tunnel (the tunnel's own header, header_len
     bytes), inner_l2 (inner Ethernet header), inner_l3, inner_end, fragment (the inner packet is
-    a fragment), l4, l4_proto, probe (the L4 payload: l4 + 8).
+    a fragment), l4, l4_proto, probe (the L4 payload: l4 + 8; TCP's after its data offset).
     """
 
     __slots__ = ("vlan", "l3", "l3_end", "outer_proto", "encap", "udp", "tunnel", "inner_l2",
@@ -84,8 +85,15 @@ def layers(frame, cat, ports=None):
     L.fragment = (be16(frame, il3 + 6) & 0x3FFF) != 0
     L.l4 = il3 + (frame[il3] & 0x0F) * 4
     L.l4_proto = frame[il3 + 9]
-    L.probe = L.l4 + 8
+    L.probe = L.l4 + l4_header_len(frame, L.l4, L.l4_proto)
     return L
+
+
+def l4_header_len(frame, l4, proto):
+    """The transport header at l4: TCP's by its data offset (RFC 9293), UDP's and ICMP echo's 8."""
+    if proto == TCP_PROTO and l4 + 13 <= len(frame):
+        return (frame[l4 + 12] >> 4) * 4
+    return 8
 
 
 def ones_sum(data):
@@ -109,6 +117,9 @@ def inner_checksums(frame, L):
         if be16(frame, L.l4 + 6) == 0:
             return ip_ok, True
         pseudo = frame[il3 + 12:il3 + 20] + struct.pack("!BBH", 0, 17, len(l4))
+        return ip_ok, ones_sum(pseudo + l4) == 0xFFFF
+    if L.l4_proto == TCP_PROTO:
+        pseudo = frame[il3 + 12:il3 + 20] + struct.pack("!BBH", 0, TCP_PROTO, len(l4))
         return ip_ok, ones_sum(pseudo + l4) == 0xFFFF
     return ip_ok, ones_sum(l4) == 0xFFFF
 
@@ -168,10 +179,11 @@ def decode(frame, cat, ports=None):
     f.l4 = inner + iihl
     f.probe = f.payload = f.udp_len = None
     if f.frag_offset == 0:
-        f.l4_payload = ip_payload - 8
+        hdr = l4_header_len(frame, f.l4, f.inner_proto)
+        f.l4_payload = ip_payload - hdr
         if f.inner_proto == 17:
             f.udp_len = be16(frame, f.l4 + 4)
-        f.probe = f.l4 + 8
+        f.probe = f.l4 + hdr
         f.payload = frame[f.probe:inner + f.inner_total]
     else:
         f.l4_payload = ip_payload
