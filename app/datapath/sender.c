@@ -115,13 +115,23 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts, u
 	memcpy(frame + s->l4_cksum_off, &cksum, 2);
 }
 
-/* Fragments of one datagram share an IP id that no other datagram in flight has. */
+/*
+ * Fragments of one datagram share an identification that no other datagram in flight has: the
+ * IPv4 id (16 bits), or the 32 bits of the Fragment header after an inner IPv6 header.
+ */
 static inline void
 patch_ip_id(uint8_t *frame, const struct stream *s, uint64_t seq)
 {
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(frame + s->inner_ip_off);
 	rte_be16_t old = ip->packet_id, id = rte_cpu_to_be_16((uint16_t)seq);
 
+	if ((frame[s->inner_ip_off] >> 4) == 6) {
+		rte_be32_t id6 = rte_cpu_to_be_32((uint32_t)seq);
+
+		memcpy(frame + s->inner_ip_off + OVL_IPV6_HDR_LEN +
+				offsetof(struct rte_ipv6_fragment_ext, id), &id6, sizeof(id6));
+		return;
+	}
 	ip->packet_id = id;
 	ip->hdr_checksum = ovl_cksum_update(ip->hdr_checksum, &old, &id, 2);
 }
@@ -401,7 +411,7 @@ on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, 
 		rte_pktmbuf_free(m);
 		return;
 	}
-	whole = ovl_reasm_add(snd->reasm, m, l, now);
+	whole = ovl_reasm_add(snd->reasm, m, l, now, &snd->misc.drops[OVL_DROP_FRAGMENT_REFUSED]);
 	if (whole == NULL)
 		return;
 	len = rte_pktmbuf_pkt_len(whole) - l->inner_l3;
