@@ -117,7 +117,9 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts, u
 
 /*
  * Fragments of one datagram share an identification that no other datagram in flight has: the
- * IPv4 id (16 bits), or the 32 bits of the Fragment header after an inner IPv6 header.
+ * IPv4 id (16 bits), whose header checksum change keeps an outer UDP checksum valid, or the 32
+ * bits of the Fragment header after an inner IPv6 header, which has no checksum of its own: a
+ * tunnel's outer UDP checksum (always there over IPv6) is updated instead.
  */
 static inline void
 patch_ip_id(uint8_t *frame, const struct stream *s, uint64_t seq)
@@ -126,10 +128,16 @@ patch_ip_id(uint8_t *frame, const struct stream *s, uint64_t seq)
 	rte_be16_t old = ip->packet_id, id = rte_cpu_to_be_16((uint16_t)seq);
 
 	if ((frame[s->inner_ip_off] >> 4) == 6) {
-		rte_be32_t id6 = rte_cpu_to_be_32((uint32_t)seq);
+		uint8_t *at = frame + s->inner_ip_off + OVL_IPV6_HDR_LEN +
+			offsetof(struct rte_ipv6_fragment_ext, id);
+		rte_be32_t old6, id6 = rte_cpu_to_be_32((uint32_t)seq);
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(frame + s->layers.tunnel);
 
-		memcpy(frame + s->inner_ip_off + OVL_IPV6_HDR_LEN +
-				offsetof(struct rte_ipv6_fragment_ext, id), &id6, sizeof(id6));
+		memcpy(&old6, at, sizeof(old6));
+		memcpy(at, &id6, sizeof(id6));
+		if (s->layers.tunnel != 0 && udp->dgram_cksum != 0)
+			udp->dgram_cksum = ovl_udp_cksum_fixup(ovl_cksum_update(udp->dgram_cksum,
+					&old6, &id6, sizeof(id6)));
 		return;
 	}
 	ip->packet_id = id;
