@@ -153,7 +153,7 @@ check_fragment_layers(const struct ovl_layers *l, uint32_t len)
 	CHECK(l->l3 == RTE_ETHER_HDR_LEN + (l->vlan ? OVL_VLAN_LEN : 0));
 	CHECK((uint32_t)l->l3 + outer_ip_len(l) <= l->l3_end && l->l3_end <= cap);
 	CHECK(l->inner_l3 >= l->l3);
-	CHECK(l->inner_l3 + hdrs < l->inner_end && l->inner_end <= l->l3_end);
+	CHECK(l->inner_l3 + hdrs <= l->inner_end && l->inner_end <= l->l3_end);
 	CHECK(l->probe == 0);
 	CHECK(l->l4 == 0 || (l->inner_ip6 && l->l4 == l->inner_l3 + hdrs &&
 			(uint32_t)l->l4 + OVL_UDP_HDR_LEN <= l->inner_end));
