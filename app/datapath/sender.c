@@ -116,10 +116,8 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts, u
 }
 
 /*
- * Fragments of one datagram share an identification that no other datagram in flight has: the
- * IPv4 id (16 bits), whose header checksum change keeps an outer UDP checksum valid, or the 32
- * bits of the Fragment header after an inner IPv6 header, which has no checksum of its own: a
- * tunnel's outer UDP checksum (always there over IPv6) is updated instead.
+ * Fragments of one datagram share an identification no other datagram in flight has: the IPv4
+ * id, or an IPv6 Fragment header's 32 bits, which no inner checksum balances for the outer UDP one.
  */
 static inline void
 patch_ip_id(uint8_t *frame, const struct stream *s, uint64_t seq)
