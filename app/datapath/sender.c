@@ -132,13 +132,29 @@ patch_probe(uint8_t *frame, const struct stream *s, uint64_t seq, uint64_t ts, u
 	memcpy(frame + s->l4_cksum_off, &cksum, 2);
 }
 
-/* Fragments of one datagram share an IP id that no other datagram in flight has. */
+/*
+ * Fragments of one datagram share an identification no other datagram in flight has: the IPv4
+ * id, or an IPv6 Fragment header's 32 bits, which no inner checksum balances for the outer UDP one.
+ */
 static inline void
 patch_ip_id(uint8_t *frame, const struct stream *s, uint64_t seq)
 {
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(frame + s->inner_ip_off);
 	rte_be16_t old = ip->packet_id, id = rte_cpu_to_be_16((uint16_t)seq);
 
+	if ((frame[s->inner_ip_off] >> 4) == 6) {
+		uint8_t *at = frame + s->inner_ip_off + OVL_IPV6_HDR_LEN +
+			offsetof(struct rte_ipv6_fragment_ext, id);
+		rte_be32_t old6, id6 = rte_cpu_to_be_32((uint32_t)seq);
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(frame + s->layers.tunnel);
+
+		memcpy(&old6, at, sizeof(old6));
+		memcpy(at, &id6, sizeof(id6));
+		if (s->layers.tunnel != 0 && udp->dgram_cksum != 0)
+			udp->dgram_cksum = ovl_udp_cksum_fixup(ovl_cksum_update(udp->dgram_cksum,
+					&old6, &id6, sizeof(id6)));
+		return;
+	}
 	ip->packet_id = id;
 	ip->hdr_checksum = ovl_cksum_update(ip->hdr_checksum, &old, &id, 2);
 }
@@ -361,7 +377,7 @@ on_fragment(struct sender *snd, struct rte_mbuf *m, const struct ovl_layers *l, 
 		rte_pktmbuf_free(m);
 		return;
 	}
-	whole = ovl_reasm_add(snd->reasm, m, l, now);
+	whole = ovl_reasm_add(snd->reasm, m, l, now, &snd->misc.drops[OVL_DROP_FRAGMENT_REFUSED]);
 	if (whole == NULL)
 		return;
 	len = rte_pktmbuf_pkt_len(whole) - l->inner_l3;

@@ -185,6 +185,9 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 		return -EINVAL;
 	}
 	s->probe_off = s->lay.inner_off + ovl_frame_spec_inner_hdr_len(spec);
+	/* In an IPv6 first fragment the Fragment header stands before the transport header. */
+	if (s->n_frames > 1 && ovl_frame_spec_probe_ip6(spec))
+		s->probe_off += OVL_IPV6_FRAG_HDR_LEN;
 	s->inner_ip_off = s->lay.inner_off;
 	s->l4_is_udp = spec->inner_proto == IPPROTO_UDP;
 	s->l4_cksum_off = s->probe_off - ovl_l4_hdr_len(spec->inner_proto) +
@@ -210,7 +213,8 @@ stream_init(struct stream *s, uint16_t id, const struct ovl_frame_spec *class_sp
 			return -ENOMEM;
 	s->keyed = (uint8_t)cfg->keyed;
 	ovl_rx_config_for_spec(&rx, spec);
-	if (s->n_frames == 1 && ovl_parse(s->frames[0], s->lens[0], &rx, &s->layers) != 0) {
+	/* A fragmented stream's first frame parses as a fragment: its layers place the tunnel. */
+	if (ovl_parse(s->frames[0], s->lens[0], &rx, &s->layers) != (s->n_frames > 1)) {
 		snprintf(err, errlen, "the %s template does not parse back", spec->encap->name);
 		return -EPROTO;
 	}

@@ -51,6 +51,18 @@ print_ipv6(FILE *out, const char *label, const struct rte_ipv6_hdr *ip)
 		vtc & 0xFFFFF, ip->proto);
 }
 
+/* The Fragment header after an inner IPv6 header that the parser found to be a fragment. */
+static void
+print_ipv6_fragment(FILE *out, const struct rte_ipv6_fragment_ext *fh)
+{
+	uint16_t frag_data = rte_be_to_cpu_16(fh->frag_data);
+
+	fprintf(out, "  %-9s offset %u,%s id 0x%08" PRIx32 ", next header %u\n", "fragment",
+			(unsigned int)RTE_IPV6_GET_FO(frag_data) * 8,
+			RTE_IPV6_GET_MF(frag_data) ? " MF," : "", rte_be_to_cpu_32(fh->id),
+			fh->next_header);
+}
+
 /* The IP header at ip, of either version. */
 static void
 print_ip(FILE *out, const char *label, const uint8_t *ip)
@@ -135,9 +147,12 @@ ovl_frame_dump(FILE *out, const uint8_t *frame, uint32_t len, const struct ovl_r
 	if (l.inner_l3 != 0 && rc > -OVL_DROP_TRUNC_INNER_IP)
 		print_ip(out, l.l3 == l.inner_l3 ? (l.ip6 ? "IPv6" : "IPv4")
 				: l.inner_ip6 ? "inner IPv6" : "inner IPv4", frame + l.inner_l3);
+	if (rc == 1 && l.inner_ip6)
+		print_ipv6_fragment(out, (const struct rte_ipv6_fragment_ext *)(frame + l.inner_l3 +
+				OVL_IPV6_HDR_LEN));
 	if (l.l4 != 0 && l.l4_proto == IPPROTO_UDP)
 		print_udp(out, "UDP", frame + l.inner_l3, (const struct rte_udp_hdr *)(frame + l.l4),
-				rc >= 0);
+				rc == 0);
 	if (l.l4 != 0 && l.l4_proto == IPPROTO_TCP) {
 		const struct rte_tcp_hdr *tcp = (const struct rte_tcp_hdr *)(frame + l.l4);
 		char flags[8];
@@ -146,21 +161,22 @@ ovl_frame_dump(FILE *out, const uint8_t *frame, uint32_t len, const struct ovl_r
 				rte_be_to_cpu_16(tcp->src_port), rte_be_to_cpu_16(tcp->dst_port),
 				ovl_tcp_flags_name(tcp->tcp_flags, flags, sizeof(flags)),
 				rte_be_to_cpu_32(tcp->sent_seq), rte_be_to_cpu_32(tcp->recv_ack),
-				rte_be_to_cpu_16(tcp->cksum), rc < 0 ? "not checked"
+				rte_be_to_cpu_16(tcp->cksum), rc != 0 ? "not checked"
 				: ovl_l4_cksum_verify(frame + l.inner_l3, tcp) == 0 ? "ok" : "bad");
 	}
 	if (l.l4 != 0 && l.l4_proto != IPPROTO_UDP && l.l4_proto != IPPROTO_TCP) {
 		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(frame + l.l4);
 		int v6 = l.l4_proto == IPPROTO_ICMPV6;
-		int good = v6 ? ovl_l4_cksum_verify(frame + l.inner_l3, icmp) == 0
-			: rte_raw_cksum(icmp, l.inner_end - l.l4) == 0xFFFF;
+		/* A fragment's checksum covers its whole datagram: not checked here. */
+		int good = rc == 0 && (v6 ? ovl_l4_cksum_verify(frame + l.inner_l3, icmp) == 0
+			: rte_raw_cksum(icmp, l.inner_end - l.l4) == 0xFFFF);
 
 		fprintf(out, "  %-9s echo %s, id %u, seq %u, cksum 0x%04x (%s)\n", v6 ? "ICMPv6" : "ICMP",
 				icmp->icmp_type == (v6 ? OVL_ICMP6_ECHO_REQUEST : RTE_IP_ICMP_ECHO_REQUEST)
 					? "request" : "reply",
 				rte_be_to_cpu_16(icmp->icmp_ident), rte_be_to_cpu_16(icmp->icmp_seq_nb),
 				rte_be_to_cpu_16(icmp->icmp_cksum),
-				rc < 0 ? "not checked" : good ? "ok" : "bad");
+				rc != 0 ? "not checked" : good ? "ok" : "bad");
 	}
 	if (rc == 0 && ovl_is_bare_rst(&l)) {
 		fprintf(out, "  no probe: a RST, matched to its probe by ports and sequence numbers\n");

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,9 @@
 
 #include "frag.h"
 #include "headers.h"
+
+static_assert(OVL_FRAGS_MAX == RTE_LIBRTE_IP_FRAG_MAX_FRAG,
+		"layouts refuse more fragments than ip_frag reassembles");
 
 /* Copies len bytes into a chain of mbufs from pool, as many segments as the data room needs. */
 static struct rte_mbuf *
@@ -51,7 +55,7 @@ ovl_frag_build(uint8_t *const *frames, uint16_t *lens, uint16_t n_max, size_t ca
 	struct rte_mbuf *whole, *frags[n_max > 0 ? n_max : 1];
 	uint8_t *inner;
 	int32_t n, i;
-	int rc = 0;
+	int rc = 0, ip6 = ovl_frame_spec_probe_ip6(spec);
 
 	if (lay->n_frames > n_max || lay->frame_size - OVL_FCS_LEN > cap)
 		return -ENOSPC;
@@ -64,8 +68,9 @@ ovl_frag_build(uint8_t *const *frames, uint16_t *lens, uint16_t n_max, size_t ca
 	if (whole == NULL)
 		return -ENOMEM;
 
-	n = rte_ipv4_fragment_packet(whole, frags, n_max, (uint16_t)lay->tunnel_mtu, direct,
-			indirect);
+	/* IPv6: a Fragment header after the inner header, identification 0 (the sender sets it). */
+	n = (ip6 ? rte_ipv6_fragment_packet : rte_ipv4_fragment_packet)(whole, frags, n_max,
+			(uint16_t)lay->tunnel_mtu, direct, indirect);
 	rte_pktmbuf_free(whole);
 	if (n < 0)
 		return n;
@@ -81,9 +86,11 @@ ovl_frag_build(uint8_t *const *frames, uint16_t *lens, uint16_t n_max, size_t ca
 		}
 		if (data != ip_start)
 			memcpy(ip_start, data, len);
-		/* ip_frag leaves the fragments' header checksum to the caller. */
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		/* ip_frag leaves the IPv4 fragments' header checksum to the caller. */
+		if (!ip6) {
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
 		lens[i] = ovl_frame_encapsulate(frames[i], spec, lay, (uint16_t)len);
 	}
 	for (i = 0; i < n; i++)
@@ -125,7 +132,8 @@ ovl_reasm_free(struct ovl_reasm *r)
 }
 
 struct rte_mbuf *
-ovl_reasm_add(struct ovl_reasm *r, struct rte_mbuf *m, const struct ovl_layers *l, uint64_t now)
+ovl_reasm_add(struct ovl_reasm *r, struct rte_mbuf *m, const struct ovl_layers *l, uint64_t now,
+		uint64_t *refused)
 {
 	struct rte_mbuf *done;
 	struct rte_ipv4_hdr *ip;
@@ -133,16 +141,28 @@ ovl_reasm_add(struct ovl_reasm *r, struct rte_mbuf *m, const struct ovl_layers *
 	/* ip_frag chains every byte after the header: Ethernet padding must go first. */
 	if (rte_pktmbuf_pkt_len(m) > l->inner_end)
 		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - l->inner_end);
-	/* Everything in front of the inner IPv4 header counts as layer 2 for ip_frag. */
+	/* Everything in front of the inner IP header counts as layer 2 for ip_frag. */
 	m->l2_len = l->inner_l3;
-	m->l3_len = OVL_IPV4_HDR_LEN;
-	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l->inner_l3);
-	done = rte_ipv4_frag_reassemble_packet(r->tbl, &r->death_row, m, now, ip);
-	rte_ip_frag_free_death_row(&r->death_row, 0);
-	if (done != NULL) {
-		ip = rte_pktmbuf_mtod_offset(done, struct rte_ipv4_hdr *, l->inner_l3);
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (l->inner_ip6) {
+		struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+				l->inner_l3);
+
+		/* The parser let only a Fragment header follow it; ip_frag removes that header. */
+		m->l3_len = OVL_IPV6_HDR_LEN + OVL_IPV6_FRAG_HDR_LEN;
+		done = rte_ipv6_frag_reassemble_packet(r->tbl, &r->death_row, m, now, ip6,
+				(struct rte_ipv6_fragment_ext *)(ip6 + 1));
+	} else {
+		m->l3_len = OVL_IPV4_HDR_LEN;
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l->inner_l3);
+		done = rte_ipv4_frag_reassemble_packet(r->tbl, &r->death_row, m, now, ip);
+		if (done != NULL) {
+			ip = rte_pktmbuf_mtod_offset(done, struct rte_ipv4_hdr *, l->inner_l3);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
 	}
+	/* ip_frag discards on its death row, uncounted: overlaps, repeats, too many, timeouts. */
+	*refused += r->death_row.cnt;
+	rte_ip_frag_free_death_row(&r->death_row, 0);
 	return done;
 }

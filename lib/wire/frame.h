@@ -25,6 +25,9 @@
 #define OVL_INNER_HDR_LEN 28          /* inner IPv4 + UDP or ICMP echo header (TCP: 40) */
 #define OVL_INNER_MIN (OVL_INNER_HDR_LEN + OVL_PROBE_COMPACT_LEN)  /* 46 */
 #define OVL_IPV6_EXTRA 20             /* an IPv6 header's bytes over an IPv4 one's (40 - 20) */
+#define OVL_IPV6_FRAG_HDR_LEN 8       /* the IPv6 Fragment extension header (RFC 8200 4.5) */
+#define OVL_IPV6_MIN_MTU 1280         /* every IPv6 link carries packets this large (RFC 8200 5) */
+#define OVL_FRAGS_MAX 8               /* fragments a receiver reassembles (DPDK's ip_frag) */
 #define OVL_INNER_MAX 65535
 #define OVL_VLAN_LEN 4
 
@@ -69,7 +72,7 @@ struct ovl_frame_spec {
 /* Sizes resolved from a spec. */
 struct ovl_frame_layout {
 	uint16_t l2_len;        /* 14, or 18 with a VLAN tag */
-	uint16_t inner_off;     /* offset of the inner IPv4 header in every frame */
+	uint16_t inner_off;     /* offset of the inner IP header in every frame */
 	uint32_t inner_len;     /* inner IP packet before any fragmentation */
 	uint32_t frame_size;    /* with FCS, of the unfragmented frame (first fragment's if fragmented) */
 	uint32_t tunnel_mtu;    /* largest inner IP packet per frame */
@@ -99,7 +102,7 @@ struct ovl_layers {
 	uint8_t l4_proto;
 	uint16_t probe;        /* first byte of the probe (L4 payload) */
 	uint16_t payload_len;  /* L4 payload bytes */
-	uint8_t fragment;      /* the inner packet is a fragment: reassemble before the probe */
+	uint8_t fragment;      /* the inner packet is a fragment (IPv6: Fragment header right after) */
 };
 
 /*

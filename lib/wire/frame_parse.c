@@ -212,10 +212,61 @@ parse_transport(const uint8_t *buf, struct ovl_layers *l, uint8_t proto, uint16_
 	return ovl_probe_check(buf + l->probe, l->payload_len);
 }
 
+/*
+ * The Fragment header right after the inner IPv6 header, the packet ending at end (RFC 8200
+ * 4.5): only a fragment of a probe's datagram, UDP, TCP or ICMPv6 with no other extension header,
+ * whose first fragment holds the transport header (RFC 7112) and the probe's start; that header
+ * is located, for the reflector's rules and turnaround, but the probe is read after reassembly.
+ * Returns 1 (l->fragment set) or a negative drop reason.
+ */
+static int
+ipv6_fragment(const uint8_t *buf, struct ovl_layers *l, uint16_t end)
+{
+	uint16_t off = l->inner_l3 + OVL_IPV6_HDR_LEN, l4 = off + OVL_IPV6_FRAG_HDR_LEN;
+	const struct rte_ipv6_fragment_ext *fh = (const struct rte_ipv6_fragment_ext *)(buf + off);
+	const struct echo_types *echo = &echo_types[1];
+	uint16_t frag_data;
+	uint32_t at, data;
+	int more, rc;
+
+	if ((uint32_t)l4 >= end)
+		return -OVL_DROP_INNER_IP6_FRAGMENT;
+	frag_data = rte_be_to_cpu_16(fh->frag_data);
+	at = (uint32_t)RTE_IPV6_GET_FO(frag_data) * 8;
+	more = RTE_IPV6_GET_MF(frag_data);
+	data = end - l4;
+	if ((more && data % 8 != 0) || at + data > UINT16_MAX || (at == 0 && !more))
+		return -OVL_DROP_INNER_IP6_FRAGMENT;
+	if (fh->next_header != IPPROTO_UDP && fh->next_header != IPPROTO_TCP &&
+			fh->next_header != echo->proto)
+		return -OVL_DROP_INNER_PROTO;
+	if (at == 0) {
+		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(buf + l4);
+		uint16_t hdr_len = ovl_l4_hdr_len(fh->next_header);
+
+		if (data < hdr_len)
+			return -OVL_DROP_INNER_IP6_FRAGMENT;
+		if (fh->next_header == echo->proto && ((icmp->icmp_type != echo->request &&
+				icmp->icmp_type != echo->reply) || icmp->icmp_code != 0))
+			return -OVL_DROP_ICMP_TYPE;
+		if (fh->next_header == IPPROTO_TCP &&
+				((const struct rte_tcp_hdr *)(buf + l4))->data_off >> 4 != OVL_TCP_HDR_LEN / 4)
+			return -OVL_DROP_L4_LEN;
+		rc = ovl_probe_check(buf + l4 + hdr_len, data - hdr_len);
+		if (rc < 0)
+			return rc;
+		l->l4 = l4;
+		l->l4_proto = fh->next_header;
+	}
+	l->fragment = 1;
+	return 1;
+}
+
 int
 ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
 {
 	uint16_t end;
+	uint8_t proto;
 	int rc;
 
 	/* Without a tunnel over IPv6 the probe's header is the outer one, checked already. */
@@ -231,8 +282,11 @@ ovl_parse_inner(const uint8_t *buf, struct ovl_layers *l)
 		if (rc < 0)
 			return rc;
 		l->inner_end = end;
-		return parse_transport(buf, l, ((const struct rte_ipv6_hdr *)(buf + l->inner_l3))->proto,
-				l->inner_l3 + OVL_IPV6_HDR_LEN, end, &echo_types[1]);
+		proto = ((const struct rte_ipv6_hdr *)(buf + l->inner_l3))->proto;
+		if (proto == IPPROTO_FRAGMENT)
+			return ipv6_fragment(buf, l, end);
+		return parse_transport(buf, l, proto, l->inner_l3 + OVL_IPV6_HDR_LEN, end,
+				&echo_types[1]);
 	}
 	rc = ovl_ipv4_check(buf, l->inner_l3, l->inner_end, OVL_DROP_TRUNC_INNER_IP, &end);
 	if (rc < 0)
@@ -258,7 +312,7 @@ ovl_frame_turnaround(uint8_t *frame, const struct ovl_layers *l)
 	if (l->encap->turnaround != NULL)
 		l->encap->turnaround(frame, l);
 	ovl_swap_ip(frame + l->inner_l3);
-	/* A fragment is turned around without its transport header, which only the first has. */
+	/* A fragment has no transport header to turn around, but for an IPv6 first fragment's. */
 	if (l->l4 == 0)
 		return;
 	if (l->l4_proto == IPPROTO_UDP) {

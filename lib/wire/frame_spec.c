@@ -184,14 +184,65 @@ tagged(const struct ovl_frame_spec *spec)
 	return said[spec->ip6 != 0][spec->vlan != 0];
 }
 
-/* IPv4 fragments carry multiples of 8 payload bytes, except the last. */
-static uint16_t
-count_fragments(uint32_t inner_len, uint32_t tunnel_mtu)
+/* What precedes a fragment's data: an IPv4 header, or an IPv6 one and its Fragment header. */
+static uint32_t
+fragment_hdr_len(int ip6)
 {
-	uint32_t per_frag = (tunnel_mtu - OVL_IPV4_HDR_LEN) & ~7u;
-	uint32_t payload = inner_len - OVL_IPV4_HDR_LEN;
+	return ip6 ? OVL_IPV6_HDR_LEN + OVL_IPV6_FRAG_HDR_LEN : OVL_IPV4_HDR_LEN;
+}
 
-	return (uint16_t)((payload + per_frag - 1) / per_frag);
+/* Fragments carry multiples of 8 data bytes, except the last (RFC 791; RFC 8200 4.5). */
+static uint32_t
+fragment_data_len(uint32_t tunnel_mtu, int ip6)
+{
+	return (tunnel_mtu - fragment_hdr_len(ip6)) & ~7u;
+}
+
+/* The fragments of an inner packet: the data after its (unfragmentable) IP header, cut up. */
+static uint32_t
+count_fragments(uint32_t inner_len, uint32_t tunnel_mtu, int ip6)
+{
+	uint32_t per_frag = fragment_data_len(tunnel_mtu, ip6);
+	uint32_t data = inner_len - (ip6 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN);
+
+	return (data + per_frag - 1) / per_frag;
+}
+
+/*
+ * An inner packet over the tunnel MTU: how many fragments, or -EINVAL with the reason. IPv6 is
+ * fragmented inside the tunnel as IPv4 is (the inner packet, never the outer one): raw over
+ * IPv6 has no inner packet, so its probe, the underlay's packet, is not fragmented.
+ */
+static int
+fragments(const struct ovl_frame_spec *spec, uint32_t inner, uint32_t tunnel_mtu, uint32_t mtu,
+		char *err, size_t errlen)
+{
+	int ip6 = ovl_frame_spec_probe_ip6(spec);
+	uint32_t n, overhead = ovl_frame_spec_overhead(spec);
+
+	if (ip6 && is_raw(spec)) {
+		snprintf(err, errlen,
+			"raw over IPv6 is not fragmented (its packet is the underlay's, which ovlperf never fragments): inner size %u exceeds the MTU %u; give at most inner size %u",
+			inner, tunnel_mtu, tunnel_mtu);
+		return -EINVAL;
+	}
+	if (ip6 && tunnel_mtu < OVL_IPV6_MIN_MTU) {
+		snprintf(err, errlen,
+			"an inner IPv6 packet is fragmented at a tunnel MTU of at least %u (RFC 8200 5), and MTU %u leaves %s%s a tunnel MTU of %u: give an MTU of at least %u, or at most inner size %u",
+			OVL_IPV6_MIN_MTU, mtu, spec->encap->name, tagged(spec), tunnel_mtu,
+			OVL_IPV6_MIN_MTU + overhead, tunnel_mtu);
+		return -EINVAL;
+	}
+	n = count_fragments(inner, tunnel_mtu, ip6);
+	if (n > OVL_FRAGS_MAX) {
+		snprintf(err, errlen,
+			"inner size %u makes %u fragments at the %s%s tunnel MTU %u, and a receiver reassembles at most %u: give at most inner size %u, or a larger MTU",
+			inner, n, spec->encap->name, tagged(spec), tunnel_mtu, OVL_FRAGS_MAX,
+			(ip6 ? OVL_IPV6_HDR_LEN : OVL_IPV4_HDR_LEN) +
+				OVL_FRAGS_MAX * fragment_data_len(tunnel_mtu, ip6));
+		return -EINVAL;
+	}
+	return (int)n;
 }
 
 int
@@ -208,6 +259,7 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	uint32_t inner, mtu = spec->mtu;
 	uint16_t hdr_len = ovl_frame_spec_inner_hdr_len(spec);
 	uint16_t l4_len = ovl_l4_hdr_len(spec->inner_proto);
+	int probe_ip6 = ovl_frame_spec_probe_ip6(spec), n_frags;
 
 	memset(lay, 0, sizeof(*lay));
 	if ((spec->ip6 || spec->inner_ip6) && spec->encap->ipv4_only) {
@@ -279,14 +331,11 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	lay->tunnel_mtu = mtu != 0 ? mtu - overhead : inner;
 	lay->n_frames = 1;
 	if (inner > lay->tunnel_mtu) {
-		if (ovl_frame_spec_probe_ip6(spec)) {
-			snprintf(err, errlen,
-				"an IPv6 probe packet is not fragmented (no fragment header yet): inner size %u exceeds the %s tunnel MTU %u; give at most inner size %u",
-				inner, name, lay->tunnel_mtu, lay->tunnel_mtu);
-			return -EINVAL;
-		}
-		lay->n_frames = count_fragments(inner, lay->tunnel_mtu);
-		inner = OVL_IPV4_HDR_LEN + ((lay->tunnel_mtu - OVL_IPV4_HDR_LEN) & ~7u);
+		n_frags = fragments(spec, inner, lay->tunnel_mtu, mtu, err, errlen);
+		if (n_frags < 0)
+			return n_frags;
+		lay->n_frames = (uint16_t)n_frags;
+		inner = fragment_hdr_len(probe_ip6) + fragment_data_len(lay->tunnel_mtu, probe_ip6);
 	}
 	lay->frame_size = fixed + inner;
 	if (lay->frame_size < OVL_FRAME_MIN)
@@ -314,11 +363,11 @@ ovl_frame_layout(const struct ovl_frame_spec *spec, struct ovl_frame_layout *lay
 	lay->probe_len = ovl_probe_len(lay->probe_form);
 	/* The receiver matches the probe in the first fragment's transport payload. */
 	if (lay->n_frames > 1 &&
-			inner - OVL_IPV4_HDR_LEN < (uint32_t)l4_len + lay->probe_len) {
+			inner - fragment_hdr_len(probe_ip6) < (uint32_t)l4_len + lay->probe_len) {
 		snprintf(err, errlen,
 			"MTU %u leaves no room for the probe in the first fragment of %s%s: allowed %u..%u",
 			mtu, name, tagged(spec),
-			overhead + OVL_IPV4_HDR_LEN +
+			overhead + fragment_hdr_len(probe_ip6) +
 				((l4_len + lay->probe_len + 7) & ~7u),
 			max_mtu);
 		return -EINVAL;

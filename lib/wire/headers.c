@@ -157,7 +157,8 @@ ovl_ipv6_check(const uint8_t *frame, uint16_t off, uint16_t end, int inner, uint
 	total = (uint32_t)OVL_IPV6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
 	if ((uint32_t)off + total > end)
 		return -reason[2];
-	if (ipv6_ext_header(ip->proto))
+	/* An inner Fragment header is the caller's to check: inner packets are fragmented. */
+	if (ipv6_ext_header(ip->proto) && !(inner && ip->proto == IPPROTO_FRAGMENT))
 		return -reason[3];
 	*ip_end = (uint16_t)(off + total);
 	return 0;

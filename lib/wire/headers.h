@@ -79,7 +79,8 @@ int ovl_ipv4_check(const uint8_t *frame, uint16_t off, uint16_t end, int first_r
 /*
  * Checks the IPv6 header at frame + off, which may extend to end: returns 0 and sets *ip_end,
  * or a negative drop reason (truncated, version, payload length, an extension header), the
- * outer header's or, when inner, the inner one's.
+ * outer header's or, when inner, the inner one's. An inner header may be followed by a
+ * Fragment header, which the caller checks.
  */
 int ovl_ipv6_check(const uint8_t *frame, uint16_t off, uint16_t end, int inner, uint16_t *ip_end);
 

@@ -10,7 +10,7 @@
  *                    tag readers run over it; turning it around twice must give back the original
  *                    bytes, and the frame turned around once must parse again as the same
  *                    encapsulation with the same layers.
- *   1 (a fragment):  the layers up to the inner IPv4 header must lie inside the frame; the inner
+ *   1 (a fragment):  the layers up to the inner IP header must lie inside the frame; the inner
  *                    packet, copied out on its own, goes through ovl_parse_inner as a reassembled
  *                    one would; turning the fragment around twice restores it.
  *   < 0:             a known drop reason.
@@ -143,19 +143,24 @@ check_probe_layers(const uint8_t *buf, const struct ovl_layers *l, uint32_t len)
 			 (buf[l->l4 + offsetof(struct rte_tcp_hdr, tcp_flags)] & RTE_TCP_RST_FLAG)));
 }
 
-/* A fragment: known up to its inner IPv4 header, which lies inside the frame. */
+/*
+ * A fragment: known up to its inner IP header (IPv6: and the Fragment header after it), which
+ * lies inside the frame; of an IPv6 first fragment, the transport header after those too.
+ */
 static void
 check_fragment_layers(const struct ovl_layers *l, uint32_t len)
 {
 	uint32_t cap = len > UINT16_MAX ? UINT16_MAX : len;
+	uint32_t hdrs = l->inner_ip6 ? OVL_IPV6_HDR_LEN + OVL_IPV6_FRAG_HDR_LEN : OVL_IPV4_HDR_LEN;
 
 	CHECK(l->encap != NULL && l->fragment);
-	CHECK(!l->inner_ip6); /* an inner IPv6 packet is never fragmented (no fragment header) */
 	CHECK(l->l3 == RTE_ETHER_HDR_LEN + (l->vlan ? OVL_VLAN_LEN : 0));
 	CHECK((uint32_t)l->l3 + outer_ip_len(l) <= l->l3_end && l->l3_end <= cap);
 	CHECK(l->inner_l3 >= l->l3);
-	CHECK((uint32_t)l->inner_l3 + OVL_IPV4_HDR_LEN <= l->inner_end && l->inner_end <= l->l3_end);
-	CHECK(l->l4 == 0 && l->probe == 0);
+	CHECK(l->inner_l3 + hdrs <= l->inner_end && l->inner_end <= l->l3_end);
+	CHECK(l->probe == 0);
+	CHECK(l->l4 == 0 || (l->inner_ip6 && l->l4 == l->inner_l3 + hdrs &&
+			(uint32_t)l->l4 + OVL_UDP_HDR_LEN <= l->inner_end));
 }
 
 /* What a receiver does with a probe: every reader, then the reflector's turnaround. */

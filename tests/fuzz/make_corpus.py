@@ -5,8 +5,8 @@ Usage: /usr/bin/python3 tests/fuzz/make_corpus.py [PATH_TO_OVLPERF]   (default b
 
 parse: the frames `ovlperf frames --pcap` builds for every encapsulation the binary lists
 (`ovlperf -- frames --list --json`) under several options (smallest, sized, ICMP, VLAN, full
-probe, keyed, fragmented, each tunnel's own options off their defaults with the outer UDP
-checksum computed), ARP requests and replies (plain, tagged, inside each tunnel that carries
+probe, keyed, fragmented: IPv4, and inner IPv6 with a Fragment header; each tunnel's own
+options off their defaults with the outer UDP checksum computed), ARP requests and replies (plain, tagged, inside each tunnel that carries
 Ethernet), NDP solicitations (one a tagged DAD probe) and an advertisement, a few foreign frames (IPv6, LLDP) and truncations of a frame of each encapsulation at
 every header boundary (from the catalogue's layout of it).
 options: NUL-separated command lines, valid and invalid (fuzz_options.c reads the first word as
@@ -44,6 +44,8 @@ FRAME_RUNS = [
     ("keyed", ["--key", "@KEY@", "--inner-size", "120", "--session", "7", "--seq", "9"]),
     ("keyed-icmp", ["--key", "@KEY@", "--inner-size", "120", "--inner-proto", "icmp"]),
     ("frag", ["--inner-size", "2000", "--mtu", "1000"]),
+    ("frag6", ["--inner-src-ip", "2001:db8:1::1", "--inner-dst-ip", "2001:db8:1::2",
+               "--inner-size", "3000", "--mtu", "1500"]),
     ("nocsum", ["--outer-udp-csum", "zero"]),
     ("inner6", ["--inner-src-ip", "2001:db8:1::1", "--inner-dst-ip", "2001:db8:1::2"]),
     ("inner6-icmp", ["--inner-src-ip", "2001:db8:1::1", "--inner-dst-ip", "2001:db8:1::2",

@@ -10,10 +10,12 @@ from docs/wire-format.md) and the inner L4 payload summed independently of ovlpe
 
 The encapsulations are the binary's (`ovlperf -- frames --list --json`). Runs: each at 100k
 packets/s for 3 s; all with a latency stream each; inner 3000-byte packets fragmented at MTU
-1500; ICMP echo; --dwell; --count; --warmup; --flows 16 for each (16 distinct flows, whatever
-the encapsulation varies; a tunnel's outer UDP source ports, where they vary, in 49152..65535;
+1500, IPv4 and IPv6 (a Fragment header; tshark reassembles the captured ones); ICMP echo;
+--dwell; --count; --warmup; --flows 16 for each (16 distinct flows, whatever the
+encapsulation varies; a tunnel's outer UDP source ports, where they vary, in 49152..65535;
 no flow addressed to itself); and an unlimited-rate run whose capture must hold only the frames
-the port took.
+the port took. Its IPv6 cases are its own runs (ipv6, inner_ipv6, fragmented_inner6), not a
+second pass of every run: that would double its four minutes.
 
 The machine is shared: other processes can starve the loop's two polling lcores for
 milliseconds (seen: 20-30% CPU each at load average 5-16), which overflows its rings (loss) and
@@ -30,7 +32,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from ovlkit import catalogue, pcap  # noqa: E402
+from ovlkit import catalogue, pcap, tshark as ts  # noqa: E402
 from ovlkit.harness import check_ordered, load_json, loadavg, main  # noqa: E402
 import ipaddress  # noqa: E402
 from ovlkit.wire import decode, layers, parse_probe  # noqa: E402
@@ -411,6 +413,94 @@ def inner_ipv6(tap, ws):
                                  "headers IPv6"), bad)
 
 
+def fragment_count(e, outer6, inner=3000, mtu=1500):
+    """Fragments of an inner IPv6 packet (RFC 8200 4.5): the data after its 40-byte header in
+    pieces of the tunnel MTU less 48 (IPv6 and Fragment headers), rounded down to 8 bytes."""
+    per = (mtu - (e.overhead_ipv6 if outer6 else e.overhead) - 48) // 8 * 8
+    return -(-(inner - 40) // per)
+
+
+def flag(v):
+    """A tshark boolean field: 1/0, or True/False in older versions."""
+    return v in ("1", "True")
+
+
+def fragments_seen_by_tshark(cap, n):
+    """What is wrong with the captured frames as tshark reads them: every frame's outer IPv6
+    packet within 1500 bytes; the fragments of a datagram share an identification that no
+    other datagram has, n of them, M set but on the last; tshark reassembles each into 2960
+    bytes of UDP (3000 less the IPv6 and UDP headers) whose checksum it finds good."""
+    names = ["ipv6.plen", "ipv6.fraghdr.ident", "ipv6.fraghdr.more", "ipv6.reassembled.length",
+             "udp.length", "udp.checksum.status"]
+    per, bad = collections.defaultdict(list), []
+    for k, d in enumerate(ts.fields(cap, CAT, names)):
+        f = {key: v.split(",") if v else [] for key, v in d.items()}
+        if not f["ipv6.plen"] or int(f["ipv6.plen"][0]) + 40 > 1500:
+            bad.append("frame %d: outer IPv6 payload length %s" % (k + 1, f["ipv6.plen"]))
+        if not f["ipv6.fraghdr.ident"]:
+            bad.append("frame %d: no fragment header" % (k + 1))
+            continue
+        per[f["ipv6.fraghdr.ident"][-1]].append(f)
+    for ident, frags in per.items():
+        more = [flag(f["ipv6.fraghdr.more"][-1]) for f in frags]
+        whole = [f for f in frags if f["ipv6.reassembled.length"]]
+        if len(frags) != n or more != [True] * (n - 1) + [False]:
+            bad.append("identification %s: %d fragments, M flags %s" % (ident, len(frags), more))
+        elif len(whole) != 1 or whole[0]["ipv6.reassembled.length"][-1] != "2960" or \
+                whole[0]["udp.length"][-1:] != ["2960"] or \
+                whole[0]["udp.checksum.status"][-1:] != ["1"]:
+            bad.append("identification %s: tshark reassembled %s" % (
+                ident, [(f["ipv6.reassembled.length"], f["udp.length"], f["udp.checksum.status"])
+                        for f in whole]))
+    if not per:
+        bad.append("no fragment captured")
+    return bad[:6]
+
+
+def fragmented_inner6(tap, ws):
+    """Inner IPv6 packets of 3000 bytes at MTU 1500, fragmented with a Fragment header (RFC 8200
+    4.5), through every tunnel that carries them over IPv4, and VXLAN over IPv6: as many
+    fragments per datagram as the tunnel MTU makes, nothing lost or corrupted (the sender
+    reassembles the reflected fragments and finds every probe), every fragment turned around by
+    the reflector. VXLAN over IPv6's capture read by tshark (fragments_seen_by_tshark)."""
+    src, dst = "2001:db8:1::1", "2001:db8:1::2"
+    names = [e.name for e in CAT if e.tunnel and e.min_frame_inner_ipv6 is not None]
+    for outer6, encaps in ((False, names), (True, ["vxlan"])):
+        what = "inner IPv6 fragmented over IPv%d" % (6 if outer6 else 4)
+        cap = ws.path("frag6-%d.pcap" % outer6)
+        n_vx = fragment_count(CAT["vxlan"], outer6)
+        r, doc, why = loop(ws, "frag6-%d" % outer6, [
+            "--encap", ",".join(encaps), "--inner-src-ip", src, "--inner-dst-ip", dst,
+            "--inner-size", "3000", "--mtu", "1500", "--rate", "5k", "--duration", "2",
+            "--capture", cap, "--capture-max", str(100 * n_vx)] +
+            (["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2"] if outer6 else []), tap)
+        if not ran(tap, "%s loop: exits 0 with a complete JSON result" % what, r, doc, why):
+            continue
+        streams = doc["streams"]
+        bad = [d for ok, d in map(no_loss, streams) if not ok]
+        bad += ["%s: corrupted %d" % (s["encap"], s["corrupted"]) for s in streams
+                if s["corrupted"]]
+        for s in streams:
+            n = fragment_count(CAT[s["encap"]], outer6)
+            if s["fragments"] != n or s["tx"]["frames"] != n * s["tx"]["packets"] or \
+                    s.get("inner_ip_version") != 6:
+                bad.append("%s: fragments %d (want %d), tx frames %d packets %d, inner IPv%s"
+                           % (s["encap"], s["fragments"], n, s["tx"]["frames"],
+                              s["tx"]["packets"], s.get("inner_ip_version")))
+        if [s["encap"] for s in streams] != encaps:
+            bad.append("streams %s" % [s["encap"] for s in streams])
+        total = sum(s["tx"]["frames"] for s in streams)
+        if doc.get("reflector", {}).get("fragments_reflected") != total:
+            bad.append("reflector fragments_reflected %s, tx frames %d"
+                       % (doc.get("reflector", {}).get("fragments_reflected"), total))
+        if outer6:
+            bad += fragments_seen_by_tshark(cap, n_vx)
+        tap.ok(not bad, "%s (%s): fragments as the tunnel MTU makes them, every datagram "
+               "answered and reassembled, nothing corrupted, every fragment reflected%s"
+               % (what, ", ".join(encaps), "; tshark reassembles each captured datagram"
+                  if outer6 else ""), bad)
+
+
 def count(tap, ws):
     r, doc, why = loop(ws, "count", ["--encap", "all", "--count", "5000", "--rate", "100k"], tap)
     if not ran(tap, "loop --count 5000: exits 0 with a complete (not partial) JSON result",
@@ -522,6 +612,7 @@ def body(tap, ws):
     dwell(tap, ws)
     ipv6(tap, ws)
     inner_ipv6(tap, ws)
+    fragmented_inner6(tap, ws)
     count(tap, ws)
     warmup(tap, ws)
     for e in CAT:

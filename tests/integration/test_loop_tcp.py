@@ -10,7 +10,8 @@ with the flags asked for, a 20-byte header, a checksum right by RFC 9293's pseud
 destination port 7000, each stream from ports of its own, and the sequence number such that an
 answer acknowledges the probe's low 32 bits: SEQ + SYN + FIN + data = probe seq (mod 2^32), as
 a Linux RST (tests/interop/test_kernel_tcp.py) and the reflector's SYN-ACK do. Then PSH-ACK
-segments of an IMIX (one template per size class, each its own SEQ offset), inner IPv6, and a
+segments of an IMIX (one template per size class, each its own SEQ offset), inner IPv6, 3000-byte
+datagrams fragmented at MTU 1500 (inner IPv4 and IPv6), and a
 profile (`ovlperf -- run FILE.ini`: `inner-proto = tcp` by the long option's name).
 """
 
@@ -122,6 +123,24 @@ def inner_ipv6(tap, ws):
            bad)
 
 
+def fragmented(tap, ws):
+    """TCP probes in datagrams over the tunnel MTU, inner IPv4 and IPv6: fragmented by the
+    sender, turned around fragment by fragment by the reflector, reassembled before matching."""
+    for name, extra in (("ipv4", []),
+                        ("ipv6", ["--inner-src-ip", "2001:db8:1::1", "--inner-dst-ip", "2001:db8:1::2"])):
+        r, doc, why = loop(ws, "tcp-frag-" + name, [
+            "--encap", "vxlan,geneve", "--inner-proto", "tcp", "--inner-size", "3000", "--mtu",
+            "1500", "--rate", "5k", "--duration", "1"] + extra, tap)
+        if not ran(tap, "TCP fragmented, inner %s: exits 0 with a complete JSON result" % name,
+                   r, doc, why):
+            continue
+        bad = replies_timed(doc["streams"])
+        frags = [s.get("fragments") for s in doc["streams"]]
+        tap.ok(len(doc["streams"]) == 2 and not bad and all(f and f > 1 for f in frags),
+               "TCP fragmented, inner %s: 3000-byte datagrams in fragments, nothing lost" % name,
+               bad + ["fragments %s" % frags])
+
+
 def profile(tap, ws):
     """A profile's stream takes the long options' names: a TCP stream beside a UDP one."""
     path, js = ws.path("tcp.ini"), ws.path("tcp-profile.json")
@@ -146,6 +165,7 @@ def body(tap, ws):
     every_encap(tap, ws, cat)
     imix_psh_ack(tap, ws, cat)
     inner_ipv6(tap, ws)
+    fragmented(tap, ws)
     profile(tap, ws)
 
 

@@ -26,6 +26,9 @@ Usage: /usr/bin/python3 tests/integration/test_mix.py PATH_TO_OVLPERF
 6. bench/sweep --sizes 128,imix (short, loop at 50k/s): the imix row is a mix whose frame is the
    mean (391 for VXLAN), its classes 114, 594 and 1518, its overhead against raw's imix row; the
    bare 128 is frame:128.
+
+No IPv6 variant: its expected sizes are the IPv4 ones (64 raised to 114 for VXLAN); the raising
+to an encapsulation's smallest frame is the same code for the catalogue's IPv6 sizes.
 """
 
 import collections

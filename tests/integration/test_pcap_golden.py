@@ -22,6 +22,9 @@ fails the suite); the probe bytes (tshark's data field,
 decoded here per docs/wire-format.md) carry the run's session, the stream's id and the sequence
 numbers 0..99 in order, and the fill after the probe is k & 0xFF. The JSON results say that
 nothing came back: rx 0, lost 100, loss_ratio 1 on every stream.
+
+No IPv6 variant: its decoder (ovlkit.wire) reads IPv4 only; IPv6 frames are checked field by
+field by tshark and scapy in tests/interop/test_decoders_ipv6.py and test_decoders_inner6.py.
 """
 
 import collections

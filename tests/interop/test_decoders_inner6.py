@@ -9,6 +9,12 @@ carries Ethernet, its verdict on the inner UDP checksum (over the IPv6 pseudo-he
 ICMPv6's (type 128); scapy's own decode of the inner packet and the transport checksum it
 computes anew, which must equal the one ovlperf carries. raw carries no inner packet: its frame
 stays the underlay's own (IPv4 here). IP-in-IP carries IPv4 only: refused in one line, exit 2.
+
+Fragments (RFC 8200 4.5): a 3000-byte inner datagram at MTU 1500 (--inner-size 3000 --mtu
+1500), through every tunnel over both underlays, read by tshark: each frame's Fragment header
+(next header, offset, M flag, one identification), its data a multiple of 8 bytes but the
+last's, each outer IP packet within 1500 bytes, and tshark's own reassembly of the datagram: 2960
+bytes of UDP whose checksum it finds good.
 """
 
 import os
@@ -111,6 +117,43 @@ def check(e, outer6, proto, raw, d):
     return bad
 
 
+FRAG_FIELDS = ["ip.len", "ipv6.plen", "ipv6.nxt", "ipv6.fraghdr.nxt", "ipv6.fraghdr.offset",
+               "ipv6.fraghdr.more", "ipv6.fraghdr.ident", "ipv6.reassembled.length",
+               "udp.length", "udp.checksum.status"]
+
+
+def fragments_bad(e, outer6, path, cat):
+    """Problems with the fragments of a 3000-byte inner datagram at MTU 1500, as tshark reads
+    them: the tunnel MTU less 48 bytes, rounded down to 8, of data a fragment, the rest last."""
+    tunnel_mtu = 1500 - (e.overhead_ipv6 if outer6 else e.overhead)
+    per = (tunnel_mtu - 48) // 8 * 8
+    want = [(k * per, min(per, 2960 - k * per)) for k in range(-(-2960 // per))]
+    frames = [{k: v.split(",") if v else [] for k, v in d.items()}
+              for d in ts.fields(path, cat, FRAG_FIELDS)]
+    bad = [] if len(frames) == len(want) else ["%d frames, want %d" % (len(frames), len(want))]
+    for k, (f, (offset, data)) in enumerate(zip(frames, want)):
+        outer = int(f["ipv6.plen"][0]) + 40 if outer6 else int(f["ip.len"][0])
+        # tshark shows the offset in bytes or in 8-byte units, as its version has it
+        got = (f["ipv6.nxt"][-1], f["ipv6.fraghdr.nxt"][-1:], f["ipv6.fraghdr.offset"][-1:],
+               f["ipv6.fraghdr.more"][-1:] in (["1"], ["True"]), int(f["ipv6.plen"][-1]) - 8)
+        exp = ("44", ["17"], [str(offset // 8)], k + 1 < len(want), data)
+        if got != exp and got != exp[:2] + ([str(offset)],) + exp[3:]:
+            bad.append("fragment %d: (next header, its next header, offset, M, data) %r, want "
+                       "%r" % (k, got, exp))
+        if outer > 1500:
+            bad.append("fragment %d: outer IP packet of %d bytes" % (k, outer))
+    idents = {tuple(f["ipv6.fraghdr.ident"]) for f in frames}
+    if len(idents) != 1:
+        bad.append("identifications %s" % sorted(idents))
+    last = frames[-1] if frames else {}
+    if (last.get("ipv6.reassembled.length"), last.get("udp.length", [])[-1:],
+            last.get("udp.checksum.status", [])[-1:]) != (["2960"], ["2960"], [GOOD]):
+        bad.append("tshark's reassembly (length, UDP length, UDP checksum status): %s %s %s" % (
+            last.get("ipv6.reassembled.length"), last.get("udp.length"),
+            last.get("udp.checksum.status")))
+    return bad
+
+
 def body(tap, ws):
     cat = catalogue.load(OVLPERF)
     tap.ok(True, "scapy %s" % ("present" if HAVE_SCAPY else "absent: tshark alone decodes"))
@@ -143,6 +186,15 @@ def body(tap, ws):
                 tap.ok(not bad, "%s, inner IPv6 %s, over IPv%d: tshark%s agree%s field by field"
                        % (e.name, proto, 6 if outer6 else 4, " and scapy" if HAVE_SCAPY else "",
                           "" if HAVE_SCAPY else "s"), bad)
+        for outer6 in (False, True):
+            raws = ovl_frames(OVLPERF, ["--encap", e.name, "--inner-size", "3000", "--mtu",
+                                        "1500"] + inner6 + (OUTER6 if outer6 else []))
+            path = ws.path("%s-frag-%d.pcap" % (e.name, outer6))
+            pcap.write(path, raws)
+            bad = fragments_bad(e, outer6, path, cat)
+            tap.ok(not bad, "%s, a 3000-byte inner IPv6 datagram at MTU 1500 over IPv%d: tshark "
+                   "reads each Fragment header as RFC 8200 4.5 has it and reassembles the "
+                   "datagram" % (e.name, 6 if outer6 else 4), bad)
         # the smallest frame: the inner IPv6 header's 20 bytes over the inner IPv4 one's
         small = ovl_frames(OVLPERF, ["--encap", e.name] + inner6)
         tap.ok(len(small) == 1 and len(small[0]) + 4 == e.smallest() + 20 ==

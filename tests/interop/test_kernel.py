@@ -16,6 +16,9 @@ userspace endpoint they stay at 2 kpps. Every mode is skipped, with the reason, 
 without AF_XDP sockets.
 
 usage: test_kernel.py OVLPERF [--port af_packet|af_xdp] [MODE ...]
+
+No IPv6 variant: the testbed's userspace endpoints speak IPv4 only; the kernel's VXLAN over
+IPv6 (inner IPv4 and IPv6, fragments too) is tests/interop/test_kernel_ipv6.py.
 """
 import json
 import os

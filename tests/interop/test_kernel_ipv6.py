@@ -17,6 +17,12 @@ answers (its ndp_answered counts it), so B's entry ends REACHABLE, never PERMANE
 Inner IPv6: vx0 also holds 2001:db8:1::2, and ICMPv6 echo requests inside the tunnel must all
 come back as replies. ovlperf answers no neighbour discovery inside the tunnel yet, so B's
 kernel is given the sender's inner MAC for 2001:db8:1::1 (the one static entry, inner only).
+
+Fragmented inner IPv6: 3000-byte ICMPv6 echo requests at MTU 1500 leave in 3 fragments (a
+Fragment header each, RFC 8200 4.5; vx0's MTU 1430 less 48 is 1376 data bytes a fragment); B's
+kernel reassembles them (its Ip6ReasmOKs counts every request) and answers with 3000-byte
+replies that it fragments itself at vx0's MTU (Ip6FragOKs), which the sender reassembles:
+every probe must come back, none refused.
 """
 import json
 import os
@@ -74,6 +80,14 @@ def b_neighbour(v):
     return p.stdout.strip()
 
 
+def b_snmp6(v):
+    """B's IPv6 counters (/proc/net/snmp6 in its namespace) as {name: value}."""
+    p = subprocess.run(v.in_b(["cat", "/proc/net/snmp6"]), capture_output=True, text=True,
+                       timeout=30)
+    return {k: int(n) for k, n in (line.split() for line in p.stdout.splitlines()
+                                  if len(line.split()) == 2)}
+
+
 def send(tap, v, ovlperf, extra, what):
     """One send run in A with extra options; its results, or None (a failed point)."""
     with tempfile.TemporaryDirectory(prefix="ovl-kernel6-") as d:
@@ -89,6 +103,38 @@ def send(tap, v, ovlperf, extra, what):
             return None
         with open(out) as f:
             return json.load(f)
+
+
+def fragmented(tap, v, ovlperf):
+    """3000-byte inner ICMPv6 echoes at MTU 1500: fragmented both ways, reassembled both ways."""
+    before = b_snmp6(v)
+    res = send(tap, v, ovlperf, ["--inner-src-ip", INNER_SRC6, "--inner-dst-ip", INNER_DST6,
+                                 "--inner-dst-mac", INNER_MAC_B, "--inner-size", "3000",
+                                 "--mtu", "1500"],
+               "send with 3000-byte inner IPv6 packets at MTU 1500 (fragmented) exited 0")
+    if res is None:
+        return
+    after = b_snmp6(v)
+    s = res["streams"][0]
+    tx, rx = s["tx"]["packets"], s["rx"]["packets"]
+    refused = res["sender"]["drops"].get("fragment-refused", 0)
+    reasm = after.get("Ip6ReasmOKs", 0) - before.get("Ip6ReasmOKs", 0)
+    frag = after.get("Ip6FragOKs", 0) - before.get("Ip6FragOKs", 0)
+    tap.diag("tx %d rx %d, sender fragments received %d; B: Ip6ReasmOKs +%d Ip6FragOKs +%d" % (
+        tx, rx, res["sender"]["fragments"], reasm, frag))
+    tap.ok(tx >= RATE * DURATION * 3 // 4 and s["fragments"] == 3 and s["tx"]["frames"] == 3 * tx,
+           "3 fragments per 3000-byte inner IPv6 datagram at MTU 1500",
+           "tx %d datagrams in %d frames, fragments %d" % (tx, s["tx"]["frames"], s["fragments"]))
+    tap.ok(reasm >= tx and frag >= rx,
+           "B's kernel reassembled every fragmented request and fragmented its replies",
+           "Ip6ReasmOKs +%d, Ip6FragOKs +%d, tx %d rx %d" % (reasm, frag, tx, rx))
+    tap.ok(rx == tx and s["lost"] == 0 and s["corrupted"] == 0 and refused == 0 and
+           res["sender"]["fragments"] >= 2 * rx,
+           "every fragmented echo came back: the kernel's fragmented replies reassembled by "
+           "the sender, checksums good, none refused",
+           ["tx %d rx %d lost %d corrupted %d fragment-refused %d fragments received %d" % (
+               tx, rx, s["lost"], s["corrupted"], refused, res["sender"]["fragments"]),
+            vx0_errors(v)])
 
 
 def main():
@@ -159,6 +205,7 @@ def main():
                    ["tx %d rx %d lost %d corrupted %d inner_ip_version %r frame %d" % (
                        tx, rx, s6["lost"], s6["corrupted"], s6.get("inner_ip_version"),
                        s6["frame_size"]), vx0_errors(v)])
+        fragmented(tap, v, ovlperf)
     finally:
         problems = v.down()
         tap.ok(not problems, "namespaces removed", problems)

@@ -151,14 +151,27 @@ test_inner6_refusals(void **state)
 	assert_int_equal(ovl_frame_layout(&spec, &lay, err, sizeof(err)), -EINVAL);
 	CHECK(strstr(err, "IPv6 in IPv4 is protocol 41") != NULL && strchr(err, '\n') == NULL,
 			"%s", err);
-	/* No fragment header yet: an inner IPv6 packet over the tunnel MTU is refused. */
+	/* Fragmented at a tunnel MTU of 1280 or more (RFC 8200 5): 1330 leaves VXLAN 1280. */
 	ovl_frame_spec_defaults(&spec, ovl_encap_find("vxlan"));
 	spec.inner_ip6 = 1;
 	spec.size_kind = OVL_SIZE_INNER;
 	spec.size = 2000;
+	spec.mtu = 1329;
+	assert_int_equal(ovl_frame_layout(&spec, &lay, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "at least 1280") != NULL && strstr(err, "at least 1330") != NULL &&
+			strchr(err, '\n') == NULL, "%s", err);
+	spec.mtu = 1330;
+	CHECK(ovl_frame_layout(&spec, &lay, err, sizeof(err)) == 0 && lay.n_frames == 2,
+			"inner 2000 at MTU 1330: %s", err);
+	/* Raw over IPv6 has no inner packet: its own is the underlay's, never fragmented. */
+	ovl_frame_spec_defaults(&spec, ovl_encap_find("raw"));
+	spec.ip6 = 1;
+	spec.size_kind = OVL_SIZE_INNER;
+	spec.size = 2000;
 	spec.mtu = 1500;
 	assert_int_equal(ovl_frame_layout(&spec, &lay, err, sizeof(err)), -EINVAL);
-	CHECK(strstr(err, "not fragmented") != NULL && strstr(err, "1450") != NULL, "%s", err);
+	CHECK(strstr(err, "raw over IPv6 is not fragmented") != NULL && strstr(err, "1500") != NULL,
+			"%s", err);
 }
 
 /* Parsed back, checksums verified, damage found; turned around once (checked) and twice. */
@@ -246,7 +259,7 @@ test_inner6_probe_patch(void **state)
 static void
 test_inner6_hostile(void **state)
 {
-	static const uint8_t ext[] = { 0, 43, 44, 50, 51, 60, 135, 139, 140, 253, 254 };
+	static const uint8_t ext[] = { 0, 43, 50, 51, 60, 135, 139, 140, 253, 254 };
 	static struct built b;
 	static uint8_t bad[OVL_FRAME_MAX];
 	struct ovl_rx_config rx;
@@ -271,6 +284,11 @@ test_inner6_hostile(void **state)
 					-OVL_DROP_INNER_IP6_EXT_HDR,
 					"%s: inner next header %u is an extension header", b.name, ext[k]);
 		}
+		/* A Fragment header (44) is read as one: the transport header makes none of a probe. */
+		memcpy(bad, b.buf, (size_t)b.len);
+		bad[in + 6] = IPPROTO_FRAGMENT;
+		CHECK(ovl_parse_memo(&memo, bad, (uint32_t)b.len, &rx, &l) < 0,
+				"%s: next header 44 over a transport header", b.name);
 		memcpy(bad, b.buf, (size_t)b.len);
 		bad[in + 6] = IPPROTO_SCTP;
 		CHECK(ovl_parse_memo(&memo, bad, (uint32_t)b.len, &rx, &l) == -OVL_DROP_INNER_PROTO,

@@ -36,6 +36,22 @@ def eal(prefix=None, lcores=None, vdevs=(), mem=512, shconf=False, telemetry=Fal
     return out + list(extra)
 
 
+# The generic suites' IPv6 variant (registered a second time in tests/meson.build with --ipv6
+# after the binary): the underlay IPv6 and the inner packet IPv6 wherever the encapsulation
+# carries one (raw ignores the inner addresses; ipip carries IPv4 only and is left out). A
+# sender that is not in loop finds the reflector's inner MAC by no neighbour discovery inside
+# the tunnel: it is given the reflector's default one (INNER_MAC6).
+SEND6 = ["--src-ip", "2001:db8::1", "--dst-ip", "2001:db8::2",
+         "--inner-src-ip", "2001:db8:1::1", "--inner-dst-ip", "2001:db8:1::2"]
+REFLECT6 = ["--ip", "2001:db8::2", "--inner-ip", "2001:db8:1::2"]
+INNER_MAC6 = ["--inner-dst-mac", "02:00:00:00:01:02"]
+
+
+def ipv6_from_argv():
+    """Whether a suite runs its IPv6 variant: --ipv6 after the binary's path."""
+    return "--ipv6" in sys.argv[2:]
+
+
 def path_from_argv():
     """The binary a suite tests: its first argument (usage: SCRIPT PATH_TO_OVLPERF)."""
     if len(sys.argv) < 2:
