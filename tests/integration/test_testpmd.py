@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """dpdk-testpmd in macswap mode as a third-party reflector for ovlperf send, over net_memif.
 
-Usage: /usr/bin/python3 tests/integration/test_testpmd.py PATH_TO_OVLPERF
+Usage: /usr/bin/python3 tests/integration/test_testpmd.py PATH_TO_OVLPERF [--ipv6]
+
+With --ipv6 (the testpmd-ipv6 registration): the traffic cases over IPv6 (ovlkit.ovlperf.SEND6:
+underlay and inner packets IPv6, every encapsulation that runs over IPv6); the cases without
+MACs are the IPv4 run's (over IPv6 the sender asks by NDP, which testpmd answers no better).
 
 testpmd (Debian's dpdk package, /usr/bin/dpdk-testpmd) is the memif server:
 
@@ -53,9 +57,10 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ovlkit import catalogue  # noqa: E402
 from ovlkit.harness import TESTPMD, check_ordered, load_json, main  # noqa: E402
-from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import SEND6, eal, ipv6_from_argv, path_from_argv  # noqa: E402
 
 OVLPERF = path_from_argv()
+IP6 = ipv6_from_argv()
 TESTPMD_MAC = "02:00:00:00:aa:01"
 INNER_DST_MAC = "02:00:00:00:01:02"
 COUNT = 5000
@@ -116,6 +121,30 @@ def body(tap, ws):
         return
 
     cat = catalogue.load(OVLPERF)
+    if not IP6:
+        no_macs(tap, ws, cat)
+    inner_eth = [e.name for e in cat if e.inner_ethernet]
+    # Each encapsulation with UDP; then the first with an inner Ethernet header with the probe
+    # in an ICMP echo request, which testpmd returns as it came (still a request): the sender
+    # matches it by the probe.
+    cases = [(e.name, e.name, SEND6 if IP6 else []) for e in cat if e.ipv6 or not IP6]
+    if inner_eth:
+        cases.append((inner_eth[0] + "-icmp", inner_eth[0],
+                      ["--inner-proto", "icmp", "--inner-size", "128"] + (SEND6 if IP6 else [])))
+    for label, encap, extra in cases:
+        args = ["--encap", encap, "--count", str(COUNT), "--rate", "20k", "--warmup", "0.5",
+                "--drain", "1000", "--dst-mac", TESTPMD_MAC] + extra
+        if cat[encap].inner_ethernet:
+            args += ["--inner-dst-mac", INNER_DST_MAC]
+        sess = Session(tap, ws, label)
+        try:
+            if sess.ok:
+                check_session(tap, label, encap, *sess.send(args))
+        finally:
+            sess.close()
+
+
+def no_macs(tap, ws, cat):
     # Without the MACs: ovlperf asks by ARP, testpmd only swaps the request's MACs back. A
     # tunnel with an inner Ethernet header also asks for the inner peer's MAC through it.
     sess = Session(tap, ws, "no-dst-mac")
@@ -136,25 +165,6 @@ def body(tap, ws):
                    "%s without --inner-dst-mac: send fails naming --inner-dst-mac" % encap,
                    r.diag())
         sess.close()
-
-    # Each encapsulation with UDP; then the first with an inner Ethernet header with the probe
-    # in an ICMP echo request, which testpmd returns as it came (still a request): the sender
-    # matches it by the probe.
-    cases = [(e, e, []) for e in cat.names()]
-    if inner_eth:
-        cases.append((inner_eth[0] + "-icmp", inner_eth[0],
-                      ["--inner-proto", "icmp", "--inner-size", "128"]))
-    for label, encap, extra in cases:
-        args = ["--encap", encap, "--count", str(COUNT), "--rate", "20k", "--warmup", "0.5",
-                "--drain", "1000", "--dst-mac", TESTPMD_MAC] + extra
-        if cat[encap].inner_ethernet:
-            args += ["--inner-dst-mac", INNER_DST_MAC]
-        sess = Session(tap, ws, label)
-        try:
-            if sess.ok:
-                check_session(tap, label, encap, *sess.send(args))
-        finally:
-            sess.close()
 
 
 def check_session(tap, label, encap, r, doc, why):
@@ -184,4 +194,4 @@ def check_session(tap, label, encap, r, doc, why):
 
 
 if __name__ == "__main__":
-    sys.exit(main("testpmd", body))
+    sys.exit(main("testpmd-ipv6" if IP6 else "testpmd", body))
