@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """ovlperf on net_af_xdp: AF_XDP sockets on a veth pair between two network namespaces.
 
-Usage: /usr/bin/python3 tests/integration/test_af_xdp.py PATH_TO_OVLPERF
+Usage: /usr/bin/python3 tests/integration/test_af_xdp.py PATH_TO_OVLPERF [--ipv6]
 
 The suite makes namespaces ovlA-afxdp-PID and ovlB-afxdp-PID joined by veth-a/veth-b (offloads
 off, no addresses: DPDK owns both ends) and removes them at the end, with whatever still runs in
@@ -26,6 +26,9 @@ Checks:
     more, a 9001-byte MTU, --tx-offload cksum and --queues 2 on one socket are refused in one
     line each with status 2; an interface the namespace lacks gets one line saying what to
     check (status 1: found once EAL runs).
+With --ipv6 (the af_xdp-ipv6 registration): the traffic check over IPv6 (ovlkit.ovlperf.SEND6
+and REFLECT6: underlay and inner packets IPv6, the next hop found by NDP, every encapsulation
+that runs over IPv6); ports, the largest frame and the refusals are the IPv4 run's.
 The whole suite is one TAP skip, naming the reason, on a kernel without AF_XDP sockets.
 """
 
@@ -39,9 +42,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from ovlkit import catalogue  # noqa: E402
 from ovlkit.harness import load_json, loadavg, main  # noqa: E402
 from ovlkit.netns import VethPair, af_xdp_missing  # noqa: E402
-from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import (INNER_MAC6, REFLECT6, SEND6, eal, ipv6_from_argv,  # noqa: E402
+                            path_from_argv)
 
 OVLPERF = path_from_argv()
+IP6 = ipv6_from_argv()
 UMEM_MAX_FRAME = 3460      # with FCS: a 4096-byte page less the object header, mbuf, headrooms
 AF_XDP_POOL = 8191         # mbufs per queue
 
@@ -78,11 +83,11 @@ def check_ports(tap, ws, pair):
     tap.ok(not pair.xdp_attached("a"), "ports leaves no XDP program on the interface")
 
 
-def start_reflector(tap, ws, pair, tag):
+def start_reflector(tap, ws, pair, tag, extra=()):
     rpath = ws.path("reflect-%s.json" % tag)
     refl = ws.start("reflect-" + tag, pair.in_b(
         [OVLPERF] + eal(ws.prefix("refl"), "0@0,1@0", [vdev(pair.if_b)]) +
-        ["--", "reflect", "--json", rpath]))
+        ["--", "reflect", "--json", rpath] + list(extra)))
     up = refl.wait_for(lambda: " s] rx" in refl.stderr(), 20)
     if not tap.ok(up and refl.alive(), "%s: the reflector is up on AF_XDP (veth-b)" % tag, refl.diag()):
         refl.stop()
@@ -105,13 +110,14 @@ def pools_balanced(doc):
 
 
 def check_traffic(tap, ws, pair, encaps):
-    refl, rpath = start_reflector(tap, ws, pair, "all")
+    refl, rpath = start_reflector(tap, ws, pair, "all", REFLECT6 if IP6 else ())
     if refl is None:
         return
     spath = ws.path("send-all.json")
     r = ws.run(pair.in_a([OVLPERF] + eal(ws.prefix("send"), "0@1,1@1", [vdev(pair.if_a)]) +
                          ["--", "send", "--encap", ",".join(encaps), "--rate", "5k", "--duration",
-                          "2", "--drain", "500", "--json", spath, "--no-live"]), 90)
+                          "2", "--drain", "500", "--json", spath, "--no-live"] +
+                         (SEND6 + INNER_MAC6 if IP6 else [])), 90)
     doc, why = load_json(spath)
     if tap.ok(r.rc == 0 and doc is not None and doc["partial"] is False,
               "send on AF_XDP exits 0 with a complete result (its pool is the UMEM)",
@@ -132,6 +138,10 @@ def check_traffic(tap, ws, pair, encaps):
                "send: ports[0].xdp in the results", json.dumps(xdp))
         tap.ok("port 0 (net_af_xdp0): veth-a: XDP program" in r.out,
                "send: the summary has a line on the XDP mode", r.out[-600:])
+        if IP6:
+            tap.ok(doc["config"].get("dst_mac_source") == "ndp",
+                   "send: the reflector's MAC found by NDP over AF_XDP (no --dst-mac)",
+                   "dst_mac_source %r" % doc["config"].get("dst_mac_source"))
     rdoc, why = stop_reflector(tap, ws, refl, rpath, "all")
     if tap.ok(rdoc is not None, "the reflector writes its JSON", why):
         st = rdoc["reflector"]
@@ -205,8 +215,12 @@ def body(tap, ws):
                       why):
             return
         tap.diag("load average %s" % loadavg())
+        cat = catalogue.load(OVLPERF)
+        if IP6:
+            check_traffic(tap, ws, pair, [e.name for e in cat if e.ipv6])
+            return
         check_ports(tap, ws, pair)
-        check_traffic(tap, ws, pair, catalogue.load(OVLPERF).names())
+        check_traffic(tap, ws, pair, cat.names())
         check_largest(tap, ws, pair)
         check_refusals(tap, ws, pair)
     finally:
@@ -216,4 +230,4 @@ def body(tap, ws):
 
 
 if __name__ == "__main__":
-    sys.exit(main("af_xdp", body))
+    sys.exit(main("af_xdp-ipv6" if IP6 else "af_xdp", body))
