@@ -2,7 +2,7 @@
 """ovlperf send on net_virtio_user against ovlperf reflect on net_vhost: two processes joined
 by a vhost-user socket, on hugepages as a user would run them.
 
-Usage: /usr/bin/python3 tests/integration/test_virtio.py PATH_TO_OVLPERF
+Usage: /usr/bin/python3 tests/integration/test_virtio.py PATH_TO_OVLPERF [--ipv6]
 
 The suite reserves what it needs (as test_dumpcap.py does, with ovlkit.hugepages): the
 shortfall of NEED free 2 MB pages is added to nr_hugepages and a hugetlbfs is mounted in its own
@@ -27,6 +27,11 @@ replica's replies back on its own queue; --queues 2 on a one-queue device is ref
 line (status 2). Without hugepages (ovlperf's default EAL options) the pair runs as well: EAL's
 memory is then memfd, which vhost-user can map. Where hugepages cannot be reserved, those checks
 are one TAP skip naming the reason.
+
+With --ipv6 (the virtio-ipv6 registration): the pair without hugepages, over an IPv6 underlay
+with inner IPv6 (ovlkit.ovlperf.SEND6, REFLECT6), the reflector's MAC found by NDP, every
+encapsulation that runs over IPv6 back whole. No offload A/B: --tx-offload cksum is refused
+with an inner IPv6 packet (the IPv4 run has it).
 """
 
 import json
@@ -39,9 +44,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from ovlkit import catalogue, pcap, wire  # noqa: E402
 from ovlkit.harness import load_json, loadavg, main  # noqa: E402
 from ovlkit.hugepages import Hugepages  # noqa: E402
-from ovlkit.ovlperf import eal, path_from_argv  # noqa: E402
+from ovlkit.ovlperf import (INNER_MAC6, REFLECT6, SEND6, eal, ipv6_from_argv,  # noqa: E402
+                            path_from_argv)
 
 OVLPERF = path_from_argv()
+IP6 = ipv6_from_argv()
 NEED = 288   # 2 MB pages: two processes with -m 256 each, and room to spare
 MEM = 256
 
@@ -57,7 +64,7 @@ def eal_for(ws, tag, lcores, vdevs, hp):
 class Pair:
     """A reflector on net_vhost, started first; senders on net_virtio_user run against it."""
 
-    def __init__(self, tap, ws, hp, tag, queues=1):
+    def __init__(self, tap, ws, hp, tag, queues=1, extra=()):
         self.tap, self.ws, self.hp, self.tag, self.queues = tap, ws, hp, tag, queues
         self.sock = ws.path("vhost-%s.sock" % tag)
         self.rpath = ws.path("reflect-%s.json" % tag)
@@ -65,7 +72,7 @@ class Pair:
         lcores = "0@0,1@0" if queues == 1 else "0@0,1@0,2@1"
         self.proc = ws.start("reflect-" + tag, [OVLPERF] + eal_for(
             ws, "refl", lcores, ["net_vhost0,iface=%s%s" % (self.sock, qarg)], hp) +
-            ["--", "reflect", "--queues", str(queues), "--json", self.rpath])
+            ["--", "reflect", "--queues", str(queues), "--json", self.rpath] + list(extra))
         up = self.proc.wait_for(lambda: os.path.exists(self.sock) and " s] rx" in self.proc.stderr(), 20)
         self.up = tap.ok(up and self.proc.alive(), "%s: the reflector is up on net_vhost" % tag,
                          self.proc.diag())
@@ -155,6 +162,26 @@ def check_encaps(tap, ws, hp, encaps, label):
                str(rdoc["ports"][0]["profile"]))
 
 
+def check_ipv6(tap, ws, encaps):
+    pair = Pair(tap, ws, None, "ipv6", extra=REFLECT6)
+    if pair.up:
+        r, doc, why = pair.send(["--encap", ",".join(encaps), "--rate", "2k", "--duration", "2",
+                                 "--drain", "500"] + SEND6 + INNER_MAC6)
+        if tap.ok(r.rc == 0 and doc is not None and doc["partial"] is False,
+                  "IPv6: send on net_virtio_user exits 0 with a complete result",
+                  r.diag() + ([why] if why else [])):
+            every_reply(tap, "IPv6 underlay and inner packets", doc)
+            tap.ok(doc["config"].get("dst_mac_source") == "ndp",
+                   "IPv6: the reflector's MAC found by NDP over vhost-user (no --dst-mac)",
+                   "dst_mac_source %r" % doc["config"].get("dst_mac_source"))
+    rdoc, why = pair.stop()
+    if tap.ok(rdoc is not None, "IPv6: the reflector writes its JSON", why):
+        st = rdoc["reflector"]
+        tap.ok(st["reflected"] > 0 and st["ndp_answered"] >= 1 and not any(st["drops"].values()),
+               "IPv6: the reflector answered NDP and every probe, dropped nothing",
+               json.dumps({k: st[k] for k in ("rx_frames", "reflected", "ndp_answered", "drops")}))
+
+
 def check_queues(tap, ws, hp):
     pair = Pair(tap, ws, hp, "queues", queues=2)
     if pair.up:
@@ -197,8 +224,12 @@ def check_ports(tap, ws):
 
 
 def body(tap, ws):
-    encaps = catalogue.load(OVLPERF).names()
+    cat = catalogue.load(OVLPERF)
+    encaps = cat.names()
     tap.diag("load average %s" % loadavg())
+    if IP6:
+        check_ipv6(tap, ws, [e.name for e in cat if e.ipv6])
+        return
     check_ports(tap, ws)
     hp = Hugepages(NEED, ws.path("huge"))
     why = hp.setup()
@@ -217,4 +248,4 @@ def body(tap, ws):
 
 
 if __name__ == "__main__":
-    sys.exit(main("virtio", body))
+    sys.exit(main("virtio-ipv6" if IP6 else "virtio", body))
