@@ -23,6 +23,9 @@ Fragment header each, RFC 8200 4.5; vx0's MTU 1430 less 48 is 1376 data bytes a 
 kernel reassembles them (its Ip6ReasmOKs counts every request) and answers with 3000-byte
 replies that it fragments itself at vx0's MTU (Ip6FragOKs), which the sender reassembles:
 every probe must come back, none refused.
+
+TCP: SYN probes (`--inner-proto tcp`) to a closed port, inner IPv4 and IPv6: B's kernel answers
+each with a RST, matched by the sender by ports and sequence numbers; every probe must be.
 """
 import json
 import os
@@ -137,6 +140,27 @@ def fragmented(tap, v, ovlperf):
             vx0_errors(v)])
 
 
+def tcp(tap, v, ovlperf):
+    """TCP SYN probes to a closed port in VXLAN over IPv6, inner IPv4 and IPv6: B's kernel
+    answers each with a RST, which the sender matches by ports and sequence numbers."""
+    for what, extra in (("inner IPv4", []),
+                        ("inner IPv6", ["--inner-src-ip", INNER_SRC6, "--inner-dst-ip", INNER_DST6])):
+        res = send(tap, v, ovlperf, ["--inner-proto", "tcp", "--inner-dst-mac", INNER_MAC_B] + extra,
+                   "send --inner-proto tcp, %s, exited 0" % what)
+        if res is None:
+            continue
+        s = res["streams"][0]
+        tx, rx = s["tx"]["packets"], s["rx"]["packets"]
+        tap.ok(s["inner_proto"] == "tcp" and tx >= RATE * DURATION * 3 // 4 and rx == tx and
+               s["lost"] == 0 and s["corrupted"] == 0 and s["latency_ns"]["count"] == rx,
+               "TCP over VXLAN over IPv6, %s: every SYN answered by the kernel's RST, matched "
+               "and timed" % what,
+               ["tx %d rx %d lost %d corrupted %d latency count %d; unmatched %s stale %s" % (
+                   tx, rx, s["lost"], s["corrupted"], s["latency_ns"]["count"],
+                   res["sender"].get("tcp_unmatched"), res["sender"].get("tcp_stale")),
+                vx0_errors(v)])
+
+
 def main():
     tap = Tap()
     if len(sys.argv) < 2:
@@ -206,6 +230,7 @@ def main():
                        tx, rx, s6["lost"], s6["corrupted"], s6.get("inner_ip_version"),
                        s6["frame_size"]), vx0_errors(v)])
         fragmented(tap, v, ovlperf)
+        tcp(tap, v, ovlperf)
     finally:
         problems = v.down()
         tap.ok(not problems, "namespaces removed", problems)
