@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 
@@ -36,13 +37,18 @@ int ovl_own_addrs_add(struct ovl_own_addrs *s, int ip6, rte_be32_t v4, const uin
  */
 int ovl_own_addrs_find(const struct ovl_own_addrs *s, rte_be32_t v4, const uint8_t v6[16]);
 
-/* Whether the IPv4 address a is one of an IPv4 set: the per-packet check. */
+/*
+ * Whether the IPv4 address a is one of an IPv4 set: the per-packet check. A set of one (a
+ * reflector's usual) takes a branch that never changes its mind; larger ones compare every slot.
+ */
 static inline int
 ovl_own_addrs_has4(const struct ovl_own_addrs *s, rte_be32_t a)
 {
 	unsigned int i;
 	int hit = 0;
 
+	if (likely(s->n <= 1))
+		return (s->v4[0] == a) & !s->ip6;
 	for (i = 0; i < OVL_OWN_ADDRS_MAX; i++)
 		hit |= s->v4[i] == a;
 	return hit & !s->ip6;
