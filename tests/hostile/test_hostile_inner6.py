@@ -15,7 +15,7 @@ Fragments (RFC 8200 4.5): ovlperf's own fragments of a 3000-byte inner datagram 
 valid, each turned around on its own as IPv4 fragments are (the first one's ports swapped), and
 scapy's defragment6 puts the replies back together into a datagram whose UDP checksum scapy
 finds good. Malformed ones, made by scapy from them, are dropped by reason: an atomic fragment,
-a length not a multiple of 8 with M set, an offset past 65,535 bytes, a fragment of TCP, a first
+a length not a multiple of 8 with M set, an offset past 65,535 bytes, a fragment of SCTP, a first
 fragment that carries no probe. Overlapping fragments are refused where fragments are
 reassembled (the sender: tests/unit/test_frag.c), not here: the reflector, stateless, turns
 every well-formed fragment around.
@@ -106,7 +106,7 @@ def kinds(valid, v4_probe, frags):
         ("fragment-atomic", fragment_changed(last, offset=0, m=0), "inner-ipv6-fragment"),
         ("fragment-not-multiple-of-8", fragment_changed(first, cut=4), "inner-ipv6-fragment"),
         ("fragment-past-65535", fragment_changed(last, offset=8191), "inner-ipv6-fragment"),
-        ("fragment-of-tcp", fragment_changed(last, nh=6), "inner-proto"),
+        ("fragment-of-sctp", fragment_changed(last, nh=132), "inner-proto"),
         ("fragment-first-without-probe", no_probe(first), "not-probe"),
     ]
     k += [

@@ -15,8 +15,9 @@ solicitation's source LLA option (STALE), and, told to probe after one second in
 answers (its ndp_answered counts it), so B's entry ends REACHABLE, never PERMANENT.
 
 Inner IPv6: vx0 also holds 2001:db8:1::2, and ICMPv6 echo requests inside the tunnel must all
-come back as replies. ovlperf answers no neighbour discovery inside the tunnel yet, so B's
-kernel is given the sender's inner MAC for 2001:db8:1::1 (the one static entry, inner only).
+come back as replies. No static entry inside the tunnel either: B's kernel asks for the sender's
+inner MAC (2001:db8:1::1) by a solicitation through the tunnel, which the sender answers there,
+so vx0's entry for it is learnt, with the sender's inner MAC, not PERMANENT.
 
 Fragmented inner IPv6: 3000-byte ICMPv6 echo requests at MTU 1500 leave in 3 fragments (a
 Fragment header each, RFC 8200 4.5; vx0's MTU 1430 less 48 is 1376 data bytes a fragment); B's
@@ -58,10 +59,6 @@ def b_setup(v):
         ["ip", "addr", "add", "198.51.100.2/24", "dev", "vx0"],
         ["ip", "addr", "add", INNER_DST6 + "/64", "dev", "vx0", "nodad"],
         ["ip", "link", "set", "vx0", "up"],
-        # ovlperf answers no neighbour discovery inside the tunnel yet: B's kernel is told the
-        # sender's inner MAC for its inner IPv6 address (the underlay's stays learnt by NDP).
-        ["ip", "-6", "neigh", "replace", INNER_SRC6, "lladdr", INNER_MAC_A, "dev", "vx0",
-         "nud", "permanent"],
     ]
     for s in steps:
         p = subprocess.run(v.in_b(s), capture_output=True, text=True, timeout=30)
@@ -229,6 +226,15 @@ def main():
                    ["tx %d rx %d lost %d corrupted %d inner_ip_version %r frame %d" % (
                        tx, rx, s6["lost"], s6["corrupted"], s6.get("inner_ip_version"),
                        s6["frame_size"]), vx0_errors(v)])
+            p = subprocess.run(v.in_b(["ip", "-6", "neigh", "show", INNER_SRC6, "dev", "vx0"]),
+                               capture_output=True, text=True, timeout=30)
+            neigh = p.stdout.strip()
+            tap.ok(INNER_MAC_A in neigh.lower() and "PERMANENT" not in neigh and
+                   res["sender"]["ndp_answered"] >= 1,
+                   "B's kernel asked for our inner IPv6 address through the tunnel and we "
+                   "answered: its entry on vx0 is learnt, not static",
+                   ["ip -6 neigh on vx0: %r" % neigh,
+                    "sender answered %d solicitations" % res["sender"]["ndp_answered"]])
         fragmented(tap, v, ovlperf)
         tcp(tap, v, ovlperf)
     finally:
