@@ -73,11 +73,6 @@ resolve_stream(struct run *run, unsigned int k, int loop)
 
 		config_spec_for(cfg, i, &spec);
 		inner = spec.encap->inner_ethernet && !cfg->inner_dst_mac_given;
-		if (inner && spec.inner_ip6) {
-			fprintf(stderr, "ovlperf: --encap %s: an inner IPv6 address is not resolved through the tunnel (no inner neighbour discovery yet): give --inner-dst-mac\n",
-					spec.encap->name);
-			return -1;
-		}
 		if (cfg->dst_mac_given && !inner)
 			continue;
 		if (neighbour_resolve(cfg->port, run->pools[0], &spec, !cfg->dst_mac_given, inner,

@@ -47,10 +47,17 @@ build_request(uint8_t *frame, const struct ovl_frame_spec *spec, int inner)
 				spec->vlan), (uint16_t)OVL_ETH_MIN_NOFCS);
 	if (ovl_frame_layout(spec, &lay, err, sizeof(err)) < 0)
 		return 0;
-	memset(frame, 0, OVL_ETH_MIN_NOFCS + lay.inner_off);
-	len = ovl_frame_encapsulate(frame, spec, &lay, (uint16_t)sizeof(struct rte_arp_hdr));
-	ovl_arp_request(frame + lay.inner_off - RTE_ETHER_HDR_LEN, &spec->inner_src_mac,
-			spec->inner_src_ip, spec->inner_dst_ip, 0);
+	memset(frame, 0, OVL_ETH_MIN_NOFCS + lay.inner_off + OVL_NDP_IP_LEN);
+	if (spec->inner_ip6) {
+		/* Inner IPv6: a solicitation through the tunnel, to the peer's solicited-node group. */
+		len = ovl_frame_encapsulate(frame, spec, &lay, OVL_NDP_IP_LEN);
+		ovl_ndp_solicit(frame + lay.inner_off - RTE_ETHER_HDR_LEN, &spec->inner_src_mac,
+				spec->inner_src_ip6, spec->inner_dst_ip6, 0);
+	} else {
+		len = ovl_frame_encapsulate(frame, spec, &lay, (uint16_t)sizeof(struct rte_arp_hdr));
+		ovl_arp_request(frame + lay.inner_off - RTE_ETHER_HDR_LEN, &spec->inner_src_mac,
+				spec->inner_src_ip, spec->inner_dst_ip, 0);
+	}
 	/* A UDP tunnel's checksum was made for an IPv4 payload: made again over the ARP one. */
 	if (spec->encap->ip_proto == IPPROTO_UDP)
 		ovl_outer_udp_cksum((struct rte_udp_hdr *)(frame + lay.l2_len +
@@ -99,6 +106,10 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 					a.op == RTE_ARP_OP_REPLY && a.sip == spec->dst_ip) {
 				spec->dst_mac = a.sha;
 				found = 1;
+			} else if (inner && spec->inner_ip6) {
+				found = rc < 0 && l.inner_l2 != 0 && l.inner_ip6 &&
+					neighbour_ndp_advert(data + l.inner_l2, l.inner_end - l.inner_l2,
+						spec->inner_dst_ip6, &spec->inner_dst_mac);
 			} else if (inner && rc == -OVL_DROP_INNER_NOT_IPV4 && l.inner_l2 != 0 &&
 					ovl_arp_read(data + l.inner_l2, l.inner_end - l.inner_l2, &a) == 0 &&
 					a.op == RTE_ARP_OP_REPLY && a.sip == spec->inner_dst_ip) {
@@ -122,12 +133,14 @@ resolve_one(uint16_t port, struct rte_mempool *pool, struct ovl_frame_spec *spec
 			}
 		}
 	}
-	if (!inner && spec->ip6)
-		inet_ntop(AF_INET6, spec->dst_ip6, ip, sizeof(ip));
+	int ndp = inner ? spec->inner_ip6 : spec->ip6;
+
+	if (ndp)
+		inet_ntop(AF_INET6, inner ? spec->inner_dst_ip6 : spec->dst_ip6, ip, sizeof(ip));
 	else
 		inet_ntop(AF_INET, inner ? &spec->inner_dst_ip : &spec->dst_ip, ip, sizeof(ip));
 	fprintf(stderr, "ovlperf: no %s for %s %s on port %u within %.1f s; give its MAC with %s\n",
-			!inner && spec->ip6 ? "neighbour advertisement" : "ARP reply",
+			ndp ? "neighbour advertisement" : "ARP reply",
 			inner ? "inner address" : "next hop", ip, port, timeout_s,
 			inner ? "--inner-dst-mac" : "--dst-mac");
 	return -1;

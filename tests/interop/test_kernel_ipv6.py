@@ -15,9 +15,11 @@ solicitation's source LLA option (STALE), and, told to probe after one second in
 answers (its ndp_answered counts it), so B's entry ends REACHABLE, never PERMANENT.
 
 Inner IPv6: vx0 also holds 2001:db8:1::2, and ICMPv6 echo requests inside the tunnel must all
-come back as replies. No static entry inside the tunnel either: B's kernel asks for the sender's
-inner MAC (2001:db8:1::1) by a solicitation through the tunnel, which the sender answers there,
-so vx0's entry for it is learnt, with the sender's inner MAC, not PERMANENT.
+come back as replies. No static entry inside the tunnel either, and no --inner-dst-mac: the
+sender finds vx0's MAC by a solicitation through the tunnel, and B's kernel asks for the
+sender's inner MAC (2001:db8:1::1): it learns it from the solicitation's source option, then
+(told to probe after one second) asks by a unicast solicitation through the tunnel, answered
+by the sender there, so vx0's entry for it ends REACHABLE, never PERMANENT.
 
 Fragmented inner IPv6: 3000-byte ICMPv6 echo requests at MTU 1500 leave in 3 fragments (a
 Fragment header each, RFC 8200 4.5; vx0's MTU 1430 less 48 is 1376 data bytes a fragment); B's
@@ -56,6 +58,8 @@ def b_setup(v):
         ["ip", "link", "add", "vx0", "type", "vxlan", "id", "77", "dstport", "4789", "local",
          DST6, "remote", SRC6, "dev", v.if_b],
         ["ip", "link", "set", "vx0", "address", INNER_MAC_B],
+        # Inside the tunnel too: B confirms what it learnt from our solicitation by asking us.
+        ["sysctl", "-qw", "net.ipv6.neigh.vx0.delay_first_probe_time=1"],
         ["ip", "addr", "add", "198.51.100.2/24", "dev", "vx0"],
         ["ip", "addr", "add", INNER_DST6 + "/64", "dev", "vx0", "nodad"],
         ["ip", "link", "set", "vx0", "up"],
@@ -212,9 +216,8 @@ def main():
                    "tx %d rx %d" % (z["tx"]["packets"], z["rx"]["packets"]))
         # Inner IPv6: ICMPv6 echo requests (128) inside VXLAN over IPv6, answered by B's
         # kernel with replies (129) whose ICMPv6 checksum it computed over the pseudo-header.
-        res = send(tap, v, ovlperf, ["--inner-src-ip", INNER_SRC6, "--inner-dst-ip", INNER_DST6,
-                                     "--inner-dst-mac", INNER_MAC_B],
-                   "send with inner IPv6 (ICMPv6 echo) exited 0")
+        res = send(tap, v, ovlperf, ["--inner-src-ip", INNER_SRC6, "--inner-dst-ip", INNER_DST6],
+                   "send with inner IPv6 (ICMPv6 echo), no --inner-dst-mac, exited 0")
         if res is not None:
             s6 = res["streams"][0]
             tx, rx = s6["tx"]["packets"], s6["rx"]["packets"]
@@ -226,13 +229,16 @@ def main():
                    ["tx %d rx %d lost %d corrupted %d inner_ip_version %r frame %d" % (
                        tx, rx, s6["lost"], s6["corrupted"], s6.get("inner_ip_version"),
                        s6["frame_size"]), vx0_errors(v)])
+            tap.ok(res["config"]["inner_dst_mac"] == INNER_MAC_B,
+                   "the inner peer's MAC was resolved by NDP through the tunnel over IPv6",
+                   "%s, B's vx0 is %s" % (res["config"]["inner_dst_mac"], INNER_MAC_B))
             p = subprocess.run(v.in_b(["ip", "-6", "neigh", "show", INNER_SRC6, "dev", "vx0"]),
                                capture_output=True, text=True, timeout=30)
             neigh = p.stdout.strip()
-            tap.ok(INNER_MAC_A in neigh.lower() and "PERMANENT" not in neigh and
+            tap.ok(INNER_MAC_A in neigh.lower() and "REACHABLE" in neigh and
                    res["sender"]["ndp_answered"] >= 1,
                    "B's kernel asked for our inner IPv6 address through the tunnel and we "
-                   "answered: its entry on vx0 is learnt, not static",
+                   "answered: its entry on vx0 is learnt and REACHABLE, not static",
                    ["ip -6 neigh on vx0: %r" % neigh,
                     "sender answered %d solicitations" % res["sender"]["ndp_answered"]])
         fragmented(tap, v, ovlperf)
