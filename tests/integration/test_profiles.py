@@ -481,8 +481,10 @@ def check_send_reflectors(tap, ws):
     if not tap.ok(up and refl.alive(), "reflect --ip with two addresses is up on net_memif", refl.diag()):
         refl.stop()
         return
+    # A warm-up, as test_testpmd's over memif: one run in the whole suite lost 8 of each
+    # stream's 2000 probes at once (not yet understood); what follows it must all come back.
     path = write(ws, "two.ini", "[run]\nmode = send\nencap = vxlan\nrate = 2000\nduration = 1\n"
-                 "drain = 1\n[stream one]\nencap = vxlan\ndst-ip = 192.0.2.2\ninner-dst-ip = 10.1.0.2\n"
+                 "warmup = 0.5\ndrain = 1\n[stream one]\nencap = vxlan\ndst-ip = 192.0.2.2\ninner-dst-ip = 10.1.0.2\n"
                  "[stream two]\nencap = vxlan\ndst-ip = 192.0.2.3\ninner-dst-ip = 10.2.0.2\n")
     r = ws.run([OVLPERF] + eal(ws.prefix("send"), "0@1,1@1", [memif("client", sock)],
                                shconf=True, telemetry=True) +
