@@ -172,6 +172,6 @@ out:
 		rte_mempool_free(pools.direct);
 		rte_mempool_free(pools.indirect);
 	}
-	app_eal_cleanup();
+	app_eal_cleanup(status);
 	return status;
 }

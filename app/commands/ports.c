@@ -232,6 +232,6 @@ cmd_ports(const struct eal_args *eal, int argc, char **argv)
 		for (i = 0; i < json_array_size(ports); i++)
 			print_port(json_array_get(ports, i));
 	json_decref(ports);
-	app_eal_cleanup();
+	app_eal_cleanup(rc < 0 ? 1 : 0);
 	return rc < 0 ? 1 : 0;
 }

@@ -60,7 +60,7 @@ reflect_execute(struct run *run, const struct eal_args *eal)
 		if (status < 0)
 			status = 1;
 	}
-	run_end(run);
+	run_end(run, status);
 	return status;
 }
 

@@ -64,7 +64,7 @@ traffic_execute(struct run *run, const struct eal_args *eal, int loop)
 		if (status < 0)
 			status = 1;
 	}
-	run_end(run);
+	run_end(run, status);
 	return status;
 }
 

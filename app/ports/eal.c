@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,10 +179,39 @@ app_eal_init(const struct eal_args *eal, unsigned int workers)
 	return 0;
 }
 
+/*
+ * rte_eal_cleanup() takes DPDK's shared memory lock, and a secondary process (dpdk-dumpcap) that
+ * failed its own EAL init can leave that lock held for good (DPDK 22.11: "Cannot reserve ...
+ * bytes at [addr]"), so the cleanup would wait forever. The results are written by then: a
+ * cleanup that has not finished within this limit is given up and the process exits with the
+ * status it was going to.
+ */
+#define EAL_CLEANUP_LIMIT_S 5
+
+static int cleanup_exit_status;
+
+static void *
+cleanup_watchdog(void *arg)
+{
+	(void)arg;
+	sleep(EAL_CLEANUP_LIMIT_S);
+	fprintf(stderr,
+		"ovlperf: EAL cleanup still waiting after %d s (a DPDK secondary process such as dpdk-dumpcap died holding the shared memory lock?); results are written, exiting without it\n",
+		EAL_CLEANUP_LIMIT_S);
+	fflush(NULL);
+	_exit(cleanup_exit_status);
+	return NULL;
+}
+
 void
-app_eal_cleanup(void)
+app_eal_cleanup(int status)
 {
 	if (eal_started) {
+		pthread_t watchdog;
+
+		cleanup_exit_status = status;
+		if (pthread_create(&watchdog, NULL, cleanup_watchdog, NULL) == 0)
+			pthread_detach(watchdog);
 		rte_pdump_uninit();
 		rte_eal_cleanup();
 	}

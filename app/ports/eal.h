@@ -28,7 +28,8 @@ struct eal_args {
  * ([eal] vdev_defaults in drivers-config/).
  */
 int app_eal_init(const struct eal_args *eal, unsigned int workers);
-void app_eal_cleanup(void);
+/* status: the exit status the command will return, used if the cleanup has to be given up. */
+void app_eal_cleanup(int status);
 
 /* The EAL arguments as one line, for results: the --vdev values as completed. */
 #include <stddef.h>

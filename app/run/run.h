@@ -125,8 +125,11 @@ int run_stream_addresses(const struct run *run, struct neighbour_self *self, int
  */
 int run_reflectors_setup(struct run *run, uint32_t mask);
 
-/* Undoes everything: telemetry, workers, ports, streams, EAL. Frees nothing of run itself. */
-void run_end(struct run *run);
+/*
+ * Undoes everything: telemetry, workers, ports, streams, EAL. Frees nothing of run itself.
+ * status: the exit status the command returns, used if the EAL cleanup has to be given up.
+ */
+void run_end(struct run *run, int status);
 
 /* run_launch.c */
 

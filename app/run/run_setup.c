@@ -272,7 +272,7 @@ run_reflectors_setup(struct run *run, uint32_t mask)
 }
 
 void
-run_end(struct run *run)
+run_end(struct run *run, int status)
 {
 	unsigned int i;
 
@@ -294,5 +294,5 @@ run_end(struct run *run)
 	streams_free(run->streams, run->n_streams);
 	run->streams = NULL;
 	run->n_streams = 0;
-	app_eal_cleanup();
+	app_eal_cleanup(status);
 }

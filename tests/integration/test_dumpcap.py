@@ -15,10 +15,16 @@ on hugepages with shared config files. The suite reserves them itself and undoes
 
 Then ovlperf is the primary:
 
-  ovlperf --no-pci --huge-dir H -m 256 --file-prefix P --log-level=error --lcores=0@0,1@1,2@0 \
-      -- loop --encap vxlan,ipip --vni 4242 --rate 5k --duration 60 --json J --no-live
+  ovlperf --no-pci --huge-dir H -m 256 --file-prefix P --base-virtaddr 0x200000000000 \
+      --log-level=error --lcores=0@0,1@1,2@0 -- loop --encap vxlan,ipip --vni 4242 --rate 5k --duration 60 --json J --no-live
 
-and dpdk-dumpcap (Debian's dpdk package) captures it twice:
+The secondary must map the primary's memory at the primary's addresses. EAL's default base
+(4 GiB) lies in AddressSanitizer's shadow, so an ASan-built ovlperf reserved wherever the kernel
+put it, near the libraries; in about a third of runs dpdk-dumpcap found that range taken by its
+own and failed ("Cannot reserve ... bytes at [addr]"). 0x200000000000 (32 TiB) is free in both
+processes, sanitized or not.
+
+dpdk-dumpcap (Debian's dpdk package) captures it twice:
 
   dpdk-dumpcap --file-prefix=P -i 0 -c 200 -q -w A.pcapng
   dpdk-dumpcap --file-prefix=P -i net_ring_loop_b -f 'ip proto 4' -c 50 -q -w B.pcapng
@@ -53,6 +59,7 @@ ENCAPS = ["vxlan", "ipip"]  # VXLAN for tshark's vxlan.vni, IP-in-IP for a proto
 SIZE = {}   # captured bytes: smallest frames without the 4-byte FCS (from the catalogue)
 PROTO = {}  # the outer IPv4 protocol of each (from the catalogue)
 COUNT_A, COUNT_B = 200, 50
+BASE_VIRTADDR = "0x200000000000"  # above ASan's shadow, far from the libraries: see the top
 
 
 def tshark_rows(ws, path, tag):
@@ -111,7 +118,7 @@ def run(tap, ws, hp):
     prefix = ws.prefix("pdump")
     jpath = ws.path("loop.json")
     cmd = [OVLPERF, "--no-pci", "--huge-dir", hp.mnt, "-m", "256", "--file-prefix", prefix,
-           "--log-level=error", "--lcores=0@0,1@1,2@0", "--", "loop", "--encap", ",".join(ENCAPS),
+           "--base-virtaddr", BASE_VIRTADDR, "--log-level=error", "--lcores=0@0,1@1,2@0", "--", "loop", "--encap", ",".join(ENCAPS),
            "--vni", str(VNI), "--rate", "5k", "--duration", "60", "--json", jpath, "--no-live"]
     proc = ws.start("loop", cmd)
     mp = os.path.join(DPDK_RUN_DIR, prefix, "mp_socket")
