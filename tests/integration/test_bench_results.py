@@ -11,13 +11,18 @@ Usage: /usr/bin/python3 tests/integration/test_bench_results.py PATH_TO_OVLPERF
    both tables and the plot, which exists as PNG and SVG.
 2. `bench/soak --minutes 0.1 --rate 20k --encap vxlan ...`: exit 0; results.md with the
    provenance, the stream and the mempools, and rss.png/rss.svg.
+3. A 2-minute `bench/soak` sent SIGTERM once its jobs run: exit 3, results.json marked partial
+   with the seconds it ran, results.md and minutes.csv written, and none of its ovlperf
+   processes left.
 Only that the figures are produced and sane is checked, never a timing relation.
 """
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -112,9 +117,47 @@ def check_soak(tap, ws):
         plots_exist(tap, out, name, "soak")
 
 
+def check_soak_stopped(tap, ws):
+    out = ws.path("soak-stopped")
+    p = subprocess.Popen([os.path.join(BENCH, "soak"), "--minutes", "2", "--rate", "20k", "--encap",
+                          "vxlan", "--pair-rate", "2k", "--no-settle", "--out", out,
+                          "--ovlperf", OVLPERF], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, start_new_session=True)
+    try:
+        # The senders run once the memif reflector's socket is there; a few samples later, stop.
+        end = time.monotonic() + 60
+        while not os.path.exists(os.path.join(out, "memif.sock")) and p.poll() is None \
+                and time.monotonic() < end:
+            time.sleep(0.2)
+        time.sleep(8)
+        p.send_signal(signal.SIGTERM)
+        text, _ = p.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        text, _ = p.communicate()
+        tap.ok(False, "bench/soak stopped by SIGTERM ends within 180 s", text[-1500:])
+        return
+    tap.ok(p.returncode == 3 and "soak: PARTIAL: partial: stopped by a signal" in text,
+           "bench/soak stopped by SIGTERM exits 3 with a PARTIAL line", "rc %s: %s" % (p.returncode, text[-1500:]))
+    try:
+        with open(os.path.join(out, "results.json")) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as ex:
+        tap.ok(False, "soak stopped: results.json written", str(ex))
+        return
+    tap.ok(doc.get("partial") is True and 0 < doc.get("seconds", 0) < 120 and not doc.get("pass"),
+           "soak stopped: results.json marked partial, with the seconds it ran (under 120)",
+           "partial %s seconds %s" % (doc.get("partial"), doc.get("seconds")))
+    tap.ok(os.path.exists(os.path.join(out, "results.md")) and os.path.exists(os.path.join(out, "minutes.csv")),
+           "soak stopped: results.md and minutes.csv written")
+    left = subprocess.run(["pgrep", "-f", out], capture_output=True, text=True).stdout.split()
+    tap.ok(not left, "soak stopped: none of its ovlperf processes left", "pids %s" % left)
+
+
 def body(tap, ws):
     check_sweep(tap, ws)
     check_soak(tap, ws)
+    check_soak_stopped(tap, ws)
 
 
 if __name__ == "__main__":
