@@ -71,9 +71,10 @@ struct port_request {
 int port_start(uint16_t id, const struct port_request *req, struct port_info *info);
 
 /*
- * Whether the port transmits a frame without writing to it or handing the mbuf on, so that a
- * freed mbuf still holds the frame: every driver but those that pass the mbuf itself to a
- * peer (net_ring; net_memif, whose zero-copy mode does). why says which, for the results.
+ * Whether the sender reuses kept frames on the port: whether it transmits a frame without
+ * writing to it or handing the mbuf on, so that a freed mbuf still holds the frame. Every
+ * driver but those that pass the mbuf itself to a peer (net_ring; net_memif, whose zero-copy
+ * mode does) and net_virtio_user, which sends copies faster. why says which, for the results.
  */
 int port_tx_keeps_frames(uint16_t id, const char **why);
 
