@@ -26,7 +26,7 @@
 #define BURST 32
 #define PREFETCH_AHEAD 3
 
-static int
+static __rte_always_inline int
 bad_source_ip(rte_be32_t be, const struct ovl_own_addrs *own)
 {
 	uint32_t a = rte_be_to_cpu_32(be);

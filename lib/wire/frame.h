@@ -212,7 +212,7 @@ int ovl_parse(const uint8_t *frame, uint32_t len, const struct ovl_rx_config *cf
 #define OVL_PARSE_SHAPES 8
 struct ovl_parse_shape {
 	uint32_t len;          /* 0: empty */
-	uint16_t n_words;      /* 8-byte words up to the probe (the last one masked) */
+	uint16_t n_words;      /* 8-byte words up to the probe, an even number (the last masked) */
 	struct ovl_layers l;
 	uint64_t head[OVL_PARSE_MEMO_WORDS];
 	uint64_t mask[OVL_PARSE_MEMO_WORDS]; /* the decisive bytes */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_common.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
@@ -17,21 +18,21 @@
 #include "headers.h"
 
 /*
- * Word by word under a mask: the headers are short, and a library call per frame would cost
- * more than the comparison. Never reads past len: a shape's words end within its frame, and
- * the frames compared are as long.
+ * Two words at a time under a mask: the headers are short, and a library call per frame would
+ * cost more than the comparison (the pairs halve the loop's own work). Never reads past len: a
+ * shape's words, an even number, end within its frame, and the frames compared are as long.
  */
 static inline int
 shape_matches(const struct ovl_parse_shape *s, const uint8_t *frame, uint32_t len)
 {
-	uint64_t diff = 0, w;
+	uint64_t diff = 0, w[2];
 	unsigned int i;
 
 	if (s->len != len || len == 0) /* 0: the shape is empty */
 		return 0;
-	for (i = 0; i < s->n_words; i++) {
-		memcpy(&w, frame + 8 * i, 8);
-		diff |= (w ^ s->head[i]) & s->mask[i];
+	for (i = 0; i < s->n_words; i += 2) {
+		memcpy(w, frame + 8 * i, 16);
+		diff |= ((w[0] ^ s->head[i]) & s->mask[i]) | ((w[1] ^ s->head[i + 1]) & s->mask[i + 1]);
 	}
 	return diff == 0;
 }
@@ -42,6 +43,40 @@ ignore(struct ovl_parse_shape *s, unsigned int off, unsigned int len)
 {
 	if (off < sizeof(s->mask))
 		memset((uint8_t *)s->mask + off, 0, RTE_MIN(len, (unsigned int)sizeof(s->mask) - off));
+}
+
+/* Puts len bytes at off back into the comparison. */
+static void
+keep(struct ovl_parse_shape *s, unsigned int off, unsigned int len)
+{
+	if (off < sizeof(s->mask))
+		memset((uint8_t *)s->mask + off, 0xFF, RTE_MIN(len, (unsigned int)sizeof(s->mask) - off));
+}
+
+/*
+ * How far into the probe the bytes ovl_probe_check decides on reach: magic and version with
+ * form, and a full probe's length. In the shape, they make a match a checked probe. A bare
+ * RST carries none.
+ */
+static unsigned int
+probe_decisive(const uint8_t *frame, const struct ovl_layers *l)
+{
+	if (ovl_is_bare_rst(l))
+		return 0;
+	if ((frame[l->probe + 1] & 0x0F) == OVL_PROBE_FULL)
+		return offsetof(struct ovl_probe_full, length) + sizeof(rte_be16_t);
+	return offsetof(struct ovl_probe_full, version_form) + 1;
+}
+
+/* Puts the probe's decisive bytes (probe_decisive: reach) back into the comparison. */
+static void
+keep_probe(struct ovl_parse_shape *s, const struct ovl_layers *l, unsigned int reach)
+{
+	if (reach == 0)
+		return;
+	keep(s, l->probe, 2);
+	if (reach > 2)
+		keep(s, l->probe + offsetof(struct ovl_probe_full, length), sizeof(rte_be16_t));
 }
 
 /* An IPv4 header's bytes that no parsing decision reads: DSCP, id, TTL, checksum, addresses. */
@@ -77,19 +112,23 @@ ignore_ip(struct ovl_parse_shape *s, unsigned int ip, int ip6)
 		ignore_ipv4(s, ip);
 }
 
-/* The shape of a frame ovl_parse accepted whole (rc 0), with its layers. */
+/*
+ * The shape of a frame ovl_parse accepted whole (rc 0), with its layers; end is where its
+ * decisive bytes end (the probe's among them).
+ */
 static void
 shape_make(struct ovl_parse_shape *s, const uint8_t *frame, uint32_t len,
-		const struct ovl_layers *l)
+		const struct ovl_layers *l, unsigned int end)
 {
 	const struct ovl_encap *e = l->encap;
 	unsigned int i;
 
-	s->n_words = (uint16_t)((l->probe + 7) / 8);
+	s->n_words = (uint16_t)((end + 15) / 16 * 2);
 	memset(s->head, 0, sizeof(s->head));
 	memcpy(s->head, frame, 8u * s->n_words);
 	memset(s->mask, 0xFF, sizeof(s->mask));
 	ignore(s, l->probe, sizeof(s->mask));
+	keep_probe(s, l, end - l->probe);
 	ignore(s, 0, 2 * RTE_ETHER_ADDR_LEN);
 	if (l->vlan)
 		ignore(s, RTE_ETHER_HDR_LEN, 2); /* the TCI: copied into the layers, not decided on */
@@ -130,21 +169,22 @@ answer(struct ovl_parse_memo *m, unsigned int k, const uint8_t *frame, struct ov
 	*l = m->shape[k].l;
 	if (l->vlan)
 		l->vlan_tci = rte_be_to_cpu_16(*(const rte_be16_t *)(frame + RTE_ETHER_HDR_LEN));
-	/* A bare RST's shape has its flags: only a bare RST matches it. */
-	if (unlikely(ovl_is_bare_rst(l)))
-		return 0;
-	return ovl_probe_check(frame + l->probe, l->payload_len);
+	/*
+	 * The probe passed ovl_probe_check: its decisive bytes are the shape's, and so are the
+	 * frame's length and its headers. A bare RST's shape has its flags: only a bare RST
+	 * matches it.
+	 */
+	return 0;
 }
 
-int
-ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
+/* Every other shape, then a whole parse whose shape, if it is a probe's, replaces the oldest. */
+static __rte_noinline int
+memo_search(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
 		const struct ovl_rx_config *cfg, struct ovl_layers *l)
 {
-	unsigned int k;
+	unsigned int k, end;
 	int rc;
 
-	if (likely(shape_matches(&m->shape[m->last], frame, len)))
-		return answer(m, m->last, frame, l);
 	for (k = 0; k < OVL_PARSE_SHAPES; k++)
 		if (k != m->last && shape_matches(&m->shape[k], frame, len))
 			return answer(m, k, frame, l);
@@ -153,13 +193,27 @@ ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
 	rc = ovl_parse(frame, len, cfg, l);
 	/*
 	 * Only whole probes: a fragment's or a dropped frame's verdict may rest on later bytes.
-	 * The words must lie within the frame: the probe is followed by at least its own header.
+	 * The pairs of words must lie within the frame: the probe is followed by at least its
+	 * own header.
 	 */
-	if (rc != 0 || l->probe > 8 * OVL_PARSE_MEMO_WORDS || (l->probe + 7u) / 8 * 8 > len)
+	if (rc != 0)
+		return rc;
+	end = l->probe + probe_decisive(frame, l);
+	if (end > 8 * OVL_PARSE_MEMO_WORDS || (end + 15u) / 16 * 16 > len)
 		return rc;
 	k = m->next;
 	m->next = (uint8_t)((k + 1) % OVL_PARSE_SHAPES);
-	shape_make(&m->shape[k], frame, len, l);
+	shape_make(&m->shape[k], frame, len, l, end);
 	m->last = (uint8_t)k;
 	return rc;
+}
+
+/* The shape that matched last is tried first, here; the rest out of line. */
+int
+ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
+		const struct ovl_rx_config *cfg, struct ovl_layers *l)
+{
+	if (likely(shape_matches(&m->shape[m->last], frame, len)))
+		return answer(m, m->last, frame, l);
+	return memo_search(m, frame, len, cfg, l);
 }

@@ -158,9 +158,10 @@ test_more_streams_than_shapes(void **state)
 }
 
 /*
- * Every header byte of a frame of each stream, set to each of several values, with the memo
- * holding that stream's shape (and others'): the memo and ovl_parse agree. A byte the memo
- * ignores must be one ovl_parse does not decide on; a byte it compares makes it parse whole.
+ * Every header byte of a frame of each stream, and the probe's first 16 (a full probe's length
+ * among them), set to each of several values, with the memo holding that stream's shape (and
+ * others'): the memo and ovl_parse agree. A byte the memo ignores must be one ovl_parse does
+ * not decide on; a byte it compares makes it parse whole. Compact probes and full ones.
  */
 static void
 test_every_header_byte_damaged(void **state)
@@ -174,10 +175,10 @@ test_every_header_byte_damaged(void **state)
 	(void)state;
 	assert_non_null(b);
 	for (i = 0; i < n_enc; i++)
-		for (k = 0; k < 8; k++) {
+		for (k = 0; k < 16; k++) {
 			struct ovl_rx_config cfg = rx_config(k & 4 ? mask_of((int)i) : OVL_ENCAP_MASK_ALL);
 			unsigned int n = build_stream(ovl_encaps[i], k & 1 ? VLAN_ID : 0,
-					k & 2 ? IPPROTO_ICMP : IPPROTO_UDP, 0, k & 4, b);
+					k & 2 ? IPPROTO_ICMP : IPPROTO_UDP, k & 8 ? 300 : 0, k & 4, b);
 			struct ovl_layers l;
 			unsigned int pos, hdr;
 
@@ -190,7 +191,7 @@ test_every_header_byte_damaged(void **state)
 				}
 			assert_true(n > 0);
 			assert_int_equal(ovl_parse(b[0].buf, b[0].len, &cfg, &l), 0);
-			hdr = l.probe + 8u < b[0].len ? l.probe + 8u : b[0].len;
+			hdr = l.probe + 16u < b[0].len ? l.probe + 16u : b[0].len;
 			memset(&m, 0, sizeof(m));
 			for (pos = 0; pos < hdr; pos++)
 				for (v = 0; v < RTE_DIM(values); v++) {
