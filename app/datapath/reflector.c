@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "answer_memo.h"
 #include "arp.h"
 #include "cksum.h"
 #include "config.h"
@@ -102,6 +103,11 @@ admit_ipv6(const struct reflector *r, const uint8_t *data, const struct ovl_laye
  * The rules, cheapest first. Returns 0 when the probe may be answered, or a negative drop
  * reason. Fragments pass the address rules only: without their transport header they carry
  * no probe to check, so a keyed reflector drops them.
+ *
+ * Of a UDP probe, without a key, they read its addresses (MACs and IP addresses) and the run's
+ * settings only, and take from the rate cap: the answer memo (answer_memo.h) compares those
+ * addresses, and answers after the rate cap alike. A rule that reads more of a UDP probe must
+ * be compared there too.
  */
 static int
 admit(struct reflector *r, const uint8_t *data, const struct ovl_layers *l, uint64_t now)
@@ -234,6 +240,8 @@ reflector_configure(struct reflector *r, const struct app_config *cfg)
 	tsc_clock_init(&r->clock, rte_get_tsc_hz());
 	ovl_ratecap_init(&r->cap, cfg->max_pps, rte_get_tsc_hz(), rte_rdtsc());
 	ovl_histogram_init(&r->stats.interarrival);
+	/* Stamps and tags are per frame: with either, every frame takes the full path. */
+	ovl_answer_memo_init(&r->answers, !cfg->dwell && !cfg->keyed);
 	if (cfg->keyed) {
 		r->key = &cfg->key;
 		r->replay = rte_malloc("replay", sizeof(*r->replay), 0);
@@ -347,6 +355,7 @@ reflector_main(void *arg)
 			struct rte_mbuf *m = pkts[i];
 			uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
 			struct ovl_layers *l = &layers[n_out];
+			const struct ovl_answer *a;
 			int rc;
 
 			if (i + PREFETCH_AHEAD < n)
@@ -359,6 +368,17 @@ reflector_main(void *arg)
 					continue;
 				}
 				data = rte_pktmbuf_mtod(m, uint8_t *);
+			}
+			a = ovl_answer_find(&r->answers, data, rte_pktmbuf_data_len(m));
+			if (likely(a != NULL)) {
+				if (unlikely(!ovl_ratecap_take(&r->cap, rx_tsc))) {
+					st->drops[OVL_DROP_RATE_CAP]++;
+					rte_pktmbuf_free(m);
+					continue;
+				}
+				ovl_answer_turn(a, data);
+				out[n_out++] = m;
+				continue;
 			}
 			rc = ovl_parse_memo(&r->memo, data, rte_pktmbuf_data_len(m), &r->rx, l);
 
@@ -375,6 +395,8 @@ reflector_main(void *arg)
 				else if (r->dwell && full_probe(data, l))
 					stamp(data, l, offsetof(struct ovl_probe_full, reflector_rx_ns),
 							tsc_to_ns(&r->clock, rx_tsc), 0);
+				else if (unlikely(ovl_answer_may_learn(&r->answers)))
+					ovl_answer_learn(&r->answers, &r->memo, data, rte_pktmbuf_data_len(m), l);
 				ovl_frame_turnaround(data, l);
 				out[n_out++] = m;
 				continue;

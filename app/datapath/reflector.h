@@ -17,6 +17,7 @@
 #include <rte_ether.h>
 
 #include "allowlist.h"
+#include "answer_memo.h"
 #include "clock.h"
 #include "drop.h"
 #include "frame.h"
@@ -65,6 +66,7 @@ struct reflector {
 	 */
 	struct neighbour_self self;
 	struct ovl_parse_memo memo;  /* the shapes of probes: most frames parse from one */
+	struct ovl_answer_memo answers; /* probes answered before: most frames are answered from one */
 	struct rte_mempool *jumbo;   /* where a chained frame is copied whole; NULL: none come */
 	struct reflector_stats stats;
 	struct idle idle;            /* --idle-sleep */

@@ -136,6 +136,9 @@ results_add_reflector(struct reflector_counts *sum, const struct reflector *r)
 
 	sum->memo_hits += r->memo.hits;
 	sum->memo_misses += r->memo.misses;
+	sum->answer_hits += r->answers.hits;
+	sum->answer_misses += r->answers.misses;
+	sum->answers_learned += r->answers.learned;
 	sum->rx_frames += one->rx_frames;
 	sum->reflected += one->reflected;
 	sum->fragments_reflected += one->fragments_reflected;

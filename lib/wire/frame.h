@@ -230,6 +230,13 @@ int ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
 		const struct ovl_rx_config *cfg, struct ovl_layers *l);
 
 /*
+ * The decisive bytes of the shape frame (len bytes) parsed from last, as a byte mask (0xFF or
+ * 0) of n bytes: 0, or -1 when that shape is not frame's (it was parsed whole, unmemoized).
+ */
+int ovl_parse_memo_decisive(const struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
+		uint8_t *mask, unsigned int n);
+
+/*
  * Parses the inner IPv4 or IPv6 packet at l->inner_l3 up to l->inner_end: header checks, transport,
  * probe. Used by ovl_parse, and on a reassembled packet (with inner_l3 = 0).
  */

@@ -217,3 +217,16 @@ ovl_parse_memo(struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
 		return answer(m, m->last, frame, l);
 	return memo_search(m, frame, len, cfg, l);
 }
+
+int
+ovl_parse_memo_decisive(const struct ovl_parse_memo *m, const uint8_t *frame, uint32_t len,
+		uint8_t *mask, unsigned int n)
+{
+	const struct ovl_parse_shape *s = &m->shape[m->last];
+
+	if (!shape_matches(s, frame, len))
+		return -1;
+	memset(mask, 0, n);
+	memcpy(mask, s->mask, RTE_MIN(n, 8u * s->n_words));
+	return 0;
+}

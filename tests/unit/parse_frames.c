@@ -14,6 +14,7 @@
 #include "drop.h"
 #include "headers.h"
 #include "parse_frames.h"
+#include "testrand.h"
 
 static const uint32_t frame_sizes[] = { 0, 128, 1518, 9018 }; /* 0: the smallest */
 static const uint8_t inner_protos[] = { IPPROTO_UDP, IPPROTO_ICMP };
@@ -439,4 +440,99 @@ outer_proto_claimed(uint8_t proto)
 		if (ovl_encaps[e]->ip_proto != 0 && ovl_encaps[e]->ip_proto == proto)
 			return 1;
 	return 0;
+}
+
+unsigned int
+build_stream(const struct ovl_encap *e, uint16_t vlan, uint8_t proto, uint32_t size,
+		int with_options, unsigned int ip6, unsigned int flows, unsigned int seqs,
+		struct flow_frame *out)
+{
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	static const uint8_t inner_src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 1, [15] = 1 };
+	static const uint8_t inner_dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 1, [15] = 2 };
+	struct ovl_frame_spec spec, flow;
+	struct ovl_frame_layout lay;
+	char err[256];
+	unsigned int f, q, n = 0, p;
+
+	ovl_frame_spec_defaults(&spec, e);
+	spec.vlan = vlan;
+	spec.inner_proto = proto;
+	spec.size = size;
+	spec.outer_udp_csum = OVL_OUTER_UDP_CSUM_COMPUTE; /* a checksum that differs per packet */
+	if (ip6 & STREAM_IP6) {
+		spec.ip6 = 1;
+		memcpy(spec.src_ip6, src6, 16);
+		memcpy(spec.dst_ip6, dst6, 16);
+	}
+	if (ip6 & STREAM_INNER_IP6) {
+		spec.inner_ip6 = 1;
+		memcpy(spec.inner_src_ip6, inner_src6, 16);
+		memcpy(spec.inner_dst_ip6, inner_dst6, 16);
+	}
+	for (p = 0; with_options && p < ovl_encap_param_count(e); p++) {
+		const struct ovl_encap_param *a = &e->params[p];
+
+		spec.tunnel.v[p] = a->multiple_of > 1 ? a->multiple_of : a->max / 2;
+		spec.tunnel.given |= (uint8_t)(1u << p);
+	}
+	if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) < 0)
+		return 0;
+	for (f = 0; f < flows; f++)
+		for (q = 0; q < seqs; q++) {
+			struct ovl_probe probe = { .session = 9, .stream = (uint16_t)f, .seq = q * 77u + f,
+				.tx_ts = 1000u * q + f };
+			int len;
+
+			flow = spec;
+			ovl_frame_spec_flow(&flow, f);
+			out[n].buf = malloc(lay.frame_size);
+			assert_non_null(out[n].buf);
+			len = ovl_frame_build(out[n].buf, lay.frame_size, &flow, &lay, &probe);
+			assert_true(len > 0);
+			out[n].len = (uint32_t)len;
+			out[n].encap = e->name;
+			n++;
+		}
+	return n;
+}
+
+void
+free_all(struct flow_frame *b, unsigned int n)
+{
+	while (n > 0)
+		free(b[--n].buf);
+}
+
+void
+shuffle_frames(struct flow_frame *b, unsigned int n, uint64_t seed)
+{
+	unsigned int i;
+
+	rng_state = seed;
+	for (i = n - 1; i > 0; i--) {
+		unsigned int j = rng_below(i + 1);
+		struct flow_frame t = b[i];
+
+		b[i] = b[j];
+		b[j] = t;
+	}
+}
+
+unsigned int
+build_interleaved(unsigned int flows, unsigned int seqs, uint64_t seed, struct flow_frame **out)
+{
+	unsigned int n_enc = ovl_encap_count(), n = 0, i, k;
+	struct flow_frame *b = calloc((size_t)n_enc * 16 * flows * seqs, sizeof(*b));
+
+	assert_non_null(b);
+	for (i = 0; i < n_enc; i++)
+		for (k = 0; k < 16; k++)
+			n += build_stream(ovl_encaps[i], k & 1 ? VLAN_ID : 0,
+					k & 2 ? IPPROTO_ICMP : IPPROTO_UDP, k & 4 ? 300 : 0, k & 8, 0,
+					flows, seqs, b + n);
+	shuffle_frames(b, n, seed);
+	*out = b;
+	return n;
 }

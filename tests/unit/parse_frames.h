@@ -126,6 +126,36 @@ const char *layer_at(const struct ovl_layers *l, uint32_t off);
 int expected_inner_cut(const struct ovl_layers *l, uint32_t cut);
 int same_layers(const struct ovl_layers *a, const struct ovl_layers *b);
 
+/* One frame of a stream of many flows (build_stream), malloc'd at exactly its length. */
+struct flow_frame {
+	uint8_t *buf;
+	uint32_t len;
+	const char *encap;
+};
+
+#define STREAM_IP6 1        /* build_stream: an IPv6 underlay */
+#define STREAM_INNER_IP6 2  /* and an IPv6 inner packet */
+
+/*
+ * Frames of flows 0..flows-1 (seqs probes each, in that order) of one stream of encapsulation
+ * e: smallest frames when size is 0, every tunnel option given when with_options, IP versions
+ * by ip6 (STREAM_*). Returns how many were added to out, 0 when the layout is refused.
+ */
+unsigned int build_stream(const struct ovl_encap *e, uint16_t vlan, uint8_t proto, uint32_t size,
+		int with_options, unsigned int ip6, unsigned int flows, unsigned int seqs,
+		struct flow_frame *out);
+void free_all(struct flow_frame *b, unsigned int n);
+/* The frames in a random order, the same for one seed. */
+void shuffle_frames(struct flow_frame *b, unsigned int n, uint64_t seed);
+
+/*
+ * Streams of every encapsulation over IPv4, 16 each (tagged or not, UDP or ICMP, smallest or
+ * 300-byte frames, with and without options), interleaved at random (seed): the frames, in a
+ * calloc'd array at *out, and how many.
+ */
+unsigned int build_interleaved(unsigned int flows, unsigned int seqs, uint64_t seed,
+		struct flow_frame **out);
+
 /* Loops over the built frames of a variant list; the body sees struct frame f. */
 #define FOR_EACH_FRAME(forms, csums, f) \
 	for (unsigned int n_ = 0, i_ = 0, once_ = 1; once_; once_ = 0) \

@@ -11,72 +11,9 @@
 #include <rte_ip.h>
 
 #include "parse_frames.h"
-#include "testrand.h"
 
 #define FLOWS 300
 #define SEQS 3
-
-struct built {
-	uint8_t *buf;
-	uint32_t len;
-	const char *encap;
-};
-
-/* Frames of flows 0..FLOWS-1 (SEQS probes each) of one stream; returns how many were added. */
-static unsigned int
-build_stream(const struct ovl_encap *e, uint16_t vlan, uint8_t proto, uint32_t size,
-		int with_options, struct built *out)
-{
-	struct ovl_frame_spec spec, flow;
-	struct ovl_frame_layout lay;
-	char err[256];
-	unsigned int f, q, n = 0, p;
-
-	ovl_frame_spec_defaults(&spec, e);
-	spec.vlan = vlan;
-	spec.inner_proto = proto;
-	spec.size = size;
-	spec.outer_udp_csum = OVL_OUTER_UDP_CSUM_COMPUTE; /* a checksum that differs per packet */
-	for (p = 0; with_options && p < ovl_encap_param_count(e); p++) {
-		const struct ovl_encap_param *a = &e->params[p];
-
-		spec.tunnel.v[p] = a->multiple_of > 1 ? a->multiple_of : a->max / 2;
-		spec.tunnel.given |= (uint8_t)(1u << p);
-	}
-	if (ovl_frame_layout(&spec, &lay, err, sizeof(err)) < 0)
-		return 0;
-	for (f = 0; f < FLOWS; f++)
-		for (q = 0; q < SEQS; q++) {
-			struct ovl_probe probe = { .session = 9, .stream = (uint16_t)f, .seq = q * 77u + f,
-				.tx_ts = 1000u * q + f };
-			int len;
-
-			flow = spec;
-			ovl_frame_spec_flow(&flow, f);
-			out[n].buf = malloc(lay.frame_size);
-			assert_non_null(out[n].buf);
-			len = ovl_frame_build(out[n].buf, lay.frame_size, &flow, &lay, &probe);
-			assert_true(len > 0);
-			out[n].len = (uint32_t)len;
-			out[n].encap = e->name;
-			n++;
-		}
-	return n;
-}
-
-static void
-shuffle(struct built *b, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = n - 1; i > 0; i--) {
-		unsigned int j = rng_below(i + 1);
-		struct built t = b[i];
-
-		b[i] = b[j];
-		b[j] = t;
-	}
-}
 
 /* The memo's answer against ovl_parse's for one frame. */
 static void
@@ -91,13 +28,6 @@ agree(struct ovl_parse_memo *m, const struct ovl_rx_config *cfg, const uint8_t *
 	CHECK(rm != 0 || same_layers(&lm, &lp), "%s: the memo's layers differ", what);
 }
 
-static void
-free_all(struct built *b, unsigned int n)
-{
-	while (n > 0)
-		free(b[--n].buf);
-}
-
 /*
  * One stream per encapsulation at its smallest frame (as a capture interleaving them all),
  * 300 flows each, in random order: every answer agrees, and the memo answers nearly all.
@@ -106,7 +36,7 @@ static void
 test_flow_mix_of_every_encap(void **state)
 {
 	unsigned int n_enc = ovl_encap_count(), n = 0, i;
-	struct built *b = calloc((size_t)n_enc * FLOWS * SEQS, sizeof(*b));
+	struct flow_frame *b = calloc((size_t)n_enc * FLOWS * SEQS, sizeof(*b));
 	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
 	static struct ovl_parse_memo m;
 
@@ -114,9 +44,8 @@ test_flow_mix_of_every_encap(void **state)
 	assert_non_null(b);
 	assert_true(n_enc <= OVL_PARSE_SHAPES);
 	for (i = 0; i < n_enc; i++)
-		n += build_stream(ovl_encaps[i], 0, IPPROTO_UDP, 0, 0, b + n);
-	rng_state = 0x5EED0001;
-	shuffle(b, n);
+		n += build_stream(ovl_encaps[i], 0, IPPROTO_UDP, 0, 0, 0, FLOWS, SEQS, b + n);
+	shuffle_frames(b, n, 0x5EED0001);
 	memset(&m, 0, sizeof(m));
 	for (i = 0; i < n; i++)
 		agree(&m, &cfg, b[i].buf, b[i].len, b[i].encap);
@@ -135,19 +64,12 @@ test_flow_mix_of_every_encap(void **state)
 static void
 test_more_streams_than_shapes(void **state)
 {
-	unsigned int n_enc = ovl_encap_count(), n = 0, i, k;
-	struct built *b = calloc((size_t)n_enc * 16 * FLOWS * SEQS, sizeof(*b));
+	struct flow_frame *b;
+	unsigned int n = build_interleaved(FLOWS, SEQS, 0x5EED0002, &b), i;
 	static struct ovl_parse_memo m;
 	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
 
 	(void)state;
-	assert_non_null(b);
-	for (i = 0; i < n_enc; i++)
-		for (k = 0; k < 16; k++)
-			n += build_stream(ovl_encaps[i], k & 1 ? VLAN_ID : 0,
-					k & 2 ? IPPROTO_ICMP : IPPROTO_UDP, k & 4 ? 300 : 0, k & 8, b + n);
-	rng_state = 0x5EED0002;
-	shuffle(b, n);
 	memset(&m, 0, sizeof(m));
 	for (i = 0; i < n; i++)
 		agree(&m, &cfg, b[i].buf, b[i].len, b[i].encap);
@@ -168,7 +90,7 @@ test_every_header_byte_damaged(void **state)
 {
 	static const uint8_t values[] = { 0x00, 0xFF, 0x45, 0x11, 0x08, 0x81, 0x65, 0x58, 0x12, 0xB5 };
 	unsigned int n_enc = ovl_encap_count(), i, k, v, checked = 0;
-	struct built *b = calloc(FLOWS * SEQS, sizeof(*b));
+	struct flow_frame *b = calloc(FLOWS * SEQS, sizeof(*b));
 	static struct ovl_parse_memo m;
 	static uint8_t buf[OVL_FRAME_MAX];
 
@@ -178,7 +100,8 @@ test_every_header_byte_damaged(void **state)
 		for (k = 0; k < 16; k++) {
 			struct ovl_rx_config cfg = rx_config(k & 4 ? mask_of((int)i) : OVL_ENCAP_MASK_ALL);
 			unsigned int n = build_stream(ovl_encaps[i], k & 1 ? VLAN_ID : 0,
-					k & 2 ? IPPROTO_ICMP : IPPROTO_UDP, k & 8 ? 300 : 0, k & 4, b);
+					k & 2 ? IPPROTO_ICMP : IPPROTO_UDP, k & 8 ? 300 : 0, k & 4, 0,
+					FLOWS, SEQS, b);
 			struct ovl_layers l;
 			unsigned int pos, hdr;
 
