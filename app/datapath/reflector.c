@@ -318,12 +318,39 @@ whole(struct reflector *r, struct rte_mbuf *m)
 	return NULL;
 }
 
+/*
+ * The frames at the head of a burst that the last answer matches (answer_memo.h), answered
+ * where they are: most bursts of a stream, whole. Without a rate cap, which takes per frame.
+ * Returns how many.
+ */
+static inline uint16_t
+answer_leading(struct reflector *r, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct ovl_answer *a = r->answers.last;
+	uint16_t i;
+
+	if (unlikely(r->answers.rest != 0 || r->cap.rate != 0))
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		if (unlikely(m->nb_segs > 1 || !ovl_answer_matches(a, data, rte_pktmbuf_data_len(m))))
+			break;
+		ovl_answer_turn(a, data);
+	}
+	r->answers.hits += i;
+	return i;
+}
+
 int
 reflector_main(void *arg)
 {
 	struct reflector *r = arg;
 	struct reflector_stats *st = &r->stats;
-	struct rte_mbuf *pkts[BURST], *out[BURST];
+	struct rte_mbuf *pkts[BURST];
 	struct ovl_layers layers[BURST];
 	uint16_t n, i, n_out, sent;
 
@@ -347,11 +374,11 @@ reflector_main(void *arg)
 		ovl_histogram_record_zeros(&st->interarrival, n - 1);
 		st->last_rx_tsc = rx_tsc;
 		st->rx_frames += n;
-		n_out = 0;
 		/* Frames written on another core: ask for their first lines a few frames ahead. */
 		for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-		for (i = 0; i < n; i++) {
+		n_out = answer_leading(r, pkts, n);
+		for (i = n_out; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
 			uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
 			struct ovl_layers *l = &layers[n_out];
@@ -377,7 +404,7 @@ reflector_main(void *arg)
 					continue;
 				}
 				ovl_answer_turn(a, data);
-				out[n_out++] = m;
+				pkts[n_out++] = m;
 				continue;
 			}
 			rc = ovl_parse_memo(&r->memo, data, rte_pktmbuf_data_len(m), &r->rx, l);
@@ -398,7 +425,7 @@ reflector_main(void *arg)
 				else if (unlikely(ovl_answer_may_learn(&r->answers)))
 					ovl_answer_learn(&r->answers, &r->memo, data, rte_pktmbuf_data_len(m), l);
 				ovl_frame_turnaround(data, l);
-				out[n_out++] = m;
+				pkts[n_out++] = m;
 				continue;
 			}
 			if (rc == -OVL_DROP_NOT_IPV4 || rc == -OVL_DROP_INNER_NOT_IPV4 ||
@@ -414,7 +441,7 @@ reflector_main(void *arg)
 					st->arp_answered += k == NEIGHBOUR_ARP;
 					st->ndp_answered += k == NEIGHBOUR_NDP;
 					l->probe = 0;
-					out[n_out++] = m;
+					pkts[n_out++] = m;
 					continue;
 				}
 				if (why < 0)
@@ -427,7 +454,7 @@ reflector_main(void *arg)
 			uint64_t tx_ns = tsc_to_ns(&r->clock, rte_rdtsc());
 
 			for (i = 0; i < n_out; i++) {
-				uint8_t *data = rte_pktmbuf_mtod(out[i], uint8_t *);
+				uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 
 				if (layers[i].probe != 0 && !layers[i].fragment && full_probe(data, &layers[i])) {
 					stamp(data, &layers[i], offsetof(struct ovl_probe_full, reflector_tx_ns),
@@ -436,10 +463,10 @@ reflector_main(void *arg)
 				}
 			}
 		}
-		sent = rte_eth_tx_burst(r->port, r->queue, out, n_out);
+		sent = rte_eth_tx_burst(r->port, r->queue, pkts, n_out);
 		st->reflected += sent;
 		if (unlikely(sent < n_out)) {
-			rte_pktmbuf_free_bulk(&out[sent], n_out - sent);
+			rte_pktmbuf_free_bulk(&pkts[sent], n_out - sent);
 			st->tx_full++;
 		}
 	}

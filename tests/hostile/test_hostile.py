@@ -21,6 +21,11 @@ Usage: /usr/bin/python3 tests/hostile/test_hostile.py PATH_TO_OVLPERF
    as expected. The JSON's drops per reason equal the manifest's counts; rx_frames, reflected,
    arp_answered and fragments_reflected agree with it.
 
+5. Learned: the capture once more (unkeyed) after 100 rounds of the valid UDP probe of every
+   encapsulation, so that the reflector's answer memo (lib/wire/answer_memo.h) holds their
+   answers when the hostile frames built from those streams arrive: the same checks as in 4,
+   and the memo must have learned the 7 streams and answered most of their 700 probes.
+
 Kinds marked "bug" in the manifest are answered by the reflector today although its rules
 (reflector.h) say they must not be; their points fail until it is fixed.
 """
@@ -40,6 +45,10 @@ OVLPERF = path_from_argv()
 PYTHON = "/usr/bin/python3"
 DURATION = "2"
 MIN_KINDS = 50
+# The learned run: the valid UDP probe of each encapsulation (one stream each), so many times.
+LEARNED_KINDS = ["valid-raw-udp-compact", "valid-raw-udp-full", "valid-vxlan-udp",
+                 "valid-ipip-udp", "valid-flannel-udp", "valid-geneve-udp", "valid-gretap-udp"]
+LEARN_ROUNDS = 100
 
 
 def reflector(ws, ovlperf, name, in_pcap, opts, timeout=40):
@@ -98,7 +107,7 @@ def byte_diff(a, b, limit=8):
     return ", ".join(d[:limit]) + (" ..." if len(d) > limit else "")
 
 
-def check_drops(tap, mode, frames, drops, kinds_by_reason):
+def check_drops(tap, mode, frames, drops, kinds_by_reason, label):
     """The JSON's drops per reason against the manifest. Frames with one reason count exactly;
     frames with alternatives (kinds marked bug) may count under any of theirs."""
     fixed, flex = {}, []
@@ -137,23 +146,26 @@ def check_drops(tap, mode, frames, drops, kinds_by_reason):
                    "reasons: %s" % (len(unplaced), ", ".join(sorted(set(unplaced)))[:400]))
     total_expected = sum(fixed.values()) + len(flex)
     tap.ok(not bad, "%s: drops per reason match the manifest (%d drops expected, %d counted)"
-           % (mode, total_expected, sum(drops.values())), bad +
+           % (label, total_expected, sum(drops.values())), bad +
            ["counted: %s" % json.dumps(drops, sort_keys=True)])
 
 
-def one_mode(tap, ws, ovlperf, manifest, in_pcap, mode):
+def one_mode(tap, ws, ovlperf, manifest, in_pcap, mode, label=None):
+    """The reflector over in_pcap in mode (unkeyed or keyed), checked against the manifest;
+    label names the run in the TAP points (the mode by default). Returns its counters."""
+    label = label or mode
     refl = manifest["reflector"]
     opts = ["--vni", str(refl["vni"]), "--duration", DURATION]
     for a in refl["allow"]:
         opts += ["--allow", a]
     if mode == "keyed":
         opts += ["--key", refl["key"]]
-    r, doc, out_pcap = reflector(ws, ovlperf, mode, in_pcap, opts)
+    r, doc, out_pcap = reflector(ws, ovlperf, label, in_pcap, opts)
     frames = manifest["frames"]
     if not tap.ok(r.rc == 0 and doc is not None and os.path.exists(out_pcap),
-                  "%s: reflect over net_pcap exits 0, writes its JSON and OUT.pcap" % mode,
+                  "%s: reflect over net_pcap exits 0, writes its JSON and OUT.pcap" % label,
                   r.diag()):
-        return
+        return None
     st = doc["reflector"]
     outs = pcap.frames(out_pcap)
     got, stray = align(frames, outs, mode)
@@ -194,12 +206,12 @@ def one_mode(tap, ws, ovlperf, manifest, in_pcap, mode):
             what = {"reflect": "reflected, turned around", "arp": "ARP answered"}[exp["outcome"]]
         if problems and bugs.get(name):
             problems.append("bug: " + bugs[name])
-        tap.ok(not problems, "%s: %s x%d: %s" % (mode, name, len(items), what), problems)
+        tap.ok(not problems, "%s: %s x%d: %s" % (label, name, len(items), what), problems)
 
     expected_out = [e for e in frames if e[mode]["outcome"] in ("reflect", "arp")]
     tap.ok(not stray and len(outs) == len(expected_out),
            "%s: OUT.pcap holds exactly the %d frames expected, nothing else" % (
-               mode, len(expected_out)),
+               label, len(expected_out)),
            ["%d frames out, %d matched no input's expected reply:" % (len(outs), len(stray))] +
            ["  stray %d bytes: %s" % (len(o), o[:64].hex()) for o in stray[:5]])
     kinds_by_reason = {}
@@ -207,11 +219,11 @@ def one_mode(tap, ws, ovlperf, manifest, in_pcap, mode):
         m = e[mode]
         for rsn in m.get("reasons", []):
             kinds_by_reason.setdefault((mode, rsn), set()).add(e["kind"])
-    check_drops(tap, mode, frames, st["drops"], kinds_by_reason)
+    check_drops(tap, mode, frames, st["drops"], kinds_by_reason, label)
     n_arp = sum(1 for e in frames if e[mode]["outcome"] == "arp")
     n_frag = sum(1 for e in frames if e[mode]["outcome"] == "reflect" and e[mode].get("fragment"))
     tap.fields("%s: counters: rx_frames, reflected (with ARP), arp_answered, "
-               "fragments_reflected, tx_full" % mode,
+               "fragments_reflected, tx_full" % label,
                [(f, w, g) for f, w, g in (
                    ("rx_frames", len(frames), st["rx_frames"]),
                    ("reflected", len(expected_out), st["reflected"]),
@@ -220,6 +232,7 @@ def one_mode(tap, ws, ovlperf, manifest, in_pcap, mode):
                    ("tx_full", 0, st["tx_full"]),
                    ("not_addressed", st["drops"].get("not-addressed", 0), st["not_addressed"]),
                ) if w != g])
+    return st
 
 
 def port_mac(tap, ws, ovlperf):
@@ -271,6 +284,39 @@ def body(tap, ws):
     # 3, 4. both modes
     for mode in ("unkeyed", "keyed"):
         one_mode(tap, ws, ovlperf, manifest, in_pcap, mode)
+    # 5. after the answer memo has learned
+    learned_mode(tap, ws, ovlperf, manifest, in_pcap)
+
+
+def learned_mode(tap, ws, ovlperf, manifest, in_pcap):
+    """The capture again, unkeyed, after LEARN_ROUNDS rounds of the valid UDP probe of every
+    encapsulation (each one stream): the reflector's answer memo (lib/wire/answer_memo.h) has
+    learned them, so the hostile frames built from those streams meet it first. Everything
+    must come out, or be dropped, as without it; the memo must have answered the rounds."""
+    frames, in_frames = manifest["frames"], pcap.frames(in_pcap)
+    first = {}
+    for k, e in enumerate(frames):
+        first.setdefault(e["kind"], k)
+    valid = [first[kind] for kind in LEARNED_KINDS if kind in first]
+    if not tap.ok(len(valid) == len(LEARNED_KINDS), "learned: the capture holds a valid UDP "
+                  "probe of each of %s" % ", ".join(LEARNED_KINDS),
+                  sorted(set(LEARNED_KINDS) - set(first))):
+        return
+    order = [k for _ in range(LEARN_ROUNDS) for k in valid] + list(range(len(frames)))
+    learned = dict(manifest)
+    learned["frames"] = [dict(frames[k], index=i) for i, k in enumerate(order)]
+    path = ws.path("learned.IN.pcap")
+    pcap.write(path, [in_frames[k] for k in order])
+    st = one_mode(tap, ws, ovlperf, learned, path, "unkeyed", "learned")
+    if st is None:
+        return
+    memo = st["answer_memo"]
+    tap.ok(memo["learned"] >= len(LEARNED_KINDS) and
+           memo["hits"] >= LEARN_ROUNDS * len(LEARNED_KINDS) // 2,
+           "learned: the answer memo learned the %d streams and answered most of their %d "
+           "probes (learned %d, %d answered from it, %d missed)" % (
+               len(LEARNED_KINDS), LEARN_ROUNDS * len(LEARNED_KINDS), memo["learned"],
+               memo["hits"], memo["misses"]))
 
 
 if __name__ == "__main__":
