@@ -241,7 +241,7 @@ reflector_configure(struct reflector *r, const struct app_config *cfg)
 	ovl_ratecap_init(&r->cap, cfg->max_pps, rte_get_tsc_hz(), rte_rdtsc());
 	ovl_histogram_init(&r->stats.interarrival);
 	/* Stamps and tags are per frame: with either, every frame takes the full path. */
-	ovl_answer_memo_init(&r->answers, !cfg->dwell && !cfg->keyed);
+	ovl_answer_memo_init(&r->answers, !cfg->dwell && !cfg->keyed, 1);
 	if (cfg->keyed) {
 		r->key = &cfg->key;
 		r->replay = rte_malloc("replay", sizeof(*r->replay), 0);
@@ -326,23 +326,9 @@ whole(struct reflector *r, struct rte_mbuf *m)
 static inline uint16_t
 answer_leading(struct reflector *r, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct ovl_answer *a = r->answers.last;
-	uint16_t i;
-
 	if (unlikely(r->answers.rest != 0 || r->cap.rate != 0))
 		return 0;
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
-
-		if (i + PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		if (unlikely(m->nb_segs > 1 || !ovl_answer_matches(a, data, rte_pktmbuf_data_len(m))))
-			break;
-		ovl_answer_turn(a, data);
-	}
-	r->answers.hits += i;
-	return i;
+	return ovl_answer_leading(&r->answers, pkts, n);
 }
 
 int

@@ -269,7 +269,7 @@ encap_totals(const struct run_result *r)
 static json_t *
 reflector_counters(const struct reflector_counts *c)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I, s:I}, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I, s:I, s:i}, s:o}",
 		"rx_frames", (json_int_t)c->rx_frames, "reflected", (json_int_t)c->reflected,
 		"fragments_reflected", (json_int_t)c->fragments_reflected,
 		"stamped", (json_int_t)c->stamped, "arp_answered", (json_int_t)c->arp_answered,
@@ -278,7 +278,7 @@ reflector_counters(const struct reflector_counts *c)
 		"tx_full", (json_int_t)c->tx_full,
 		"parse_memo", "hits", (json_int_t)c->memo_hits, "misses", (json_int_t)c->memo_misses,
 		"answer_memo", "hits", (json_int_t)c->answer_hits, "misses", (json_int_t)c->answer_misses,
-		"learned", (json_int_t)c->answers_learned,
+		"learned", (json_int_t)c->answers_learned, "window", (int)c->answer_window,
 		"drops", drops_object(c->drops));
 }
 

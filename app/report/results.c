@@ -139,6 +139,7 @@ results_add_reflector(struct reflector_counts *sum, const struct reflector *r)
 	sum->answer_hits += r->answers.hits;
 	sum->answer_misses += r->answers.misses;
 	sum->answers_learned += r->answers.learned;
+	sum->answer_window = r->answers.window;
 	sum->rx_frames += one->rx_frames;
 	sum->reflected += one->reflected;
 	sum->fragments_reflected += one->fragments_reflected;

@@ -63,6 +63,7 @@ struct reflector_counts {
 	uint64_t rx_frames, reflected, fragments_reflected, stamped, arp_answered, ndp_answered, tx_full;
 	uint64_t memo_hits, memo_misses;  /* frames parsed from a memo shape, and parsed whole */
 	uint64_t answer_hits, answer_misses, answers_learned; /* the answer memo (answer_memo.h) */
+	unsigned int answer_window; /* its windows' bytes: 16 (SSE), 64 (AVX-512) */
 	uint64_t drops[OVL_DROP_MAX];
 };
 

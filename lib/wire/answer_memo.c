@@ -6,17 +6,31 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+#include "answer_leading.h"
 #include "answer_memo.h"
 
 #define MISS_WINDOW 4096u
 #define LEARN_EVERY 32u  /* misses between two answers learned: a learn costs a few parses */
 
 void
-ovl_answer_memo_init(struct ovl_answer_memo *a, int on)
+ovl_answer_memo_init(struct ovl_answer_memo *a, int on, int wide)
 {
+	unsigned int k;
+
 	memset(a, 0, sizeof(*a));
+	for (k = 0; k < OVL_ANSWERS; k++)
+		a->answer[k].len = OVL_ANSWER_EMPTY;
 	a->last = &a->answer[0];
 	a->rest = on && OVL_ANSWER_MEMO ? 0 : OVL_ANSWER_OFF;
+	a->window = wide && ovl_answer_wide_ok() ? OVL_ANSWER_WIDE : 16;
+}
+
+uint16_t
+ovl_answer_leading(struct ovl_answer_memo *a, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (a->window == OVL_ANSWER_WIDE)
+		return ovl_answer_leading_wide(a, pkts, n);
+	return answer_leading(a, pkts, n, ovl_answer_matches, ovl_answer_turn16);
 }
 
 const struct ovl_answer *
@@ -80,52 +94,86 @@ moves_of(const uint8_t *frame, const struct ovl_layers *l, unsigned int n, uint8
 }
 
 /*
- * Whether the window of 16 bytes at w can take the moves from i on (every byte before i is in
+ * Whether a window ending at end can take the moves from i on (every byte before i is in
  * place): each byte it moves comes from within it, and from no byte before i.
  */
 static int
-window_fits(const uint8_t *from, unsigned int i, unsigned int w)
+window_fits(const uint8_t *from, unsigned int i, unsigned int end)
 {
 	unsigned int j;
 
-	for (j = i; j < w + 16; j++)
-		if (from[j] != j && (from[j] < i || from[j] >= w + 16))
+	for (j = i; j < end; j++)
+		if (from[j] != j && (from[j] < i || from[j] >= end))
 			return 0;
 	return 1;
 }
 
 /*
- * The moves as 16-byte windows, each turned around in place, in order: a window starts at the
- * first byte still to move, or as far before it as it must to end before a byte whose move
- * it could not hold (the inner MACs just past the outer addresses, in GRE). Returns the number
- * of windows, or -1.
+ * A 16-byte window for the moves from i on: it starts at i, or as far before it as it must to
+ * end before a byte whose move it could not hold (the inner MACs just past the outer
+ * addresses, in GRE); n is a multiple of 16, so it is always whole. Returns its start, or -1.
  */
 static int
-windows_of(const uint8_t *from, unsigned int n, struct ovl_answer_move *move)
+window16(const uint8_t *from, unsigned int i, unsigned int n)
+{
+	unsigned int w = n > 16 ? RTE_MIN(i, n - 16) : 0, back;
+
+	for (back = 0; back < 16 && !window_fits(from, i, w + 16); back++) {
+		if (w == 0)
+			return -1;
+		w--;
+	}
+	return back == 16 || w + 16 <= i ? -1 : (int)w;
+}
+
+/*
+ * A wide window for the moves from i on: it starts at i and ends as late as it can hold every
+ * move in it, 64 bytes on or where the n bytes do at the latest (its loads and stores are
+ * masked). Returns its end, or i when there is none.
+ */
+static unsigned int
+window_wide(const uint8_t *from, unsigned int i, unsigned int n)
+{
+	unsigned int end = RTE_MIN(i + OVL_ANSWER_WIDE, n);
+
+	while (end > i && !window_fits(from, i, end))
+		end--;
+	return end;
+}
+
+/* The moves as windows of width bytes, each turned around in place, in order. Returns their number, or -1. */
+static int
+windows_of(const uint8_t *from, unsigned int n, unsigned int width, struct ovl_answer_move *move)
 {
 	unsigned int i = 0, n_moves = 0, j;
 
 	while (i < n) {
-		unsigned int w, back;
+		unsigned int w, end;
 
 		if (from[i] == i) {
 			i++;
 			continue;
 		}
-		if (n_moves == OVL_ANSWER_MOVES || n < 16)
+		if (n_moves == OVL_ANSWER_MOVES)
 			return -1;
-		w = RTE_MIN(i, n - 16);
-		for (back = 0; back < 16 && !window_fits(from, i, w); back++) {
-			if (w == 0)
+		if (width == OVL_ANSWER_WIDE) {
+			w = i;
+			end = window_wide(from, i, n);
+		} else {
+			int at = window16(from, i, n);
+
+			if (at < 0)
 				return -1;
-			w--;
+			w = (unsigned int)at;
+			end = w + 16;
 		}
-		if (back == 16 || w + 16 <= i)
+		if (end <= i)
 			return -1;
-		for (j = w; j < w + 16; j++)
-			move[n_moves].order[j - w] = (uint8_t)(j < i ? j - w : from[j] - w);
+		for (j = w; j < w + width; j++)
+			move[n_moves].order[j - w] = (uint8_t)(j < i || j >= end ? j - w : from[j] - w);
+		move[n_moves].bytes = end - w >= 64 ? UINT64_MAX : (1ULL << (end - w)) - 1;
 		move[n_moves++].off = (uint16_t)w;
-		i = w + 16;
+		i = end;
 	}
 	return (int)n_moves;
 }
@@ -185,7 +233,7 @@ ovl_answer_learn(struct ovl_answer_memo *a, const struct ovl_parse_memo *m, cons
 		return 0;
 	if (moves_of(frame, l, n, from) < 0)
 		return 0;
-	n_moves = windows_of(from, n, e.move);
+	n_moves = windows_of(from, n, a->window, e.move);
 	if (n_moves < 0)
 		return 0;
 	memset(e.head, 0, sizeof(e.head));
@@ -197,6 +245,7 @@ ovl_answer_learn(struct ovl_answer_memo *a, const struct ovl_parse_memo *m, cons
 	e.len = len;
 	e.n_bytes = (uint16_t)n;
 	e.n_moves = (uint8_t)n_moves;
+	e.window = a->window;
 	/* Held to the real thing: the windows must turn this frame around as it does. */
 	memcpy(want, frame, n);
 	memcpy(got, frame, n);

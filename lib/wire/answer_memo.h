@@ -7,13 +7,18 @@
  * more per frame than the work of a reflector that checks nothing (bench/README.md, figure 9).
  * An answer is learned from a UDP probe that the rules admitted: its bytes compared are the
  * parse's decisive bytes and every address, which is all a reflector's rules read of a UDP
- * probe without a key, so a frame that matches would be parsed and admitted alike; a UDP probe's turnaround only moves bytes (MACs,
- * addresses, ports), the same moves for every frame of one answer, learned once as a few
- * 16-byte shuffles. Source ports, sequence numbers and checksums are not compared: a stream
- * of any number of flows keeps hitting one answer.
+ * probe without a key, so a frame that matches would be parsed and admitted alike; a UDP
+ * probe's turnaround only moves bytes (MACs, addresses, ports), the same moves for every frame
+ * of one answer, learned once as a few shuffles. Source ports, sequence numbers and checksums are not compared: a stream of any
+ * number of flows keeps hitting one answer.
  *
- * The comparison and the shuffles are SSE (SSSE3 and SSE4.1, in x86-64-v2); elsewhere nothing
- * is ever learned and every frame takes the full path.
+ * The comparison and the shuffles are SSE (SSSE3 and SSE4.1, in x86-64-v2), 16 bytes at a
+ * time; elsewhere nothing is ever learned and every frame takes the full path. Where the CPU
+ * has AVX-512 VBMI (answer_memo_wide.c), the shuffles are 64-byte byte permutes and the
+ * leading frames of a burst are compared 64 bytes at a time: chosen when the memo starts, as
+ * DPDK's drivers choose their vector paths, so one build runs on any x86-64-v2 CPU. VBMI
+ * came with Ice Lake, whose clock does not drop for this light integer work (Skylake's, which
+ * has no VBMI, did).
  */
 #ifndef OVL_ANSWER_MEMO_H
 #define OVL_ANSWER_MEMO_H
@@ -22,6 +27,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_mbuf.h>
 
 #if defined(__SSSE3__) && defined(__SSE4_1__)
 #include <immintrin.h>
@@ -33,27 +39,32 @@
 #include "frame.h"
 
 #define OVL_ANSWER_BYTES 128    /* headers compared: VXLAN over IPv4 with a full probe takes 112 */
-#define OVL_ANSWER_MOVES 6      /* 16-byte windows turned around: VXLAN over IPv4 takes 4 */
+#define OVL_ANSWER_MOVES 6      /* windows turned around: VXLAN over IPv4 takes 4 of 16 bytes */
+#define OVL_ANSWER_WIDE 64      /* bytes of a wide window (AVX-512) */
 #define OVL_ANSWERS 8
 #define OVL_ANSWER_REST (1u << 20) /* frames let past untried when most were missed */
 #define OVL_ANSWER_OFF UINT64_MAX
+#define OVL_ANSWER_EMPTY UINT32_MAX /* no frame is this long: an empty answer matches none */
 
 struct ovl_answer_move {
-	uint16_t off;           /* a window of 16 bytes of the frame, turned around in place */
-	uint8_t order[16];      /* where each of its bytes comes from, within the window */
+	uint8_t order[OVL_ANSWER_WIDE]; /* where each byte of the window comes from, within it */
+	uint64_t bytes;         /* a wide window's bytes within the compared head: its mask */
+	uint16_t off;           /* where the window starts in the frame */
 };
 
 struct ovl_answer {
-	uint8_t head[OVL_ANSWER_BYTES] __rte_aligned(16);
-	uint8_t mask[OVL_ANSWER_BYTES] __rte_aligned(16); /* the bytes compared */
-	uint32_t len;           /* the frame's length; 0: empty */
+	uint8_t head[OVL_ANSWER_BYTES] __rte_aligned(64);
+	uint8_t mask[OVL_ANSWER_BYTES] __rte_aligned(64); /* the bytes compared */
+	uint32_t len;           /* the frame's length; OVL_ANSWER_EMPTY: none learned */
 	uint16_t n_bytes;       /* compared from the frame's start: 16-byte pieces */
 	uint8_t n_moves;
+	uint8_t window;         /* bytes per move: 16, or OVL_ANSWER_WIDE */
 	struct ovl_answer_move move[OVL_ANSWER_MOVES];
 };
 
 struct ovl_answer_memo {
 	struct ovl_answer answer[OVL_ANSWERS];
+	uint8_t window;         /* of the answers it learns: 16, or OVL_ANSWER_WIDE */
 	const struct ovl_answer *last; /* the answer that matched last: tried first */
 	uint8_t next;           /* the answer the next one learned replaces */
 	uint64_t rest;          /* frames still to let past untried; OVL_ANSWER_OFF: never tried */
@@ -62,15 +73,27 @@ struct ovl_answer_memo {
 	uint64_t learn_at;      /* misses at which the next answer may be learned */
 };
 
-/* An empty memo; off (never tried, nothing learned) when on is 0 or without SSE. */
-void ovl_answer_memo_init(struct ovl_answer_memo *a, int on);
+/*
+ * An empty memo; off (never tried, nothing learned) when on is 0 or without SSE. Its windows
+ * are wide when wide is not 0 and the CPU can (ovl_answer_wide_ok).
+ */
+void ovl_answer_memo_init(struct ovl_answer_memo *a, int on, int wide);
+
+/* Whether this build and CPU have the wide path (AVX-512 F, BW, VBMI and BMI2). */
+int ovl_answer_wide_ok(void);
+
+/*
+ * The frames at the head of a burst that the last answer matches, turned around in place;
+ * counted as hits. Returns how many. Any segment but the first, and the rest, are the caller's.
+ */
+uint16_t ovl_answer_leading(struct ovl_answer_memo *a, struct rte_mbuf **pkts, uint16_t n);
 
 /*
  * Learns the answer to frame (len bytes, before its turnaround), parsed into l by the parse
  * memo m (its shape gives the decisive bytes). Compared are those and every address: MACs and
  * IP addresses, outer and inner. Returns 1 when learned; 0 when this frame is not one to learn
- * from (not a whole UDP probe of a memo shape, headers too long, moves that are not 16-byte
- * shuffles), or learning waits.
+ * from (not a whole UDP probe of a memo shape, headers too long, moves that no few windows
+ * hold), or learning waits.
  */
 int ovl_answer_learn(struct ovl_answer_memo *a, const struct ovl_parse_memo *m, const uint8_t *frame,
 		uint32_t len, const struct ovl_layers *l);
@@ -87,7 +110,10 @@ const struct ovl_answer *ovl_answer_search(struct ovl_answer_memo *a, const uint
 		uint32_t len);
 
 #if OVL_ANSWER_MEMO
-/* An answer that is not empty compares at least one piece: the loop runs once before it tests. */
+/*
+ * An empty answer's length is no frame's; any other compares at least one piece: the loop runs
+ * once before it tests.
+ */
 static inline int
 ovl_answer_matches(const struct ovl_answer *e, const uint8_t *frame, uint32_t len)
 {
@@ -105,9 +131,9 @@ ovl_answer_matches(const struct ovl_answer *e, const uint8_t *frame, uint32_t le
 	return _mm_testz_si128(diff, diff);
 }
 
-/* Turns frame around as ovl_frame_turnaround would the frame e was learned from. */
+/* Turns frame around by e's moves of 16 bytes. */
 static inline void
-ovl_answer_turn(const struct ovl_answer *e, uint8_t *frame)
+ovl_answer_turn16(const struct ovl_answer *e, uint8_t *frame)
 {
 	unsigned int j;
 
@@ -129,12 +155,26 @@ ovl_answer_matches(const struct ovl_answer *e, const uint8_t *frame, uint32_t le
 }
 
 static inline void
-ovl_answer_turn(const struct ovl_answer *e, uint8_t *frame)
+ovl_answer_turn16(const struct ovl_answer *e, uint8_t *frame)
 {
 	RTE_SET_USED(e);
 	RTE_SET_USED(frame);
 }
 #endif
+
+/* answer_memo_wide.c: turning around by wide moves, and ovl_answer_leading with them. */
+void ovl_answer_turn_wide(const struct ovl_answer *e, uint8_t *frame);
+uint16_t ovl_answer_leading_wide(struct ovl_answer_memo *a, struct rte_mbuf **pkts, uint16_t n);
+
+/* Turns frame around as ovl_frame_turnaround would the frame e was learned from. */
+static inline void
+ovl_answer_turn(const struct ovl_answer *e, uint8_t *frame)
+{
+	if (e->window == OVL_ANSWER_WIDE)
+		ovl_answer_turn_wide(e, frame);
+	else
+		ovl_answer_turn16(e, frame);
+}
 
 /*
  * The answer for frame, or NULL: the frame then takes the full path (parse, rules,
