@@ -369,6 +369,28 @@ test_rest_on_strangers(void **state)
 	free_all(b, n);
 }
 
+/* A frame of no bytes (a driver may hand one over): no answer matches it, empty or learned. */
+static void
+test_empty_frame(void **state)
+{
+	struct flow_frame b[1];
+	struct ovl_rx_config cfg = rx_config(OVL_ENCAP_MASK_ALL);
+	unsigned int round;
+
+	(void)state;
+	skip_without_windows();
+	assert_int_equal(build_stream(ovl_encap_find("raw"), 0, IPPROTO_UDP, 0, 0, 0, 1, 1, b), 1);
+	fresh(1);
+	for (round = 0; round < 2; round++) {
+		CHECK(lead(b[0].buf, 0) == 0, "round %u: an empty frame answered at a burst's head", round);
+		CHECK(ovl_answer_find(&answers, b[0].buf, 0) == NULL, "round %u: an empty frame answered",
+				round);
+		(void)take(&cfg, b[0].buf, b[0].len, "learned", NULL, NULL);
+	}
+	CHECK(answers.learned == 1, "learned %" PRIu64, answers.learned);
+	free_all(b, 1);
+}
+
 /* Off (a reflector with stamps or a key): nothing learned, nothing answered. */
 static void
 test_off(void **state)
@@ -401,6 +423,7 @@ main(void)
 		{ "every_header_byte_damaged", test_every_header_byte_damaged },
 		{ "rest_on_strangers", test_rest_on_strangers },
 		{ "off", test_off },
+		{ "empty_frame", test_empty_frame },
 	};
 	static char names[2 * RTE_DIM(each)][64];
 	struct CMUnitTest tests[2 * RTE_DIM(each)];
