@@ -6,7 +6,6 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 
-#include "answer_leading.h"
 #include "answer_memo.h"
 
 #define MISS_WINDOW 4096u
@@ -30,7 +29,7 @@ ovl_answer_leading(struct ovl_answer_memo *a, struct rte_mbuf **pkts, uint16_t n
 {
 	if (a->window == OVL_ANSWER_WIDE)
 		return ovl_answer_leading_wide(a, pkts, n);
-	return answer_leading(a, pkts, n, ovl_answer_matches, ovl_answer_turn16);
+	return ovl_answer_leading_with(a, pkts, n, ovl_answer_matches, ovl_answer_turn16);
 }
 
 const struct ovl_answer *

@@ -28,6 +28,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #if defined(__SSSE3__) && defined(__SSE4_1__)
 #include <immintrin.h>
@@ -194,6 +195,36 @@ ovl_answer_find(struct ovl_answer_memo *a, const uint8_t *frame, uint32_t len)
 		return e;
 	}
 	return ovl_answer_search(a, frame, len);
+}
+
+/* Frames written on another core (a NIC, a peer process): their first lines a few ahead. */
+#define OVL_ANSWER_PREFETCH_AHEAD 3
+
+/*
+ * The loop of ovl_answer_leading, for answer_memo.c (16-byte windows) and answer_memo_wide.c
+ * (wide ones): each inlines it with its own comparison and turnaround, compiled for its
+ * instructions.
+ */
+static __rte_always_inline uint16_t
+ovl_answer_leading_with(struct ovl_answer_memo *a, struct rte_mbuf **pkts, uint16_t n,
+		int (*matches)(const struct ovl_answer *, const uint8_t *, uint32_t),
+		void (*turn)(const struct ovl_answer *, uint8_t *))
+{
+	const struct ovl_answer *e = a->last;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+
+		if (i + OVL_ANSWER_PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + OVL_ANSWER_PREFETCH_AHEAD], void *));
+		if (unlikely(m->nb_segs > 1 || !matches(e, data, rte_pktmbuf_data_len(m))))
+			break;
+		turn(e, data);
+	}
+	a->hits += i;
+	return i;
 }
 
 #endif

@@ -5,7 +5,6 @@
  * is 64 bytes, loaded and stored under a mask that stops at the compared head, so nothing past
  * the frame is read or written.
  */
-#include "answer_leading.h"
 #include "answer_memo.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VBMI__) && defined(__BMI2__)
@@ -64,7 +63,7 @@ ovl_answer_turn_wide(const struct ovl_answer *e, uint8_t *frame)
 uint16_t
 ovl_answer_leading_wide(struct ovl_answer_memo *a, struct rte_mbuf **pkts, uint16_t n)
 {
-	return answer_leading(a, pkts, n, matches_wide, turn_wide);
+	return ovl_answer_leading_with(a, pkts, n, matches_wide, turn_wide);
 }
 #else
 int
