@@ -60,10 +60,58 @@ ovl_answer_turn_wide(const struct ovl_answer *e, uint8_t *frame)
 	turn_wide(e, frame);
 }
 
+/*
+ * An answer of up to two pieces and two windows (every one of IPv4, and most of IPv6) is held
+ * in registers for the whole burst: per frame, two masked loads, xors and tests, and a
+ * permute per window. A piece or window it lacks has an empty mask: loads and stores of no
+ * bytes, so the comparison takes no branch.
+ */
 uint16_t
 ovl_answer_leading_wide(struct ovl_answer_memo *a, struct rte_mbuf **pkts, uint16_t n)
 {
-	return ovl_answer_leading_with(a, pkts, n, matches_wide, turn_wide);
+	const struct ovl_answer *e = a->last;
+	__m512i head0, head1, mask0, mask1, order0, order1;
+	__mmask64 in0, in1, move0, move1;
+	uint16_t off0, off1, i;
+
+	if (e->n_moves > 2 || e->len == OVL_ANSWER_EMPTY)
+		return ovl_answer_leading_with(a, pkts, n, matches_wide, turn_wide);
+	in0 = first_bytes(e->n_bytes);
+	in1 = first_bytes(e->n_bytes > 64 ? e->n_bytes - 64u : 0);
+	head0 = _mm512_loadu_si512(e->head);
+	head1 = _mm512_loadu_si512(e->head + 64);
+	mask0 = _mm512_loadu_si512(e->mask);
+	mask1 = _mm512_loadu_si512(e->mask + 64);
+	move0 = e->n_moves > 0 ? e->move[0].bytes : 0;
+	move1 = e->n_moves > 1 ? e->move[1].bytes : 0;
+	order0 = _mm512_loadu_si512(e->move[0].order);
+	order1 = _mm512_loadu_si512(e->move[1].order);
+	off0 = e->move[0].off;
+	off1 = e->n_moves > 1 ? e->move[1].off : 0;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+		__mmask8 diff;
+
+		if (i + OVL_ANSWER_PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + OVL_ANSWER_PREFETCH_AHEAD], void *));
+		if (unlikely(m->nb_segs > 1 || rte_pktmbuf_data_len(m) != e->len))
+			break;
+		diff = _mm512_test_epi64_mask(_mm512_xor_si512(head0, _mm512_maskz_loadu_epi8(in0, data)),
+				mask0);
+		if (in1 != 0)
+			diff |= _mm512_test_epi64_mask(_mm512_xor_si512(head1,
+					_mm512_maskz_loadu_epi8(in1, data + 64)), mask1);
+		if (unlikely(diff != 0))
+			break;
+		_mm512_mask_storeu_epi8(data + off0, move0, _mm512_permutexvar_epi8(order0,
+				_mm512_maskz_loadu_epi8(move0, data + off0)));
+		if (move1 != 0)
+			_mm512_mask_storeu_epi8(data + off1, move1, _mm512_permutexvar_epi8(order1,
+					_mm512_maskz_loadu_epi8(move1, data + off1)));
+	}
+	a->hits += i;
+	return i;
 }
 #else
 int
